@@ -1,0 +1,1 @@
+//! Readers: paths to documents.

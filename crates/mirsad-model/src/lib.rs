@@ -1,0 +1,199 @@
+//! The records mirsad produces, shaped exactly as the export contract in `DESIGN.md`.
+//!
+//! Every stage crate speaks these types, so they live in a crate of their own with no
+//! dependencies beyond serde: the store, the web server and outside tools read the same
+//! shapes. Field names and meanings are part of a public contract; add fields, never rename.
+
+use serde::{Deserialize, Serialize};
+
+/// How precisely a date is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    Year,
+    Month,
+    Day,
+    Minute,
+    Second,
+}
+
+/// Where a publication date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// The article itself states it (a date line, a meta tag of its own page, a feed item date).
+    Explicit,
+    /// Derived from context (crawl time, the page around an appended article, a URL).
+    Inferred,
+}
+
+/// A publication date: `value` is ISO 8601 (`YYYY-MM-DD` for day precision,
+/// `YYYY-MM-DDThh:mm[:ss][±hh:mm]` for finer ones).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    pub value: String,
+    pub precision: Precision,
+    pub basis: Basis,
+}
+
+impl Published {
+    /// The calendar day of `value` (`YYYY-MM-DD`), when it has one.
+    pub fn day(&self) -> Option<&str> {
+        (self.precision >= Precision::Day && self.value.len() >= 10).then(|| &self.value[..10])
+    }
+}
+
+/// One article cut out of a document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Stable id: the same document and segment always give the same id.
+    pub id: String,
+    /// Path or URL the document came from; `path#N` for the N-th record of a multi-record
+    /// file (JSONL line, feed item, WARC record), counted from 1.
+    pub document: String,
+    /// The article's own URL when known.
+    pub url: Option<String>,
+    /// 0 = the page's main article; 1, 2… = further articles cut from the same page.
+    pub segment: u32,
+    pub title: Option<String>,
+    /// Clean text, paragraphs separated by a blank line.
+    pub body: String,
+    pub published: Option<Published>,
+    /// The site that published the page.
+    pub outlet: Option<String>,
+    /// Named sources of the content, the original first.
+    pub attribution: Vec<String>,
+    /// Tags, in display form with Arabic letters.
+    pub keywords: Vec<String>,
+    /// Story id (filled by the story stage).
+    pub story: Option<String>,
+    /// Id of the earliest near-identical article (filled by the dedup stage).
+    pub duplicate_of: Option<String>,
+    /// Extra: author line when the source gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Extra: the language of the body as detected by script (`ar` or `other`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+}
+
+/// A story: articles on the same event or development.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Story {
+    pub id: String,
+    pub title: String,
+    pub articles: Vec<String>,
+    pub entities: Vec<String>,
+    pub first_published: Option<String>,
+    pub last_published: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EntityType {
+    PER,
+    LOC,
+    ORG,
+    MISC,
+}
+
+/// One real-world entity with every surface form seen for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entity {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: EntityType,
+    pub variants: Vec<String>,
+    pub articles: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Quote {
+    pub article: String,
+    pub speaker: Option<String>,
+    pub speaker_name: Option<String>,
+    pub text: String,
+    pub direct: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventBasis {
+    Explicit,
+    Relative,
+    Inferred,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDate {
+    pub start: String,
+    pub end: Option<String>,
+    pub basis: EventBasis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub article: String,
+    pub date: EventDate,
+    pub expression: String,
+    pub sentence: String,
+    pub entities: Vec<String>,
+}
+
+/// The export object of `mirsad analyze --json` and `mirsad export`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Export {
+    pub articles: Vec<Article>,
+    pub stories: Vec<Story>,
+    pub entities: Vec<Entity>,
+    pub quotes: Vec<Quote>,
+    pub events: Vec<Event>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn article_serializes_with_contract_fields() {
+        let a = Article {
+            id: "a1".into(),
+            document: "x.txt".into(),
+            url: None,
+            segment: 0,
+            title: Some("t".into()),
+            body: "b".into(),
+            published: Some(Published { value: "2023-09-11".into(), precision: Precision::Day, basis: Basis::Explicit }),
+            outlet: None,
+            attribution: vec!["رويترز".into()],
+            keywords: vec![],
+            story: None,
+            duplicate_of: None,
+            author: None,
+            language: None,
+        };
+        let v = serde_json::to_value(&a).unwrap();
+        for k in ["id", "document", "url", "segment", "title", "body", "published", "outlet", "attribution", "keywords", "story", "duplicate_of"] {
+            assert!(v.get(k).is_some(), "missing {k}");
+        }
+        assert_eq!(v["published"]["precision"], "day");
+        assert_eq!(v["published"]["basis"], "explicit");
+        assert!(v.get("author").is_none());
+    }
+
+    #[test]
+    fn export_has_all_sections() {
+        let v = serde_json::to_value(Export::default()).unwrap();
+        for k in ["articles", "stories", "entities", "quotes", "events"] {
+            assert!(v[k].is_array());
+        }
+    }
+
+    #[test]
+    fn published_day() {
+        let p = Published { value: "2023-09-11T10:00+03:00".into(), precision: Precision::Minute, basis: Basis::Explicit };
+        assert_eq!(p.day(), Some("2023-09-11"));
+        let y = Published { value: "2023".into(), precision: Precision::Year, basis: Basis::Inferred };
+        assert_eq!(y.day(), None);
+    }
+}

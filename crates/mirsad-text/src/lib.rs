@@ -1,0 +1,288 @@
+//! Arabic text rules for mirsad.
+//!
+//! Two normal forms are kept apart on purpose:
+//! - [`display`]: what a reader sees. Canonical (NFC) and clean, but every letter the author
+//!   chose is kept, except Persian letter shapes that are Arabic letters in Arabic text.
+//! - [`key`]: what matching compares. Folds the spelling variation that Arabic news shows for
+//!   the same word (hamza seats, alef forms, final yeh/alef maqsura, teh marbuta/heh,
+//!   diacritics, digits), so `أحمد`/`احمد` or `كوريا`/`کوریا` compare equal.
+//!
+//! These are hand-written because no crate implements Arabic orthographic folding; the Unicode
+//! parts (NFC, compatibility decomposition of presentation forms) come from
+//! `unicode-normalization`.
+
+use unicode_normalization::char::decompose_compatible;
+use unicode_normalization::UnicodeNormalization;
+
+
+/// Arabic tatweel (kashida), a purely typographic elongation.
+pub const TATWEEL: char = '\u{0640}';
+
+/// The display form: NFC, tatweel and invisible controls removed, Arabic presentation forms
+/// decomposed to their letters, Persian `ک`/`ی` (and Urdu/Persian heh shapes) mapped to the
+/// Arabic letters, whitespace runs inside a line collapsed to one space. Newlines are kept
+/// (collapsed to at most one blank line) so paragraph structure survives.
+pub fn display(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    let mut newlines = 0u8;
+    for c in text.nfc() {
+        for c in expand_presentation(c) {
+            let c = match map_display(c) {
+                Some(c) => c,
+                None => continue,
+            };
+            if c == '\n' {
+                newlines = newlines.saturating_add(1);
+                pending_space = false;
+                continue;
+            }
+            if c.is_whitespace() {
+                pending_space = true;
+                continue;
+            }
+            if !out.is_empty() {
+                if newlines > 0 {
+                    out.push_str(if newlines > 1 { "\n\n" } else { "\n" });
+                } else if pending_space {
+                    out.push(' ');
+                }
+            }
+            newlines = 0;
+            pending_space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The matching key of a text: [`display`] rules plus orthographic folding:
+/// diacritics removed; `أ إ آ ٱ` → `ا`; `ى` → `ي`; `ة` → `ه`; `ؤ` → `و`; `ئ` → `ي`;
+/// Eastern Arabic and Persian digits → ASCII; Latin lower-cased; punctuation becomes a space;
+/// whitespace collapsed (newlines too).
+pub fn key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfc() {
+        for c in expand_presentation(c) {
+            let Some(c) = map_display(c) else { continue };
+            let Some(c) = fold_key(c) else { continue };
+            if c.is_whitespace() || !(c.is_alphanumeric()) {
+                pending_space = true;
+                continue;
+            }
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            for l in c.to_lowercase() {
+                out.push(l);
+            }
+        }
+    }
+    out
+}
+
+/// The matching key of one word; same as [`key`] but for a token already cut.
+pub fn word_key(word: &str) -> String {
+    key(word)
+}
+
+/// Splits a text into word tokens (runs of letters, marks and digits); punctuation and
+/// whitespace separate tokens. Tatweel and diacritics stay inside the token they belong to.
+pub fn tokens(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !is_word_char(c)).filter(|t| !t.is_empty())
+}
+
+/// True for characters that belong inside a word: letters, digits, combining marks
+/// (Arabic diacritics) and tatweel.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_arabic_diacritic(c) || c == TATWEEL
+}
+
+/// True when the character is an Arabic letter (base Arabic block and its supplements,
+/// presentation forms excluded).
+pub fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0620}'..='\u{064A}' | '\u{066E}'..='\u{066F}' | '\u{0671}'..='\u{06D3}' | '\u{06D5}'
+        | '\u{06FA}'..='\u{06FC}' | '\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08C9}')
+}
+
+/// Share of letters in `text` that are Arabic letters (0.0 when there are no letters).
+pub fn arabic_ratio(text: &str) -> f32 {
+    let (mut ar, mut all) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        all += 1;
+        if is_arabic_letter(c) {
+            ar += 1;
+        }
+    }
+    if all == 0 {
+        0.0
+    } else {
+        ar as f32 / all as f32
+    }
+}
+
+/// Arabic harakat, tanwin, shadda, sukun, superscript alef and Quranic annotation marks.
+pub fn is_arabic_diacritic(c: char) -> bool {
+    matches!(c, '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06DC}'
+        | '\u{06DF}'..='\u{06E4}' | '\u{06E7}' | '\u{06E8}' | '\u{06EA}'..='\u{06ED}')
+}
+
+/// Maps an Eastern Arabic (U+0660..) or Persian (U+06F0..) digit to its ASCII digit.
+pub fn ascii_digit(c: char) -> Option<char> {
+    match c {
+        '0'..='9' => Some(c),
+        '\u{0660}'..='\u{0669}' => char::from_digit(c as u32 - 0x0660, 10),
+        '\u{06F0}'..='\u{06F9}' => char::from_digit(c as u32 - 0x06F0, 10),
+        _ => None,
+    }
+}
+
+/// Replaces Eastern Arabic and Persian digits with ASCII digits, leaving everything else.
+pub fn ascii_digits(text: &str) -> String {
+    text.chars().map(|c| ascii_digit(c).unwrap_or(c)).collect()
+}
+
+/// Arabic presentation forms (U+FB50..U+FDFF, U+FE70..U+FEFF) are legacy glyph codes that
+/// old pages still carry; their compatibility decomposition gives the plain letters.
+fn expand_presentation(c: char) -> impl Iterator<Item = char> {
+    let mut buf: [char; 4] = ['\0'; 4];
+    let mut n = 0;
+    if matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}') {
+        decompose_compatible(c, |d| {
+            if n < buf.len() {
+                buf[n] = d;
+                n += 1;
+            }
+        });
+    } else {
+        buf[0] = c;
+        n = 1;
+    }
+    buf.into_iter().take(n)
+}
+
+/// Per-character display mapping; `None` drops the character.
+fn map_display(c: char) -> Option<char> {
+    match c {
+        TATWEEL => None,
+        // zero-width and bidi controls, BOM, soft hyphen: invisible, break matching.
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}' => None,
+        '\r' => None,
+        '\t' | '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => Some(' '),
+        '\u{2028}' | '\u{2029}' => Some('\n'),
+        c if c.is_control() && c != '\n' => None,
+        // Persian/Urdu letter shapes used for the Arabic letters.
+        '\u{06A9}' | '\u{06AA}' => Some('\u{0643}'), // keheh -> kaf
+        '\u{06CC}' | '\u{06D0}' => Some('\u{064A}'), // farsi yeh -> yeh
+        '\u{06C1}' | '\u{06BE}' | '\u{06D5}' => Some('\u{0647}'), // heh goal / doachashmee / ae -> heh
+        '\u{06C0}' => Some('\u{0629}'),               // heh with yeh above (Persian ezafe) -> teh marbuta
+        c => Some(c),
+    }
+}
+
+/// Per-character folding for matching keys; `None` drops the character.
+fn fold_key(c: char) -> Option<char> {
+    if is_arabic_diacritic(c) {
+        return None;
+    }
+    if let Some(d) = ascii_digit(c) {
+        return Some(d);
+    }
+    Some(match c {
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' | '\u{0672}' | '\u{0673}' => '\u{0627}',
+        '\u{0649}' => '\u{064A}',
+        '\u{0629}' => '\u{0647}',
+        '\u{0624}' => '\u{0648}',
+        '\u{0626}' => '\u{064A}',
+        c => c,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_removes_tatweel_and_controls() {
+        assert_eq!(display("الـــعـربية"), "العربية");
+        assert_eq!(display("كيم\u{200F} جونغ\u{200C}"), "كيم جونغ");
+        assert_eq!(display("\u{FEFF}نص"), "نص");
+    }
+
+    #[test]
+    fn display_maps_persian_letters() {
+        assert_eq!(display("کوریا الشمالیة"), "كوريا الشمالية");
+    }
+
+    #[test]
+    fn display_keeps_hamza_and_diacritics() {
+        assert_eq!(display("أَحمد إلى"), "أَحمد إلى");
+    }
+
+    #[test]
+    fn display_is_nfc() {
+        // alef + combining hamza above composes to U+0623
+        assert_eq!(display("\u{0627}\u{0654}"), "\u{0623}");
+    }
+
+    #[test]
+    fn display_expands_presentation_forms() {
+        // FEFB is the lam-alef ligature
+        assert_eq!(display("\u{FEFB}"), "\u{0644}\u{0627}");
+    }
+
+    #[test]
+    fn display_collapses_spaces_keeps_paragraphs() {
+        assert_eq!(display("  أ \t ب\n\n\n\nج  "), "أ ب\n\nج");
+        assert_eq!(display("أ\nب"), "أ\nب");
+    }
+
+    #[test]
+    fn key_folds_alef_forms() {
+        assert_eq!(key("أحمد"), key("احمد"));
+        assert_eq!(key("إبراهيم"), "ابراهيم");
+        assert_eq!(key("آسيا"), "اسيا");
+    }
+
+    #[test]
+    fn key_folds_yeh_and_teh_marbuta() {
+        assert_eq!(key("مستشفى"), "مستشفي");
+        assert_eq!(key("مدرسة"), "مدرسه");
+    }
+
+    #[test]
+    fn key_folds_hamza_seats() {
+        assert_eq!(key("مؤتمر"), "موتمر");
+        assert_eq!(key("رئيس"), "رييس");
+    }
+
+    #[test]
+    fn key_removes_diacritics() {
+        assert_eq!(key("مُحَمَّدٌ"), "محمد");
+    }
+
+    #[test]
+    fn key_persian_and_arabic_agree() {
+        assert_eq!(key("کوریا الشمالیة"), key("كوريا الشمالية"));
+    }
+
+    #[test]
+    fn key_digits_and_punctuation() {
+        assert_eq!(key("عام ٢٠٢٣، (Reuters)"), "عام 2023 reuters");
+        assert_eq!(key("۱۴۰۲"), "1402");
+    }
+
+    #[test]
+    fn tokens_split_on_punctuation() {
+        let t: Vec<_> = tokens("قال: «كيم جونغ-أون»، أمس.").collect();
+        assert_eq!(t, ["قال", "كيم", "جونغ", "أون", "أمس"]);
+    }
+
+    #[test]
+    fn arabic_ratio_counts_letters() {
+        assert!(arabic_ratio("مرحبا hello") > 0.4);
+        assert_eq!(arabic_ratio("123"), 0.0);
+    }
+}

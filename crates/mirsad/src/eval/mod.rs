@@ -1,0 +1,24 @@
+//! `mirsad eval STAGE`: scores a stage on the labelled data in `--data` and prints one line per
+//! figure. A data set that is absent is skipped with a message, so the command also runs on a
+//! machine without `../shared`.
+
+pub mod extract;
+
+use std::path::Path;
+
+pub fn run(stage: &str, data: &Path, details: Option<&Path>) -> anyhow::Result<u8> {
+    match stage {
+        "extract" => extract::run(data, details),
+        other => anyhow::bail!("unknown eval stage `{other}` (known: extract)"),
+    }
+}
+
+/// Prints the skip message for a data set that is not there; returns true when it is absent.
+pub fn skip_if_absent(path: &Path) -> bool {
+    if path.exists() {
+        false
+    } else {
+        println!("skip: {} not found (the shared data sets are not beside this checkout)", path.display());
+        true
+    }
+}

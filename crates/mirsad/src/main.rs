@@ -1,0 +1,56 @@
+//! `mirsad`: the command-line binary. Thin: parses arguments, wires the stage crates together,
+//! prints results. Exit codes follow DESIGN.md: 0 all input processed, 1 some records failed,
+//! 2 usage or setup error.
+
+mod analyze;
+mod eval;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "mirsad", version, about = "Arabic news observatory: raw pages in, clean articles and stories out")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// One-shot pipeline over files, folders (recursive) or `-` (stdin).
+    Analyze(analyze::AnalyzeArgs),
+    /// Score a stage on labelled data (`extract`).
+    Eval {
+        /// Stage to score: `extract`.
+        stage: String,
+        /// Folder holding the shared data sets.
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        /// Also write per-page results as JSON lines to this file.
+        #[arg(long)]
+        details: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = match cli.command {
+        Command::Analyze(args) => analyze::run(args),
+        Command::Eval { stage, data, details } => eval::run(&stage, &data, details.as_deref()),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("mirsad: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
