@@ -73,15 +73,15 @@ mod tests {
 
     #[test]
     fn meta_charset_windows_1256() {
-        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode("<html><head><meta charset=\"windows-1256\"></head><body>مرحبا</body></html>");
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256
+            .encode("<html><head><meta charset=\"windows-1256\"></head><body>مرحبا</body></html>");
         assert!(decode_html(&bytes).contains("مرحبا"));
     }
 
     #[test]
     fn http_equiv_charset() {
-        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(
-            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1256\"><p>أخبار</p>",
-        );
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256
+            .encode("<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1256\"><p>أخبار</p>");
         assert!(decode_html(&bytes).contains("أخبار"));
     }
 

@@ -53,5 +53,12 @@ pub fn cut(blocks: Vec<Block>, page: &PageMeta, _clean_body: bool) -> Vec<Cut> {
     if body.trim().is_empty() {
         return vec![];
     }
-    vec![Cut { title: page.title.clone(), body, published: page.published.clone(), keywords: page.keywords.clone(), author: page.author.clone(), ..Default::default() }]
+    vec![Cut {
+        title: page.title.clone(),
+        body,
+        published: page.published.clone(),
+        keywords: page.keywords.clone(),
+        author: page.author.clone(),
+        ..Default::default()
+    }]
 }

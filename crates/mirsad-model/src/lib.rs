@@ -163,7 +163,11 @@ mod tests {
             segment: 0,
             title: Some("t".into()),
             body: "b".into(),
-            published: Some(Published { value: "2023-09-11".into(), precision: Precision::Day, basis: Basis::Explicit }),
+            published: Some(Published {
+                value: "2023-09-11".into(),
+                precision: Precision::Day,
+                basis: Basis::Explicit,
+            }),
             outlet: None,
             attribution: vec!["رويترز".into()],
             keywords: vec![],
@@ -173,7 +177,20 @@ mod tests {
             language: None,
         };
         let v = serde_json::to_value(&a).unwrap();
-        for k in ["id", "document", "url", "segment", "title", "body", "published", "outlet", "attribution", "keywords", "story", "duplicate_of"] {
+        for k in [
+            "id",
+            "document",
+            "url",
+            "segment",
+            "title",
+            "body",
+            "published",
+            "outlet",
+            "attribution",
+            "keywords",
+            "story",
+            "duplicate_of",
+        ] {
             assert!(v.get(k).is_some(), "missing {k}");
         }
         assert_eq!(v["published"]["precision"], "day");
@@ -191,7 +208,8 @@ mod tests {
 
     #[test]
     fn published_day() {
-        let p = Published { value: "2023-09-11T10:00+03:00".into(), precision: Precision::Minute, basis: Basis::Explicit };
+        let p =
+            Published { value: "2023-09-11T10:00+03:00".into(), precision: Precision::Minute, basis: Basis::Explicit };
         assert_eq!(p.day(), Some("2023-09-11"));
         let y = Published { value: "2023".into(), precision: Precision::Year, basis: Basis::Inferred };
         assert_eq!(y.day(), None);

@@ -14,7 +14,6 @@
 use unicode_normalization::char::decompose_compatible;
 use unicode_normalization::UnicodeNormalization;
 
-
 /// Arabic tatweel (kashida), a purely typographic elongation.
 pub const TATWEEL: char = '\u{0640}';
 
@@ -168,7 +167,12 @@ fn map_display(c: char) -> Option<char> {
     match c {
         TATWEEL => None,
         // zero-width and bidi controls, BOM, soft hyphen: invisible, break matching.
-        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}' => None,
+        '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2069}'
+        | '\u{FEFF}'
+        | '\u{00AD}'
+        | '\u{061C}' => None,
         '\r' => None,
         '\t' | '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => Some(' '),
         '\u{2028}' | '\u{2029}' => Some('\n'),
@@ -177,7 +181,7 @@ fn map_display(c: char) -> Option<char> {
         '\u{06A9}' | '\u{06AA}' => Some('\u{0643}'), // keheh -> kaf
         '\u{06CC}' | '\u{06D0}' => Some('\u{064A}'), // farsi yeh -> yeh
         '\u{06C1}' | '\u{06BE}' | '\u{06D5}' => Some('\u{0647}'), // heh goal / doachashmee / ae -> heh
-        '\u{06C0}' => Some('\u{0629}'),               // heh with yeh above (Persian ezafe) -> teh marbuta
+        '\u{06C0}' => Some('\u{0629}'),              // heh with yeh above (Persian ezafe) -> teh marbuta
         c => Some(c),
     }
 }

@@ -2,6 +2,7 @@
 //! figure. A data set that is absent is skipped with a message, so the command also runs on a
 //! machine without `../shared`.
 
+pub mod dates;
 pub mod extract;
 
 use std::path::Path;
