@@ -58,7 +58,7 @@ pub fn process(doc: Document) -> Result<Vec<Article>, IngestError> {
                 title: c.title,
                 body: c.body,
                 published: c.published,
-                outlet: page.outlet.clone(),
+                outlet: page.outlet.clone().or(c.outlet),
                 attribution: c.attribution,
                 keywords: c.keywords,
                 story: None,

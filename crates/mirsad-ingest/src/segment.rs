@@ -1,6 +1,19 @@
 //! Cutting a page's blocks into articles.
-use crate::document::{Block, Hints, HtmlPage};
-use mirsad_model::Published;
+//!
+//! Walks the blocks once, in order. A «إقرأ أيضاً» marker alone on its line opens a new
+//! article (the site glued another one on); an inline «اقرأ أيضا: headline» is a link and is
+//! dropped. A related-list header («مقالات مشابهة») drops the bare headlines after it.
+//! Date, source, tag and byline lines become the current article's metadata instead of text;
+//! boilerplate lines are dropped. Each article's title is then chosen: the page's own title for
+//! the main article, the headline line that opens an appended one.
+
+use crate::boilerplate;
+use crate::dates::FoundDate;
+use crate::document::{Block, BlockKind, Hints, HtmlPage};
+use crate::meta::{self, MetaItem};
+use mirsad_model::{Basis, Published};
+use mirsad_text::{display, key};
+use std::collections::VecDeque;
 
 /// Page-level metadata that articles start from.
 #[derive(Debug, Clone, Default)]
@@ -14,6 +27,7 @@ pub struct PageMeta {
 }
 
 impl PageMeta {
+    /// What the page says about itself wins over what its container (feed, WARC, JSONL) says.
     pub fn from_html(page: HtmlPage, hints: &Hints) -> Self {
         PageMeta {
             title: page.title.or_else(|| hints.title.clone()),
@@ -46,19 +60,284 @@ pub struct Cut {
     pub attribution: Vec<String>,
     pub keywords: Vec<String>,
     pub author: Option<String>,
+    /// A short credit line under the date naming the site («سام برس»), when the page has one.
+    pub outlet: Option<String>,
 }
 
-pub fn cut(blocks: Vec<Block>, page: &PageMeta, _clean_body: bool) -> Vec<Cut> {
-    let body = blocks.into_iter().map(|b| b.text).collect::<Vec<_>>().join("\n\n");
-    if body.trim().is_empty() {
-        return vec![];
+/// How many leading blocks of an article count as its header (title, date, byline area).
+const HEADER_BLOCKS: usize = 4;
+/// An appended article needs at least this many words of body to be kept.
+const MIN_APPENDED_WORDS: usize = 15;
+
+#[derive(Default)]
+struct Segment {
+    blocks: Vec<(BlockKind, String)>,
+    date: Option<FoundDate>,
+    sources: Vec<String>,
+    tags: Vec<String>,
+    author: Option<String>,
+    /// Index in `blocks` right after the last date line, to spot an outlet credit under it.
+    after_date: Option<usize>,
+    outlet: Option<String>,
+}
+
+/// Cuts blocks into articles. `clean_body`: the blocks are a corpus body (title given by the
+/// container), not a page scrape, so no title line is looked for in the main article.
+pub fn cut(blocks: Vec<Block>, page: &PageMeta, clean_body: bool) -> Vec<Cut> {
+    let mut segs = vec![Segment::default()];
+    let mut related_list = false;
+    let mut queue: VecDeque<Block> = blocks.into();
+    while let Some(b) = queue.pop_front() {
+        let text = display(&b.text);
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let Some(seg) = segs.last_mut() else { break };
+        if let Some(rest) = boilerplate::read_also_marker(text) {
+            related_list = false;
+            if rest.is_empty() {
+                segs.push(Segment::default());
+            } else if let Some(i) = boilerplate::glued_text_start(rest) {
+                // headlines glued to text that goes on: keep the text
+                queue.push_front(Block::new(b.kind, &rest[i..]));
+            }
+            continue;
+        }
+        if boilerplate::is_related_list_header(text) {
+            related_list = true;
+            continue;
+        }
+        if related_list {
+            if b.kind == BlockKind::ListItem || meta::is_title_like(text) || text.split_whitespace().count() < 3 {
+                continue;
+            }
+            related_list = false;
+        }
+        if let Some(items) = meta::parse_line(text) {
+            for item in items {
+                match item {
+                    MetaItem::Source(s) => seg.sources.extend(s),
+                    MetaItem::Tags(t) => seg.tags.extend(t),
+                    MetaItem::Date(d) => {
+                        if seg.date.is_none() {
+                            seg.date = d;
+                        }
+                        seg.after_date = Some(seg.blocks.len());
+                    }
+                    MetaItem::Author(a) => {
+                        seg.author.get_or_insert(a);
+                    }
+                }
+            }
+            continue;
+        }
+        if boilerplate::is_junk_line(text) {
+            continue;
+        }
+        let in_header = seg.blocks.len() < HEADER_BLOCKS;
+        if in_header && seg.date.is_none() {
+            if let Some(d) = meta::date_only_line(text) {
+                seg.date = Some(d);
+                seg.after_date = Some(seg.blocks.len());
+                continue;
+            }
+        }
+        let words = text.split_whitespace().count();
+        let is_sentence = text.ends_with(['.', '!', '?', '؟', '"', '”', '»', ')']);
+        if words <= 4 && !is_sentence && seg.after_date == Some(seg.blocks.len()) && seg.outlet.is_none() {
+            // a short credit line right under the date line: the site's name
+            seg.outlet = Some(text.to_string());
+            continue;
+        }
+        if words <= 2 && !is_sentence && b.kind != BlockKind::Heading && !clean_body {
+            // navigation crumbs, section names, lone labels
+            continue;
+        }
+        seg.blocks.push((b.kind, boilerplate::strip_trailing_junk(text).to_string()));
     }
-    vec![Cut {
-        title: page.title.clone(),
+
+    let mut out = Vec::new();
+    for (i, seg) in segs.into_iter().enumerate() {
+        if let Some(c) = finish(seg, i == 0, page, clean_body) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn finish(mut seg: Segment, main: bool, page: &PageMeta, clean_body: bool) -> Option<Cut> {
+    let title = if main {
+        match page.title.as_deref().map(meta::clean_title).filter(|t| !t.is_empty()) {
+            Some(t) => {
+                // the page repeats its title as the first line of the text
+                if seg.blocks.first().is_some_and(|(_, b)| same_title(b, &t)) {
+                    seg.blocks.remove(0);
+                }
+                Some(t)
+            }
+            None if !clean_body && seg.blocks.len() >= 2 && meta::is_title_like(&seg.blocks[0].1) => {
+                Some(meta::clean_title(&seg.blocks.remove(0).1))
+            }
+            None => None,
+        }
+    } else {
+        // Headlines before the first paragraph: the last one is this article's title, any
+        // before it are a list of related links.
+        let first_prose = seg.blocks.iter().position(|(_, b)| !meta::is_title_like(b))?;
+        let title = first_prose.checked_sub(1).map(|i| meta::clean_title(&seg.blocks[i].1));
+        seg.blocks.drain(..first_prose);
+        title
+    };
+    let body = seg.blocks.iter().map(|(_, b)| b.as_str()).collect::<Vec<_>>().join("\n\n");
+    let words = body.split_whitespace().count();
+    if words == 0 || (!main && words < MIN_APPENDED_WORDS) {
+        return None;
+    }
+    let published = match seg.date {
+        Some(d) => Some(d.to_published(Basis::Explicit)),
+        // An appended article is not dated by the page it was glued onto.
+        None if main => page.published.clone(),
+        None => None,
+    };
+    let mut keywords = if main { page.keywords.iter().map(|k| display(k.trim())).collect() } else { Vec::new() };
+    keywords.extend(seg.tags);
+    let author = seg.author.or_else(|| if main { page.author.clone() } else { None });
+    Some(Cut {
+        title,
         body,
-        published: page.published.clone(),
-        keywords: page.keywords.clone(),
-        author: page.author.clone(),
-        ..Default::default()
-    }]
+        published,
+        attribution: dedup_by_key(seg.sources),
+        keywords: dedup_by_key(keywords),
+        author,
+        outlet: seg.outlet,
+    })
+}
+
+/// Same title up to spelling and a site suffix on one side.
+fn same_title(line: &str, title: &str) -> bool {
+    let (a, b) = (key(line), key(title));
+    !a.is_empty() && (a == b || (a.len() > 20 && b.contains(&a)) || (b.len() > 20 && a.contains(&b)))
+}
+
+fn dedup_by_key(items: Vec<String>) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for it in items {
+        let k = key(&it);
+        if k.is_empty() || seen.contains(&k) {
+            continue;
+        }
+        seen.push(k);
+        out.push(it);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::scrape_blocks;
+
+    fn cut_text(t: &str) -> Vec<Cut> {
+        cut(scrape_blocks(t), &PageMeta::default(), false)
+    }
+
+    const PAGE: &str = "\
+موقع تجريبي يعلن عن افتتاح مكتبة جديدة في المدينة
+تاريخ النشر: 3rd, March 2024 GMT
+أعلنت بلدية المدينة، اليوم الأحد، افتتاح مكتبة عامة جديدة في وسط المدينة تضم آلاف الكتب.
+وقال رئيس البلدية إن المكتبة ستفتح أبوابها يوميا من الصباح حتى المساء.
+المصدر: وكالة الأنباء المحلية
+كلمات دلالية: مكتبة المدينة کتب
+إقرأ أيضاً:
+افتتاح حديقة جديدة في الحي الشمالي
+افتتحت البلدية حديقة عامة جديدة في الحي الشمالي بعد أشهر من العمل المتواصل، وفق ما أعلن المسؤولون.
+وأضاف المسؤولون أن الحديقة تضم ملاعب للأطفال وممرات للمشي.
+مقالات مشابهة
+  • عنوان خبر أول عن المدينة
+  • عنوان خبر ثان عن المدينة
+زر الذهاب إلى الأعلى
+";
+
+    #[test]
+    fn cuts_main_and_appended_articles() {
+        let cuts = cut_text(PAGE);
+        assert_eq!(cuts.len(), 2, "{cuts:#?}");
+        let main = &cuts[0];
+        assert_eq!(main.title.as_deref(), Some("موقع تجريبي يعلن عن افتتاح مكتبة جديدة في المدينة"));
+        assert!(main.body.starts_with("أعلنت بلدية المدينة"));
+        assert!(main.body.contains("\n\nوقال رئيس البلدية"));
+        assert!(!main.body.contains("المصدر"));
+        assert!(!main.body.contains("كلمات دلالية"));
+        assert_eq!(main.attribution, ["وكالة الأنباء المحلية"]);
+        // without separators, a definite word joins the noun before it
+        assert_eq!(main.keywords, ["مكتبة المدينة", "كتب"]);
+        let second = &cuts[1];
+        assert_eq!(second.title.as_deref(), Some("افتتاح حديقة جديدة في الحي الشمالي"));
+        assert!(second.body.starts_with("افتتحت البلدية"));
+        assert!(second.body.ends_with("وممرات للمشي."));
+        assert!(!second.body.contains("عنوان خبر"), "related headlines dropped");
+        assert!(!second.body.contains("الأعلى"));
+        assert_eq!(second.published, None, "appended article does not inherit the page date");
+    }
+
+    #[test]
+    fn outlet_credit_under_date_line() {
+        let t = "عنوان الخبر عن زيارة رسمية مرتقبة\nتاريخ النشر: 3rd, March 2024 GMT\nموقع الخبر\nنص الخبر الأول عن الزيارة المرتقبة للوفد.\nالمصدر: وكالة ألف\nالمصدر: موقع الخبر";
+        let cuts = cut_text(t);
+        assert_eq!(cuts[0].outlet.as_deref(), Some("موقع الخبر"));
+        assert_eq!(cuts[0].attribution, ["وكالة ألف", "موقع الخبر"]);
+        assert_eq!(cuts[0].body, "نص الخبر الأول عن الزيارة المرتقبة للوفد.");
+    }
+
+    #[test]
+    fn page_without_title_line() {
+        let t = "أعلنت الوزارة الخميس أن الاجتماع سيعقد الأسبوع المقبل في العاصمة.\n\nوقالت الوزارة في بيان إن جدول الأعمال يشمل ملفات عدة.";
+        let cuts = cut_text(t);
+        assert_eq!(cuts.len(), 1);
+        assert_eq!(cuts[0].title, None);
+        assert!(cuts[0].body.contains("\n\n"));
+    }
+
+    #[test]
+    fn theme_junk_and_nav_before_title() {
+        let t = "Jannah Theme License is not validated, Go to the theme options page to validate the license.\nاخبار\n\nالرئيس يزور البلاد لأول مرة منذ سنوات | أخبار السياسة\n\nأعلن المكتب أن الرئيس سيبدأ زيارة يومي الثلاثاء والأربعاء.\n\nاترك تعليقاً\n\nزر الذهاب إلى الأعلى";
+        let cuts = cut_text(t);
+        assert_eq!(cuts.len(), 1);
+        assert_eq!(cuts[0].title.as_deref(), Some("الرئيس يزور البلاد لأول مرة منذ سنوات"));
+        assert_eq!(cuts[0].body, "أعلن المكتب أن الرئيس سيبدأ زيارة يومي الثلاثاء والأربعاء.");
+    }
+
+    #[test]
+    fn inline_read_also_link_does_not_cut() {
+        let t = "عنوان الخبر الرئيسي عن الاقتصاد المحلي\nفقرة أولى من الخبر عن نمو الاقتصاد المحلي هذا العام.\nاقرأ أيضا: عنوان خبر آخر لا علاقة له\nفقرة ثانية من الخبر نفسه عن التوقعات.";
+        let cuts = cut_text(t);
+        assert_eq!(cuts.len(), 1);
+        assert!(cuts[0].body.contains("فقرة ثانية"));
+        assert!(!cuts[0].body.contains("عنوان خبر آخر"));
+    }
+
+    #[test]
+    fn glued_related_headlines_keep_following_text() {
+        let t = "عنوان الخبر الرئيسي عن الميناء الجديد\nفقرة أولى عن الميناء الجديد الذي افتتح اليوم.\nRelatedعنوان أول عن الميناءعنوان ثان عن السفن الجديدةوبحسب موقع متخصص، فإن السفينة كانت ستنطلق من الرصيف.";
+        let cuts = cut_text(t);
+        assert_eq!(cuts.len(), 1);
+        assert!(cuts[0].body.ends_with("وبحسب موقع متخصص، فإن السفينة كانت ستنطلق من الرصيف."), "{}", cuts[0].body);
+        assert!(!cuts[0].body.contains("عنوان أول"));
+    }
+
+    #[test]
+    fn page_title_repeated_in_text_is_removed() {
+        let page = PageMeta { title: Some("عنوان المقال الكامل هنا | الموقع".into()), ..Default::default() };
+        let blocks = scrape_blocks("عنوان المقال الكامل هنا\nنص المقال الأول الطويل بما يكفي.");
+        let cuts = cut(blocks, &page, false);
+        assert_eq!(cuts[0].title.as_deref(), Some("عنوان المقال الكامل هنا"));
+        assert_eq!(cuts[0].body, "نص المقال الأول الطويل بما يكفي.");
+    }
+
+    #[test]
+    fn empty_page_gives_no_article() {
+        assert!(cut_text("زر الذهاب إلى الأعلى\nاترك تعليقاً").is_empty());
+    }
 }
