@@ -142,6 +142,19 @@ fn open(input: &Input, opts: &ReadOptions) -> Result<Documents, IngestError> {
             Box::new(std::fs::File::open(p).map_err(|e| IngestError::Io { location: loc(p), source: e })?)
         }
     };
+    open_reader(name, raw, opts)
+}
+
+/// Reads documents from bytes already in memory, as if they were a file called `name` (the
+/// name's extension still chooses the format when it is clear). For tests and fuzzing.
+pub fn read_bytes(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Documents {
+    match open_reader(name.to_string(), Box::new(std::io::Cursor::new(bytes)), opts) {
+        Ok(d) => d,
+        Err(e) => Box::new(std::iter::once(Err(e))),
+    }
+}
+
+fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> Result<Documents, IngestError> {
     let mut reader = BufReader::with_capacity(1 << 16, raw);
     let head = reader.fill_buf().map_err(|e| IngestError::Io { location: Location(name.clone()), source: e })?;
     let (mut reader, name_for_format): (Box<dyn BufRead + Send>, String) = if head.starts_with(&[0x1f, 0x8b]) {

@@ -1,4 +1,12 @@
-//! `mirsad analyze`.
+//! `mirsad analyze`: the one-shot pipeline over files, folders or stdin.
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mirsad_ingest::read::{self, FieldMap, Input, ReadOptions};
+use mirsad_ingest::{Document, IngestError};
+use mirsad_model::{Article, Export};
+use rayon::prelude::*;
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -9,8 +17,164 @@ pub struct AnalyzeArgs {
     /// Print the export object as one JSON document.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
-pub fn run(_args: AnalyzeArgs) -> anyhow::Result<u8> {
-    Ok(0)
+/// Flags shared by every command that reads input.
+#[derive(clap::Args, Clone)]
+pub struct InputArgs {
+    /// JSONL field mapping, NAME=FIELD (names: body, html, title, url, date, outlet, author,
+    /// keywords). Repeatable. Unmapped fields are detected from the usual names.
+    #[arg(long = "field", value_name = "NAME=FIELD")]
+    pub fields: Vec<String>,
+    /// Largest document accepted, in bytes (bigger ones are reported and skipped).
+    #[arg(long, default_value_t = 16 << 20)]
+    pub max_doc_bytes: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+impl InputArgs {
+    pub fn read_options(&self) -> anyhow::Result<ReadOptions> {
+        let mut fields = FieldMap::default();
+        for f in &self.fields {
+            fields.set(f).map_err(anyhow::Error::msg).context("--field")?;
+        }
+        Ok(ReadOptions { max_doc_bytes: self.max_doc_bytes, fields })
+    }
+}
+
+/// Counts of one run.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Totals {
+    pub documents: usize,
+    pub articles: usize,
+    pub errors: usize,
+}
+
+/// Documents processed in parallel per batch; batches keep memory bounded on large inputs and
+/// output in input order.
+const BATCH: usize = 512;
+
+/// Runs the analyze pipeline over `paths`, calling `sink` with each document's articles in
+/// input order. Errors are printed to stderr as they happen, each naming its file or record.
+pub fn run_pipeline(
+    paths: &[PathBuf],
+    input: &InputArgs,
+    mut sink: impl FnMut(Vec<Article>) -> anyhow::Result<()>,
+) -> anyhow::Result<Totals> {
+    let opts = input.read_options()?;
+    if let Some(n) = input.threads {
+        // Only the first call in a process can set the global pool; later calls keep it.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
+    let inputs = read::expand(paths).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let progress = progress_bar(input.quiet);
+    let mut totals = Totals::default();
+    let report = |e: &IngestError, totals: &mut Totals| {
+        totals.errors += 1;
+        progress.suspend(|| eprintln!("mirsad: {e}"));
+    };
+    for inp in &inputs {
+        let mut docs = read::read(inp, &opts).peekable();
+        while docs.peek().is_some() {
+            let batch: Vec<Result<Document, IngestError>> = docs.by_ref().take(BATCH).collect();
+            let results: Vec<Result<Vec<Article>, IngestError>> =
+                batch.into_par_iter().map(|d| d.and_then(mirsad_ingest::process)).collect();
+            for r in results {
+                totals.documents += 1;
+                match r {
+                    Ok(arts) => {
+                        totals.articles += arts.len();
+                        sink(arts)?;
+                    }
+                    Err(e) => report(&e, &mut totals),
+                }
+            }
+            progress.set_position(totals.documents as u64);
+            progress.set_message(format!("{} articles, {} errors — {}", totals.articles, totals.errors, name_of(inp)));
+        }
+    }
+    progress.finish_and_clear();
+    Ok(totals)
+}
+
+fn name_of(inp: &Input) -> String {
+    inp.name()
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    if quiet {
+        pb.set_draw_target(ProgressDrawTarget::hidden());
+    } else {
+        pb.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
+    }
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {pos} documents ({per_sec}) {wide_msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    pb
+}
+
+pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
+    let mut export = Export::default();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut n = 0usize;
+    let totals = run_pipeline(&args.paths, &args.input, |arts| {
+        if args.json {
+            export.articles.extend(arts);
+        } else {
+            for a in &arts {
+                n += 1;
+                write_summary(&mut out, n, a)?;
+            }
+        }
+        Ok(())
+    })?;
+    if args.json {
+        serde_json::to_writer(&mut out, &export)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "{} documents, {} articles, {} errors",
+            totals.documents, totals.articles, totals.errors
+        )?;
+    }
+    out.flush()?;
+    Ok(if totals.errors > 0 { 1 } else { 0 })
+}
+
+/// A readable block per article: title, date, outlet, sources, tags, first words.
+fn write_summary(out: &mut impl Write, n: usize, a: &Article) -> std::io::Result<()> {
+    writeln!(out, "[{n}] {}", a.title.as_deref().unwrap_or("(no title)"))?;
+    let mut line = format!("    {}", a.document);
+    if a.segment > 0 {
+        line.push_str(&format!(" · segment {}", a.segment));
+    }
+    match &a.published {
+        Some(p) => line.push_str(&format!(" · {} ({:?})", p.value, p.basis).to_lowercase()),
+        None => line.push_str(" · no date"),
+    }
+    if let Some(o) = &a.outlet {
+        line.push_str(&format!(" · {o}"));
+    }
+    writeln!(out, "{line}")?;
+    if !a.attribution.is_empty() {
+        writeln!(out, "    source: {}", a.attribution.join(" → "))?;
+    }
+    if !a.keywords.is_empty() {
+        writeln!(out, "    tags: {}", a.keywords.join("، "))?;
+    }
+    let words: Vec<&str> = a.body.split_whitespace().take(24).collect();
+    let more = if a.body.split_whitespace().nth(24).is_some() { " …" } else { "" };
+    writeln!(out, "    {}{more}", words.join(" "))?;
+    writeln!(out)
 }
