@@ -152,6 +152,13 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
     Ok(if totals.errors > 0 { 1 } else { 0 })
 }
 
+fn basis_name(b: mirsad_model::Basis) -> &'static str {
+    match b {
+        mirsad_model::Basis::Explicit => "explicit",
+        mirsad_model::Basis::Inferred => "inferred",
+    }
+}
+
 /// A readable block per article: title, date, outlet, sources, tags, first words.
 fn write_summary(out: &mut impl Write, n: usize, a: &Article) -> std::io::Result<()> {
     writeln!(out, "[{n}] {}", a.title.as_deref().unwrap_or("(no title)"))?;
@@ -160,7 +167,7 @@ fn write_summary(out: &mut impl Write, n: usize, a: &Article) -> std::io::Result
         line.push_str(&format!(" · segment {}", a.segment));
     }
     match &a.published {
-        Some(p) => line.push_str(&format!(" · {} ({:?})", p.value, p.basis).to_lowercase()),
+        Some(p) => line.push_str(&format!(" · {} ({})", p.value, basis_name(p.basis))),
         None => line.push_str(" · no date"),
     }
     if let Some(o) = &a.outlet {
