@@ -93,9 +93,10 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, IngestError> {
         }
         let meta = std::fs::metadata(p).map_err(|e| IngestError::Io { location: loc(p), source: e })?;
         if meta.is_dir() {
-            let walker = walkdir::WalkDir::new(p).sort_by_file_name().into_iter().filter_entry(|e| {
-                e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
-            });
+            let walker = walkdir::WalkDir::new(p)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.')));
             for entry in walker {
                 let entry = entry.map_err(|e| IngestError::Io {
                     location: Location(e.path().unwrap_or(p).display().to_string()),
@@ -317,11 +318,23 @@ pub fn jsonl_record(location: &str, line: &[u8], fields: &FieldMap) -> Result<Do
         (Some(h), _) => Payload::Html(h.into_bytes()),
         (None, Some(b)) => Payload::Text(b),
         (None, None) => {
+            let present = match &fields.body {
+                Some(k) => obj.contains_key(k),
+                None => BODY_FIELDS.iter().any(|k| obj.contains_key(*k)),
+            };
+            if present {
+                return Err(IngestError::Empty { location: Location(location.to_string()) });
+            }
             let wanted = fields.body.clone().unwrap_or_else(|| BODY_FIELDS.join("/"));
-            return Err(IngestError::malformed(location, "JSON line", format!("no body text (looked for field {wanted})")));
+            return Err(IngestError::malformed(
+                location,
+                "JSON line",
+                format!("no body text (looked for field {wanted})"),
+            ));
         }
     };
-    let mut published = get(&fields.date, DATE_FIELDS).and_then(|d| dates::parse_date(&d)).map(|d| d.to_published(Basis::Explicit));
+    let mut published =
+        get(&fields.date, DATE_FIELDS).and_then(|d| dates::parse_date(&d)).map(|d| d.to_published(Basis::Explicit));
     if published.is_none() && fields.date.is_none() {
         published = get(&None, CRAWL_DATE_FIELDS).and_then(|d| dates::parse_date(&d)).map(|d| {
             let mut p = d.to_published(Basis::Inferred);
@@ -331,9 +344,12 @@ pub fn jsonl_record(location: &str, line: &[u8], fields: &FieldMap) -> Result<Do
             p
         });
     }
-    let keywords = match fields.keywords.as_deref().map(|k| obj.get(k)).unwrap_or_else(|| {
-        KEYWORD_FIELDS.iter().find_map(|k| obj.get(*k))
-    }) {
+    let keywords = match fields
+        .keywords
+        .as_deref()
+        .map(|k| obj.get(k))
+        .unwrap_or_else(|| KEYWORD_FIELDS.iter().find_map(|k| obj.get(*k)))
+    {
         Some(serde_json::Value::Array(a)) => a.iter().filter_map(json_text).collect(),
         Some(serde_json::Value::String(s)) => {
             s.split([',', '،', ';', '|']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
@@ -404,7 +420,12 @@ pub fn feed_documents(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestEr
                     title: entry.title.map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty()),
                     published,
                     outlet: outlet.clone(),
-                    author: entry.authors.first().and_then(|a| a.name.as_deref()).map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
+                    author: entry
+                        .authors
+                        .first()
+                        .and_then(|a| a.name.as_deref())
+                        .map(|a| a.trim().to_string())
+                        .filter(|a| !a.is_empty()),
                     keywords: entry.categories.into_iter().map(|c| c.label.unwrap_or(c.term)).collect(),
                     clean_body: true,
                 },
@@ -589,7 +610,8 @@ mod tests {
 
     #[test]
     fn jsonl_bad_lines_are_errors_naming_the_line() {
-        let out = docs_of(b"{\"text\":\"a\"}\n{broken\n\n[1,2]\n{\"title\":\"no body\"}\n{\"text\":\"b\"}\n", "bad.jsonl");
+        let out =
+            docs_of(b"{\"text\":\"a\"}\n{broken\n\n[1,2]\n{\"title\":\"no body\"}\n{\"text\":\"b\"}\n", "bad.jsonl");
         assert_eq!(out.len(), 5);
         assert!(out[0].is_ok() && out[4].is_ok());
         let e1 = out[1].as_ref().unwrap_err().to_string();
@@ -635,9 +657,14 @@ mod tests {
         w.extend(warc_record(
             "response",
             "http://example.com/a",
-            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>نص</p></body></html>".as_bytes(),
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>نص</p></body></html>"
+                .as_bytes(),
         ));
-        w.extend(warc_record("response", "http://example.com/b.png", b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\nPNG"));
+        w.extend(warc_record(
+            "response",
+            "http://example.com/b.png",
+            b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\nPNG",
+        ));
         w.extend(warc_record("request", "http://example.com/a", b"GET /a HTTP/1.1\r\n\r\n"));
         let docs = docs_of(&w, "crawl.warc");
         assert_eq!(docs.len(), 1);

@@ -142,11 +142,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
         serde_json::to_writer(&mut out, &export)?;
         writeln!(out)?;
     } else {
-        writeln!(
-            out,
-            "{} documents, {} articles, {} errors",
-            totals.documents, totals.articles, totals.errors
-        )?;
+        writeln!(out, "{} documents, {} articles, {} errors", totals.documents, totals.articles, totals.errors)?;
     }
     out.flush()?;
     Ok(if totals.errors > 0 { 1 } else { 0 })
