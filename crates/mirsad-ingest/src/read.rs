@@ -13,6 +13,7 @@ use crate::{dates, encoding};
 use mirsad_model::{Basis, Precision, Published};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Options for the readers.
 #[derive(Debug, Clone)]
@@ -126,16 +127,41 @@ pub enum Format {
 /// A stream of documents (or per-record errors) from one input.
 pub type Documents = Box<dyn Iterator<Item = Result<Document, IngestError>> + Send>;
 
-/// Opens one input and returns its documents. An input that cannot be opened at all gives a
-/// single error item.
-pub fn read(input: &Input, opts: &ReadOptions) -> Documents {
-    match open(input, opts) {
-        Ok(d) => d,
-        Err(e) => Box::new(std::iter::once(Err(e))),
+/// A document cut out of its container but not yet decoded. Cutting (finding record
+/// boundaries) is serial; decoding a JSON line is deferred to [`Pending::resolve`] so that a
+/// caller can run it on worker threads.
+pub enum Pending {
+    Ready(Result<Document, IngestError>),
+    JsonLine { location: String, line: Vec<u8>, fields: Arc<FieldMap> },
+}
+
+impl Pending {
+    pub fn resolve(self) -> Result<Document, IngestError> {
+        match self {
+            Pending::Ready(d) => d,
+            Pending::JsonLine { location, line, fields } => jsonl_record(&location, &line, &fields),
+        }
     }
 }
 
-fn open(input: &Input, opts: &ReadOptions) -> Result<Documents, IngestError> {
+/// A stream of pending documents from one input.
+pub type PendingDocuments = Box<dyn Iterator<Item = Pending> + Send>;
+
+/// Opens one input and returns its documents. An input that cannot be opened at all gives a
+/// single error item.
+pub fn read(input: &Input, opts: &ReadOptions) -> Documents {
+    Box::new(read_pending(input, opts).map(Pending::resolve))
+}
+
+/// Like [`read`], with decoding left to the caller.
+pub fn read_pending(input: &Input, opts: &ReadOptions) -> PendingDocuments {
+    match open(input, opts) {
+        Ok(d) => d,
+        Err(e) => Box::new(std::iter::once(Pending::Ready(Err(e)))),
+    }
+}
+
+fn open(input: &Input, opts: &ReadOptions) -> Result<PendingDocuments, IngestError> {
     let name = input.name();
     let raw: Box<dyn Read + Send> = match input {
         Input::Stdin => Box::new(std::io::stdin()),
@@ -150,12 +176,12 @@ fn open(input: &Input, opts: &ReadOptions) -> Result<Documents, IngestError> {
 /// name's extension still chooses the format when it is clear). For tests and fuzzing.
 pub fn read_bytes(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Documents {
     match open_reader(name.to_string(), Box::new(std::io::Cursor::new(bytes)), opts) {
-        Ok(d) => d,
+        Ok(d) => Box::new(d.map(Pending::resolve)),
         Err(e) => Box::new(std::iter::once(Err(e))),
     }
 }
 
-fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> Result<Documents, IngestError> {
+fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> Result<PendingDocuments, IngestError> {
     let mut reader = BufReader::with_capacity(1 << 16, raw);
     let head = reader.fill_buf().map_err(|e| IngestError::Io { location: Location(name.clone()), source: e })?;
     let (mut reader, name_for_format): (Box<dyn BufRead + Send>, String) = if head.starts_with(&[0x1f, 0x8b]) {
@@ -175,16 +201,16 @@ fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> R
         Format::Jsonl => jsonl_documents(name, reader, opts),
         Format::Feed => {
             let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes.saturating_mul(8))?;
-            Box::new(feed_documents(&name, &bytes).into_iter())
+            Box::new(feed_documents(&name, &bytes).into_iter().map(Pending::Ready))
         }
         Format::Html => {
             let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes)?;
-            Box::new(std::iter::once(Ok(Document {
+            Box::new(std::iter::once(Pending::Ready(Ok(Document {
                 source: name,
                 url: None,
                 payload: Payload::Html(bytes),
                 hints: Hints::default(),
-            })))
+            }))))
         }
         Format::Text => {
             let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes)?;
@@ -192,12 +218,12 @@ fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> R
             if text.trim().is_empty() {
                 return Err(IngestError::Empty { location: Location(name) });
             }
-            Box::new(std::iter::once(Ok(Document {
+            Box::new(std::iter::once(Pending::Ready(Ok(Document {
                 source: name,
                 url: None,
                 payload: Payload::Text(text),
                 hints: Hints::default(),
-            })))
+            }))))
         }
     })
 }
@@ -264,28 +290,29 @@ pub fn sniff(head: &[u8]) -> Format {
 
 // ---------------------------------------------------------------- JSONL
 
-fn jsonl_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> Documents {
+fn jsonl_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> PendingDocuments {
     let mut lines = reader.split(b'\n');
     let mut n = 0usize;
+    let fields = Arc::new(opts.fields.clone());
     Box::new(std::iter::from_fn(move || loop {
         let line = lines.next()?;
         n += 1;
         let location = format!("{name}#{n}");
         let line = match line {
             Ok(l) => l,
-            Err(e) => return Some(Err(IngestError::Io { location: Location(location), source: e })),
+            Err(e) => return Some(Pending::Ready(Err(IngestError::Io { location: Location(location), source: e }))),
         };
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
         if line.len() as u64 > opts.max_doc_bytes {
-            return Some(Err(IngestError::TooLarge {
+            return Some(Pending::Ready(Err(IngestError::TooLarge {
                 location: Location(location),
                 size: line.len() as u64,
                 limit: opts.max_doc_bytes,
-            }));
+            })));
         }
-        return Some(jsonl_record(&location, &line, &opts.fields));
+        return Some(Pending::JsonLine { location, line, fields: fields.clone() });
     }))
 }
 
@@ -440,11 +467,19 @@ pub fn feed_documents(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestEr
 /// its record boundaries and would only yield noise).
 const WARC_MAX_CONSECUTIVE_ERRORS: usize = 20;
 
-fn warc_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> Documents {
+fn warc_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> PendingDocuments {
+    Box::new(warc_records(name, reader, opts).map(Pending::Ready))
+}
+
+fn warc_records(
+    name: String,
+    reader: Box<dyn BufRead + Send>,
+    opts: ReadOptions,
+) -> impl Iterator<Item = Result<Document, IngestError>> + Send {
     let mut records = warc::WarcReader::new(reader).iter_raw_records();
     let mut n = 0usize;
     let mut errors = 0usize;
-    Box::new(std::iter::from_fn(move || loop {
+    std::iter::from_fn(move || loop {
         if errors >= WARC_MAX_CONSECUTIVE_ERRORS {
             return None;
         }
@@ -488,7 +523,7 @@ fn warc_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptio
             Ok(None) => continue, // not HTML (images, scripts, redirects)
             Err(reason) => return Some(Err(IngestError::malformed(location, "HTTP response", reason))),
         }
-    }))
+    })
 }
 
 /// The HTML body of an HTTP response block, `None` when it is not a successful HTML response.

@@ -2,8 +2,8 @@
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use mirsad_ingest::read::{self, FieldMap, Input, ReadOptions};
-use mirsad_ingest::{Document, IngestError};
+use mirsad_ingest::read::{self, FieldMap, Input, Pending, ReadOptions};
+use mirsad_ingest::IngestError;
 use mirsad_model::{Article, Export};
 use rayon::prelude::*;
 use std::io::Write;
@@ -81,11 +81,11 @@ pub fn run_pipeline(
         progress.suspend(|| eprintln!("mirsad: {e}"));
     };
     for inp in &inputs {
-        let mut docs = read::read(inp, &opts).peekable();
+        let mut docs = read::read_pending(inp, &opts).peekable();
         while docs.peek().is_some() {
-            let batch: Vec<Result<Document, IngestError>> = docs.by_ref().take(BATCH).collect();
+            let batch: Vec<Pending> = docs.by_ref().take(BATCH).collect();
             let results: Vec<Result<Vec<Article>, IngestError>> =
-                batch.into_par_iter().map(|d| d.and_then(mirsad_ingest::process)).collect();
+                batch.into_par_iter().map(|d| d.resolve().and_then(mirsad_ingest::process)).collect();
             for r in results {
                 totals.documents += 1;
                 match r {
