@@ -28,10 +28,21 @@ pub fn extract(html: &str, url: Option<&str>) -> HtmlPage {
     extract_from_doc(&doc, url)
 }
 
-/// Same as [`extract`] on a tree that is already parsed (lets callers time parsing apart and
-/// share the tree with other readers).
+/// Parses decoded HTML (html5ever, as browsers do; never fails).
+pub fn parse(html: &str) -> scraper::Html {
+    scraper::Html::parse_document(html)
+}
+
+/// Same as [`extract`] on a tree that is already parsed (lets callers share the tree with
+/// other readers).
 pub fn extract_from_doc(doc: &scraper::Html, url: Option<&str>) -> HtmlPage {
-    let published = crate::html_date::page_date(doc, url);
+    let mut page = extract_content(doc, url);
+    page.published = crate::html_date::page_date(doc, url);
+    page
+}
+
+/// Everything but the publication date: metadata and main-content blocks.
+pub fn extract_content(doc: &scraper::Html, url: Option<&str>) -> HtmlPage {
     let flat = flatten::flatten(doc);
     let info = meta::page_meta(&flat, url);
     let mut blocks = content::main_blocks(&flat);
@@ -42,7 +53,7 @@ pub fn extract_from_doc(doc: &scraper::Html, url: Option<&str>) -> HtmlPage {
     }
     HtmlPage {
         title: info.title,
-        published,
+        published: None,
         site_name: info.site_name,
         canonical_url: info.canonical_url,
         author: info.author,

@@ -115,6 +115,7 @@ pub fn flatten(doc: &scraper::Html) -> Flat<'_> {
     // Context derived from the stack, kept incrementally.
     let mut skip_depth = 0u32;
     let mut link_depth = 0u32;
+    let mut verdicts: std::collections::HashMap<&str, patterns::ClassVerdict> = std::collections::HashMap::new();
 
     let flush = |b: &mut Builder, runs: &mut Vec<Run>, stack: &[Frame]| {
         if b.text.is_empty() {
@@ -212,8 +213,11 @@ pub fn flatten(doc: &scraper::Html) -> Flat<'_> {
                             break 'open;
                         }
                         let structural = matches!(name, "html" | "body" | "main" | "article");
+                        // Pages repeat the same class strings: judge each once.
                         let verdict = if class.is_empty() && id.is_empty() {
                             patterns::ClassVerdict::default()
+                        } else if id.is_empty() {
+                            *verdicts.entry(class).or_insert_with(|| patterns::class_verdict(class, ""))
                         } else {
                             patterns::class_verdict(class, id)
                         };

@@ -193,15 +193,31 @@ const POSITIVE: &[&str] = &[
 const NEGATIVE_WHOLE: &[&str] =
     &["hidden", "ad", "ads", "nav", "share", "tags", "tag", "meta", "top", "bottom", "aside", "extra"];
 
+fn alternation(words: &[&str]) -> regex::Regex {
+    let pat = words.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
+    // The word lists are static and escaped: this cannot fail.
+    regex::Regex::new(&pat).unwrap_or_else(|_| regex::Regex::new("$^").expect("static regex"))
+}
+
+fn negative_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| alternation(NEGATIVE))
+}
+
+fn positive_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| alternation(POSITIVE))
+}
+
 fn token_hint(tok: &str) -> Hint {
     if NEGATIVE_WHOLE.contains(&tok) {
         return Hint::Negative;
     }
     let parts_neg = tok.split(['-', '_']).any(|p| p == "ad" || p == "ads" || p == "nav");
-    if parts_neg || NEGATIVE.iter().any(|n| tok.contains(n)) {
+    if parts_neg || negative_re().is_match(tok) {
         return Hint::Negative;
     }
-    if POSITIVE.iter().any(|p| tok.contains(p)) {
+    if positive_re().is_match(tok) {
         return Hint::Positive;
     }
     Hint::None
