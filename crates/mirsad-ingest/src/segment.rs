@@ -136,9 +136,11 @@ pub fn cut(blocks: Vec<Block>, page: &PageMeta, clean_body: bool) -> Vec<Cut> {
             continue;
         }
         let in_header = seg.blocks.len() < HEADER_BLOCKS;
-        if in_header && seg.date.is_none() {
+        if in_header {
+            // a bare date line in the header area is metadata even when the page's head
+            // already gave the date
             if let Some(d) = meta::date_only_line(text) {
-                seg.date = Some(d);
+                seg.date.get_or_insert(d);
                 seg.after_date = Some(seg.blocks.len());
                 continue;
             }
@@ -366,6 +368,14 @@ mod tests {
         };
         let body = "أفادت مصادر طبية بمقتل ثلاثة في انفجار جنوب المدينة.";
         assert_eq!(cut(scrape_blocks(body), &page, true)[0].body, body);
+    }
+
+    #[test]
+    fn bare_date_lines_in_the_header_are_metadata() {
+        let t = "عنوان الخبر عن افتتاح المعرض السنوي للكتاب\nالثلاثاء ٥ مارس ٢٠٢٤\nافتتح المعرض السنوي للكتاب أبوابه أمس بمشاركة مئات الناشرين.";
+        let cuts = cut_text(t);
+        assert_eq!(cuts[0].body, "افتتح المعرض السنوي للكتاب أبوابه أمس بمشاركة مئات الناشرين.");
+        assert_eq!(cuts[0].published.as_ref().map(|p| p.value.as_str()), Some("2024-03-05"));
     }
 
     #[test]
