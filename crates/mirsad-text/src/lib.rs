@@ -41,6 +41,9 @@ fn is_alnum(c: char) -> bool {
     }
 }
 
+pub mod stem;
+pub use stem::{is_stopword_key, stem, stem_key, terms};
+
 /// Arabic tatweel (kashida), a purely typographic elongation.
 pub const TATWEEL: char = '\u{0640}';
 
