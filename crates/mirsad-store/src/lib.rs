@@ -1,0 +1,375 @@
+//! The collection in one data directory: SQLite (WAL) holds the records, a tantivy index under
+//! `index/` serves search.
+//!
+//! SQLite is the source of truth. Every stored article gets a change sequence number (`seq`);
+//! each tantivy commit records the highest `seq` it covers in its payload. A batch is one SQLite
+//! transaction, acknowledged once it commits; the index is committed right after. If the process
+//! dies in between, [`Store::open`] replays the records whose `seq` the index has not seen, so the
+//! index always ends up agreeing with the records. A lost or unreadable index is rebuilt.
+
+pub mod analyzer;
+mod search;
+
+use mirsad_model::Article;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::{Path, PathBuf};
+use tantivy::schema::{DateOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
+use tantivy::{DateTime, Index, IndexReader, IndexWriter, TantivyDocument, Term};
+
+pub use search::{Hit, SearchQuery, SearchResults};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error("{path}: search index: {source}")]
+    Index {
+        path: PathBuf,
+        #[source]
+        source: tantivy::TantivyError,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("bad query: {0}")]
+    Query(String),
+    #[error("stored record {id} is unreadable: {reason}")]
+    Corrupt { id: String, reason: String },
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// What a batch did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct BatchSummary {
+    pub new: usize,
+    pub updated: usize,
+    /// Same article already stored (same id and content), or the same text under another id.
+    pub unchanged: usize,
+    pub duplicates: usize,
+}
+
+impl std::ops::AddAssign for BatchSummary {
+    fn add_assign(&mut self, o: Self) {
+        self.new += o.new;
+        self.updated += o.updated;
+        self.unchanged += o.unchanged;
+        self.duplicates += o.duplicates;
+    }
+}
+
+#[derive(Clone, Copy)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub body: Field,
+    pub published: Field,
+    pub outlet: Field,
+    pub keyword: Field,
+}
+
+/// The embedded store.
+pub struct Store {
+    dir: PathBuf,
+    conn: Connection,
+    index: Index,
+    reader: IndexReader,
+    writer: Option<IndexWriter>,
+    fields: Fields,
+}
+
+const SCHEMA_SQL: &str = "
+CREATE TABLE IF NOT EXISTS articles (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    content_key INTEGER NOT NULL,
+    hash        INTEGER NOT NULL,
+    published   TEXT,
+    outlet      TEXT,
+    story       TEXT,
+    json        TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_content ON articles(content_key);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+";
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer::ARABIC)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", text.clone()),
+        body: b.add_text_field("body", text),
+        published: b.add_date_field("published", DateOptions::default().set_indexed().set_fast()),
+        outlet: b.add_text_field("outlet", STRING),
+        keyword: b.add_text_field("keyword", STRING),
+    };
+    (b.build(), fields)
+}
+
+impl Store {
+    /// Opens (creating if needed) the data directory and brings the index up to date.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_path_buf(), source: e })?;
+        let db_path = dir.join("mirsad.sqlite");
+        let sql = |e| StoreError::Sqlite { path: db_path.clone(), source: e };
+        let conn = Connection::open(&db_path).map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql)?;
+        conn.execute_batch(SCHEMA_SQL).map_err(sql)?;
+
+        let index_dir = dir.join("index");
+        let (schema, fields) = schema();
+        let index = match open_index(&index_dir, &schema) {
+            Ok(i) => i,
+            Err(_) => {
+                // Unreadable or from another schema: the records can always rebuild it.
+                let _ = std::fs::remove_dir_all(&index_dir);
+                open_index(&index_dir, &schema)?
+            }
+        };
+        let ix = |e| StoreError::Index { path: index_dir.clone(), source: e };
+        index.tokenizers().register(analyzer::ARABIC, analyzer::ArabicTokenizer);
+        let reader = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into().map_err(ix)?;
+        let mut store = Store { dir: dir.to_path_buf(), conn, index, reader, writer: None, fields };
+        store.catch_up()?;
+        Ok(store)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn sql_err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite { path: self.dir.join("mirsad.sqlite"), source: e }
+    }
+
+    fn ix_err(&self, e: tantivy::TantivyError) -> StoreError {
+        StoreError::Index { path: self.dir.join("index"), source: e }
+    }
+
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        if self.writer.is_none() {
+            let w = self.index.writer(100_000_000).map_err(|e| self.ix_err(e))?;
+            self.writer = Some(w);
+        }
+        Ok(self.writer.as_mut().expect("writer just set"))
+    }
+
+    /// The highest record sequence number the committed index covers.
+    fn indexed_seq(&self) -> Result<i64> {
+        let metas = self.index.load_metas().map_err(|e| self.ix_err(e))?;
+        Ok(metas.payload.and_then(|p| p.parse().ok()).unwrap_or(0))
+    }
+
+    fn max_seq(&self) -> Result<i64> {
+        self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0)).map_err(|e| self.sql_err(e))
+    }
+
+    /// Indexes every record newer than the index's last commit.
+    fn catch_up(&mut self) -> Result<()> {
+        let from = self.indexed_seq()?;
+        let to = self.max_seq()?;
+        if from >= to {
+            return self.reader.reload().map_err(|e| self.ix_err(e));
+        }
+        let mut arts = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, json FROM articles WHERE seq > ?1 ORDER BY seq")
+                .map_err(|e| self.sql_err(e))?;
+            let rows = stmt
+                .query_map([from], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+                .map_err(|e| self.sql_err(e))?;
+            for row in rows {
+                let (id, json) = row.map_err(|e| self.sql_err(e))?;
+                arts.push(parse_article(&id, &json)?);
+            }
+        }
+        self.index_articles(&arts, to)
+    }
+
+    /// Replaces the index entries of `arts` and commits with `seq` as the covered sequence.
+    fn index_articles(&mut self, arts: &[Article], seq: i64) -> Result<()> {
+        let f = self.fields;
+        let writer = self.writer()?;
+        for a in arts {
+            writer.delete_term(Term::from_field_text(f.id, &a.id));
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.id, &a.id);
+            if let Some(t) = &a.title {
+                doc.add_text(f.title, t);
+            }
+            doc.add_text(f.body, &a.body);
+            if let Some(d) = a.published.as_ref().and_then(|p| published_datetime(&p.value)) {
+                doc.add_date(f.published, d);
+            }
+            if let Some(o) = &a.outlet {
+                doc.add_text(f.outlet, o);
+            }
+            for k in &a.keywords {
+                doc.add_text(f.keyword, mirsad_text::key(k));
+            }
+            writer.add_document(doc).map_err(|e| StoreError::Index { path: PathBuf::from("index"), source: e })?;
+        }
+        let mut prepared =
+            writer.prepare_commit().map_err(|e| StoreError::Index { path: PathBuf::from("index"), source: e })?;
+        prepared.set_payload(&seq.to_string());
+        prepared.commit().map_err(|e| self.ix_err(e))?;
+        self.reader.reload().map_err(|e| self.ix_err(e))
+    }
+
+    /// Stores a batch in one transaction, then indexes it. Returns once the records are durable
+    /// (acknowledged). Re-storing an unchanged article does nothing.
+    pub fn put_batch(&mut self, arts: &[Article]) -> Result<BatchSummary> {
+        let mut summary = BatchSummary::default();
+        let mut changed = Vec::new();
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| StoreError::Sqlite { path: PathBuf::from("mirsad.sqlite"), source: e })?;
+        {
+            let sql = |e| StoreError::Sqlite { path: PathBuf::from("mirsad.sqlite"), source: e };
+            let mut by_id = tx.prepare_cached("SELECT hash FROM articles WHERE id = ?1").map_err(sql)?;
+            let mut by_content = tx
+                .prepare_cached("SELECT id FROM articles WHERE content_key = ?1 AND id <> ?2 LIMIT 1")
+                .map_err(sql)?;
+            let mut del = tx.prepare_cached("DELETE FROM articles WHERE id = ?1").map_err(sql)?;
+            let mut ins = tx
+                .prepare_cached(
+                    "INSERT INTO articles (id, content_key, hash, published, outlet, story, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .map_err(sql)?;
+            for a in arts {
+                let json = serde_json::to_string(a)
+                    .map_err(|e| StoreError::Corrupt { id: a.id.clone(), reason: e.to_string() })?;
+                let hash = hash64(json.as_bytes());
+                let ckey = content_key(a);
+                match by_id.query_row([&a.id], |r| r.get::<_, i64>(0)).optional().map_err(sql)? {
+                    Some(h) if h == hash => {
+                        summary.unchanged += 1;
+                        continue;
+                    }
+                    Some(_) => {
+                        del.execute([&a.id]).map_err(sql)?;
+                        summary.updated += 1;
+                    }
+                    None => {
+                        if by_content.query_row(params![ckey, &a.id], |_| Ok(())).optional().map_err(sql)?.is_some() {
+                            summary.duplicates += 1;
+                            continue;
+                        }
+                        summary.new += 1;
+                    }
+                }
+                let published = a.published.as_ref().map(|p| p.value.clone());
+                ins.execute(params![&a.id, ckey, hash, published, &a.outlet, &a.story, json]).map_err(sql)?;
+                changed.push(a.clone());
+            }
+        }
+        tx.commit().map_err(|e| self.sql_err(e))?;
+        if !changed.is_empty() {
+            let seq = self.max_seq()?;
+            self.index_articles(&changed, seq)?;
+        }
+        Ok(summary)
+    }
+
+    /// One article by id.
+    pub fn get(&self, id: &str) -> Result<Option<Article>> {
+        let json: Option<String> = self
+            .conn
+            .query_row("SELECT json FROM articles WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.sql_err(e))?;
+        json.map(|j| parse_article(id, &j)).transpose()
+    }
+
+    /// Newest articles first (by publication date, then by arrival).
+    pub fn latest(&self, offset: usize, limit: usize) -> Result<Vec<Article>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, json FROM articles ORDER BY published IS NULL, published DESC, seq DESC LIMIT ?1 OFFSET ?2",
+            )
+            .map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map(params![limit as i64, offset as i64], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.sql_err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, json) = row.map_err(|e| self.sql_err(e))?;
+            out.push(parse_article(&id, &json)?);
+        }
+        Ok(out)
+    }
+
+    pub fn count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| self.sql_err(e))
+    }
+
+    /// Number of documents in the committed index (equals [`Store::count`] after open).
+    pub fn indexed_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+fn open_index(dir: &Path, schema: &Schema) -> Result<Index> {
+    let ix = |e| StoreError::Index { path: dir.to_path_buf(), source: e };
+    std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_path_buf(), source: e })?;
+    let mmap = tantivy::directory::MmapDirectory::open(dir)
+        .map_err(|e| StoreError::Index { path: dir.to_path_buf(), source: e.into() })?;
+    let index = Index::open_or_create(mmap, schema.clone()).map_err(ix)?;
+    if index.schema() != *schema {
+        return Err(StoreError::Index {
+            path: dir.to_path_buf(),
+            source: tantivy::TantivyError::SchemaError("index schema differs from this version's".into()),
+        });
+    }
+    Ok(index)
+}
+
+fn parse_article(id: &str, json: &str) -> Result<Article> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt { id: id.to_string(), reason: e.to_string() })
+}
+
+fn hash64(bytes: &[u8]) -> i64 {
+    xxhash_rust::xxh3::xxh3_64(bytes) as i64
+}
+
+/// Identity of an article's content regardless of where it was read from: the same URL, title
+/// and text read through another path is the same article.
+fn content_key(a: &Article) -> i64 {
+    let mut s = String::with_capacity(a.body.len() + 200);
+    s.push_str(a.url.as_deref().unwrap_or(""));
+    s.push('\u{0}');
+    s.push_str(a.title.as_deref().unwrap_or(""));
+    s.push('\u{0}');
+    s.push_str(&a.body);
+    hash64(s.as_bytes())
+}
+
+/// The publication instant of a contract date value (`YYYY-MM-DD` or an RFC 3339 datetime).
+pub(crate) fn published_datetime(value: &str) -> Option<DateTime> {
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(value) {
+        return Some(DateTime::from_timestamp_secs(dt.timestamp()));
+    }
+    let day = chrono::NaiveDate::parse_from_str(value.get(..10)?, "%Y-%m-%d").ok()?;
+    Some(DateTime::from_timestamp_secs(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp()))
+}

@@ -1,0 +1,234 @@
+//! Ranked search (BM25 over title and body through the Arabic analyzer) with date, outlet and
+//! keyword filters, highlighted snippets, and related articles.
+
+use crate::{analyzer, published_datetime, Store, StoreError};
+use mirsad_model::{Article, Published};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::ops::Bound;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{TantivyDocument, Term};
+
+/// A search request. Dates are `YYYY-MM-DD`, inclusive.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub outlet: Option<String>,
+    pub keyword: Option<String>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// One result, shaped as the CLI contract's `hits` entries.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: Option<String>,
+    pub published: Option<Published>,
+    pub outlet: Option<String>,
+    pub story: Option<String>,
+    pub score: f32,
+    /// HTML-escaped text with the matched words in `<b>…</b>`.
+    pub snippet: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+/// Terms of an article used to find related ones.
+const RELATED_TERMS: usize = 30;
+/// Two articles sharing this share of their term sets are copies, not related articles.
+const COPY_OVERLAP: f64 = 0.8;
+
+impl Store {
+    /// Runs a search.
+    pub fn search(&self, q: &SearchQuery) -> crate::Result<SearchResults> {
+        let f = self.fields;
+        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(f.title, 2.0);
+        let text_query = if q.text.trim().is_empty() {
+            None
+        } else {
+            let (query, errors) = parser.parse_query_lenient(&q.text);
+            if !errors.is_empty() && q.text.chars().all(|c| !mirsad_text::is_word_char(c)) {
+                return Err(StoreError::Query(format!("nothing to search for in {:?}", q.text)));
+            }
+            Some(query)
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(t) = &text_query {
+            clauses.push((Occur::Must, t.box_clone()));
+        }
+        let day = |s: &Option<String>, end: bool| -> crate::Result<Bound<Term>> {
+            match s {
+                None => Ok(Bound::Unbounded),
+                Some(d) => {
+                    let dt = published_datetime(d)
+                        .ok_or_else(|| StoreError::Query(format!("bad date {d:?}, want YYYY-MM-DD")))?;
+                    if end {
+                        let next = tantivy::DateTime::from_timestamp_secs(dt.into_timestamp_secs() + 86_400);
+                        Ok(Bound::Excluded(Term::from_field_date(f.published, next)))
+                    } else {
+                        Ok(Bound::Included(Term::from_field_date(f.published, dt)))
+                    }
+                }
+            }
+        };
+        if q.from.is_some() || q.to.is_some() {
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(day(&q.from, false)?, day(&q.to, true)?))));
+        }
+        if let Some(o) = &q.outlet {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(Term::from_field_text(f.outlet, o.trim()), IndexRecordOption::Basic)),
+            ));
+        }
+        if let Some(k) = &q.keyword {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.keyword, &mirsad_text::key(k)),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if clauses.is_empty() {
+            return Err(StoreError::Query("empty query: give words or a filter".into()));
+        }
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let limit = q.limit.clamp(1, 1000);
+        let (top, total) = searcher
+            .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))
+            .map_err(|e| self.ix_err(e))?;
+        let snippets = match &text_query {
+            Some(t) => {
+                let mut g = SnippetGenerator::create(&searcher, &**t, f.body).map_err(|e| self.ix_err(e))?;
+                g.set_max_num_chars(240);
+                Some(g)
+            }
+            None => None,
+        };
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.ix_err(e))?;
+            let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()).map(str::to_string) else { continue };
+            let Some(a) = self.get(&id)? else { continue };
+            let snippet = match &snippets {
+                Some(g) => {
+                    let s = g.snippet(&a.body);
+                    if s.is_empty() {
+                        escape_start(&a.body)
+                    } else {
+                        s.to_html()
+                    }
+                }
+                None => escape_start(&a.body),
+            };
+            hits.push(hit(a, score, snippet));
+        }
+        Ok(SearchResults { total, hits })
+    }
+
+    /// The `k` articles most similar in content to article `id`, near-identical copies of it
+    /// excluded. `None` when the article does not exist.
+    pub fn related(&self, id: &str, k: usize) -> crate::Result<Option<Vec<Hit>>> {
+        let Some(a) = self.get(id)? else { return Ok(None) };
+        let f = self.fields;
+        let searcher = self.reader.searcher();
+        // Term frequencies of the article, weighted by idf: its most telling words.
+        let mut tf: HashMap<String, usize> = HashMap::new();
+        let text = format!("{}\n{}", a.title.as_deref().unwrap_or(""), a.body);
+        for t in analyzer::analyze(&text) {
+            *tf.entry(t.text).or_default() += 1;
+        }
+        let n = searcher.num_docs().max(1) as f64;
+        let mut weighted: Vec<(f64, String)> = Vec::new();
+        for (term, c) in &tf {
+            let df = searcher.doc_freq(&Term::from_field_text(f.body, term)).map_err(|e| self.ix_err(e))? as f64;
+            if df <= 1.0 {
+                continue; // only this article has it: it cannot relate to another
+            }
+            weighted.push(((1.0 + (*c as f64).ln()) * (n / df).ln(), term.clone()));
+        }
+        weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        weighted.truncate(RELATED_TERMS);
+        if weighted.is_empty() {
+            return Ok(Some(Vec::new()));
+        }
+        let clauses: Vec<(Occur, Box<dyn Query>)> = weighted
+            .iter()
+            .map(|(w, term)| {
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(Term::from_field_text(f.body, term), IndexRecordOption::WithFreqs)),
+                    *w as f32,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        let query = BooleanQuery::new(clauses);
+        let top =
+            searcher.search(&query, &TopDocs::with_limit(k * 3 + 5).order_by_score()).map_err(|e| self.ix_err(e))?;
+        let own: std::collections::HashSet<&String> = tf.keys().collect();
+        let mut out = Vec::new();
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.ix_err(e))?;
+            let Some(other_id) = doc.get_first(f.id).and_then(|v| v.as_str()) else { continue };
+            if other_id == id {
+                continue;
+            }
+            let Some(b) = self.get(other_id)? else { continue };
+            let other_text = format!("{}\n{}", b.title.as_deref().unwrap_or(""), b.body);
+            let theirs: std::collections::HashSet<String> =
+                analyzer::analyze(&other_text).into_iter().map(|t| t.text).collect();
+            let inter = theirs.iter().filter(|t| own.contains(t)).count() as f64;
+            let union = (own.len() + theirs.len()) as f64 - inter;
+            if union > 0.0 && inter / union >= COPY_OVERLAP {
+                continue; // a copy of the same text
+            }
+            let snippet = escape_start(&b.body);
+            out.push(hit(b, score, snippet));
+            if out.len() == k {
+                break;
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
+fn hit(a: Article, score: f32, snippet: String) -> Hit {
+    Hit { id: a.id, title: a.title, published: a.published, outlet: a.outlet, story: a.story, score, snippet }
+}
+
+/// The first words of a text, HTML-escaped, for results without a highlighted passage.
+fn escape_start(text: &str) -> String {
+    let mut s: String = text.chars().take(200).collect();
+    if text.chars().nth(200).is_some() {
+        s.push('…');
+    }
+    html_escape(&s)
+}
+
+pub(crate) fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

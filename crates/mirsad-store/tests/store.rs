@@ -1,0 +1,184 @@
+use mirsad_model::{Article, Basis, Precision, Published};
+use mirsad_store::{SearchQuery, Store};
+
+fn art(id: &str, title: &str, body: &str, day: &str, outlet: &str) -> Article {
+    Article {
+        id: id.into(),
+        document: format!("{id}.txt"),
+        url: None,
+        segment: 0,
+        title: Some(title.into()),
+        body: body.into(),
+        published: Some(Published { value: day.into(), precision: Precision::Day, basis: Basis::Explicit }),
+        outlet: Some(outlet.into()),
+        attribution: vec![],
+        keywords: vec!["كوريا الشمالية".into()],
+        story: None,
+        duplicate_of: None,
+        author: None,
+        language: Some("ar".into()),
+    }
+}
+
+fn fixture() -> Vec<Article> {
+    vec![
+        art(
+            "a1",
+            "افتتاح المكتبة العامة الجديدة",
+            "افتتحت البلدية المكتبة العامة الجديدة في إيران أمس بحضور الوزير.",
+            "2024-03-01",
+            "صحيفة ألف",
+        ),
+        art(
+            "a2",
+            "المستشفى الجديد يستقبل المرضى",
+            "بدأ مستشفى المدينة استقبال المرضى في المبنى الجديد، وقالت الإدارة إن المدرسة المجاورة ستغلق.",
+            "2024-03-05",
+            "صحيفة باء",
+        ),
+        art(
+            "a3",
+            "أسعار القمح ترتفع",
+            "ارتفعت أسعار القمح في الأسواق للأسبوع الثالث وسط توقعات بتراجع المحصول.",
+            "2024-03-10",
+            "صحيفة ألف",
+        ),
+        art(
+            "a4",
+            "مكتبات المدن تمدد ساعات العمل",
+            "قررت مكتبات المدن الكبرى تمديد ساعات العمل خلال الصيف لاستقبال الطلاب.",
+            "2024-03-12",
+            "صحيفة باء",
+        ),
+    ]
+}
+
+fn ids(store: &Store, q: &str) -> Vec<String> {
+    let mut v: Vec<String> = store
+        .search(&SearchQuery { text: q.into(), limit: 10, ..Default::default() })
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn ingest_is_idempotent_and_updates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    let first = s.put_batch(&fixture()).unwrap();
+    assert_eq!((first.new, first.updated, first.unchanged), (4, 0, 0));
+    let again = s.put_batch(&fixture()).unwrap();
+    assert_eq!((again.new, again.updated, again.unchanged), (0, 0, 4));
+    let mut changed = fixture();
+    changed[2].body.push_str(" وأضاف التجار أن الطلب مرتفع.");
+    let upd = s.put_batch(&changed).unwrap();
+    assert_eq!((upd.new, upd.updated, upd.unchanged), (0, 1, 3));
+    assert_eq!(s.count().unwrap(), 4);
+    assert_eq!(s.indexed_count(), 4);
+    assert!(s.get("a3").unwrap().unwrap().body.contains("الطلب مرتفع"));
+    assert_eq!(ids(&s, "الطلب"), ["a3"]);
+    // the same text read through another path is a duplicate
+    let mut copy = fixture()[0].clone();
+    copy.id = "other-path".into();
+    assert_eq!(s.put_batch(&[copy]).unwrap().duplicates, 1);
+}
+
+#[test]
+fn search_finds_orthographic_variants_and_clitics() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    s.put_batch(&fixture()).unwrap();
+    // alef forms
+    assert_eq!(ids(&s, "ايران"), ["a1"]);
+    assert_eq!(ids(&s, "إيران"), ["a1"]);
+    // yeh / alef maqsura
+    assert_eq!(ids(&s, "مستشفي"), ["a2"]);
+    // teh marbuta / heh
+    assert_eq!(ids(&s, "المدرسه"), ["a2"]);
+    // definite article and clitic prefixes
+    assert_eq!(ids(&s, "والأسواق"), ["a3"]);
+    // ... and inflections: «مكتبات» shares the stem
+    assert_eq!(ids(&s, "بالمكتبة"), ["a1", "a4"]);
+    // Persian letters
+    assert_eq!(ids(&s, "مکتبة"), ["a1", "a4"]);
+    // phrase
+    assert_eq!(ids(&s, "\"المكتبة العامة\""), ["a1"]);
+}
+
+#[test]
+fn filters_and_snippets() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    s.put_batch(&fixture()).unwrap();
+    let r = s
+        .search(&SearchQuery {
+            text: "مكتبة".into(),
+            from: Some("2024-03-02".into()),
+            to: Some("2024-03-12".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(r.total, 1);
+    assert_eq!(r.hits[0].id, "a4");
+    assert!(r.hits[0].snippet.contains("<b>"), "{}", r.hits[0].snippet);
+    let r = s
+        .search(&SearchQuery {
+            text: "الجديد".into(),
+            outlet: Some("صحيفة باء".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["a2"]);
+    let r = s.search(&SearchQuery { keyword: Some("کوریا الشمالیة".into()), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(r.total, 4);
+    assert!(s
+        .search(&SearchQuery { text: "x".into(), from: Some("not a date".into()), limit: 5, ..Default::default() })
+        .is_err());
+}
+
+#[test]
+fn related_articles_exclude_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    let mut arts = fixture();
+    let mut copy = arts[0].clone();
+    copy.id = "a1-copy".into();
+    copy.url = Some("http://other/outlet".into());
+    copy.body.push_str(" ");
+    arts.push(copy);
+    s.put_batch(&arts).unwrap();
+    let rel = s.related("a1", 3).unwrap().unwrap();
+    let rel_ids: Vec<&str> = rel.iter().map(|h| h.id.as_str()).collect();
+    assert!(!rel_ids.contains(&"a1") && !rel_ids.contains(&"a1-copy"), "{rel_ids:?}");
+    assert_eq!(rel_ids.first(), Some(&"a4"), "the other library article is the most related");
+    assert!(s.related("missing", 3).unwrap().is_none());
+}
+
+#[test]
+fn lost_index_is_rebuilt_from_records() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut s = Store::open(dir.path()).unwrap();
+        s.put_batch(&fixture()).unwrap();
+    }
+    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
+    let s = Store::open(dir.path()).unwrap();
+    assert_eq!(s.indexed_count(), 4);
+    assert_eq!(ids(&s, "القمح"), ["a3"]);
+}
+
+#[test]
+fn latest_is_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    s.put_batch(&fixture()).unwrap();
+    let l = s.latest(0, 2).unwrap();
+    assert_eq!(l.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a4", "a3"]);
+    assert_eq!(s.latest(2, 10).unwrap().len(), 2);
+}
