@@ -3,6 +3,7 @@
 //! 2 usage or setup error.
 
 mod analyze;
+mod collection;
 mod eval;
 
 use clap::{Parser, Subcommand};
@@ -20,6 +21,10 @@ struct Cli {
 enum Command {
     /// One-shot pipeline over files, folders (recursive) or `-` (stdin).
     Analyze(analyze::AnalyzeArgs),
+    /// Add articles to the collection in a data directory (idempotent).
+    Ingest(collection::IngestArgs),
+    /// Ranked search over the collection.
+    Search(collection::SearchArgs),
     /// Score a stage on labelled data (`extract`).
     Eval {
         /// Stage to score: `extract`.
@@ -44,6 +49,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Ingest(args) => collection::ingest(args),
+        Command::Search(args) => collection::search(args),
         Command::Eval { stage, data, details } => eval::run(&stage, &data, details.as_deref()),
     };
     match result {
