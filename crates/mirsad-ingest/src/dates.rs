@@ -172,6 +172,13 @@ fn normalize(s: &str) -> Norm {
             | '\u{00AD}' => None,
             '\u{00A0}' | '\u{2009}' | '\u{202F}' => Some(' '),
             '٫' | '٬' => Some(','),
+            'ά' | 'Ά' => Some('α'),
+            'έ' | 'Έ' => Some('ε'),
+            'ή' | 'Ή' => Some('η'),
+            'ί' | 'Ί' | 'ϊ' | 'ΐ' => Some('ι'),
+            'ό' | 'Ό' => Some('ο'),
+            'ύ' | 'Ύ' | 'ϋ' => Some('υ'),
+            'ώ' | 'Ώ' => Some('ω'),
             '\u{2010}'..='\u{2015}' => Some('-'),
             c if c.is_uppercase() => {
                 for l in c.to_lowercase() {
@@ -389,6 +396,61 @@ const GREGORIAN_MONTHS: &[(&str, u32)] = &[
     ("kasim", 11),
     ("aralık", 12),
     ("aralik", 12),
+    // Romanian.
+    ("ianuarie", 1),
+    ("februarie", 2),
+    ("martie", 3),
+    ("aprilie", 4),
+    ("iunie", 6),
+    ("iulie", 7),
+    ("septembrie", 9),
+    ("octombrie", 10),
+    ("noiembrie", 11),
+    ("decembrie", 12),
+    ("ian", 1),
+    ("iun", 6),
+    ("iul", 7),
+    // Hungarian (year first: `2020. augusztus 24.`).
+    ("január", 1),
+    ("február", 2),
+    ("március", 3),
+    ("április", 4),
+    ("május", 5),
+    ("június", 6),
+    ("július", 7),
+    ("augusztus", 8),
+    ("szeptember", 9),
+    ("október", 10),
+    // Czech (genitive).
+    ("ledna", 1),
+    ("února", 2),
+    ("března", 3),
+    ("dubna", 4),
+    ("května", 5),
+    ("června", 6),
+    ("července", 7),
+    ("srpna", 8),
+    ("září", 9),
+    ("října", 10),
+    ("listopadu", 11),
+    ("prosince", 12),
+    // Swedish, Danish, Norwegian (others shared with German, Dutch, English).
+    ("maj", 5),
+    ("augusti", 8),
+    ("marts", 3),
+    // Greek (genitive).
+    ("ιανουαριου", 1),
+    ("φεβρουαριου", 2),
+    ("μαρτιου", 3),
+    ("απριλιου", 4),
+    ("μαιου", 5),
+    ("ιουνιου", 6),
+    ("ιουλιου", 7),
+    ("αυγουστου", 8),
+    ("σεπτεμβριου", 9),
+    ("οκτωβριου", 10),
+    ("νοεμβριου", 11),
+    ("δεκεμβριου", 12),
     // Polish (genitive, as dates print them).
     ("stycznia", 1),
     ("lutego", 2),
@@ -1057,7 +1119,9 @@ mod tests {
         assert_eq!(day("12 Ağustos 2020 Çarşamba"), Some("2020-08-12".into()));
         assert_eq!(day("5 сентября 2020"), Some("2020-09-05".into()));
         assert_eq!(day("21 вересня 2020"), Some("2020-09-21".into()));
-        assert_eq!(day("2020. augusztus 24."), None); // Hungarian is not listed
+        assert_eq!(day("2020. augusztus 24."), Some("2020-08-24".into()));
+        assert_eq!(day("20 septembrie 2020 16:20"), Some("2020-09-20".into()));
+        assert_eq!(day("24 Αυγούστου 2020"), Some("2020-08-24".into()));
         assert_eq!(day("2020 Aug 24"), Some("2020-08-24".into()));
         assert_eq!(day("2020年8月24日"), Some("2020-08-24".into()));
     }

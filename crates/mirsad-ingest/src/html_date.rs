@@ -36,6 +36,18 @@ pub fn page_date(doc: &Html, url: Option<&str>) -> Option<Published> {
     choose(ev)
 }
 
+/// Every piece of date evidence found on the page as `(rank, value)`, strongest rank first
+/// (for diagnostics).
+#[doc(hidden)]
+pub fn page_date_evidence(html: &str, url: Option<&str>) -> Vec<(u8, String)> {
+    let mut ev: Vec<(u8, String)> = collect(&Html::parse_document(html), url)
+        .into_iter()
+        .map(|e| (e.rank, e.found.to_published(Basis::Explicit).value))
+        .collect();
+    ev.sort_by_key(|e| e.0);
+    ev
+}
+
 /// Parses decoded HTML and returns its publication date.
 pub fn page_date_of_html(html: &str, url: Option<&str>) -> Option<Published> {
     page_date(&Html::parse_document(html), url)
@@ -210,9 +222,30 @@ fn collect(doc: &Html, url: Option<&str>) -> Vec<Evidence> {
     let mut c = Collector { ev: Vec::new(), order, visible: 0 };
     let mut canonical: Option<String> = None;
     let mut seen_h1 = false;
-    let mut after_h1_nodes = 0usize;
+    let mut lines_after_h1 = 0usize;
 
-    for el in root.descendent_elements() {
+    for node in root.descendants() {
+        // The first text lines after the headline (a date line often stands there as a bare
+        // text node beside the byline).
+        if let Some(t) = node.value().as_text() {
+            if seen_h1 && lines_after_h1 < 30 {
+                let in_code = node
+                    .parent()
+                    .and_then(|p| p.value().as_element().map(|e| matches!(e.name(), "script" | "style" | "noscript")))
+                    .unwrap_or(false);
+                let t = t.trim();
+                let n = t.chars().count();
+                if !in_code && (6..=200).contains(&n) {
+                    lines_after_h1 += 1;
+                    if let Some(f) = dates::find_date_with(t, order).filter(|f| plausible(f.date)) {
+                        c.ev.push(Evidence { rank: 6, found: f });
+                        lines_after_h1 = usize::MAX;
+                    }
+                }
+            }
+            continue;
+        }
+        let Some(el) = ElementRef::wrap(node) else { continue };
         let e = el.value();
         let name = e.name();
         match name {
@@ -323,15 +356,6 @@ fn collect(doc: &Html, url: Option<&str>) -> Vec<Evidence> {
                             c.ev.push(Evidence { rank, found: f });
                         }
                     }
-                }
-            }
-        }
-        // The first lines after the headline.
-        if seen_h1 && after_h1_nodes < 25 && matches!(name, "p" | "span" | "div" | "li" | "small" | "em" | "strong") {
-            if let Some(t) = short_text(&el, 100) {
-                after_h1_nodes += 1;
-                if let Some(f) = dates::find_date_with(&t, order).filter(|f| plausible(f.date)) {
-                    c.ev.push(Evidence { rank: 6, found: f });
                 }
             }
         }
@@ -516,34 +540,67 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
 
 fn choose(ev: Vec<Evidence>) -> Option<Published> {
     let url = ev.iter().find(|e| e.rank == URL_RANK).map(|e| e.found.date);
-    let best = ev.iter().filter(|e| e.rank < URL_RANK).min_by_key(|e| e.rank);
-    let Some(best) = best else {
+    let stated: Vec<&Evidence> = ev.iter().filter(|e| e.rank < URL_RANK).collect();
+    let Some(best_rank) = stated.iter().map(|e| e.rank).min() else {
         return url.map(|d| day_published(d, Basis::Inferred));
     };
-    // Publication evidence of the same rank: prefer one with a time (more specific), then the
-    // earliest (a page lists its publication before later updates).
-    let same: Vec<&Evidence> = ev.iter().filter(|e| e.rank == best.rank).collect();
-    let mut pick = best;
-    if let Some(with_time) = same.iter().find(|e| e.found.date == best.found.date && e.found.time.is_some()) {
-        pick = with_time;
-    }
+    // Among the strongest: the first, or the same day with a time (more specific).
+    let first = stated.iter().find(|e| e.rank == best_rank)?;
+    let pick = stated
+        .iter()
+        .find(|e| e.rank == best_rank && e.found.date == first.found.date && e.found.time.is_some())
+        .unwrap_or(first);
+
     if let Some(u) = url {
-        // The URL's date and the page's disagree: the URL is set once, when the article is
-        // published, while a stated date can be a build or update stamp.
-        let gap = (pick.found.date - u).num_days().abs();
-        if gap > 1 && pick.rank >= 1 {
-            if let Some(agree) =
-                ev.iter().filter(|e| e.rank < URL_RANK).find(|e| (e.found.date - u).num_days().abs() <= 1)
-            {
+        if pick.found.date != u {
+            // The URL is set once, when the article is published, while a stated date can be a
+            // build, update or UTC stamp: evidence agreeing with the URL wins.
+            if let Some(agree) = strongest(stated.iter().copied().filter(|e| e.found.date == u && e.rank < 7)) {
                 return Some(published(&agree.found));
             }
-            return Some(day_published(u, Basis::Inferred));
+            let gap = (pick.found.date - u).num_days().abs();
+            if gap > 1 || pick.rank == 7 {
+                return Some(day_published(u, Basis::Inferred));
+            }
         }
     }
-    if pick.rank == 7 && url.is_some() {
-        return url.map(|d| day_published(d, Basis::Inferred));
+
+    // A UTC (or zone-less) timestamp's day can differ from the local day the site prints.
+    if pick.found.time.is_some() && pick.found.offset.is_none_or(|o| o.local_minus_utc() == 0) {
+        let instant = utc_of(&pick.found);
+        // The same instant stated in a local zone.
+        if let Some(local) = stated.iter().find(|e| {
+            e.found.offset.is_some_and(|o| o.local_minus_utc() != 0)
+                && instant.zip(utc_of(&e.found)).is_some_and(|(a, b)| (a - b).num_seconds().abs() <= 120)
+        }) {
+            return Some(published(&local.found));
+        }
+        // Visible (local) dates one day off, none on the pick's day.
+        let visible: Vec<&Evidence> =
+            stated.iter().copied().filter(|e| (3..7).contains(&e.rank) && e.found.offset.is_none()).collect();
+        if !visible.iter().any(|e| e.found.date == pick.found.date) {
+            if let Some(v) = visible.iter().find(|e| (e.found.date - pick.found.date).num_days().abs() == 1) {
+                return Some(published(&v.found));
+            }
+        }
     }
     Some(published(&pick.found))
+}
+
+/// The strongest evidence, preferring one with a time among those of its rank and day.
+fn strongest<'a>(it: impl Iterator<Item = &'a Evidence>) -> Option<&'a Evidence> {
+    let all: Vec<&Evidence> = it.collect();
+    let r = all.iter().map(|e| e.rank).min()?;
+    all.iter()
+        .copied()
+        .find(|e| e.rank == r && e.found.time.is_some())
+        .or_else(|| all.iter().copied().find(|e| e.rank == r))
+}
+
+fn utc_of(f: &FoundDate) -> Option<chrono::NaiveDateTime> {
+    let t = f.time?;
+    let off = f.offset.map_or(0, |o| o.local_minus_utc());
+    f.date.and_time(t).checked_sub_signed(chrono::TimeDelta::seconds(i64::from(off)))
 }
 
 fn published(f: &FoundDate) -> Published {
