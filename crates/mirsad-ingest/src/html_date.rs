@@ -23,7 +23,7 @@
 
 use std::sync::LazyLock;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Timelike};
 use mirsad_model::{Basis, Precision, Published};
 use regex::Regex;
 use scraper::{ElementRef, Html};
@@ -32,8 +32,8 @@ use crate::dates::{self, DayOrder, FoundDate};
 
 /// The page's publication date, or `None` when the page does not let us tell.
 pub fn page_date(doc: &Html, url: Option<&str>) -> Option<Published> {
-    let ev = collect(doc, url);
-    choose(ev)
+    let (ev, americas) = collect(doc, url);
+    choose(ev, americas)
 }
 
 /// Every piece of date evidence found on the page as `(rank, value)`, strongest rank first
@@ -41,6 +41,7 @@ pub fn page_date(doc: &Html, url: Option<&str>) -> Option<Published> {
 #[doc(hidden)]
 pub fn page_date_evidence(html: &str, url: Option<&str>) -> Vec<(u8, String)> {
     let mut ev: Vec<(u8, String)> = collect(&Html::parse_document(html), url)
+        .0
         .into_iter()
         .map(|e| (e.rank, e.found.to_published(Basis::Explicit).value))
         .collect();
@@ -215,11 +216,27 @@ impl Collector {
     }
 }
 
-fn collect(doc: &Html, url: Option<&str>) -> Vec<Evidence> {
+/// Region subtags and country domains of the Americas, whose news sites run 3–8 hours behind
+/// UTC: a UTC stamp in the small hours there is still the previous local day.
+const AMERICAS: &[&str] = &["us", "ca", "mx", "br", "ar", "cl", "pe", "ve", "uy", "py", "bo", "ec", "gt", "cu", "do"];
+
+fn americas_region(tag: &str) -> bool {
+    let t = tag.trim().to_ascii_lowercase().replace('_', "-");
+    t.split('-').nth(1).is_some_and(|r| AMERICAS.contains(&r))
+}
+
+fn americas_host(url: &str) -> bool {
+    let host = url.split_once("://").map_or(url, |(_, r)| r).split(['/', '?', '#', ':']).next().unwrap_or("");
+    host.rsplit('.').next().is_some_and(|tld| AMERICAS.contains(&tld))
+}
+
+/// Evidence, and whether the page is from the Americas (by language tag, locale or domain).
+fn collect(doc: &Html, url: Option<&str>) -> (Vec<Evidence>, bool) {
     let root = doc.root_element();
     let lang = root.value().attr("lang").unwrap_or("").to_ascii_lowercase();
     let order = if lang == "en-us" || lang.starts_with("en-us") { DayOrder::MonthFirst } else { DayOrder::DayFirst };
     let mut c = Collector { ev: Vec::new(), order, visible: 0 };
+    let mut americas = americas_region(&lang) || url.is_some_and(americas_host);
     let mut canonical: Option<String> = None;
     let mut seen_h1 = false;
     let mut lines_after_h1 = 0usize;
@@ -262,6 +279,8 @@ fn collect(doc: &Html, url: Option<&str>) -> Vec<Evidence> {
                                 c.add(1, m.as_str());
                             }
                         }
+                    } else if k == "og:locale" {
+                        americas |= americas_region(v);
                     } else if k == "og:url" && canonical.is_none() {
                         canonical = Some(v.to_string());
                     }
@@ -370,7 +389,7 @@ fn collect(doc: &Html, url: Option<&str>) -> Vec<Evidence> {
             break;
         }
     }
-    c.ev
+    (c.ev, americas)
 }
 
 const URL_RANK: u8 = 8;
@@ -538,14 +557,20 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
 // ---------------------------------------------------------------------------------------------
 // Choice
 
-fn choose(ev: Vec<Evidence>) -> Option<Published> {
+fn choose(ev: Vec<Evidence>, americas: bool) -> Option<Published> {
     let url = ev.iter().find(|e| e.rank == URL_RANK).map(|e| e.found.date);
     let stated: Vec<&Evidence> = ev.iter().filter(|e| e.rank < URL_RANK).collect();
     let Some(best_rank) = stated.iter().map(|e| e.rank).min() else {
         return url.map(|d| day_published(d, Basis::Inferred));
     };
     // Among the strongest: the first, or the same day with a time (more specific).
-    let first = stated.iter().find(|e| e.rank == best_rank)?;
+    // Metadata listing several publication dates (an article and the items embedded in it):
+    // the earliest is the article's own; visible dates are taken in page order.
+    let first = if best_rank <= 2 {
+        stated.iter().filter(|e| e.rank == best_rank).min_by_key(|e| e.found.date)?
+    } else {
+        stated.iter().find(|e| e.rank == best_rank)?
+    };
     let pick = stated
         .iter()
         .find(|e| e.rank == best_rank && e.found.date == first.found.date && e.found.time.is_some())
@@ -559,7 +584,8 @@ fn choose(ev: Vec<Evidence>) -> Option<Published> {
                 return Some(published(&agree.found));
             }
             let gap = (pick.found.date - u).num_days().abs();
-            if gap > 1 || pick.rank == 7 {
+            // Visible text alone can be another article's date.
+            if gap > 1 || pick.rank >= 5 {
                 return Some(day_published(u, Basis::Inferred));
             }
         }
@@ -575,13 +601,29 @@ fn choose(ev: Vec<Evidence>) -> Option<Published> {
         }) {
             return Some(published(&local.found));
         }
-        // Visible (local) dates one day off, none on the pick's day.
+        // Visible (local) dates one day off, none on the pick's day, when the hour allows
+        // it: the previous local day for a morning UTC hour, the next for an evening one.
+        let hour = pick.found.time.map_or(12, |t| t.hour());
         let visible: Vec<&Evidence> =
             stated.iter().copied().filter(|e| (3..7).contains(&e.rank) && e.found.offset.is_none()).collect();
         if !visible.iter().any(|e| e.found.date == pick.found.date) {
-            if let Some(v) = visible.iter().find(|e| (e.found.date - pick.found.date).num_days().abs() == 1) {
+            if let Some(v) = visible.iter().find(|e| {
+                let gap = (e.found.date - pick.found.date).num_days();
+                (gap == -1 && hour < 11) || (gap == 1 && hour >= 13)
+            }) {
                 return Some(published(&v.found));
             }
+        }
+        // An explicit UTC stamp in the small hours on an American site, when nothing local
+        // confirms its day.
+        let confirmed = visible.iter().any(|e| e.found.date == pick.found.date)
+            || url == Some(pick.found.date)
+            || stated
+                .iter()
+                .any(|e| e.found.date == pick.found.date && e.found.offset.is_some_and(|o| o.local_minus_utc() != 0));
+        if americas && !confirmed && pick.found.offset.is_some() && hour < 4 {
+            let d = pick.found.date.pred_opt()?;
+            return Some(day_published(d, Basis::Explicit));
         }
     }
     Some(published(&pick.found))
@@ -687,5 +729,33 @@ mod tests {
     fn publication_preferred_over_modified() {
         let html = r#"<meta itemprop="dateModified" content="2022-03-04"><meta itemprop="datePublished" content="2022-03-01">"#;
         assert_eq!(pd(html, None).unwrap().value, "2022-03-01");
+    }
+
+    #[test]
+    fn url_date_agreeing_evidence_wins() {
+        let html = r#"<meta property="article:published_time" content="2021-03-09T02:10:00+00:00">
+            <body><h1>T</h1><span class="date">8 March 2021</span></body>"#;
+        let p = pd(html, Some("https://example.org/2021/03/08/story/")).unwrap();
+        assert_eq!(p.day(), Some("2021-03-08"));
+    }
+
+    #[test]
+    fn same_instant_in_local_zone_preferred() {
+        let html = r#"<meta property="article:published_time" content="2021-05-01T22:30:00+00:00">
+            <script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2021-05-02T01:30:00+03:00"}</script>"#;
+        assert_eq!(pd(html, None).unwrap().value, "2021-05-02T01:30:00+03:00");
+    }
+
+    #[test]
+    fn earliest_of_several_metadata_dates() {
+        let html = r#"<script type="application/ld+json">[{"@type":"NewsArticle","datePublished":"2021-07-02T09:00:00+02:00"},
+            {"@type":"NewsArticle","datePublished":"2021-07-01T09:00:00+02:00"}]</script>"#;
+        assert_eq!(pd(html, None).unwrap().day(), Some("2021-07-01"));
+    }
+
+    #[test]
+    fn bare_text_date_after_headline() {
+        let html = "<body><h1>عنوان</h1><div><span>كتب: محرر</span> 2021-09-14 11:20:05 <img src=x></div></body>";
+        assert_eq!(pd(html, None).unwrap().value, "2021-09-14T11:20:05");
     }
 }
