@@ -178,6 +178,12 @@ static RE_NOT_PUB_CLASS: LazyLock<Regex> = LazyLock::new(|| {
 static RE_STRONG_CLASS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)publi|posted|dateline|entry-date|post-date|article-date|story-date|news-date|pubdate|byline|article_date|post_date|date-publi|created").expect("static regex")
 });
+/// Words that introduce a publication date in running text.
+static RE_PUBLISHED_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)published|posted on|publié|publicado|publicada|pubblicato|veröffentlicht|erschienen|опубликовано|yayınlanma|تاريخ النشر|نشر في|نُشر|تم النشر|تاريخ الإضافة")
+        .expect("static regex")
+});
+
 static RE_LD_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#""(datePublished|dateCreated|uploadDate|dateModified)"\s*:\s*"([^"]{6,40})""#).expect("static regex")
 });
@@ -240,23 +246,38 @@ fn collect(doc: &Html, url: Option<&str>) -> (Vec<Evidence>, bool) {
     let mut canonical: Option<String> = None;
     let mut seen_h1 = false;
     let mut lines_after_h1 = 0usize;
+    let mut phrase_lines = 0usize;
 
     for node in root.descendants() {
         // The first text lines after the headline (a date line often stands there as a bare
         // text node beside the byline).
         if let Some(t) = node.value().as_text() {
+            let t = t.trim();
+            let n = t.chars().count();
+            if !(6..=200).contains(&n) {
+                continue;
+            }
+            let in_code = node
+                .parent()
+                .and_then(|p| p.value().as_element().map(|e| matches!(e.name(), "script" | "style" | "noscript")))
+                .unwrap_or(false);
+            if in_code {
+                continue;
+            }
             if seen_h1 && lines_after_h1 < 30 {
-                let in_code = node
-                    .parent()
-                    .and_then(|p| p.value().as_element().map(|e| matches!(e.name(), "script" | "style" | "noscript")))
-                    .unwrap_or(false);
-                let t = t.trim();
-                let n = t.chars().count();
-                if !in_code && (6..=200).contains(&n) {
-                    lines_after_h1 += 1;
-                    if let Some(f) = dates::find_date_with(t, order).filter(|f| plausible(f.date)) {
-                        c.ev.push(Evidence { rank: 6, found: f });
-                        lines_after_h1 = usize::MAX;
+                lines_after_h1 += 1;
+                if let Some(f) = dates::find_date_with(t, order).filter(|f| plausible(f.date)) {
+                    c.ev.push(Evidence { rank: 6, found: f });
+                    lines_after_h1 = usize::MAX;
+                }
+            }
+            // "Published on …" anywhere outside comments, footers and asides.
+            if phrase_lines < 5 && RE_PUBLISHED_PHRASE.is_match(t) {
+                if let Some(f) = dates::find_date_with(t, order).filter(|f| plausible(f.date)) {
+                    let noisy = node.parent().and_then(ElementRef::wrap).is_some_and(|p| in_noise(&p));
+                    if !noisy {
+                        phrase_lines += 1;
+                        c.ev.push(Evidence { rank: 5, found: f });
                     }
                 }
             }
@@ -365,7 +386,7 @@ fn collect(doc: &Html, url: Option<&str>) -> (Vec<Evidence>, bool) {
             }
         }
         // Visible date lines.
-        if c.visible < 40 && !matches!(name, "html" | "body" | "script" | "style" | "meta" | "link" | "time") {
+        if c.visible < 200 && !matches!(name, "html" | "body" | "script" | "style" | "meta" | "link" | "time") {
             if let Some(k) = class_id(&el) {
                 if RE_DATE_CLASS.is_match(&k) && !RE_NOT_PUB_CLASS.is_match(&k) && !in_noise(&el) {
                     if let Some(t) = short_text(&el, 160) {
@@ -418,6 +439,10 @@ fn class_id(el: &ElementRef) -> Option<String> {
 fn in_noise(el: &ElementRef) -> bool {
     el.ancestors().filter_map(ElementRef::wrap).take(12).any(|a| {
         let n = a.value().name();
+        // Page-level classes describe the layout (`no-sidebar`, `pageLayout--related`).
+        if matches!(n, "html" | "body" | "main" | "article") {
+            return false;
+        }
         matches!(n, "footer" | "nav" | "aside")
             || class_id(&a).is_some_and(|k| {
                 let k = k.to_ascii_lowercase();
