@@ -202,3 +202,18 @@ fn malformed_and_empty_input() {
     let page = extract(&deep, None);
     assert!(body_text(&page).contains("deep text"));
 }
+
+/// `MIRSAD_EXPLAIN=page.html cargo test -p mirsad-ingest explain -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn explain() {
+    let Some(path) = std::env::var_os("MIRSAD_EXPLAIN") else { return };
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let html = crate::encoding::decode_html(&bytes);
+    let doc = parse(&html);
+    let flat = flatten::flatten(&doc);
+    println!("{}", content::explain(&flat));
+    for b in extract_from_doc(&doc, None).blocks {
+        println!("{:?}: {}", b.kind, b.text.chars().take(100).collect::<String>());
+    }
+}
