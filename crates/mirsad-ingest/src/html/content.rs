@@ -11,6 +11,8 @@ struct Agg {
     link: Vec<u32>,
     /// Text in runs that read like article paragraphs (long enough, few links).
     good: Vec<u32>,
+    /// Text in headings.
+    head: Vec<u32>,
 }
 
 impl Agg {
@@ -29,6 +31,7 @@ fn aggregate(flat: &Flat<'_>, mask: u8) -> Agg {
     let mut text = vec![0u32; n];
     let mut link = vec![0u32; n];
     let mut good = vec![0u32; n];
+    let mut head = vec![0u32; n];
     for r in &flat.runs {
         if r.furn & mask != 0 || r.owner == NONE {
             continue;
@@ -38,6 +41,8 @@ fn aggregate(flat: &Flat<'_>, mask: u8) -> Agg {
         link[o] += r.link_chars;
         if is_good(r) {
             good[o] += r.chars;
+        } else if r.kind == BlockKind::Heading {
+            head[o] += r.chars;
         }
     }
     for i in (0..n).rev() {
@@ -46,9 +51,10 @@ fn aggregate(flat: &Flat<'_>, mask: u8) -> Agg {
             text[p as usize] += text[i];
             link[p as usize] += link[i];
             good[p as usize] += good[i];
+            head[p as usize] += head[i];
         }
     }
-    Agg { text, link, good }
+    Agg { text, link, good, head }
 }
 
 /// A run that reads like a paragraph of prose.
@@ -341,7 +347,15 @@ fn extend_top(flat: &Flat<'_>, agg: &Agg, top: usize) -> usize {
         let added = agg.text[pi] - agg.text[cur];
         let added_good = agg.good[pi] - agg.good[cur];
         let added_link = agg.link[pi] - agg.link[cur];
-        if added == 0 || (added_good * 10 >= added * 10 && added_link * 8 < added) {
+        let added_head = agg.head[pi] - agg.head[cur];
+        // The page's own marking of its main part (main, article) is followed when it adds
+        // little link text.
+        let semantic = matches!(els[pi].name, "main" | "article") || els[pi].body_hint;
+        let semantic_ok = semantic && added_link * 5 < added && agg.text[pi] * 2 <= agg.text[cur] * 3;
+        if added == 0
+            || semantic_ok
+            || (added_good > 0 && added_good * 10 >= (added - added_head) * 9 && added_link * 8 < added)
+        {
             cur = pi;
         } else {
             break;
