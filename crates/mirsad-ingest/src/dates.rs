@@ -691,13 +691,27 @@ fn two_digit_year(y: u32) -> i32 {
     }
 }
 
+/// Whether the text has a digit (ASCII, Eastern Arabic or Persian): every date form needs one.
+pub fn has_digit(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_ascii_digit() || ('\u{0660}'..='\u{0669}').contains(&c) || ('\u{06F0}'..='\u{06F9}').contains(&c))
+}
+
 fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
+    if !has_digit(text) {
+        return Vec::new();
+    }
     let norm = normalize(text);
     let s = norm.text.as_str();
     // (start, end, date, calendar, time captured by the pattern itself)
     let mut raw: Vec<(usize, usize, NaiveDate, Calendar, Option<(u32, u32, Option<u32>)>)> = Vec::new();
 
-    for c in RE_ISO.captures_iter(s) {
+    let has_letters = s.chars().any(|c| c.is_alphabetic());
+    let has_arabic = s.chars().any(|c| ('\u{0620}'..='\u{06FF}').contains(&c));
+    let has_cjk = s.contains(['年', '년']);
+    let has_dash = s.contains('-');
+
+    for c in RE_ISO.captures_iter(if has_dash { s } else { "" }) {
         let Some(m) = c.get(0) else { continue };
         if !digit_bounded(s, m.start(), m.end()) {
             continue;
@@ -761,7 +775,7 @@ fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
         }
     }
 
-    for c in RE_DMY.captures_iter(s) {
+    for c in RE_DMY.captures_iter(if has_letters { s } else { "" }) {
         let Some(m) = c.get(0) else { continue };
         if !digit_bounded(s, m.start(), m.end()) {
             continue;
@@ -773,7 +787,7 @@ fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
         }
     }
 
-    for c in RE_MDY.captures_iter(s) {
+    for c in RE_MDY.captures_iter(if has_letters { s } else { "" }) {
         let Some(m) = c.get(0) else { continue };
         if !digit_bounded(s, m.start(), m.end()) {
             continue;
@@ -785,7 +799,7 @@ fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
         }
     }
 
-    for c in RE_YMD.captures_iter(s) {
+    for c in RE_YMD.captures_iter(if has_letters { s } else { "" }) {
         let Some(m) = c.get(0) else { continue };
         if !digit_bounded(s, m.start(), m.end()) {
             continue;
@@ -797,7 +811,7 @@ fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
         }
     }
 
-    for c in RE_CJK.captures_iter(s) {
+    for c in RE_CJK.captures_iter(if has_cjk { s } else { "" }) {
         let Some(m) = c.get(0) else { continue };
         if !digit_bounded(s, m.start(), m.end()) {
             continue;
@@ -809,6 +823,9 @@ fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
     }
 
     for (re, map, cal) in [(&*RE_HIJRI, &*HIJRI_MAP, Calendar::Hijri), (&*RE_JALALI, &*JALALI_MAP, Calendar::Jalali)] {
+        if !has_arabic {
+            break;
+        }
         for c in re.captures_iter(s) {
             let Some(m) = c.get(0) else { continue };
             if !digit_bounded(s, m.start(), m.end()) {

@@ -64,8 +64,7 @@ fn earliest_plausible() -> NaiveDate {
     NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or_default()
 }
 
-fn plausible(d: NaiveDate) -> bool {
-    let today = chrono::Utc::now().date_naive();
+fn plausible(d: NaiveDate, today: NaiveDate) -> bool {
     d >= earliest_plausible() && d <= today + chrono::Days::new(1)
 }
 
@@ -188,7 +187,7 @@ static RE_LD_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#""(datePublished|dateCreated|uploadDate|dateModified)"\s*:\s*"([^"]{6,40})""#).expect("static regex")
 });
 
-fn parse(s: &str, order: DayOrder) -> Option<FoundDate> {
+fn parse(s: &str, order: DayOrder, today: NaiveDate) -> Option<FoundDate> {
     let s = s.trim();
     if s.is_empty() || s.len() > 200 {
         return None;
@@ -205,18 +204,19 @@ fn parse(s: &str, order: DayOrder) -> Option<FoundDate> {
             span: 0..s.len(),
         });
     }
-    dates::parse_date_with(s, order).filter(|f| plausible(f.date))
+    dates::parse_date_with(s, order).filter(|f| plausible(f.date, today))
 }
 
 struct Collector {
     ev: Vec<Evidence>,
     order: DayOrder,
     visible: usize,
+    today: NaiveDate,
 }
 
 impl Collector {
     fn add(&mut self, rank: u8, value: &str) {
-        if let Some(found) = parse(value, self.order) {
+        if let Some(found) = parse(value, self.order, self.today) {
             self.ev.push(Evidence { rank, found });
         }
     }
@@ -241,12 +241,15 @@ fn collect(doc: &Html, url: Option<&str>) -> (Vec<Evidence>, bool) {
     let root = doc.root_element();
     let lang = root.value().attr("lang").unwrap_or("").to_ascii_lowercase();
     let order = if lang == "en-us" || lang.starts_with("en-us") { DayOrder::MonthFirst } else { DayOrder::DayFirst };
-    let mut c = Collector { ev: Vec::new(), order, visible: 0 };
+    let today = chrono::Utc::now().date_naive();
+    let mut c = Collector { ev: Vec::new(), order, visible: 0, today };
     let mut americas = americas_region(&lang) || url.is_some_and(americas_host);
     let mut canonical: Option<String> = None;
     let mut seen_h1 = false;
     let mut lines_after_h1 = 0usize;
     let mut phrase_lines = 0usize;
+    let mut visible_hits = 0usize;
+    let mut last_visible = String::new();
 
     for node in root.descendants() {
         // The first text lines after the headline (a date line often stands there as a bare
@@ -266,14 +269,16 @@ fn collect(doc: &Html, url: Option<&str>) -> (Vec<Evidence>, bool) {
             }
             if seen_h1 && lines_after_h1 < 30 {
                 lines_after_h1 += 1;
-                if let Some(f) = dates::find_date_with(t, order).filter(|f| plausible(f.date)) {
-                    c.ev.push(Evidence { rank: 6, found: f });
-                    lines_after_h1 = usize::MAX;
+                if dates::has_digit(t) {
+                    if let Some(f) = dates::find_date_with(t, order).filter(|f| plausible(f.date, today)) {
+                        c.ev.push(Evidence { rank: 6, found: f });
+                        lines_after_h1 = usize::MAX;
+                    }
                 }
             }
             // "Published on …" anywhere outside comments, footers and asides.
-            if phrase_lines < 5 && RE_PUBLISHED_PHRASE.is_match(t) {
-                if let Some(f) = dates::find_date_with(t, order).filter(|f| plausible(f.date)) {
+            if phrase_lines < 5 && dates::has_digit(t) && RE_PUBLISHED_PHRASE.is_match(t) {
+                if let Some(f) = dates::find_date_with(t, order).filter(|f| plausible(f.date, today)) {
                     let noisy = node.parent().and_then(ElementRef::wrap).is_some_and(|p| in_noise(&p));
                     if !noisy {
                         phrase_lines += 1;
@@ -386,15 +391,23 @@ fn collect(doc: &Html, url: Option<&str>) -> (Vec<Evidence>, bool) {
             }
         }
         // Visible date lines.
-        if c.visible < 200 && !matches!(name, "html" | "body" | "script" | "style" | "meta" | "link" | "time") {
+        if c.visible < 200
+            && visible_hits < 6
+            && !matches!(name, "html" | "body" | "script" | "style" | "meta" | "link" | "time")
+        {
             if let Some(k) = class_id(&el) {
-                if RE_DATE_CLASS.is_match(&k) && !RE_NOT_PUB_CLASS.is_match(&k) && !in_noise(&el) {
-                    if let Some(t) = short_text(&el, 160) {
+                if RE_DATE_CLASS.is_match(&k) && !RE_NOT_PUB_CLASS.is_match(&k) {
+                    if let Some(t) =
+                        short_text(&el, 160).filter(|t| dates::has_digit(t) && *t != last_visible && !in_noise(&el))
+                    {
                         c.visible += 1;
                         let rank = if RE_STRONG_CLASS.is_match(&k) { 5 } else { 6 };
-                        if let Some(f) = dates::find_date_with(&t, order).filter(|f| plausible(f.date)) {
+                        if let Some(f) = dates::find_date_with(&t, order).filter(|f| plausible(f.date, today)) {
                             c.ev.push(Evidence { rank, found: f });
+                            visible_hits += 1;
                         }
+                        // A container and its only child give the same text: read it once.
+                        last_visible = t;
                     }
                 }
             }
@@ -402,7 +415,7 @@ fn collect(doc: &Html, url: Option<&str>) -> (Vec<Evidence>, bool) {
     }
 
     for u in [url, canonical.as_deref()].into_iter().flatten() {
-        if let Some(d) = url_date(u).filter(|d| plausible(*d)) {
+        if let Some(d) = url_date(u).filter(|d| plausible(*d, today)) {
             c.ev.push(Evidence {
                 rank: URL_RANK,
                 found: FoundDate { date: d, time: None, offset: None, precision: Precision::Day, span: 0..0 },
