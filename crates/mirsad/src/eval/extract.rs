@@ -145,7 +145,7 @@ fn day(page: &mirsad_ingest::HtmlPage) -> Option<String> {
 /// `--details`, their dates are written out); their date accuracy is printed by the date eval.
 fn htmldate_pages(
     data: &Path,
-    mut out: Option<&mut std::io::BufWriter<std::fs::File>>,
+    out: Option<&mut std::io::BufWriter<std::fs::File>>,
     repeat: usize,
 ) -> anyhow::Result<Option<Timing>> {
     let dir = data.join("htmldate-mediacloud2020");
@@ -167,7 +167,7 @@ fn htmldate_pages(
         pages.push(Page { name: file.to_string(), url: Some(url.clone()), bytes });
     }
     let (results, timing) = extract_timed(&pages, repeat);
-    if let Some(o) = out.as_deref_mut() {
+    if let Some(o) = out {
         for (page, res) in pages.iter().zip(&results) {
             let rec = serde_json::json!({"set": "htmldate-mediacloud2020", "page": page.name, "title": res.title,
                 "date": day(res), "chars": body_of(res).chars().count()});
