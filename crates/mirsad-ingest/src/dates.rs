@@ -172,6 +172,13 @@ fn normalize(s: &str) -> Norm {
             | '\u{00AD}' => None,
             '\u{00A0}' | '\u{2009}' | '\u{202F}' => Some(' '),
             '٫' | '٬' => Some(','),
+            'ά' | 'Ά' => Some('α'),
+            'έ' | 'Έ' => Some('ε'),
+            'ή' | 'Ή' => Some('η'),
+            'ί' | 'Ί' | 'ϊ' | 'ΐ' => Some('ι'),
+            'ό' | 'Ό' => Some('ο'),
+            'ύ' | 'Ύ' | 'ϋ' => Some('υ'),
+            'ώ' | 'Ώ' => Some('ω'),
             '\u{2010}'..='\u{2015}' => Some('-'),
             c if c.is_uppercase() => {
                 for l in c.to_lowercase() {
@@ -389,6 +396,61 @@ const GREGORIAN_MONTHS: &[(&str, u32)] = &[
     ("kasim", 11),
     ("aralık", 12),
     ("aralik", 12),
+    // Romanian.
+    ("ianuarie", 1),
+    ("februarie", 2),
+    ("martie", 3),
+    ("aprilie", 4),
+    ("iunie", 6),
+    ("iulie", 7),
+    ("septembrie", 9),
+    ("octombrie", 10),
+    ("noiembrie", 11),
+    ("decembrie", 12),
+    ("ian", 1),
+    ("iun", 6),
+    ("iul", 7),
+    // Hungarian (year first: `2020. augusztus 24.`).
+    ("január", 1),
+    ("február", 2),
+    ("március", 3),
+    ("április", 4),
+    ("május", 5),
+    ("június", 6),
+    ("július", 7),
+    ("augusztus", 8),
+    ("szeptember", 9),
+    ("október", 10),
+    // Czech (genitive).
+    ("ledna", 1),
+    ("února", 2),
+    ("března", 3),
+    ("dubna", 4),
+    ("května", 5),
+    ("června", 6),
+    ("července", 7),
+    ("srpna", 8),
+    ("září", 9),
+    ("října", 10),
+    ("listopadu", 11),
+    ("prosince", 12),
+    // Swedish, Danish, Norwegian (others shared with German, Dutch, English).
+    ("maj", 5),
+    ("augusti", 8),
+    ("marts", 3),
+    // Greek (genitive).
+    ("ιανουαριου", 1),
+    ("φεβρουαριου", 2),
+    ("μαρτιου", 3),
+    ("απριλιου", 4),
+    ("μαιου", 5),
+    ("ιουνιου", 6),
+    ("ιουλιου", 7),
+    ("αυγουστου", 8),
+    ("σεπτεμβριου", 9),
+    ("οκτωβριου", 10),
+    ("νοεμβριου", 11),
+    ("δεκεμβριου", 12),
     // Polish (genitive, as dates print them).
     ("stycznia", 1),
     ("lutego", 2),
@@ -629,13 +691,27 @@ fn two_digit_year(y: u32) -> i32 {
     }
 }
 
+/// Whether the text has a digit (ASCII, Eastern Arabic or Persian): every date form needs one.
+pub fn has_digit(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_ascii_digit() || ('\u{0660}'..='\u{0669}').contains(&c) || ('\u{06F0}'..='\u{06F9}').contains(&c))
+}
+
 fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
+    if !has_digit(text) {
+        return Vec::new();
+    }
     let norm = normalize(text);
     let s = norm.text.as_str();
     // (start, end, date, calendar, time captured by the pattern itself)
     let mut raw: Vec<(usize, usize, NaiveDate, Calendar, Option<(u32, u32, Option<u32>)>)> = Vec::new();
 
-    for c in RE_ISO.captures_iter(s) {
+    let has_letters = s.chars().any(|c| c.is_alphabetic());
+    let has_arabic = s.chars().any(|c| ('\u{0620}'..='\u{06FF}').contains(&c));
+    let has_cjk = s.contains(['年', '년']);
+    let has_dash = s.contains('-');
+
+    for c in RE_ISO.captures_iter(if has_dash { s } else { "" }) {
         let Some(m) = c.get(0) else { continue };
         if !digit_bounded(s, m.start(), m.end()) {
             continue;
@@ -699,7 +775,7 @@ fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
         }
     }
 
-    for c in RE_DMY.captures_iter(s) {
+    for c in RE_DMY.captures_iter(if has_letters { s } else { "" }) {
         let Some(m) = c.get(0) else { continue };
         if !digit_bounded(s, m.start(), m.end()) {
             continue;
@@ -711,7 +787,7 @@ fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
         }
     }
 
-    for c in RE_MDY.captures_iter(s) {
+    for c in RE_MDY.captures_iter(if has_letters { s } else { "" }) {
         let Some(m) = c.get(0) else { continue };
         if !digit_bounded(s, m.start(), m.end()) {
             continue;
@@ -723,7 +799,7 @@ fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
         }
     }
 
-    for c in RE_YMD.captures_iter(s) {
+    for c in RE_YMD.captures_iter(if has_letters { s } else { "" }) {
         let Some(m) = c.get(0) else { continue };
         if !digit_bounded(s, m.start(), m.end()) {
             continue;
@@ -735,7 +811,7 @@ fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
         }
     }
 
-    for c in RE_CJK.captures_iter(s) {
+    for c in RE_CJK.captures_iter(if has_cjk { s } else { "" }) {
         let Some(m) = c.get(0) else { continue };
         if !digit_bounded(s, m.start(), m.end()) {
             continue;
@@ -747,6 +823,9 @@ fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
     }
 
     for (re, map, cal) in [(&*RE_HIJRI, &*HIJRI_MAP, Calendar::Hijri), (&*RE_JALALI, &*JALALI_MAP, Calendar::Jalali)] {
+        if !has_arabic {
+            break;
+        }
         for c in re.captures_iter(s) {
             let Some(m) = c.get(0) else { continue };
             if !digit_bounded(s, m.start(), m.end()) {
@@ -1057,7 +1136,9 @@ mod tests {
         assert_eq!(day("12 Ağustos 2020 Çarşamba"), Some("2020-08-12".into()));
         assert_eq!(day("5 сентября 2020"), Some("2020-09-05".into()));
         assert_eq!(day("21 вересня 2020"), Some("2020-09-21".into()));
-        assert_eq!(day("2020. augusztus 24."), None); // Hungarian is not listed
+        assert_eq!(day("2020. augusztus 24."), Some("2020-08-24".into()));
+        assert_eq!(day("20 septembrie 2020 16:20"), Some("2020-09-20".into()));
+        assert_eq!(day("24 Αυγούστου 2020"), Some("2020-08-24".into()));
         assert_eq!(day("2020 Aug 24"), Some("2020-08-24".into()));
         assert_eq!(day("2020年8月24日"), Some("2020-08-24".into()));
     }

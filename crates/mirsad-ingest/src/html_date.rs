@@ -23,7 +23,7 @@
 
 use std::sync::LazyLock;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Timelike};
 use mirsad_model::{Basis, Precision, Published};
 use regex::Regex;
 use scraper::{ElementRef, Html};
@@ -32,8 +32,21 @@ use crate::dates::{self, DayOrder, FoundDate};
 
 /// The page's publication date, or `None` when the page does not let us tell.
 pub fn page_date(doc: &Html, url: Option<&str>) -> Option<Published> {
-    let ev = collect(doc, url);
-    choose(ev)
+    let (ev, americas) = collect(doc, url);
+    choose(ev, americas)
+}
+
+/// Every piece of date evidence found on the page as `(rank, value)`, strongest rank first
+/// (for diagnostics).
+#[doc(hidden)]
+pub fn page_date_evidence(html: &str, url: Option<&str>) -> Vec<(u8, String)> {
+    let mut ev: Vec<(u8, String)> = collect(&Html::parse_document(html), url)
+        .0
+        .into_iter()
+        .map(|e| (e.rank, e.found.to_published(Basis::Explicit).value))
+        .collect();
+    ev.sort_by_key(|e| e.0);
+    ev
 }
 
 /// Parses decoded HTML and returns its publication date.
@@ -51,8 +64,7 @@ fn earliest_plausible() -> NaiveDate {
     NaiveDate::from_ymd_opt(1995, 1, 1).unwrap_or_default()
 }
 
-fn plausible(d: NaiveDate) -> bool {
-    let today = chrono::Utc::now().date_naive();
+fn plausible(d: NaiveDate, today: NaiveDate) -> bool {
     d >= earliest_plausible() && d <= today + chrono::Days::new(1)
 }
 
@@ -165,11 +177,17 @@ static RE_NOT_PUB_CLASS: LazyLock<Regex> = LazyLock::new(|| {
 static RE_STRONG_CLASS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)publi|posted|dateline|entry-date|post-date|article-date|story-date|news-date|pubdate|byline|article_date|post_date|date-publi|created").expect("static regex")
 });
+/// Words that introduce a publication date in running text.
+static RE_PUBLISHED_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)published|posted on|publié|publicado|publicada|pubblicato|veröffentlicht|erschienen|опубликовано|yayınlanma|تاريخ النشر|نشر في|نُشر|تم النشر|تاريخ الإضافة")
+        .expect("static regex")
+});
+
 static RE_LD_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#""(datePublished|dateCreated|uploadDate|dateModified)"\s*:\s*"([^"]{6,40})""#).expect("static regex")
 });
 
-fn parse(s: &str, order: DayOrder) -> Option<FoundDate> {
+fn parse(s: &str, order: DayOrder, today: NaiveDate) -> Option<FoundDate> {
     let s = s.trim();
     if s.is_empty() || s.len() > 200 {
         return None;
@@ -186,33 +204,91 @@ fn parse(s: &str, order: DayOrder) -> Option<FoundDate> {
             span: 0..s.len(),
         });
     }
-    dates::parse_date_with(s, order).filter(|f| plausible(f.date))
+    dates::parse_date_with(s, order).filter(|f| plausible(f.date, today))
 }
 
 struct Collector {
     ev: Vec<Evidence>,
     order: DayOrder,
     visible: usize,
+    today: NaiveDate,
 }
 
 impl Collector {
     fn add(&mut self, rank: u8, value: &str) {
-        if let Some(found) = parse(value, self.order) {
+        if let Some(found) = parse(value, self.order, self.today) {
             self.ev.push(Evidence { rank, found });
         }
     }
 }
 
-fn collect(doc: &Html, url: Option<&str>) -> Vec<Evidence> {
+/// Region subtags and country domains of the Americas, whose news sites run 3–8 hours behind
+/// UTC: a UTC stamp in the small hours there is still the previous local day.
+const AMERICAS: &[&str] = &["us", "ca", "mx", "br", "ar", "cl", "pe", "ve", "uy", "py", "bo", "ec", "gt", "cu", "do"];
+
+fn americas_region(tag: &str) -> bool {
+    let t = tag.trim().to_ascii_lowercase().replace('_', "-");
+    t.split('-').nth(1).is_some_and(|r| AMERICAS.contains(&r))
+}
+
+fn americas_host(url: &str) -> bool {
+    let host = url.split_once("://").map_or(url, |(_, r)| r).split(['/', '?', '#', ':']).next().unwrap_or("");
+    host.rsplit('.').next().is_some_and(|tld| AMERICAS.contains(&tld))
+}
+
+/// Evidence, and whether the page is from the Americas (by language tag, locale or domain).
+fn collect(doc: &Html, url: Option<&str>) -> (Vec<Evidence>, bool) {
     let root = doc.root_element();
     let lang = root.value().attr("lang").unwrap_or("").to_ascii_lowercase();
     let order = if lang == "en-us" || lang.starts_with("en-us") { DayOrder::MonthFirst } else { DayOrder::DayFirst };
-    let mut c = Collector { ev: Vec::new(), order, visible: 0 };
+    let today = chrono::Utc::now().date_naive();
+    let mut c = Collector { ev: Vec::new(), order, visible: 0, today };
+    let mut americas = americas_region(&lang) || url.is_some_and(americas_host);
     let mut canonical: Option<String> = None;
     let mut seen_h1 = false;
-    let mut after_h1_nodes = 0usize;
+    let mut lines_after_h1 = 0usize;
+    let mut phrase_lines = 0usize;
+    let mut visible_hits = 0usize;
+    let mut last_visible = String::new();
 
-    for el in root.descendent_elements() {
+    for node in root.descendants() {
+        // The first text lines after the headline (a date line often stands there as a bare
+        // text node beside the byline).
+        if let Some(t) = node.value().as_text() {
+            let t = t.trim();
+            let n = t.chars().count();
+            if !(6..=200).contains(&n) {
+                continue;
+            }
+            let in_code = node
+                .parent()
+                .and_then(|p| p.value().as_element().map(|e| matches!(e.name(), "script" | "style" | "noscript")))
+                .unwrap_or(false);
+            if in_code {
+                continue;
+            }
+            if seen_h1 && lines_after_h1 < 30 {
+                lines_after_h1 += 1;
+                if dates::has_digit(t) {
+                    if let Some(f) = dates::find_date_with(t, order).filter(|f| plausible(f.date, today)) {
+                        c.ev.push(Evidence { rank: 6, found: f });
+                        lines_after_h1 = usize::MAX;
+                    }
+                }
+            }
+            // "Published on …" anywhere outside comments, footers and asides.
+            if phrase_lines < 5 && dates::has_digit(t) && RE_PUBLISHED_PHRASE.is_match(t) {
+                if let Some(f) = dates::find_date_with(t, order).filter(|f| plausible(f.date, today)) {
+                    let noisy = node.parent().and_then(ElementRef::wrap).is_some_and(|p| in_noise(&p));
+                    if !noisy {
+                        phrase_lines += 1;
+                        c.ev.push(Evidence { rank: 5, found: f });
+                    }
+                }
+            }
+            continue;
+        }
+        let Some(el) = ElementRef::wrap(node) else { continue };
         let e = el.value();
         let name = e.name();
         match name {
@@ -229,6 +305,8 @@ fn collect(doc: &Html, url: Option<&str>) -> Vec<Evidence> {
                                 c.add(1, m.as_str());
                             }
                         }
+                    } else if k == "og:locale" {
+                        americas |= americas_region(v);
                     } else if k == "og:url" && canonical.is_none() {
                         canonical = Some(v.to_string());
                     }
@@ -313,32 +391,31 @@ fn collect(doc: &Html, url: Option<&str>) -> Vec<Evidence> {
             }
         }
         // Visible date lines.
-        if c.visible < 40 && !matches!(name, "html" | "body" | "script" | "style" | "meta" | "link" | "time") {
+        if c.visible < 200
+            && visible_hits < 6
+            && !matches!(name, "html" | "body" | "script" | "style" | "meta" | "link" | "time")
+        {
             if let Some(k) = class_id(&el) {
-                if RE_DATE_CLASS.is_match(&k) && !RE_NOT_PUB_CLASS.is_match(&k) && !in_noise(&el) {
-                    if let Some(t) = short_text(&el, 160) {
+                if RE_DATE_CLASS.is_match(&k) && !RE_NOT_PUB_CLASS.is_match(&k) {
+                    if let Some(t) =
+                        short_text(&el, 160).filter(|t| dates::has_digit(t) && *t != last_visible && !in_noise(&el))
+                    {
                         c.visible += 1;
                         let rank = if RE_STRONG_CLASS.is_match(&k) { 5 } else { 6 };
-                        if let Some(f) = dates::find_date_with(&t, order).filter(|f| plausible(f.date)) {
+                        if let Some(f) = dates::find_date_with(&t, order).filter(|f| plausible(f.date, today)) {
                             c.ev.push(Evidence { rank, found: f });
+                            visible_hits += 1;
                         }
+                        // A container and its only child give the same text: read it once.
+                        last_visible = t;
                     }
-                }
-            }
-        }
-        // The first lines after the headline.
-        if seen_h1 && after_h1_nodes < 25 && matches!(name, "p" | "span" | "div" | "li" | "small" | "em" | "strong") {
-            if let Some(t) = short_text(&el, 100) {
-                after_h1_nodes += 1;
-                if let Some(f) = dates::find_date_with(&t, order).filter(|f| plausible(f.date)) {
-                    c.ev.push(Evidence { rank: 6, found: f });
                 }
             }
         }
     }
 
     for u in [url, canonical.as_deref()].into_iter().flatten() {
-        if let Some(d) = url_date(u).filter(|d| plausible(*d)) {
+        if let Some(d) = url_date(u).filter(|d| plausible(*d, today)) {
             c.ev.push(Evidence {
                 rank: URL_RANK,
                 found: FoundDate { date: d, time: None, offset: None, precision: Precision::Day, span: 0..0 },
@@ -346,7 +423,7 @@ fn collect(doc: &Html, url: Option<&str>) -> Vec<Evidence> {
             break;
         }
     }
-    c.ev
+    (c.ev, americas)
 }
 
 const URL_RANK: u8 = 8;
@@ -375,6 +452,10 @@ fn class_id(el: &ElementRef) -> Option<String> {
 fn in_noise(el: &ElementRef) -> bool {
     el.ancestors().filter_map(ElementRef::wrap).take(12).any(|a| {
         let n = a.value().name();
+        // Page-level classes describe the layout (`no-sidebar`, `pageLayout--related`).
+        if matches!(n, "html" | "body" | "main" | "article") {
+            return false;
+        }
         matches!(n, "footer" | "nav" | "aside")
             || class_id(&a).is_some_and(|k| {
                 let k = k.to_ascii_lowercase();
@@ -514,36 +595,92 @@ fn ymd(y: &str, m: &str, d: &str) -> Option<NaiveDate> {
 // ---------------------------------------------------------------------------------------------
 // Choice
 
-fn choose(ev: Vec<Evidence>) -> Option<Published> {
+fn choose(ev: Vec<Evidence>, americas: bool) -> Option<Published> {
     let url = ev.iter().find(|e| e.rank == URL_RANK).map(|e| e.found.date);
-    let best = ev.iter().filter(|e| e.rank < URL_RANK).min_by_key(|e| e.rank);
-    let Some(best) = best else {
+    let stated: Vec<&Evidence> = ev.iter().filter(|e| e.rank < URL_RANK).collect();
+    let Some(best_rank) = stated.iter().map(|e| e.rank).min() else {
         return url.map(|d| day_published(d, Basis::Inferred));
     };
-    // Publication evidence of the same rank: prefer one with a time (more specific), then the
-    // earliest (a page lists its publication before later updates).
-    let same: Vec<&Evidence> = ev.iter().filter(|e| e.rank == best.rank).collect();
-    let mut pick = best;
-    if let Some(with_time) = same.iter().find(|e| e.found.date == best.found.date && e.found.time.is_some()) {
-        pick = with_time;
-    }
+    // Among the strongest: the first, or the same day with a time (more specific).
+    // Metadata listing several publication dates (an article and the items embedded in it):
+    // the earliest is the article's own; visible dates are taken in page order.
+    let first = if best_rank <= 2 {
+        stated.iter().filter(|e| e.rank == best_rank).min_by_key(|e| e.found.date)?
+    } else {
+        stated.iter().find(|e| e.rank == best_rank)?
+    };
+    let pick = stated
+        .iter()
+        .find(|e| e.rank == best_rank && e.found.date == first.found.date && e.found.time.is_some())
+        .unwrap_or(first);
+
     if let Some(u) = url {
-        // The URL's date and the page's disagree: the URL is set once, when the article is
-        // published, while a stated date can be a build or update stamp.
-        let gap = (pick.found.date - u).num_days().abs();
-        if gap > 1 && pick.rank >= 1 {
-            if let Some(agree) =
-                ev.iter().filter(|e| e.rank < URL_RANK).find(|e| (e.found.date - u).num_days().abs() <= 1)
-            {
+        if pick.found.date != u {
+            // The URL is set once, when the article is published, while a stated date can be a
+            // build, update or UTC stamp: evidence agreeing with the URL wins.
+            if let Some(agree) = strongest(stated.iter().copied().filter(|e| e.found.date == u && e.rank < 7)) {
                 return Some(published(&agree.found));
             }
-            return Some(day_published(u, Basis::Inferred));
+            let gap = (pick.found.date - u).num_days().abs();
+            // Visible text alone can be another article's date.
+            if gap > 1 || pick.rank >= 5 {
+                return Some(day_published(u, Basis::Inferred));
+            }
         }
     }
-    if pick.rank == 7 && url.is_some() {
-        return url.map(|d| day_published(d, Basis::Inferred));
+
+    // A UTC (or zone-less) timestamp's day can differ from the local day the site prints.
+    if pick.found.time.is_some() && pick.found.offset.is_none_or(|o| o.local_minus_utc() == 0) {
+        let instant = utc_of(&pick.found);
+        // The same instant stated in a local zone.
+        if let Some(local) = stated.iter().find(|e| {
+            e.found.offset.is_some_and(|o| o.local_minus_utc() != 0)
+                && instant.zip(utc_of(&e.found)).is_some_and(|(a, b)| (a - b).num_seconds().abs() <= 120)
+        }) {
+            return Some(published(&local.found));
+        }
+        // Visible (local) dates one day off, none on the pick's day, when the hour allows
+        // it: the previous local day for a morning UTC hour, the next for an evening one.
+        let hour = pick.found.time.map_or(12, |t| t.hour());
+        let visible: Vec<&Evidence> =
+            stated.iter().copied().filter(|e| (3..7).contains(&e.rank) && e.found.offset.is_none()).collect();
+        if !visible.iter().any(|e| e.found.date == pick.found.date) {
+            if let Some(v) = visible.iter().find(|e| {
+                let gap = (e.found.date - pick.found.date).num_days();
+                (gap == -1 && hour < 11) || (gap == 1 && hour >= 13)
+            }) {
+                return Some(published(&v.found));
+            }
+        }
+        // An explicit UTC stamp in the small hours on an American site, when nothing local
+        // confirms its day.
+        let confirmed = visible.iter().any(|e| e.found.date == pick.found.date)
+            || url == Some(pick.found.date)
+            || stated
+                .iter()
+                .any(|e| e.found.date == pick.found.date && e.found.offset.is_some_and(|o| o.local_minus_utc() != 0));
+        if americas && !confirmed && pick.found.offset.is_some() && hour < 4 {
+            let d = pick.found.date.pred_opt()?;
+            return Some(day_published(d, Basis::Explicit));
+        }
     }
     Some(published(&pick.found))
+}
+
+/// The strongest evidence, preferring one with a time among those of its rank and day.
+fn strongest<'a>(it: impl Iterator<Item = &'a Evidence>) -> Option<&'a Evidence> {
+    let all: Vec<&Evidence> = it.collect();
+    let r = all.iter().map(|e| e.rank).min()?;
+    all.iter()
+        .copied()
+        .find(|e| e.rank == r && e.found.time.is_some())
+        .or_else(|| all.iter().copied().find(|e| e.rank == r))
+}
+
+fn utc_of(f: &FoundDate) -> Option<chrono::NaiveDateTime> {
+    let t = f.time?;
+    let off = f.offset.map_or(0, |o| o.local_minus_utc());
+    f.date.and_time(t).checked_sub_signed(chrono::TimeDelta::seconds(i64::from(off)))
 }
 
 fn published(f: &FoundDate) -> Published {
@@ -630,5 +767,33 @@ mod tests {
     fn publication_preferred_over_modified() {
         let html = r#"<meta itemprop="dateModified" content="2022-03-04"><meta itemprop="datePublished" content="2022-03-01">"#;
         assert_eq!(pd(html, None).unwrap().value, "2022-03-01");
+    }
+
+    #[test]
+    fn url_date_agreeing_evidence_wins() {
+        let html = r#"<meta property="article:published_time" content="2021-03-09T02:10:00+00:00">
+            <body><h1>T</h1><span class="date">8 March 2021</span></body>"#;
+        let p = pd(html, Some("https://example.org/2021/03/08/story/")).unwrap();
+        assert_eq!(p.day(), Some("2021-03-08"));
+    }
+
+    #[test]
+    fn same_instant_in_local_zone_preferred() {
+        let html = r#"<meta property="article:published_time" content="2021-05-01T22:30:00+00:00">
+            <script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2021-05-02T01:30:00+03:00"}</script>"#;
+        assert_eq!(pd(html, None).unwrap().value, "2021-05-02T01:30:00+03:00");
+    }
+
+    #[test]
+    fn earliest_of_several_metadata_dates() {
+        let html = r#"<script type="application/ld+json">[{"@type":"NewsArticle","datePublished":"2021-07-02T09:00:00+02:00"},
+            {"@type":"NewsArticle","datePublished":"2021-07-01T09:00:00+02:00"}]</script>"#;
+        assert_eq!(pd(html, None).unwrap().day(), Some("2021-07-01"));
+    }
+
+    #[test]
+    fn bare_text_date_after_headline() {
+        let html = "<body><h1>عنوان</h1><div><span>كتب: محرر</span> 2021-09-14 11:20:05 <img src=x></div></body>";
+        assert_eq!(pd(html, None).unwrap().value, "2021-09-14T11:20:05");
     }
 }

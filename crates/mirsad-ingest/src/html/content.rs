@@ -9,6 +9,10 @@ use crate::document::{Block, BlockKind};
 struct Agg {
     text: Vec<u32>,
     link: Vec<u32>,
+    /// Text in runs that read like article paragraphs (long enough, few links).
+    good: Vec<u32>,
+    /// Text in headings.
+    head: Vec<u32>,
 }
 
 impl Agg {
@@ -26,6 +30,8 @@ fn aggregate(flat: &Flat<'_>, mask: u8) -> Agg {
     let n = flat.els.len();
     let mut text = vec![0u32; n];
     let mut link = vec![0u32; n];
+    let mut good = vec![0u32; n];
+    let mut head = vec![0u32; n];
     for r in &flat.runs {
         if r.furn & mask != 0 || r.owner == NONE {
             continue;
@@ -33,15 +39,29 @@ fn aggregate(flat: &Flat<'_>, mask: u8) -> Agg {
         let o = r.owner as usize;
         text[o] += r.chars;
         link[o] += r.link_chars;
+        if is_good(r) {
+            good[o] += r.chars;
+        } else if r.kind == BlockKind::Heading {
+            head[o] += r.chars;
+        }
     }
     for i in (0..n).rev() {
         let p = flat.els[i].parent;
         if p != NONE {
             text[p as usize] += text[i];
             link[p as usize] += link[i];
+            good[p as usize] += good[i];
+            head[p as usize] += head[i];
         }
     }
-    Agg { text, link }
+    Agg { text, link, good, head }
+}
+
+/// A run that reads like a paragraph of prose.
+fn is_good(r: &Run) -> bool {
+    matches!(r.kind, BlockKind::Paragraph | BlockKind::Quote | BlockKind::Preformatted)
+        && r.chars >= 60
+        && r.link_chars * 4 < r.chars
 }
 
 fn is_para(tag: Tag) -> bool {
@@ -64,11 +84,33 @@ pub fn main_blocks(flat: &Flat<'_>) -> Vec<Block> {
     }
 }
 
+/// Development aid: the best candidates and the chosen container, one per line.
+#[cfg(test)]
+pub fn explain(flat: &Flat<'_>) -> String {
+    let mut s = String::new();
+    for mask in [FURN_TAG | FURN_CLASS, FURN_TAG] {
+        let (blocks, trace) = extract_traced(flat, mask);
+        let chars: usize = blocks.iter().map(|b| b.text.chars().count()).sum();
+        s.push_str(&format!("mask {mask}: {chars} chars\n{trace}"));
+    }
+    s
+}
+
 fn extract_with(flat: &Flat<'_>, mask: u8) -> Vec<Block> {
+    extract_traced(flat, mask).0
+}
+
+fn describe(flat: &Flat<'_>, i: usize) -> String {
+    let e = &flat.els[i];
+    format!("#{i} <{} class={:?}>", e.name, e.class.chars().take(60).collect::<String>())
+}
+
+fn extract_traced(flat: &Flat<'_>, mask: u8) -> (Vec<Block>, String) {
+    let mut trace = String::new();
     let els = &flat.els;
     let n = els.len();
     if n == 0 {
-        return Vec::new();
+        return (Vec::new(), trace);
     }
     let agg = aggregate(flat, mask);
 
@@ -91,8 +133,10 @@ fn extract_with(flat: &Flat<'_>, mask: u8) -> Vec<Block> {
             let c = cur as usize;
             if !touched[c] {
                 touched[c] = true;
-                score[c] =
+                // Tag and class hints count fully only for elements with some text.
+                let prior =
                     super::patterns::tag_prior(els[c].name) + els[c].weight + if els[c].body_hint { 30.0 } else { 0.0 };
+                score[c] = prior * (agg.text[c] as f32 / 250.0).min(1.0);
             }
             let div = match level {
                 0 => 1.0,
@@ -125,7 +169,40 @@ fn extract_with(flat: &Flat<'_>, mask: u8) -> Vec<Block> {
             }
         }
         Some(top) => {
+            if cfg!(test) {
+                let mut order: Vec<usize> = (0..n).filter(|&i| touched[i]).collect();
+                order.sort_by(|&a, &b| fin[b].total_cmp(&fin[a]));
+                for &i in order.iter().take(8) {
+                    trace.push_str(&format!(
+                        "  cand {:.1} (raw {:.1}, text {}, ld {:.2}) {}\n",
+                        fin[i],
+                        score[i],
+                        agg.text[i],
+                        agg.density(i),
+                        describe(flat, i)
+                    ));
+                }
+            }
             let top = refine_top(flat, &agg, &fin, top);
+            let top = extend_top(flat, &agg, top);
+            if cfg!(test) {
+                let mut a = top;
+                while a != NONE as usize {
+                    trace.push_str(&format!(
+                        "  up text {} good {} link {} {}\n",
+                        agg.text[a],
+                        agg.good[a],
+                        agg.link[a],
+                        describe(flat, a)
+                    ));
+                    let p = els[a].parent;
+                    if p == NONE {
+                        break;
+                    }
+                    a = p as usize;
+                }
+                trace.push_str(&format!("  top {}\n", describe(flat, top)));
+            }
             selected[top] = true;
             include_siblings(flat, &agg, &fin, top, &mut selected, mask);
         }
@@ -144,21 +221,40 @@ fn extract_with(flat: &Flat<'_>, mask: u8) -> Vec<Block> {
         let pdense = p != NONE && dense[p as usize];
         dense[i] = pdense || (!selected[i] && link_dense(els[i].tag, els[i].name, agg.text[i], agg.density(i)));
     }
-    let mut out = Vec::new();
-    for r in &flat.runs {
-        if r.owner == NONE || r.furn & mask != 0 {
+    // Runs inside the selection: kept, or dropped (link-dense, furniture, link lines).
+    let mut states: Vec<(usize, bool)> = Vec::new();
+    for (i, r) in flat.runs.iter().enumerate() {
+        if r.owner == NONE {
             continue;
         }
         let o = r.owner as usize;
-        if !inside[o] || dense[o] {
+        if !inside[o] {
             continue;
         }
-        if !keep_run(r) {
-            continue;
-        }
-        out.push(Block::new(r.kind, r.text.clone()));
+        let keep = r.furn & mask == 0 && !dense[o] && keep_run(r);
+        states.push((i, keep));
     }
-    out
+    // A lead-in (heading, short label) whose next non-lead-in run was dropped, or that ends
+    // the selection, goes too: "Related stories", "Read also:", "Tags" over a dropped list.
+    let mut keep_lead = vec![true; states.len()];
+    let mut next_kept = false; // the end of the selection counts as dropped content
+    for k in (0..states.len()).rev() {
+        let (i, keep) = states[k];
+        let r = &flat.runs[i];
+        if keep && lead_in(r) {
+            keep_lead[k] = next_kept;
+        } else {
+            next_kept = keep;
+        }
+    }
+    let mut out = Vec::new();
+    for (k, &(i, keep)) in states.iter().enumerate() {
+        if keep && keep_lead[k] {
+            let r = &flat.runs[i];
+            out.push(Block::new(r.kind, r.text.clone()));
+        }
+    }
+    (out, trace)
 }
 
 fn link_dense(tag: Tag, name: &str, text: u32, density: f32) -> bool {
@@ -174,6 +270,11 @@ fn link_dense(tag: Tag, name: &str, text: u32, density: f32) -> bool {
         Tag::Para(BlockKind::ListItem, _) => density > 0.5,
         _ => false,
     }
+}
+
+/// A heading or a short line that introduces what follows rather than saying something.
+fn lead_in(r: &Run) -> bool {
+    r.kind == BlockKind::Heading || (r.chars <= 50 && !r.text.contains(['.', '!', '؟', '。']))
 }
 
 fn keep_run(r: &Run) -> bool {
@@ -221,6 +322,40 @@ fn refine_top(flat: &Flat<'_>, agg: &Agg, fin: &[f32], top: usize) -> usize {
             break;
         }
         if agg.text[pi] <= agg.text[cur] + agg.text[cur] / 20 + 10 {
+            cur = pi;
+        } else {
+            break;
+        }
+    }
+    cur
+}
+
+/// Climbs from the chosen container while each parent adds mostly paragraph text: articles
+/// whose paragraphs sit in separate wrappers.
+fn extend_top(flat: &Flat<'_>, agg: &Agg, top: usize) -> usize {
+    let els = &flat.els;
+    let mut cur = top;
+    loop {
+        let p = els[cur].parent;
+        if p == NONE {
+            break;
+        }
+        let pi = p as usize;
+        if els[pi].name == "body" || els[pi].name == "html" {
+            break;
+        }
+        let added = agg.text[pi] - agg.text[cur];
+        let added_good = agg.good[pi] - agg.good[cur];
+        let added_link = agg.link[pi] - agg.link[cur];
+        let added_head = agg.head[pi] - agg.head[cur];
+        // The page's own marking of its main part (main, article) is followed when it adds
+        // little link text.
+        let semantic = matches!(els[pi].name, "main" | "article") || els[pi].body_hint;
+        let semantic_ok = semantic && added_link * 5 < added && agg.text[pi] * 2 <= agg.text[cur] * 3;
+        if added == 0
+            || semantic_ok
+            || (added_good > 0 && added_good * 10 >= (added - added_head) * 9 && added_link * 8 < added)
+        {
             cur = pi;
         } else {
             break;

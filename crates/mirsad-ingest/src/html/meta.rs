@@ -315,6 +315,16 @@ fn choose_title(flat: &Flat<'_>, ld: &LdInfo, site: Option<&str>, host: Option<&
             return Some(normalize_ws(h));
         }
     }
+    // A single headline on the page is the article's title unless it only names the site.
+    let site_like = |t: &str| {
+        let k = key(t);
+        k.is_empty() || site.is_some_and(|s| key(s) == k) || host.is_some_and(|h| key(h).contains(&k))
+    };
+    if let [h] = h1s.as_slice() {
+        if h.split_whitespace().count() >= 2 && !site_like(h) {
+            return Some(normalize_ws(h));
+        }
+    }
     if let Some(t) = og_clean {
         return Some(t);
     }

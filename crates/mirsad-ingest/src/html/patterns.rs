@@ -45,7 +45,7 @@ pub fn tag(name: &str) -> Tag {
         "script" | "style" | "noscript" | "template" | "svg" | "math" | "iframe" | "object" | "embed" | "canvas"
         | "video" | "audio" | "select" | "option" | "optgroup" | "button" | "input" | "textarea" | "head" | "title"
         | "meta" | "link" | "base" | "img" | "picture" | "source" | "map" | "area" | "datalist" | "output"
-        | "progress" | "meter" | "frameset" | "frame" => Tag::Skip,
+        | "progress" | "meter" | "frameset" | "frame" | "rt" | "rp" => Tag::Skip,
         _ => Tag::Inline,
     }
 }
@@ -174,6 +174,20 @@ const NEGATIVE: &[&str] = &[
     "addthis",
     "a2a",
     "feedback",
+    "addtoany",
+    "figcaption",
+    "crp_",
+    "disclaimer",
+    "author-desc",
+    "author-info",
+    "authorinfo",
+    "author_info",
+    "personalinfo",
+    "saboxplugin",
+    "author-avatar",
+    "listposts",
+    "post-list",
+    "posts-list",
     "survey",
     "poll",
     "donate",

@@ -202,3 +202,38 @@ fn malformed_and_empty_input() {
     let page = extract(&deep, None);
     assert!(body_text(&page).contains("deep text"));
 }
+
+/// `MIRSAD_EXPLAIN=page.html cargo test -p mirsad-ingest explain -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn explain() {
+    let Some(path) = std::env::var_os("MIRSAD_EXPLAIN") else { return };
+    let bytes = std::fs::read(path).unwrap_or_default();
+    let html = crate::encoding::decode_html(&bytes);
+    let doc = parse(&html);
+    let flat = flatten::flatten(&doc);
+    println!("{}", content::explain(&flat));
+    for b in extract_from_doc(&doc, None).blocks {
+        println!("{:?}: {}", b.kind, b.text.chars().take(100).collect::<String>());
+    }
+}
+
+#[test]
+fn read_also_marker_kept_before_glued_article_and_author_box_dropped() {
+    let html = r#"<html><body><div class="entry-content">
+<p>أعلنت الحكومة اليوم عن خطة جديدة لدعم المزارعين في المناطق الريفية، تشمل قروضا ميسرة ومعدات حديثة.</p>
+<p>وقال المتحدث باسم الوزارة إن الخطة ستنفذ على ثلاث مراحل خلال العامين المقبلين، بحسب البيان الرسمي.</p>
+<p><strong>إقرأ أيضاً:</strong></p>
+<p>ارتفعت أسعار الذهب في الأسواق المحلية خلال تعاملات اليوم، وسط ترقب لقرارات البنك المركزي بشأن الفائدة.</p>
+<div class="related-box"><h4>Read also:</h4><ul><li><a href="/1">Another story on the same site</a></li><li><a href="/2">Yet another story</a></li></ul></div>
+<div class="author-info"><p>Jane Doe is a reporter covering agriculture and the economy for the site since 2010.</p></div>
+<div class="editorial-disclaimer"><p>The views expressed in this column are the author's own and not those of the publisher.</p></div>
+</div></body></html>"#;
+    let page = extract(html, None);
+    let text = body_text(&page);
+    assert!(text.contains("إقرأ أيضاً:"), "{text}");
+    assert!(text.contains("ارتفعت أسعار الذهب"), "{text}");
+    for junk in ["Read also", "Another story", "Jane Doe", "views expressed"] {
+        assert!(!text.contains(junk), "kept {junk}: {text}");
+    }
+}

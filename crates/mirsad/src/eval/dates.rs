@@ -34,6 +34,7 @@ pub fn run(data: &Path) -> anyhow::Result<()> {
             }
             if verbose && !right {
                 eprintln!("miss {} gold={:?} got={:?} {}", g.file, g.date, got, g.url);
+                evidence(&dir.join("html").join(&g.file), &g.url);
             }
         }
         println!("date htmldate-mediacloud2020 accuracy {:.3} ({ok}/{n})", ratio(ok, n));
@@ -51,6 +52,7 @@ pub fn run(data: &Path) -> anyhow::Result<()> {
             ok += usize::from(right);
             if verbose && !right {
                 eprintln!("miss {} gold={:?} got={:?} {}", g.file, g.date, got, g.url);
+                evidence(&dir.join("html").join(&g.file), &g.url);
             }
         }
         println!("date trafilatura-eval-sample accuracy {:.3} ({ok}/{n})", ratio(ok, n));
@@ -75,6 +77,18 @@ fn predict(path: &Path, url: &str) -> anyhow::Result<Option<String>> {
     let html = mirsad_ingest::encoding::decode_html(&bytes);
     let p = mirsad_ingest::html_date::page_date_of_html(&html, Some(url));
     Ok(p.and_then(|p| p.day().map(str::to_string)))
+}
+
+fn evidence(path: &Path, url: &str) {
+    if std::env::var_os("MIRSAD_EVAL_EVIDENCE").is_none() {
+        return;
+    }
+    if let Ok(bytes) = std::fs::read(path) {
+        let html = mirsad_ingest::encoding::decode_html(&bytes);
+        for (rank, v) in mirsad_ingest::html_date::page_date_evidence(&html, Some(url)) {
+            eprintln!("    {rank} {v}");
+        }
+    }
 }
 
 /// Reads `{url: {"file", "date"}}`; with `empty_is_none`, an empty date string means "no gold".

@@ -39,6 +39,9 @@ pub fn run(data: &Path, details: Option<&Path>) -> anyhow::Result<u8> {
     if let Some(t) = aeb(data, out.as_mut(), repeat)? {
         all.add(&t);
     }
+    if let Some(t) = htmldate_pages(data, out.as_mut(), repeat)? {
+        all.add(&t);
+    }
     if all.pages > 0 {
         all.print("all");
     }
@@ -134,6 +137,47 @@ fn extract_timed(pages: &[Page], repeat: usize) -> (Vec<mirsad_ingest::HtmlPage>
     (results, best)
 }
 
+fn day(page: &mirsad_ingest::HtmlPage) -> Option<String> {
+    page.published.as_ref().and_then(|p| p.day().map(str::to_string))
+}
+
+/// The date set's pages go through the same pipeline for the speed figure (and, with
+/// `--details`, their dates are written out); their date accuracy is printed by the date eval.
+fn htmldate_pages(
+    data: &Path,
+    out: Option<&mut std::io::BufWriter<std::fs::File>>,
+    repeat: usize,
+) -> anyhow::Result<Option<Timing>> {
+    let dir = data.join("htmldate-mediacloud2020");
+    if !dir.exists() {
+        return Ok(None);
+    }
+    let gold_path = dir.join("eval_mediacloud_2020.json");
+    let gold: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&gold_path).with_context(|| format!("reading {}", gold_path.display()))?)
+            .with_context(|| format!("parsing {}", gold_path.display()))?;
+    let mut pages = Vec::new();
+    for (url, item) in &gold {
+        let Some(file) = item.get("file").and_then(|f| f.as_str()) else { continue };
+        let path = dir.join("html").join(file);
+        let Ok(bytes) = std::fs::read(&path) else {
+            eprintln!("missing page {}", path.display());
+            continue;
+        };
+        pages.push(Page { name: file.to_string(), url: Some(url.clone()), bytes });
+    }
+    let (results, timing) = extract_timed(&pages, repeat);
+    if let Some(o) = out {
+        for (page, res) in pages.iter().zip(&results) {
+            let rec = serde_json::json!({"set": "htmldate-mediacloud2020", "page": page.name, "title": res.title,
+                "date": day(res), "chars": body_of(res).chars().count()});
+            writeln!(o, "{rec}")?;
+        }
+    }
+    timing.print("htmldate-mediacloud2020");
+    Ok(Some(timing))
+}
+
 fn body_of(page: &mirsad_ingest::HtmlPage) -> String {
     page.blocks.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n")
 }
@@ -226,6 +270,7 @@ fn trafilatura_sample(
                 "set": "trafilatura-eval-sample", "page": page.name, "missing": missing, "leaked": leaked,
                 "title_gold": gold_title, "title": res.title, "title_right": title_right,
                 "site_name": res.site_name, "chars": text.chars().count(),
+                "date": day(res), "text": body_of(res),
             });
             writeln!(o, "{rec}")?;
         }
@@ -360,7 +405,8 @@ fn aeb(
         if let Some(o) = out.as_deref_mut() {
             let (p, r, _) = aeb_scores(&[c]);
             let rec = serde_json::json!({"set": "scrapinghub-aeb", "page": page.name, "precision": p, "recall": r,
-                "chars": body.chars().count(), "gold_chars": truth.chars().count()});
+                "chars": body.chars().count(), "gold_chars": truth.chars().count(),
+                "title": res.title, "date": day(res), "text": body});
             writeln!(o, "{rec}")?;
         }
     }
