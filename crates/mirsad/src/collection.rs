@@ -6,9 +6,6 @@ use mirsad_store::{BatchSummary, SearchQuery, Store};
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Articles stored per transaction. A batch is acknowledged as a whole.
-const INGEST_BATCH: usize = 1000;
-
 #[derive(clap::Args)]
 pub struct IngestArgs {
     /// Files, folders (read recursively) or `-` for standard input.
@@ -17,24 +14,42 @@ pub struct IngestArgs {
     /// Data directory.
     #[arg(long, default_value = "./mirsad-data")]
     pub data: PathBuf,
+    /// Articles stored per transaction; a batch is acknowledged as a whole.
+    #[arg(long, default_value_t = 1000)]
+    pub batch: usize,
+    /// After each committed batch print `ack N` on stdout (N = articles acknowledged so far).
+    #[arg(long)]
+    pub ack: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
 
 pub fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
     let mut store = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
-    let mut pending = Vec::with_capacity(INGEST_BATCH);
+    let batch = args.batch.max(1);
+    let mut pending = Vec::with_capacity(batch);
     let mut summary = BatchSummary::default();
+    let mut acked = 0usize;
+    let mut flush = |pending: &mut Vec<_>, summary: &mut BatchSummary| -> anyhow::Result<()> {
+        *summary += store.put_batch(pending)?;
+        acked += pending.len();
+        pending.clear();
+        if args.ack {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "ack {acked}")?;
+            out.flush()?;
+        }
+        Ok(())
+    };
     let totals = run_pipeline(&args.paths, &args.input, |arts| {
         pending.extend(arts);
-        if pending.len() >= INGEST_BATCH {
-            summary += store.put_batch(&pending)?;
-            pending.clear();
+        if pending.len() >= batch {
+            flush(&mut pending, &mut summary)?;
         }
         Ok(())
     })?;
     if !pending.is_empty() {
-        summary += store.put_batch(&pending)?;
+        flush(&mut pending, &mut summary)?;
     }
     println!(
         "{} documents: {} new, {} updated, {} unchanged, {} duplicates, {} errors; {} articles in {}",
@@ -79,7 +94,11 @@ pub struct SearchArgs {
 
 pub fn search(args: SearchArgs) -> anyhow::Result<u8> {
     if !args.data.join("mirsad.sqlite").exists() {
-        anyhow::bail!("{}: no collection here (run `mirsad ingest PATH --data {}` first)", args.data.display(), args.data.display());
+        anyhow::bail!(
+            "{}: no collection here (run `mirsad ingest PATH --data {}` first)",
+            args.data.display(),
+            args.data.display()
+        );
     }
     let store = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
     let results = store.search(&SearchQuery {
