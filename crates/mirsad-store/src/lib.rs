@@ -324,6 +324,12 @@ impl Store {
             .map_err(|e| self.sql_err(e))
     }
 
+    /// Picks up index commits made since open by another process (for example an ingest
+    /// running while `mirsad serve` reads the same data directory). Cheap when nothing changed.
+    pub fn refresh(&self) -> Result<()> {
+        self.reader.reload().map_err(|e| self.ix_err(e))
+    }
+
     /// Number of documents in the committed index (equals [`Store::count`] after open).
     pub fn indexed_count(&self) -> u64 {
         self.reader.searcher().num_docs()

@@ -182,3 +182,17 @@ fn latest_is_newest_first() {
     assert_eq!(l.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a4", "a3"]);
     assert_eq!(s.latest(2, 10).unwrap().len(), 2);
 }
+
+#[test]
+fn refresh_sees_another_handles_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let reader = Store::open(dir.path()).unwrap();
+    {
+        let mut writer = Store::open(dir.path()).unwrap();
+        writer.put_batch(&fixture()).unwrap();
+    }
+    assert_eq!(reader.count().unwrap(), 4, "records are visible at once");
+    reader.refresh().unwrap();
+    assert_eq!(reader.indexed_count(), 4);
+    assert_eq!(ids(&reader, "القمح"), ["a3"]);
+}

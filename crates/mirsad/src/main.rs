@@ -5,6 +5,7 @@
 mod analyze;
 mod collection;
 mod eval;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -25,6 +26,8 @@ enum Command {
     Ingest(collection::IngestArgs),
     /// Ranked search over the collection.
     Search(collection::SearchArgs),
+    /// JSON API, web UI and Atom feeds over the collection (default http://127.0.0.1:8080/).
+    Serve(serve::ServeArgs),
     /// Score a stage on labelled data (`extract`).
     Eval {
         /// Stage to score: `extract`.
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(args),
         Command::Ingest(args) => collection::ingest(args),
         Command::Search(args) => collection::search(args),
+        Command::Serve(args) => serve::run(args),
         Command::Eval { stage, data, details } => eval::run(&stage, &data, details.as_deref()),
     };
     match result {

@@ -1,0 +1,348 @@
+//! `mirsad serve`: a JSON API, a server-rendered right-to-left Arabic web UI and Atom feeds over
+//! the collection in one data directory.
+//!
+//! [`router`] builds the whole application as an axum [`Router`], so tests drive it with
+//! `tower::ServiceExt::oneshot` without binding a port; [`serve`] binds a loopback address and
+//! runs it until Ctrl-C or SIGTERM.
+//!
+//! Everything shown comes from untrusted pages: HTML is produced only through maud (which
+//! escapes every interpolated value), Atom only through quick-xml (which escapes text and
+//! attributes), search snippets pass [`ui::safe_snippet`], and links to an article's own URL
+//! are emitted only for `http`/`https` URLs. No page carries script; the Content-Security-Policy
+//! forbids it.
+//!
+//! The store holds a rusqlite connection, which is not `Sync`: it sits behind a
+//! `std::sync::Mutex` and every access runs on tokio's blocking pool.
+
+mod api;
+mod atom;
+mod ingest;
+mod openapi;
+pub mod ui;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use mirsad_store::{Store, StoreError};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use openapi::spec as openapi_spec;
+
+/// Largest request body accepted without `--token` (there is no write endpoint then).
+pub const BODY_LIMIT: usize = 16 * 1024;
+/// Largest request body accepted by `POST /api/ingest`.
+pub const INGEST_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// Results per page in the UI and the default `limit` of the API.
+pub const PAGE_SIZE: usize = 20;
+/// Largest `limit` the API accepts.
+pub const MAX_LIMIT: usize = 100;
+/// Largest `offset` for search (ranked results are collected up to offset + limit).
+pub const MAX_SEARCH_OFFSET: usize = 10_000;
+/// Largest `offset` for the latest list.
+pub const MAX_LIST_OFFSET: usize = 100_000_000;
+
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
+     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Shared state of the application: the store and the optional ingest token.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Mutex<Store>,
+    token: Option<String>,
+}
+
+impl AppState {
+    /// A read-only application over `store` (no write endpoint).
+    pub fn new(store: Store) -> AppState {
+        AppState { inner: Arc::new(Inner { store: Mutex::new(store), token: None }) }
+    }
+
+    /// An application with `POST /api/ingest`, open to requests carrying
+    /// `Authorization: Bearer TOKEN`. An empty token is refused (no write endpoint).
+    pub fn with_token(store: Store, token: Option<String>) -> AppState {
+        let token = token.filter(|t| !t.is_empty());
+        AppState { inner: Arc::new(Inner { store: Mutex::new(store), token }) }
+    }
+
+    pub(crate) fn token(&self) -> Option<&str> {
+        self.inner.token.as_deref()
+    }
+
+    /// Runs `f` with the store on the blocking pool.
+    pub(crate) async fn with_store<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, Error> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            // A panic while holding the lock leaves the store as SQLite left it: still usable.
+            let mut store = inner.store.lock().unwrap_or_else(|e| e.into_inner());
+            f(&mut store)
+        })
+        .await
+        .map_err(|e| Error::internal(format!("worker failed: {e}")))?
+    }
+}
+
+/// An error answered to the client: a status and a message that is safe to show.
+#[derive(Debug, Clone)]
+pub struct Error {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl Error {
+    pub fn bad_request(message: impl Into<String>) -> Error {
+        Error { status: StatusCode::BAD_REQUEST, message: message.into() }
+    }
+    pub fn not_found(message: impl Into<String>) -> Error {
+        Error { status: StatusCode::NOT_FOUND, message: message.into() }
+    }
+    /// Logs the cause on stderr and answers a generic 500 (store errors name local paths).
+    pub fn internal(cause: impl std::fmt::Display) -> Error {
+        eprintln!("mirsad serve: error: {cause}");
+        Error { status: StatusCode::INTERNAL_SERVER_ERROR, message: "internal error".into() }
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Error {
+        match e {
+            StoreError::Query(m) => Error::bad_request(m),
+            e => Error::internal(e),
+        }
+    }
+}
+
+/// Builds the application.
+pub fn router(state: AppState) -> Router {
+    let body_limit = if state.token().is_some() { INGEST_BODY_LIMIT } else { BODY_LIMIT };
+    let mut api = Router::new()
+        .route("/api/articles", get(api::articles))
+        .route("/api/articles/{id}", get(api::article))
+        .route("/api/articles/{id}/related", get(api::related))
+        .route("/api/search", get(api::search))
+        .route("/api/openapi.json", get(api::openapi));
+    if state.token().is_some() {
+        api = api.route("/api/ingest", post(ingest::ingest));
+    }
+    Router::new()
+        .route("/", get(ui::home))
+        .route("/articles/{id}", get(ui::article))
+        .route("/search", get(ui::search))
+        .route("/atom", get(atom::latest))
+        .route("/search.atom", get(atom::search))
+        .route("/static/style.css", get(ui::stylesheet))
+        .merge(api)
+        .fallback(not_found)
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .with_state(state)
+}
+
+/// Unknown paths: a JSON error under `/api/`, an HTML page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> Response {
+    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+        api::not_found(uri).await
+    } else {
+        ui::not_found(uri).await
+    }
+}
+
+/// Binds `addr`, calls `on_listen` with the bound address (port 0 picks a free port), and
+/// serves until Ctrl-C or SIGTERM.
+pub fn serve(state: AppState, addr: SocketAddr, on_listen: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    let rt =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).max_blocking_threads(8).enable_all().build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        on_listen(listener.local_addr()?);
+        axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// A JSON response with the given status.
+pub(crate) fn json_response(status: StatusCode, value: &impl serde::Serialize) -> Response {
+    match serde_json::to_vec(value) {
+        Ok(body) => (status, [(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Err(e) => Error::internal(e).into_json(),
+    }
+}
+
+impl Error {
+    pub(crate) fn into_json(self) -> Response {
+        let body = serde_json::json!({"error": self.message, "status": self.status.as_u16()});
+        (self.status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    }
+}
+
+// ---- query parameters, shared by the API, the UI and the feeds ----
+
+/// A query parameter that is absent or empty (HTML forms send empty fields) counts as absent.
+pub(crate) fn nonempty(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// An unsigned integer parameter in `min..=max`, `default` when absent.
+pub(crate) fn parse_count(
+    name: &str,
+    v: &Option<String>,
+    default: usize,
+    min: usize,
+    max: usize,
+) -> Result<usize, Error> {
+    match nonempty(v) {
+        None => Ok(default),
+        Some(s) => match s.parse::<usize>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(Error::bad_request(format!("{name} must be a whole number from {min} to {max}, got {s:?}"))),
+        },
+    }
+}
+
+/// A `YYYY-MM-DD` date parameter.
+pub(crate) fn parse_day(name: &str, v: &Option<String>) -> Result<Option<String>, Error> {
+    match nonempty(v) {
+        None => Ok(None),
+        Some(s) => {
+            if s.len() == 10 && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() {
+                Ok(Some(s.to_string()))
+            } else {
+                Err(Error::bad_request(format!("{name} must be a date YYYY-MM-DD, got {s:?}")))
+            }
+        }
+    }
+}
+
+/// Search parameters as the API, the search page and the search feed take them.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub(crate) struct SearchParams {
+    pub q: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub outlet: Option<String>,
+    pub keyword: Option<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+    /// UI only: 1-based page number instead of offset.
+    pub page: Option<String>,
+}
+
+impl SearchParams {
+    /// True when the request names nothing to search for (the search page then shows the form).
+    pub fn is_empty(&self) -> bool {
+        nonempty(&self.q).is_none()
+            && nonempty(&self.from).is_none()
+            && nonempty(&self.to).is_none()
+            && nonempty(&self.outlet).is_none()
+            && nonempty(&self.keyword).is_none()
+    }
+
+    /// The store query, checked. `offset` is taken from `offset` (API) or computed by the caller.
+    pub fn to_query(&self, limit: usize, offset: usize) -> Result<mirsad_store::SearchQuery, Error> {
+        let from = parse_day("from", &self.from)?;
+        let to = parse_day("to", &self.to)?;
+        if let (Some(f), Some(t)) = (&from, &to) {
+            if f > t {
+                return Err(Error::bad_request(format!("from ({f}) is after to ({t})")));
+            }
+        }
+        if self.is_empty() {
+            return Err(Error::bad_request("give q (words to search for) or a filter: from, to, outlet, keyword"));
+        }
+        Ok(mirsad_store::SearchQuery {
+            text: nonempty(&self.q).unwrap_or("").to_string(),
+            from,
+            to,
+            outlet: nonempty(&self.outlet).map(str::to_string),
+            keyword: nonempty(&self.keyword).map(str::to_string),
+            limit,
+            offset,
+        })
+    }
+}
+
+/// Percent-encodes a string for a URL path segment or query value.
+pub(crate) fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The article's own URL when it is safe to link (http or https only: no `javascript:`).
+pub(crate) fn safe_url(url: &Option<String>) -> Option<&str> {
+    let u = url.as_deref()?.trim();
+    let lower = u.get(..8).unwrap_or(u).to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://")).then_some(u)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_days_are_checked() {
+        assert_eq!(parse_count("limit", &None, 20, 1, 100).unwrap(), 20);
+        assert_eq!(parse_count("limit", &Some("".into()), 20, 1, 100).unwrap(), 20);
+        assert_eq!(parse_count("limit", &Some("5".into()), 20, 1, 100).unwrap(), 5);
+        assert!(parse_count("limit", &Some("0".into()), 20, 1, 100).is_err());
+        assert!(parse_count("limit", &Some("101".into()), 20, 1, 100).is_err());
+        assert!(parse_count("limit", &Some("-1".into()), 20, 1, 100).is_err());
+        assert_eq!(parse_day("from", &Some("2024-03-01".into())).unwrap().as_deref(), Some("2024-03-01"));
+        assert!(parse_day("from", &Some("2024-3-1".into())).is_err());
+        assert!(parse_day("from", &Some("2024-02-30".into())).is_err());
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(url_encode("a b/ع"), "a%20b%2F%D8%B9");
+        assert_eq!(safe_url(&Some("https://x.test/a".into())), Some("https://x.test/a"));
+        assert_eq!(safe_url(&Some("HTTP://x".into())), Some("HTTP://x"));
+        assert_eq!(safe_url(&Some("javascript:alert(1)".into())), None);
+        assert_eq!(safe_url(&Some(" data:text/html,x".into())), None);
+        assert_eq!(safe_url(&None), None);
+    }
+}

@@ -1,0 +1,136 @@
+//! The OpenAPI 3 description of `/api`, written by hand. `tests/api.rs` checks that every path
+//! in it answers and that the router serves no API path it lacks.
+
+use serde_json::{json, Value};
+
+/// The OpenAPI document; `ingest` adds `POST /api/ingest` (served only with `--token`).
+pub fn spec(ingest: bool) -> Value {
+    let error = json!({"$ref": "#/components/responses/Error"});
+    let id_param = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
+        "description": "Article id."});
+    let limit = |default: usize, max: usize| {
+        json!({"name": "limit", "in": "query", "required": false,
+            "schema": {"type": "integer", "minimum": 1, "maximum": max, "default": default},
+            "description": "Results per page."})
+    };
+    let offset = |max: usize| {
+        json!({"name": "offset", "in": "query", "required": false,
+            "schema": {"type": "integer", "minimum": 0, "maximum": max, "default": 0},
+            "description": "Results to skip (paging)."})
+    };
+    let day = |name: &str, what: &str| {
+        json!({"name": name, "in": "query", "required": false,
+            "schema": {"type": "string", "format": "date"}, "description": what})
+    };
+    let text = |name: &str, what: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}, "description": what});
+    let ok =
+        |schema: Value, what: &str| json!({"description": what, "content": {"application/json": {"schema": schema}}});
+    let mut paths = json!({
+        "/api/articles": {"get": {
+            "operationId": "latestArticles",
+            "summary": "Latest articles, newest first (by publication date, then arrival).",
+            "parameters": [offset(crate::MAX_LIST_OFFSET), limit(crate::PAGE_SIZE, crate::MAX_LIMIT)],
+            "responses": {"200": ok(json!({"$ref": "#/components/schemas/ArticlePage"}), "A page of articles."),
+                "400": error}
+        }},
+        "/api/articles/{id}": {"get": {
+            "operationId": "getArticle",
+            "summary": "One article in the export shape.",
+            "parameters": [id_param],
+            "responses": {"200": ok(json!({"$ref": "#/components/schemas/Article"}), "The article."),
+                "404": error}
+        }},
+        "/api/articles/{id}/related": {"get": {
+            "operationId": "relatedArticles",
+            "summary": "Articles most similar in content, near-identical copies excluded.",
+            "parameters": [id_param, {"name": "k", "in": "query", "required": false,
+                "schema": {"type": "integer", "minimum": 1, "maximum": crate::api::MAX_RELATED,
+                    "default": crate::api::DEFAULT_RELATED}}],
+            "responses": {"200": ok(json!({"type": "object", "required": ["id", "related"], "properties": {
+                    "id": {"type": "string"},
+                    "related": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}}}),
+                    "Related articles, most related first."),
+                "400": error, "404": error}
+        }},
+        "/api/search": {"get": {
+            "operationId": "search",
+            "summary": "Ranked search; same shape as `mirsad search --json`. Give q or at least one filter.",
+            "parameters": [
+                text("q", "Words; \"quoted phrases\", AND/OR and -word work."),
+                day("from", "Published on or after this day (YYYY-MM-DD)."),
+                day("to", "Published on or before this day (YYYY-MM-DD)."),
+                text("outlet", "Only this outlet (exact name)."),
+                text("keyword", "Only articles with this keyword (any spelling)."),
+                limit(crate::PAGE_SIZE, crate::MAX_LIMIT),
+                offset(crate::MAX_SEARCH_OFFSET)],
+            "responses": {"200": ok(json!({"$ref": "#/components/schemas/SearchResults"}), "Ranked hits."),
+                "400": error}
+        }},
+        "/api/openapi.json": {"get": {
+            "operationId": "openapi",
+            "summary": "This description.",
+            "responses": {"200": ok(json!({"type": "object"}), "OpenAPI 3 document.")}
+        }}
+    });
+    if ingest {
+        paths["/api/ingest"] = json!({"post": {
+            "operationId": "ingest",
+            "summary": "Adds articles: JSON lines of the export article shape, or raw text (one article page).",
+            "security": [{"bearer": []}],
+            "requestBody": {"required": true, "content": {
+                "application/x-ndjson": {"schema": {"type": "string"}},
+                "text/plain": {"schema": {"type": "string"}}}},
+            "responses": {"200": ok(json!({"type": "object", "properties": {
+                    "new": {"type": "integer"}, "updated": {"type": "integer"},
+                    "unchanged": {"type": "integer"}, "duplicates": {"type": "integer"},
+                    "ids": {"type": "array", "items": {"type": "string"}}}}), "What the batch did."),
+                "400": error, "401": error, "413": {"description": "Body too large."}}
+        }});
+    }
+    let nullable_string = json!({"type": ["string", "null"]});
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "mirsad", "version": env!("CARGO_PKG_VERSION"),
+            "description": "Arabic news observatory: articles, search and related articles of one collection."},
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {"Error": {"description": "Bad request, unknown article or unauthorized.",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "schemas": {
+                "Error": {"type": "object", "required": ["error", "status"], "properties": {
+                    "error": {"type": "string"}, "status": {"type": "integer"}}},
+                "Published": {"type": ["object", "null"], "required": ["value", "precision", "basis"], "properties": {
+                    "value": {"type": "string", "description": "ISO 8601 date or datetime."},
+                    "precision": {"enum": ["year", "month", "day", "minute", "second"]},
+                    "basis": {"enum": ["explicit", "inferred"]}}},
+                "Article": {"type": "object",
+                    "required": ["id", "document", "url", "segment", "title", "body", "published", "outlet",
+                        "attribution", "keywords", "story", "duplicate_of"],
+                    "properties": {
+                        "id": {"type": "string"}, "document": {"type": "string"}, "url": nullable_string,
+                        "segment": {"type": "integer", "minimum": 0}, "title": nullable_string,
+                        "body": {"type": "string"}, "published": {"$ref": "#/components/schemas/Published"},
+                        "outlet": nullable_string,
+                        "attribution": {"type": "array", "items": {"type": "string"}},
+                        "keywords": {"type": "array", "items": {"type": "string"}},
+                        "story": nullable_string, "duplicate_of": nullable_string,
+                        "author": {"type": "string"}, "language": {"type": "string"}}},
+                "ArticlePage": {"type": "object", "required": ["total", "offset", "limit", "articles"], "properties": {
+                    "total": {"type": "integer"}, "offset": {"type": "integer"}, "limit": {"type": "integer"},
+                    "articles": {"type": "array", "items": {"$ref": "#/components/schemas/Article"}}}},
+                "Hit": {"type": "object",
+                    "required": ["id", "title", "published", "outlet", "story", "score", "snippet"],
+                    "properties": {
+                        "id": {"type": "string"}, "title": nullable_string,
+                        "published": {"$ref": "#/components/schemas/Published"}, "outlet": nullable_string,
+                        "story": nullable_string, "score": {"type": "number"},
+                        "snippet": {"type": "string",
+                            "description": "HTML-escaped text; matched words in <b>…</b>, no other markup."}}},
+                "SearchResults": {"type": "object", "required": ["total", "hits"], "properties": {
+                    "total": {"type": "integer"},
+                    "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}}}
+            }
+        }
+    })
+}
