@@ -28,6 +28,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
             args.data.display()
         );
     }
+    if !args.addr.ip().is_loopback() {
+        eprintln!("mirsad: warning: listening on {} — reachable from other machines, without TLS", args.addr);
+    }
     let store = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
     let articles = store.count()?;
     let state = mirsad_web::AppState::with_token(store, args.token);
