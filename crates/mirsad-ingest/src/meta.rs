@@ -147,10 +147,12 @@ fn label_at(line: &str, i: usize) -> Option<(Label, usize)> {
         if i > 0 && *label == Label::Author {
             continue;
         }
-        let colon = after.trim_start().starts_with([':', '：']);
+        let trimmed = after.trim_start();
         let mut n = text.len();
-        if colon {
-            n += after.len() - after.trim_start().len() + ':'.len_utf8();
+        // The colon may be the full-width «：» (3 bytes): count its real length so `n` stays on a
+        // char boundary.
+        if let Some(colon) = trimmed.chars().next().filter(|c| matches!(c, ':' | '：')) {
+            n += after.len() - trimmed.len() + colon.len_utf8();
         }
         return Some((*label, n));
     }
@@ -307,6 +309,13 @@ mod tests {
             Some(vec![MetaItem::Tags(vec!["الولايات المتحدة".into(), "الصين".into()])])
         );
         assert_eq!(split_tags("الولايات المتحدة"), vec!["الولايات المتحدة"]);
+    }
+
+    #[test]
+    fn full_width_colon_after_label() {
+        // fuzz regression: the label length counted «：» as one byte and sliced inside it
+        assert_eq!(parse_line("المصدر：وكالة"), Some(vec![MetaItem::Source(vec!["وكالة".into()])]));
+        assert_eq!(parse_line("الوسوم ：أ، ب"), Some(vec![MetaItem::Tags(vec!["أ".into(), "ب".into()])]));
     }
 
     #[test]
