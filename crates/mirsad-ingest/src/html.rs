@@ -1,24 +1,64 @@
 //! Main-content extraction from HTML: title, site name, canonical URL and the main text as blocks.
+//!
+//! The page is parsed once with `scraper` (html5ever); the tree is then read in one pre-order
+//! walk ([`flatten`]) that collects the page's metadata and cuts the visible text into
+//! paragraph-level runs, each tied to the element that holds it. Scoring works on that flat
+//! list and on per-element aggregates, never on copies of the tree:
+//!
+//! 1. [`content`]: a readability-style score (text length, commas, class/id hints, link
+//!    density) picks the element that holds the article, plus its siblings that look like more
+//!    of the same; blocks inside boilerplate subtrees (navigation, share bars, comments,
+//!    related-link lists, captions, ads) and link-dense lists are dropped.
+//! 2. [`meta`]: title (og:title / h1 / `<title>` with the site-name suffix removed), site
+//!    name, canonical URL, author, keywords, language.
+//! 3. The publication date comes from [`crate::html_date::page_date`] on the same tree.
 
-use crate::document::{Block, BlockKind, HtmlPage};
+mod content;
+mod flatten;
+mod meta;
+mod patterns;
+#[cfg(test)]
+mod tests;
+
+use crate::document::HtmlPage;
 
 /// Extracts the page's metadata and main-content blocks from decoded HTML.
 pub fn extract(html: &str, url: Option<&str>) -> HtmlPage {
     let doc = scraper::Html::parse_document(html);
-    let published = crate::html_date::page_date(&doc, url);
-    let title = doc
-        .select(&scraper::Selector::parse("title").expect("static selector"))
-        .next()
-        .map(|t| t.text().collect::<String>().trim().to_string())
-        .filter(|t| !t.is_empty());
-    let mut blocks = Vec::new();
-    if let Ok(sel) = scraper::Selector::parse("p") {
-        for p in doc.select(&sel) {
-            let t = p.text().collect::<String>();
-            if !t.trim().is_empty() {
-                blocks.push(Block::new(BlockKind::Paragraph, t.trim()));
-            }
+    extract_from_doc(&doc, url)
+}
+
+/// Parses decoded HTML (html5ever, as browsers do; never fails).
+pub fn parse(html: &str) -> scraper::Html {
+    scraper::Html::parse_document(html)
+}
+
+/// Same as [`extract`] on a tree that is already parsed (lets callers share the tree with
+/// other readers).
+pub fn extract_from_doc(doc: &scraper::Html, url: Option<&str>) -> HtmlPage {
+    let mut page = extract_content(doc, url);
+    page.published = crate::html_date::page_date(doc, url);
+    page
+}
+
+/// Everything but the publication date: metadata and main-content blocks.
+pub fn extract_content(doc: &scraper::Html, url: Option<&str>) -> HtmlPage {
+    let flat = flatten::flatten(doc);
+    let info = meta::page_meta(&flat, url);
+    let mut blocks = content::main_blocks(&flat);
+    if let (Some(first), Some(title)) = (blocks.first(), info.title.as_deref()) {
+        if first.kind == crate::document::BlockKind::Heading && meta::same_title(&first.text, title) {
+            blocks.remove(0);
         }
     }
-    HtmlPage { title, published, blocks, ..Default::default() }
+    HtmlPage {
+        title: info.title,
+        published: None,
+        site_name: info.site_name,
+        canonical_url: info.canonical_url,
+        author: info.author,
+        keywords: info.keywords,
+        language: info.language,
+        blocks,
+    }
 }

@@ -298,12 +298,18 @@ mod tests {
 
     #[test]
     fn tag_lines_with_persian_letters() {
-        assert_eq!(parse_line("كلمات دلالية: کوریا الشمالیة"), Some(vec![MetaItem::Tags(vec!["كوريا الشمالية".into()])]));
+        assert_eq!(
+            parse_line("كلمات دلالية: کوریا الشمالیة"),
+            Some(vec![MetaItem::Tags(vec!["كوريا الشمالية".into()])])
+        );
         assert_eq!(
             parse_line("كلمات دلالية: روسيا كوريا الشمالية کوریا الشمالیة"),
             Some(vec![MetaItem::Tags(vec!["روسيا".into(), "كوريا الشمالية".into()])])
         );
-        assert_eq!(parse_line("كلمات دلالية: بوتين كيم"), Some(vec![MetaItem::Tags(vec!["بوتين".into(), "كيم".into()])]));
+        assert_eq!(
+            parse_line("كلمات دلالية: بوتين كيم"),
+            Some(vec![MetaItem::Tags(vec!["بوتين".into(), "كيم".into()])])
+        );
         assert_eq!(
             parse_line("الوسوم: الولايات المتحدة، الصين"),
             Some(vec![MetaItem::Tags(vec!["الولايات المتحدة".into(), "الصين".into()])])
@@ -325,7 +331,10 @@ mod tests {
 
     #[test]
     fn titles() {
-        assert_eq!(clean_title("الرئيس يزور المنطقة لأول مرة منذ سنوات | أخبار السياسة"), "الرئيس يزور المنطقة لأول مرة منذ سنوات");
+        assert_eq!(
+            clean_title("الرئيس يزور المنطقة لأول مرة منذ سنوات | أخبار السياسة"),
+            "الرئيس يزور المنطقة لأول مرة منذ سنوات"
+        );
         assert_eq!(clean_title("موقع الخبر - الرئيس يزور المنطقة لأول مرة"), "الرئيس يزور المنطقة لأول مرة");
         let both_long = "الحرب في المنطقة منذ عشر سنوات - السلام الذي ينتظره الناس منذ زمن";
         assert_eq!(clean_title(both_long), both_long);

@@ -13,6 +13,7 @@ use crate::{dates, encoding};
 use mirsad_model::{Basis, Precision, Published};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Options for the readers.
 #[derive(Debug, Clone)]
@@ -93,9 +94,10 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, IngestError> {
         }
         let meta = std::fs::metadata(p).map_err(|e| IngestError::Io { location: loc(p), source: e })?;
         if meta.is_dir() {
-            let walker = walkdir::WalkDir::new(p).sort_by_file_name().into_iter().filter_entry(|e| {
-                e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.'))
-            });
+            let walker = walkdir::WalkDir::new(p)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.')));
             for entry in walker {
                 let entry = entry.map_err(|e| IngestError::Io {
                     location: Location(e.path().unwrap_or(p).display().to_string()),
@@ -125,16 +127,41 @@ pub enum Format {
 /// A stream of documents (or per-record errors) from one input.
 pub type Documents = Box<dyn Iterator<Item = Result<Document, IngestError>> + Send>;
 
-/// Opens one input and returns its documents. An input that cannot be opened at all gives a
-/// single error item.
-pub fn read(input: &Input, opts: &ReadOptions) -> Documents {
-    match open(input, opts) {
-        Ok(d) => d,
-        Err(e) => Box::new(std::iter::once(Err(e))),
+/// A document cut out of its container but not yet decoded. Cutting (finding record
+/// boundaries) is serial; decoding a JSON line is deferred to [`Pending::resolve`] so that a
+/// caller can run it on worker threads.
+pub enum Pending {
+    Ready(Result<Document, IngestError>),
+    JsonLine { location: String, line: Vec<u8>, fields: Arc<FieldMap> },
+}
+
+impl Pending {
+    pub fn resolve(self) -> Result<Document, IngestError> {
+        match self {
+            Pending::Ready(d) => d,
+            Pending::JsonLine { location, line, fields } => jsonl_record(&location, &line, &fields),
+        }
     }
 }
 
-fn open(input: &Input, opts: &ReadOptions) -> Result<Documents, IngestError> {
+/// A stream of pending documents from one input.
+pub type PendingDocuments = Box<dyn Iterator<Item = Pending> + Send>;
+
+/// Opens one input and returns its documents. An input that cannot be opened at all gives a
+/// single error item.
+pub fn read(input: &Input, opts: &ReadOptions) -> Documents {
+    Box::new(read_pending(input, opts).map(Pending::resolve))
+}
+
+/// Like [`read`], with decoding left to the caller.
+pub fn read_pending(input: &Input, opts: &ReadOptions) -> PendingDocuments {
+    match open(input, opts) {
+        Ok(d) => d,
+        Err(e) => Box::new(std::iter::once(Pending::Ready(Err(e)))),
+    }
+}
+
+fn open(input: &Input, opts: &ReadOptions) -> Result<PendingDocuments, IngestError> {
     let name = input.name();
     let raw: Box<dyn Read + Send> = match input {
         Input::Stdin => Box::new(std::io::stdin()),
@@ -149,12 +176,12 @@ fn open(input: &Input, opts: &ReadOptions) -> Result<Documents, IngestError> {
 /// name's extension still chooses the format when it is clear). For tests and fuzzing.
 pub fn read_bytes(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Documents {
     match open_reader(name.to_string(), Box::new(std::io::Cursor::new(bytes)), opts) {
-        Ok(d) => d,
+        Ok(d) => Box::new(d.map(Pending::resolve)),
         Err(e) => Box::new(std::iter::once(Err(e))),
     }
 }
 
-fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> Result<Documents, IngestError> {
+fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> Result<PendingDocuments, IngestError> {
     let mut reader = BufReader::with_capacity(1 << 16, raw);
     let head = reader.fill_buf().map_err(|e| IngestError::Io { location: Location(name.clone()), source: e })?;
     let (mut reader, name_for_format): (Box<dyn BufRead + Send>, String) = if head.starts_with(&[0x1f, 0x8b]) {
@@ -174,16 +201,16 @@ fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> R
         Format::Jsonl => jsonl_documents(name, reader, opts),
         Format::Feed => {
             let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes.saturating_mul(8))?;
-            Box::new(feed_documents(&name, &bytes).into_iter())
+            Box::new(feed_documents(&name, &bytes).into_iter().map(Pending::Ready))
         }
         Format::Html => {
             let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes)?;
-            Box::new(std::iter::once(Ok(Document {
+            Box::new(std::iter::once(Pending::Ready(Ok(Document {
                 source: name,
                 url: None,
                 payload: Payload::Html(bytes),
                 hints: Hints::default(),
-            })))
+            }))))
         }
         Format::Text => {
             let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes)?;
@@ -191,12 +218,12 @@ fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> R
             if text.trim().is_empty() {
                 return Err(IngestError::Empty { location: Location(name) });
             }
-            Box::new(std::iter::once(Ok(Document {
+            Box::new(std::iter::once(Pending::Ready(Ok(Document {
                 source: name,
                 url: None,
                 payload: Payload::Text(text),
                 hints: Hints::default(),
-            })))
+            }))))
         }
     })
 }
@@ -263,28 +290,29 @@ pub fn sniff(head: &[u8]) -> Format {
 
 // ---------------------------------------------------------------- JSONL
 
-fn jsonl_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> Documents {
+fn jsonl_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> PendingDocuments {
     let mut lines = reader.split(b'\n');
     let mut n = 0usize;
+    let fields = Arc::new(opts.fields.clone());
     Box::new(std::iter::from_fn(move || loop {
         let line = lines.next()?;
         n += 1;
         let location = format!("{name}#{n}");
         let line = match line {
             Ok(l) => l,
-            Err(e) => return Some(Err(IngestError::Io { location: Location(location), source: e })),
+            Err(e) => return Some(Pending::Ready(Err(IngestError::Io { location: Location(location), source: e }))),
         };
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
         if line.len() as u64 > opts.max_doc_bytes {
-            return Some(Err(IngestError::TooLarge {
+            return Some(Pending::Ready(Err(IngestError::TooLarge {
                 location: Location(location),
                 size: line.len() as u64,
                 limit: opts.max_doc_bytes,
-            }));
+            })));
         }
-        return Some(jsonl_record(&location, &line, &opts.fields));
+        return Some(Pending::JsonLine { location, line, fields: fields.clone() });
     }))
 }
 
@@ -317,11 +345,23 @@ pub fn jsonl_record(location: &str, line: &[u8], fields: &FieldMap) -> Result<Do
         (Some(h), _) => Payload::Html(h.into_bytes()),
         (None, Some(b)) => Payload::Text(b),
         (None, None) => {
+            let present = match &fields.body {
+                Some(k) => obj.contains_key(k),
+                None => BODY_FIELDS.iter().any(|k| obj.contains_key(*k)),
+            };
+            if present {
+                return Err(IngestError::Empty { location: Location(location.to_string()) });
+            }
             let wanted = fields.body.clone().unwrap_or_else(|| BODY_FIELDS.join("/"));
-            return Err(IngestError::malformed(location, "JSON line", format!("no body text (looked for field {wanted})")));
+            return Err(IngestError::malformed(
+                location,
+                "JSON line",
+                format!("no body text (looked for field {wanted})"),
+            ));
         }
     };
-    let mut published = get(&fields.date, DATE_FIELDS).and_then(|d| dates::parse_date(&d)).map(|d| d.to_published(Basis::Explicit));
+    let mut published =
+        get(&fields.date, DATE_FIELDS).and_then(|d| dates::parse_date(&d)).map(|d| d.to_published(Basis::Explicit));
     if published.is_none() && fields.date.is_none() {
         published = get(&None, CRAWL_DATE_FIELDS).and_then(|d| dates::parse_date(&d)).map(|d| {
             let mut p = d.to_published(Basis::Inferred);
@@ -331,9 +371,12 @@ pub fn jsonl_record(location: &str, line: &[u8], fields: &FieldMap) -> Result<Do
             p
         });
     }
-    let keywords = match fields.keywords.as_deref().map(|k| obj.get(k)).unwrap_or_else(|| {
-        KEYWORD_FIELDS.iter().find_map(|k| obj.get(*k))
-    }) {
+    let keywords = match fields
+        .keywords
+        .as_deref()
+        .map(|k| obj.get(k))
+        .unwrap_or_else(|| KEYWORD_FIELDS.iter().find_map(|k| obj.get(*k)))
+    {
         Some(serde_json::Value::Array(a)) => a.iter().filter_map(json_text).collect(),
         Some(serde_json::Value::String(s)) => {
             s.split([',', '،', ';', '|']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
@@ -404,7 +447,12 @@ pub fn feed_documents(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestEr
                     title: entry.title.map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty()),
                     published,
                     outlet: outlet.clone(),
-                    author: entry.authors.first().and_then(|a| a.name.as_deref()).map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
+                    author: entry
+                        .authors
+                        .first()
+                        .and_then(|a| a.name.as_deref())
+                        .map(|a| a.trim().to_string())
+                        .filter(|a| !a.is_empty()),
                     keywords: entry.categories.into_iter().map(|c| c.label.unwrap_or(c.term)).collect(),
                     clean_body: true,
                 },
@@ -419,11 +467,20 @@ pub fn feed_documents(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestEr
 /// its record boundaries and would only yield noise).
 const WARC_MAX_CONSECUTIVE_ERRORS: usize = 20;
 
-fn warc_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> Documents {
-    let mut records = WarcRecords { reader, max_body: opts.max_doc_bytes, resync: false, done: false, line: Vec::new() };
+fn warc_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> PendingDocuments {
+    Box::new(warc_records(name, reader, opts).map(Pending::Ready))
+}
+
+fn warc_records(
+    name: String,
+    reader: Box<dyn BufRead + Send>,
+    opts: ReadOptions,
+) -> impl Iterator<Item = Result<Document, IngestError>> + Send {
+    let mut records =
+        WarcRecords { reader, max_body: opts.max_doc_bytes, resync: false, done: false, line: Vec::new() };
     let mut n = 0usize;
     let mut errors = 0usize;
-    Box::new(std::iter::from_fn(move || loop {
+    std::iter::from_fn(move || loop {
         if errors >= WARC_MAX_CONSECUTIVE_ERRORS {
             return None;
         }
@@ -466,7 +523,7 @@ fn warc_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptio
             Ok(None) => continue, // not HTML (images, scripts, redirects)
             Err(reason) => return Some(Err(IngestError::malformed(location, "HTTP response", reason))),
         }
-    }))
+    })
 }
 
 /// Longest WARC header line kept; a longer one makes the record broken.
@@ -604,9 +661,7 @@ impl WarcRecords {
         };
         if got < length {
             self.done = true;
-            return Some(Err(format!(
-                "truncated: Content-Length is {length} bytes but the file ends after {got}"
-            )));
+            return Some(Err(format!("truncated: Content-Length is {length} bytes but the file ends after {got}")));
         }
         // The record ends with two line ends; anything else means Content-Length was wrong.
         for _ in 0..2 {
@@ -615,9 +670,7 @@ impl WarcRecords {
                 Ok(b) if b.starts_with(b"\n") => self.reader.consume(1),
                 Ok(b) if b.is_empty() || b == b"\r" => break,
                 Ok(_) => {
-                    return Some(Err(format!(
-                        "the block does not end after its Content-Length of {length} bytes"
-                    )))
+                    return Some(Err(format!("the block does not end after its Content-Length of {length} bytes")))
                 }
                 Err(e) => {
                     self.done = true;
@@ -787,7 +840,8 @@ mod tests {
 
     #[test]
     fn jsonl_bad_lines_are_errors_naming_the_line() {
-        let out = docs_of(b"{\"text\":\"a\"}\n{broken\n\n[1,2]\n{\"title\":\"no body\"}\n{\"text\":\"b\"}\n", "bad.jsonl");
+        let out =
+            docs_of(b"{\"text\":\"a\"}\n{broken\n\n[1,2]\n{\"title\":\"no body\"}\n{\"text\":\"b\"}\n", "bad.jsonl");
         assert_eq!(out.len(), 5);
         assert!(out[0].is_ok() && out[4].is_ok());
         let e1 = out[1].as_ref().unwrap_err().to_string();
@@ -833,9 +887,14 @@ mod tests {
         w.extend(warc_record(
             "response",
             "http://example.com/a",
-            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>نص</p></body></html>".as_bytes(),
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>نص</p></body></html>"
+                .as_bytes(),
         ));
-        w.extend(warc_record("response", "http://example.com/b.png", b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\nPNG"));
+        w.extend(warc_record(
+            "response",
+            "http://example.com/b.png",
+            b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\nPNG",
+        ));
         w.extend(warc_record("request", "http://example.com/a", b"GET /a HTTP/1.1\r\n\r\n"));
         let docs = docs_of(&w, "crawl.warc");
         assert_eq!(docs.len(), 1);

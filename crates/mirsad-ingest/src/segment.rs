@@ -171,7 +171,7 @@ fn finish(mut seg: Segment, main: bool, page: &PageMeta, clean_body: bool) -> Op
         match page.title.as_deref().map(meta::clean_title).filter(|t| !t.is_empty()) {
             Some(t) => {
                 // the page repeats its title as the first line of the text
-                if seg.blocks.first().is_some_and(|(_, b)| same_title(b, &t)) {
+                if seg.blocks.len() > 1 && same_title(&seg.blocks[0].1, &t) {
                     seg.blocks.remove(0);
                 }
                 Some(t)
@@ -214,10 +214,18 @@ fn finish(mut seg: Segment, main: bool, page: &PageMeta, clean_body: bool) -> Op
     })
 }
 
-/// Same title up to spelling and a site suffix on one side.
+/// Same title up to spelling and a site or section name on one side: a title-like line whose
+/// key equals the title's, or contains it (or is contained in it) at a similar length.
 fn same_title(line: &str, title: &str) -> bool {
+    if !meta::is_title_like(line) {
+        return false;
+    }
     let (a, b) = (key(line), key(title));
-    !a.is_empty() && (a == b || (a.len() > 20 && b.contains(&a)) || (b.len() > 20 && a.contains(&b)))
+    let (la, lb) = (a.chars().count(), b.chars().count());
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    a == b || (la.min(lb) * 10 >= la.max(lb) * 6 && (a.contains(&b) || b.contains(&a)))
 }
 
 fn dedup_by_key(items: Vec<String>) -> Vec<String> {
@@ -329,11 +337,35 @@ mod tests {
 
     #[test]
     fn page_title_repeated_in_text_is_removed() {
-        let page = PageMeta { title: Some("عنوان المقال الكامل هنا | الموقع".into()), ..Default::default() };
+        let page = PageMeta {
+            title: Some("عنوان المقال الكامل هنا | الموقع".into()), ..Default::default()
+        };
         let blocks = scrape_blocks("عنوان المقال الكامل هنا\nنص المقال الأول الطويل بما يكفي.");
         let cuts = cut(blocks, &page, false);
         assert_eq!(cuts[0].title.as_deref(), Some("عنوان المقال الكامل هنا"));
         assert_eq!(cuts[0].body, "نص المقال الأول الطويل بما يكفي.");
+    }
+
+    #[test]
+    fn body_containing_the_title_is_kept() {
+        let page = PageMeta {
+            title: Some("كيف نتعامل مع ارتفاع الأسعار؟".into()), ..Default::default()
+        };
+        let body = "يناقش البرنامج اليوم سؤالا مهما: كيف نتعامل مع ارتفاع الأسعار؟ ويستضيف خبيرين في الاقتصاد.";
+        let cuts = cut(scrape_blocks(body), &page, true);
+        assert_eq!(cuts[0].body, body);
+        let short = PageMeta {
+            title: Some("الوزير يلتقي رئيس البلدية لبحث مشاريع المدينة".into()),
+            ..Default::default()
+        };
+        let cuts = cut(scrape_blocks("رئيس البلدية"), &short, true);
+        assert_eq!(cuts[0].body, "رئيس البلدية");
+        // a one-sentence body that restates the title is the article, not a repeated title
+        let page = PageMeta {
+            title: Some("مقتل ثلاثة في انفجار جنوب المدينة".into()), ..Default::default()
+        };
+        let body = "أفادت مصادر طبية بمقتل ثلاثة في انفجار جنوب المدينة.";
+        assert_eq!(cut(scrape_blocks(body), &page, true)[0].body, body);
     }
 
     #[test]

@@ -12,7 +12,34 @@
 //! `unicode-normalization`.
 
 use unicode_normalization::char::decompose_compatible;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// The text's characters in NFC. Most news text already is NFC; the quick check lets it skip
+/// the decompose/recompose pass, the most expensive step of normalization.
+fn nfc_chars(text: &str) -> Box<dyn Iterator<Item = char> + '_> {
+    // ASCII and the Arabic block are stable under NFC except for the three combining hamza/madda
+    // marks (U+0653..U+0655); checking that is much cheaper than the general quick check.
+    let simple = text
+        .chars()
+        .all(|c| c.is_ascii() || (('\u{0600}'..='\u{06FF}').contains(&c) && !('\u{0653}'..='\u{0655}').contains(&c)));
+    if simple || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Box::new(text.chars())
+    } else {
+        Box::new(text.nfc())
+    }
+}
+
+/// `char::is_alphanumeric` with fast paths for ASCII and the base Arabic letters, which are
+/// nearly all the characters of Arabic news (the general lookup is a binary search).
+fn is_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{0621}'..='\u{064A}').contains(&c) {
+        c != '\u{0640}'
+    } else {
+        c.is_alphanumeric()
+    }
+}
 
 /// Arabic tatweel (kashida), a purely typographic elongation.
 pub const TATWEEL: char = '\u{0640}';
@@ -25,7 +52,7 @@ pub fn display(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     let mut newlines = 0u8;
-    for c in text.nfc() {
+    for c in nfc_chars(text) {
         for c in expand_presentation(c) {
             let c = match map_display(c) {
                 Some(c) => c,
@@ -62,11 +89,11 @@ pub fn display(text: &str) -> String {
 pub fn key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfc() {
+    for c in nfc_chars(text) {
         for c in expand_presentation(c) {
             let Some(c) = map_display(c) else { continue };
             let Some(c) = fold_key(c) else { continue };
-            if c.is_whitespace() || !(c.is_alphanumeric()) {
+            if !is_alnum(c) {
                 pending_space = true;
                 continue;
             }
@@ -74,8 +101,12 @@ pub fn key(text: &str) -> String {
                 out.push(' ');
             }
             pending_space = false;
-            for l in c.to_lowercase() {
-                out.push(l);
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else if ('\u{0600}'..='\u{06FF}').contains(&c) {
+                out.push(c); // Arabic has no case
+            } else {
+                out.extend(c.to_lowercase());
             }
         }
     }
@@ -96,7 +127,7 @@ pub fn tokens(text: &str) -> impl Iterator<Item = &str> {
 /// True for characters that belong inside a word: letters, digits, combining marks
 /// (Arabic diacritics) and tatweel.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_arabic_diacritic(c) || c == TATWEEL
+    is_alnum(c) || is_arabic_diacritic(c) || c == TATWEEL
 }
 
 /// True when the character is an Arabic letter (base Arabic block and its supplements,
@@ -109,10 +140,14 @@ pub fn is_arabic_letter(c: char) -> bool {
 /// Share of letters in `text` that are Arabic letters (0.0 when there are no letters).
 pub fn arabic_ratio(text: &str) -> f32 {
     let (mut ar, mut all) = (0usize, 0usize);
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
-        all += 1;
+    for c in text.chars() {
         if is_arabic_letter(c) {
             ar += 1;
+            all += 1;
+        } else if c.is_ascii() {
+            all += usize::from(c.is_ascii_alphabetic());
+        } else if c.is_alphabetic() && !is_arabic_diacritic(c) {
+            all += 1;
         }
     }
     if all == 0 {
@@ -276,6 +311,11 @@ mod tests {
     fn key_digits_and_punctuation() {
         assert_eq!(key("عام ٢٠٢٣، (Reuters)"), "عام 2023 reuters");
         assert_eq!(key("۱۴۰۲"), "1402");
+    }
+
+    #[test]
+    fn key_lowercases_other_scripts() {
+        assert_eq!(key("ÉTÉ Москва"), "été москва");
     }
 
     #[test]

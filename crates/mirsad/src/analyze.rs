@@ -2,8 +2,8 @@
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use mirsad_ingest::read::{self, FieldMap, Input, ReadOptions};
-use mirsad_ingest::{Document, IngestError};
+use mirsad_ingest::read::{self, FieldMap, Input, Pending, ReadOptions};
+use mirsad_ingest::IngestError;
 use mirsad_model::{Article, Export};
 use rayon::prelude::*;
 use std::io::Write;
@@ -81,11 +81,11 @@ pub fn run_pipeline(
         progress.suspend(|| eprintln!("mirsad: {e}"));
     };
     for inp in &inputs {
-        let mut docs = read::read(inp, &opts).peekable();
+        let mut docs = read::read_pending(inp, &opts).peekable();
         while docs.peek().is_some() {
-            let batch: Vec<Result<Document, IngestError>> = docs.by_ref().take(BATCH).collect();
+            let batch: Vec<Pending> = docs.by_ref().take(BATCH).collect();
             let results: Vec<Result<Vec<Article>, IngestError>> =
-                batch.into_par_iter().map(|d| d.and_then(mirsad_ingest::process)).collect();
+                batch.into_par_iter().map(|d| d.resolve().and_then(mirsad_ingest::process)).collect();
             for r in results {
                 totals.documents += 1;
                 match r {
@@ -142,14 +142,17 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
         serde_json::to_writer(&mut out, &export)?;
         writeln!(out)?;
     } else {
-        writeln!(
-            out,
-            "{} documents, {} articles, {} errors",
-            totals.documents, totals.articles, totals.errors
-        )?;
+        writeln!(out, "{} documents, {} articles, {} errors", totals.documents, totals.articles, totals.errors)?;
     }
     out.flush()?;
     Ok(if totals.errors > 0 { 1 } else { 0 })
+}
+
+fn basis_name(b: mirsad_model::Basis) -> &'static str {
+    match b {
+        mirsad_model::Basis::Explicit => "explicit",
+        mirsad_model::Basis::Inferred => "inferred",
+    }
 }
 
 /// A readable block per article: title, date, outlet, sources, tags, first words.
@@ -160,7 +163,7 @@ fn write_summary(out: &mut impl Write, n: usize, a: &Article) -> std::io::Result
         line.push_str(&format!(" · segment {}", a.segment));
     }
     match &a.published {
-        Some(p) => line.push_str(&format!(" · {} ({:?})", p.value, p.basis).to_lowercase()),
+        Some(p) => line.push_str(&format!(" · {} ({})", p.value, basis_name(p.basis))),
         None => line.push_str(" · no date"),
     }
     if let Some(o) = &a.outlet {
