@@ -205,6 +205,9 @@ fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> R
         }
         Format::Html => {
             let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes)?;
+            if let Some(reason) = encoding::binary_reason(&bytes) {
+                return Err(IngestError::malformed(name, "HTML", reason));
+            }
             Box::new(std::iter::once(Pending::Ready(Ok(Document {
                 source: name,
                 url: None,
@@ -214,6 +217,14 @@ fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> R
         }
         Format::Text => {
             let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes)?;
+            if let Some(reason) = encoding::binary_reason(&bytes) {
+                return Err(IngestError::malformed(name, "text", reason));
+            }
+            if let Some((at, n)) = encoding::damaged_utf8(&bytes) {
+                let reason =
+                    format!("invalid UTF-8 at byte {at} ({n} invalid sequence{})", if n == 1 { "" } else { "s" });
+                return Err(IngestError::malformed(name, "text", reason));
+            }
             let text = encoding::decode_text(&bytes);
             if text.trim().is_empty() {
                 return Err(IngestError::Empty { location: Location(name) });
