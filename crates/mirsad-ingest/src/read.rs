@@ -301,25 +301,38 @@ pub fn sniff(head: &[u8]) -> Format {
 
 // ---------------------------------------------------------------- JSONL
 
-fn jsonl_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> PendingDocuments {
-    let mut lines = reader.split(b'\n');
+fn jsonl_documents(name: String, mut reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> PendingDocuments {
     let mut n = 0usize;
     let fields = Arc::new(opts.fields.clone());
+    // At most one line over the limit is kept in memory (its excess is read and dropped), so a
+    // file without line breaks cannot fill the memory.
+    let keep = usize::try_from(opts.max_doc_bytes.saturating_add(2)).unwrap_or(usize::MAX);
+    let mut done = false;
     Box::new(std::iter::from_fn(move || loop {
-        let line = lines.next()?;
+        if done {
+            return None;
+        }
+        let mut line = Vec::new();
+        let len = read_line_capped(&mut *reader, &mut line, keep);
         n += 1;
         let location = format!("{name}#{n}");
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => return Some(Pending::Ready(Err(IngestError::Io { location: Location(location), source: e }))),
+        let len = match len {
+            Ok(0) => return None,
+            Ok(len) => len,
+            Err(e) => {
+                // a read error (a corrupt .gz) does not go away: report it once and stop
+                done = true;
+                return Some(Pending::Ready(Err(IngestError::Io { location: Location(location), source: e })));
+            }
         };
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        if line.len() as u64 > opts.max_doc_bytes {
+        let size = len as u64 - u64::from(line.ends_with(b"\n"));
+        if size > opts.max_doc_bytes {
             return Some(Pending::Ready(Err(IngestError::TooLarge {
                 location: Location(location),
-                size: line.len() as u64,
+                size,
                 limit: opts.max_doc_bytes,
             })));
         }
@@ -522,7 +535,7 @@ fn warc_records(
             }));
         };
         let url = rec.target_uri.map(|u| u.trim_matches(['<', '>']).to_string());
-        match http_payload(&body) {
+        match http_payload(&body, opts.max_doc_bytes) {
             Ok(Some(html)) => {
                 return Some(Ok(Document {
                     source: location,
@@ -693,8 +706,9 @@ impl WarcRecords {
     }
 }
 
-/// Reads one line (through its `\n`) into `buf`, keeping at most `limit` bytes of it; the rest
-/// of a longer line is consumed and dropped. Returns the line's full length, 0 at the end.
+/// Reads one line (through its `\n`) into `buf`, keeping at most `limit` bytes of it (plus the
+/// `\n`); the rest of a longer line is consumed and dropped. Returns the line's full length, 0
+/// at the end.
 fn read_line_capped(r: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usize) -> std::io::Result<usize> {
     buf.clear();
     let mut total = 0usize;
@@ -716,6 +730,9 @@ fn read_line_capped(r: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usize) -> std
         r.consume(len);
         total = total.saturating_add(len);
         if done {
+            if keep < len {
+                buf.push(b'\n'); // a cut line still shows that it ended
+            }
             return Ok(total);
         }
     }
@@ -733,7 +750,7 @@ fn preview(line: &[u8]) -> String {
 }
 
 /// The HTML body of an HTTP response block, `None` when it is not a successful HTML response.
-fn http_payload(block: &[u8]) -> Result<Option<Vec<u8>>, String> {
+fn http_payload(block: &[u8], limit: u64) -> Result<Option<Vec<u8>>, String> {
     let split = find_subslice(block, b"\r\n\r\n")
         .map(|i| (i, i + 4))
         .or_else(|| find_subslice(block, b"\n\n").map(|i| (i, i + 2)))
@@ -768,7 +785,14 @@ fn http_payload(block: &[u8]) -> Result<Option<Vec<u8>>, String> {
     }
     if gzip {
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&body[..]).read_to_end(&mut out).map_err(|e| format!("gzip body: {e}"))?;
+        // bounded, so that a small compressed body cannot expand without limit
+        flate2::read::MultiGzDecoder::new(&body[..])
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut out)
+            .map_err(|e| format!("gzip body: {e}"))?;
+        if out.len() as u64 > limit {
+            return Err(format!("gzip body expands to over the limit of {limit} bytes"));
+        }
         body = out;
     }
     // Keep the declared charset visible to the decoder by prefixing a meta tag when the HTTP
@@ -933,7 +957,7 @@ mod tests {
     #[test]
     fn chunked_http_body() {
         let block = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/html\r\n\r\n4\r\n<p>a\r\n5\r\n</p>b\r\n0\r\n\r\n";
-        assert_eq!(http_payload(block).unwrap().unwrap(), b"<p>a</p>b");
+        assert_eq!(http_payload(block, u64::MAX).unwrap().unwrap(), b"<p>a</p>b");
     }
 
     #[test]

@@ -117,3 +117,31 @@ fn max_limit_does_not_overflow() {
     let out = read_all("a.txt", "نص قصير".as_bytes(), &opts);
     assert!(out[0].is_ok());
 }
+
+/// A JSONL "line" far over the limit (a file without line breaks) is reported with its real size
+/// and the lines after it are still read; it is not buffered whole.
+#[test]
+fn jsonl_overlong_line() {
+    let mut bytes = b"{\"text\": \"".to_vec();
+    bytes.extend(std::iter::repeat_n(b'a', 5000));
+    bytes.extend(b"\"}\n{\"text\": \"\xd9\x86\xd8\xb5\"}\n");
+    let opts = ReadOptions { max_doc_bytes: 100, ..ReadOptions::default() };
+    let out = read_all("long.jsonl", &bytes, &opts);
+    assert_eq!(out.len(), 2);
+    assert!(matches!(out[0], Err(IngestError::TooLarge { size: 5012, limit: 100, .. })), "{:?}", out[0]);
+    assert!(out[1].is_ok());
+}
+
+/// A gzip-encoded HTTP body is decompressed only up to the document limit.
+#[test]
+fn warc_gzip_body_is_bounded() {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, &vec![b' '; 1 << 20]).unwrap();
+    let mut block = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Type: text/html\r\n\r\n".to_vec();
+    block.extend(gz.finish().unwrap());
+    let w = warc_record("response", &block, &block.len().to_string());
+    let opts = ReadOptions { max_doc_bytes: 64 << 10, ..ReadOptions::default() };
+    let out = read_all("bomb.warc", &w, &opts);
+    assert_eq!(out.len(), 1);
+    assert!(out[0].as_ref().unwrap_err().to_string().contains("over the limit"), "{:?}", out[0]);
+}
