@@ -145,3 +145,19 @@ fn warc_gzip_body_is_bounded() {
     assert_eq!(out.len(), 1);
     assert!(out[0].as_ref().unwrap_err().to_string().contains("over the limit"), "{:?}", out[0]);
 }
+
+/// jsonl target (a hang, before the reader stopped after a read error): a corrupt gzip stream
+/// must end the file with one error, not yield read errors forever.
+#[test]
+fn jsonl_corrupt_gzip_ends() {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let lines = "{\"text\": \"نص أول\"}\n".repeat(200);
+    std::io::Write::write_all(&mut gz, lines.as_bytes()).unwrap();
+    let mut bytes = gz.finish().unwrap();
+    let mid = bytes.len() / 2;
+    bytes.truncate(mid);
+    bytes.extend_from_slice(b"\xff\x00\xffgarbage");
+    let out: Vec<_> = read_bytes("c.jsonl.gz", bytes, &ReadOptions::default()).take(10_000).collect();
+    assert!(out.len() < 10_000, "reader did not stop");
+    assert!(out.last().is_some_and(|r| r.is_err()));
+}
