@@ -3,6 +3,7 @@
 //! 2 usage or setup error.
 
 mod analyze;
+mod bench;
 mod collection;
 mod eval;
 
@@ -25,6 +26,9 @@ enum Command {
     Ingest(collection::IngestArgs),
     /// Ranked search over the collection.
     Search(collection::SearchArgs),
+    /// Time searches (and compare with SQLite FTS5 when asked) on a collection.
+    #[command(name = "bench-search")]
+    BenchSearch(bench::BenchSearchArgs),
     /// Score a stage on labelled data (`extract`).
     Eval {
         /// Stage to score: `extract`.
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(args),
         Command::Ingest(args) => collection::ingest(args),
         Command::Search(args) => collection::search(args),
+        Command::BenchSearch(args) => bench::run(args),
         Command::Eval { stage, data, details } => eval::run(&stage, &data, details.as_deref()),
     };
     match result {
