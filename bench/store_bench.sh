@@ -18,9 +18,10 @@ if [ -n "$target" ]; then
 else
   inputs=("$data/ant-multisource" "$data/saudinewsnet")
 fi
-/usr/bin/time -f '%e %M' -o "$work/time" "$bin" ingest "${inputs[@]}" --data "$work/data" --quiet || true
+/usr/bin/time -f '%e %M' -o "$work/time" "$bin" ingest "${inputs[@]}" --data "$work/data" --quiet >"$work/summary" 2>/dev/null || true
 read -r secs rss < <(tail -1 "$work/time")
-n=$(sqlite3 "$work/data/mirsad.sqlite" 'SELECT COUNT(*) FROM articles' 2>/dev/null || "$bin" bench-search --data "$work/data" --runs 0 | head -1 | awk '{print $3}')
+cat "$work/summary"
+n=$(sed -n 's/.*; \([0-9]*\) articles in .*/\1/p' "$work/summary")
 echo "ingest: $n articles in $secs s = $(python3 -c "print(round($n/$secs))") articles/s, peak RSS $((rss/1024)) MB"
 echo "size: index $(du -sh "$work/data/index" | cut -f1), records $(du -sh "$work/data/mirsad.sqlite" | cut -f1)"
 "$bin" bench-search --data "$work/data" --fts5 --runs 20
