@@ -21,6 +21,43 @@ pub fn decode_text(bytes: &[u8]) -> String {
     }
 }
 
+/// Why bytes are not text at all, when they are not: control bytes (NUL and the other C0
+/// controls but tab, line ends and form feed) in more than 1% of the first 64 KiB. Bytes with a
+/// UTF-16/UTF-8 BOM are judged after decoding. Text in any ASCII-compatible encoding has next
+/// to none of these; executables, images and compressed data have plenty.
+pub fn binary_reason(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(64 << 10)];
+    let (total, controls) = if let Some(enc) = sniff_bom(head) {
+        let (text, _) = enc.decode_with_bom_removal(head);
+        (text.chars().count(), text.chars().filter(|&c| is_binary_control(c as u32)).count())
+    } else {
+        (head.len(), head.iter().filter(|&&b| is_binary_control(u32::from(b))).count())
+    };
+    (controls > 0 && controls * 100 > total)
+        .then(|| format!("binary data, not text ({controls} control bytes in the first {total})"))
+}
+
+fn is_binary_control(c: u32) -> bool {
+    (c < 0x20 && !matches!(c, 0x09 | 0x0A | 0x0C | 0x0D)) || c == 0x7F
+}
+
+/// For text that is UTF-8 but damaged: the offset of the first invalid byte and the number of
+/// invalid sequences. `None` for valid UTF-8, text with a BOM, and text in a legacy encoding
+/// (windows-1256 Arabic forms almost no valid multi-byte UTF-8 sequences, so it is told apart
+/// by comparing well-formed non-ASCII characters with invalid sequences).
+pub fn damaged_utf8(bytes: &[u8]) -> Option<(usize, usize)> {
+    if sniff_bom(bytes).is_some() {
+        return None;
+    }
+    let first_bad = std::str::from_utf8(bytes).err()?.valid_up_to();
+    let (mut good, mut bad) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        bad += usize::from(!chunk.invalid().is_empty());
+    }
+    (good >= 4 * bad).then_some((first_bad, bad))
+}
+
 fn sniff_bom(bytes: &[u8]) -> Option<&'static Encoding> {
     Encoding::for_bom(bytes).map(|(e, _)| e)
 }
@@ -90,6 +127,33 @@ mod tests {
         let text = "<p>أعلن الكرملين اليوم أن الرئيس سيزور البلاد في الأيام المقبلة بدعوة رسمية من الحكومة</p>";
         let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(text);
         assert_eq!(decode_html(&bytes), text);
+    }
+
+    #[test]
+    fn binary_is_told_from_text() {
+        let mut junk = Vec::new();
+        let mut x = 0x2545_f491_u32;
+        for _ in 0..4096 {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            junk.push((x >> 16) as u8);
+        }
+        assert!(binary_reason(&junk).is_some());
+        assert!(binary_reason("نص عربي\r\n\tسطر ثان\x0c".as_bytes()).is_none());
+        let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode("نص عربي قديم");
+        assert!(binary_reason(&cp1256).is_none());
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("نص".encode_utf16().flat_map(u16::to_le_bytes));
+        assert!(binary_reason(&utf16).is_none());
+    }
+
+    #[test]
+    fn damaged_utf8_is_told_from_legacy_encodings() {
+        let mut bytes = "نص عربي سليم ثم بايت تالف".as_bytes().to_vec();
+        bytes.insert(5, 0xFF); // after «نص »
+        assert_eq!(damaged_utf8(&bytes), Some((5, 1)));
+        let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode("أعلنت البلدية اليوم عن خطة جديدة");
+        assert_eq!(damaged_utf8(&cp1256), None);
+        assert_eq!(damaged_utf8("سليم".as_bytes()), None);
     }
 
     #[test]

@@ -147,10 +147,12 @@ fn label_at(line: &str, i: usize) -> Option<(Label, usize)> {
         if i > 0 && *label == Label::Author {
             continue;
         }
-        let colon = after.trim_start().starts_with([':', '：']);
+        let trimmed = after.trim_start();
         let mut n = text.len();
-        if colon {
-            n += after.len() - after.trim_start().len() + ':'.len_utf8();
+        // The colon may be the full-width «：» (3 bytes): count its real length so `n` stays on a
+        // char boundary.
+        if let Some(colon) = trimmed.chars().next().filter(|c| matches!(c, ':' | '：')) {
+            n += after.len() - trimmed.len() + colon.len_utf8();
         }
         return Some((*label, n));
     }

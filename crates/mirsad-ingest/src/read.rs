@@ -205,6 +205,9 @@ fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> R
         }
         Format::Html => {
             let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes)?;
+            if let Some(reason) = encoding::binary_reason(&bytes) {
+                return Err(IngestError::malformed(name, "HTML", reason));
+            }
             Box::new(std::iter::once(Pending::Ready(Ok(Document {
                 source: name,
                 url: None,
@@ -214,6 +217,14 @@ fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> R
         }
         Format::Text => {
             let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes)?;
+            if let Some(reason) = encoding::binary_reason(&bytes) {
+                return Err(IngestError::malformed(name, "text", reason));
+            }
+            if let Some((at, n)) = encoding::damaged_utf8(&bytes) {
+                let reason =
+                    format!("invalid UTF-8 at byte {at} ({n} invalid sequence{})", if n == 1 { "" } else { "s" });
+                return Err(IngestError::malformed(name, "text", reason));
+            }
             let text = encoding::decode_text(&bytes);
             if text.trim().is_empty() {
                 return Err(IngestError::Empty { location: Location(name) });
@@ -239,7 +250,7 @@ fn io_err(name: &str, e: std::io::Error) -> IngestError {
 /// Reads a whole input, refusing one larger than `limit`.
 fn read_limited(reader: &mut dyn BufRead, name: &str, limit: u64) -> Result<Vec<u8>, IngestError> {
     let mut bytes = Vec::new();
-    let n = reader.take(limit + 1).read_to_end(&mut bytes).map_err(|e| io_err(name, e))?;
+    let n = reader.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| io_err(name, e))?;
     if n as u64 > limit {
         // Count the rest without keeping it, so the message gives the real size.
         let rest = std::io::copy(reader, &mut std::io::sink()).unwrap_or(0);
@@ -290,25 +301,38 @@ pub fn sniff(head: &[u8]) -> Format {
 
 // ---------------------------------------------------------------- JSONL
 
-fn jsonl_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> PendingDocuments {
-    let mut lines = reader.split(b'\n');
+fn jsonl_documents(name: String, mut reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> PendingDocuments {
     let mut n = 0usize;
     let fields = Arc::new(opts.fields.clone());
+    // At most one line over the limit is kept in memory (its excess is read and dropped), so a
+    // file without line breaks cannot fill the memory.
+    let keep = usize::try_from(opts.max_doc_bytes.saturating_add(2)).unwrap_or(usize::MAX);
+    let mut done = false;
     Box::new(std::iter::from_fn(move || loop {
-        let line = lines.next()?;
+        if done {
+            return None;
+        }
+        let mut line = Vec::new();
+        let len = read_line_capped(&mut *reader, &mut line, keep);
         n += 1;
         let location = format!("{name}#{n}");
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => return Some(Pending::Ready(Err(IngestError::Io { location: Location(location), source: e }))),
+        let len = match len {
+            Ok(0) => return None,
+            Ok(len) => len,
+            Err(e) => {
+                // a read error (a corrupt .gz) does not go away: report it once and stop
+                done = true;
+                return Some(Pending::Ready(Err(IngestError::Io { location: Location(location), source: e })));
+            }
         };
         if line.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        if line.len() as u64 > opts.max_doc_bytes {
+        let size = len as u64 - u64::from(line.ends_with(b"\n"));
+        if size > opts.max_doc_bytes {
             return Some(Pending::Ready(Err(IngestError::TooLarge {
                 location: Location(location),
-                size: line.len() as u64,
+                size,
                 limit: opts.max_doc_bytes,
             })));
         }
@@ -476,7 +500,8 @@ fn warc_records(
     reader: Box<dyn BufRead + Send>,
     opts: ReadOptions,
 ) -> impl Iterator<Item = Result<Document, IngestError>> + Send {
-    let mut records = warc::WarcReader::new(reader).iter_raw_records();
+    let mut records =
+        WarcRecords { reader, max_body: opts.max_doc_bytes, resync: false, done: false, line: Vec::new() };
     let mut n = 0usize;
     let mut errors = 0usize;
     std::iter::from_fn(move || loop {
@@ -486,32 +511,31 @@ fn warc_records(
         let rec = records.next()?;
         n += 1;
         let location = format!("{name}#{n}");
-        let (header, body) = match rec {
+        let rec = match rec {
             Ok(r) => r,
             Err(e) => {
                 errors += 1;
                 let reason = if errors == WARC_MAX_CONSECUTIVE_ERRORS {
                     format!("{e}; giving up on this file after {errors} broken records in a row")
                 } else {
-                    e.to_string()
+                    e
                 };
                 return Some(Err(IngestError::malformed(location, "WARC record", reason)));
             }
         };
         errors = 0;
-        let h = |k: warc::WarcHeader| header.headers.get(&k).map(|v| String::from_utf8_lossy(v).trim().to_string());
-        if h(warc::WarcHeader::WarcType).as_deref() != Some("response") {
+        if !rec.warc_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("response")) {
             continue;
         }
-        if body.len() as u64 > opts.max_doc_bytes {
+        let Some(body) = rec.body else {
             return Some(Err(IngestError::TooLarge {
                 location: Location(location),
-                size: body.len() as u64,
+                size: rec.length,
                 limit: opts.max_doc_bytes,
             }));
-        }
-        let url = h(warc::WarcHeader::TargetURI).map(|u| u.trim_matches(['<', '>']).to_string());
-        match http_payload(&body) {
+        };
+        let url = rec.target_uri.map(|u| u.trim_matches(['<', '>']).to_string());
+        match http_payload(&body, opts.max_doc_bytes) {
             Ok(Some(html)) => {
                 return Some(Ok(Document {
                     source: location,
@@ -526,8 +550,207 @@ fn warc_records(
     })
 }
 
+/// Longest WARC header line kept; a longer one makes the record broken.
+const WARC_MAX_HEADER_LINE: usize = 64 << 10;
+/// Largest header block of one WARC record.
+const WARC_MAX_HEADER_BYTES: usize = 1 << 20;
+
+/// One WARC record: the two headers the readers use, and the block (`None` when it was over
+/// the size limit and skipped unread).
+struct WarcRecord {
+    warc_type: Option<String>,
+    target_uri: Option<String>,
+    length: u64,
+    body: Option<Vec<u8>>,
+}
+
+/// A streaming WARC record reader. Memory stays bounded by one header line plus one accepted
+/// record body, whatever the input (a block over the limit is skipped, not buffered; a line
+/// without an end is read in pieces). After a broken record it skips forward to the next
+/// `WARC/` version line, so one bad record costs one error, not the rest of the file.
+/// (Written here rather than using the `warc` crate's reader, which panics on a huge
+/// Content-Length and buffers whole lines of any size.)
+struct WarcRecords {
+    reader: Box<dyn BufRead + Send>,
+    max_body: u64,
+    /// The last record was broken: skip lines up to the next version line without complaint.
+    resync: bool,
+    /// End of input or a read error: stop.
+    done: bool,
+    line: Vec<u8>,
+}
+
+impl Iterator for WarcRecords {
+    type Item = Result<WarcRecord, String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let r = self.next_record();
+        if let Some(Err(_)) = &r {
+            self.resync = true;
+        }
+        r
+    }
+}
+
+impl WarcRecords {
+    fn read_line(&mut self) -> Result<usize, String> {
+        read_line_capped(&mut *self.reader, &mut self.line, WARC_MAX_HEADER_LINE).map_err(|e| {
+            self.done = true;
+            format!("cannot read: {e}")
+        })
+    }
+
+    fn next_record(&mut self) -> Option<Result<WarcRecord, String>> {
+        // the version line, after any blank lines (or, after a broken record, any junk)
+        loop {
+            let n = match self.read_line() {
+                Ok(n) => n,
+                Err(e) => return Some(Err(e)),
+            };
+            if n == 0 {
+                self.done = true;
+                return None;
+            }
+            if self.line.starts_with(b"WARC/") {
+                break;
+            }
+            if self.resync || trim_eol(&self.line).iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            return Some(Err(format!("expected a `WARC/` version line, found `{}`", preview(&self.line))));
+        }
+        self.resync = false;
+        let mut headers: Vec<(String, String)> = Vec::new();
+        let mut header_bytes = 0usize;
+        loop {
+            let n = match self.read_line() {
+                Ok(n) => n,
+                Err(e) => return Some(Err(e)),
+            };
+            if n == 0 {
+                self.done = true;
+                return Some(Err("the file ends inside the record's headers".into()));
+            }
+            header_bytes += n;
+            if n > WARC_MAX_HEADER_LINE || header_bytes > WARC_MAX_HEADER_BYTES {
+                return Some(Err("record headers are too long".into()));
+            }
+            let line = trim_eol(&self.line);
+            if line.is_empty() {
+                break;
+            }
+            if line.starts_with(b" ") || line.starts_with(b"\t") {
+                // a folded continuation of the previous header's value
+                if let Some((_, v)) = headers.last_mut() {
+                    v.push(' ');
+                    v.push_str(String::from_utf8_lossy(line).trim());
+                    continue;
+                }
+            }
+            let Some(colon) = line.iter().position(|&b| b == b':') else {
+                return Some(Err(format!("header line without a colon: `{}`", preview(line))));
+            };
+            headers.push((
+                String::from_utf8_lossy(&line[..colon]).trim().to_string(),
+                String::from_utf8_lossy(&line[colon + 1..]).trim().to_string(),
+            ));
+        }
+        let get = |k: &str| headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.clone());
+        let length: u64 = match get("Content-Length") {
+            None => return Some(Err("no Content-Length header".into())),
+            Some(v) => match v.parse() {
+                Ok(l) => l,
+                Err(_) => return Some(Err(format!("bad Content-Length `{}`", preview(v.as_bytes())))),
+            },
+        };
+        let mut block = (&mut self.reader).take(length);
+        let (got, body) = if length > self.max_body {
+            match std::io::copy(&mut block, &mut std::io::sink()) {
+                Ok(got) => (got, None),
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(format!("cannot read: {e}")));
+                }
+            }
+        } else {
+            let mut body = Vec::new();
+            if let Err(e) = block.read_to_end(&mut body) {
+                self.done = true;
+                return Some(Err(format!("cannot read: {e}")));
+            }
+            (body.len() as u64, Some(body))
+        };
+        if got < length {
+            self.done = true;
+            return Some(Err(format!("truncated: Content-Length is {length} bytes but the file ends after {got}")));
+        }
+        // The record ends with two line ends; anything else means Content-Length was wrong.
+        for _ in 0..2 {
+            match self.reader.fill_buf() {
+                Ok(b) if b.starts_with(b"\r\n") => self.reader.consume(2),
+                Ok(b) if b.starts_with(b"\n") => self.reader.consume(1),
+                Ok(b) if b.is_empty() || b == b"\r" => break,
+                Ok(_) => {
+                    return Some(Err(format!("the block does not end after its Content-Length of {length} bytes")))
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(format!("cannot read: {e}")));
+                }
+            }
+        }
+        Some(Ok(WarcRecord { warc_type: get("WARC-Type"), target_uri: get("WARC-Target-URI"), length, body }))
+    }
+}
+
+/// Reads one line (through its `\n`) into `buf`, keeping at most `limit` bytes of it (plus the
+/// `\n`); the rest of a longer line is consumed and dropped. Returns the line's full length, 0
+/// at the end.
+fn read_line_capped(r: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usize) -> std::io::Result<usize> {
+    buf.clear();
+    let mut total = 0usize;
+    loop {
+        let avail = match r.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok(total);
+        }
+        let (len, done) = match avail.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        let keep = len.min(limit.saturating_sub(buf.len()));
+        buf.extend_from_slice(&avail[..keep]);
+        r.consume(len);
+        total = total.saturating_add(len);
+        if done {
+            if keep < len {
+                buf.push(b'\n'); // a cut line still shows that it ended
+            }
+            return Ok(total);
+        }
+    }
+}
+
+fn trim_eol(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// The start of a line for an error message, readable whatever its bytes.
+fn preview(line: &[u8]) -> String {
+    let s = String::from_utf8_lossy(trim_eol(&line[..line.len().min(60)]));
+    s.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
+}
+
 /// The HTML body of an HTTP response block, `None` when it is not a successful HTML response.
-fn http_payload(block: &[u8]) -> Result<Option<Vec<u8>>, String> {
+fn http_payload(block: &[u8], limit: u64) -> Result<Option<Vec<u8>>, String> {
     let split = find_subslice(block, b"\r\n\r\n")
         .map(|i| (i, i + 4))
         .or_else(|| find_subslice(block, b"\n\n").map(|i| (i, i + 2)))
@@ -562,7 +785,14 @@ fn http_payload(block: &[u8]) -> Result<Option<Vec<u8>>, String> {
     }
     if gzip {
         let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&body[..]).read_to_end(&mut out).map_err(|e| format!("gzip body: {e}"))?;
+        // bounded, so that a small compressed body cannot expand without limit
+        flate2::read::MultiGzDecoder::new(&body[..])
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut out)
+            .map_err(|e| format!("gzip body: {e}"))?;
+        if out.len() as u64 > limit {
+            return Err(format!("gzip body expands to over the limit of {limit} bytes"));
+        }
         body = out;
     }
     // Keep the declared charset visible to the decoder by prefixing a meta tag when the HTTP
@@ -727,7 +957,7 @@ mod tests {
     #[test]
     fn chunked_http_body() {
         let block = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/html\r\n\r\n4\r\n<p>a\r\n5\r\n</p>b\r\n0\r\n\r\n";
-        assert_eq!(http_payload(block).unwrap().unwrap(), b"<p>a</p>b");
+        assert_eq!(http_payload(block, u64::MAX).unwrap().unwrap(), b"<p>a</p>b");
     }
 
     #[test]

@@ -28,7 +28,13 @@ pub struct PageMeta {
 
 impl PageMeta {
     /// What the page says about itself wins over what its container (feed, WARC, JSONL) says.
-    pub fn from_html(page: HtmlPage, hints: &Hints) -> Self {
+    pub fn from_html(mut page: HtmlPage, hints: &Hints) -> Self {
+        // Some sites fill the keywords tag with the title cut into words: not tags.
+        if let Some(t) = &page.title {
+            if page.keywords.len() >= 3 && key(&page.keywords.join(" ")) == key(t) {
+                page.keywords.clear();
+            }
+        }
         PageMeta {
             title: page.title.or_else(|| hints.title.clone()),
             published: page.published.or_else(|| hints.published.clone()),
@@ -376,6 +382,18 @@ mod tests {
         let cuts = cut_text(t);
         assert_eq!(cuts[0].body, "افتتح المعرض السنوي للكتاب أبوابه أمس بمشاركة مئات الناشرين.");
         assert_eq!(cuts[0].published.as_ref().map(|p| p.value.as_str()), Some("2024-03-05"));
+    }
+
+    #[test]
+    fn title_words_as_keywords_are_dropped() {
+        let page = HtmlPage {
+            title: Some("الوزير يفتتح المعرض الجديد".into()),
+            keywords: vec!["الوزير".into(), "يفتتح".into(), "المعرض".into(), "الجديد".into()],
+            ..Default::default()
+        };
+        assert!(PageMeta::from_html(page, &Hints::default()).keywords.is_empty());
+        let page = HtmlPage { title: Some("الوزير يفتتح المعرض".into()), keywords: vec!["ثقافة".into()], ..Default::default() };
+        assert_eq!(PageMeta::from_html(page, &Hints::default()).keywords, ["ثقافة"]);
     }
 
     #[test]

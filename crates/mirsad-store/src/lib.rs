@@ -317,6 +317,19 @@ impl Store {
         Ok(out)
     }
 
+    /// Calls `f` with every stored article in storage order (for exports and benchmarks).
+    pub fn scan(&self, mut f: impl FnMut(Article)) -> Result<()> {
+        let mut stmt = self.conn.prepare("SELECT id, json FROM articles ORDER BY seq").map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .map_err(|e| self.sql_err(e))?;
+        for row in rows {
+            let (id, json) = row.map_err(|e| self.sql_err(e))?;
+            f(parse_article(&id, &json)?);
+        }
+        Ok(())
+    }
+
     pub fn count(&self) -> Result<u64> {
         self.conn
             .query_row("SELECT COUNT(*) FROM articles", [], |r| r.get::<_, i64>(0))

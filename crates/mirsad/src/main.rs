@@ -3,6 +3,7 @@
 //! 2 usage or setup error.
 
 mod analyze;
+mod bench;
 mod collection;
 mod eval;
 mod serve;
@@ -28,6 +29,9 @@ enum Command {
     Search(collection::SearchArgs),
     /// JSON API, web UI and Atom feeds over the collection (default http://127.0.0.1:8080/).
     Serve(serve::ServeArgs),
+    /// Time searches (and compare with SQLite FTS5 when asked) on a collection.
+    #[command(name = "bench-search")]
+    BenchSearch(bench::BenchSearchArgs),
     /// Score a stage on labelled data (`extract`).
     Eval {
         /// Stage to score: `extract`.
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => collection::ingest(args),
         Command::Search(args) => collection::search(args),
         Command::Serve(args) => serve::run(args),
+        Command::BenchSearch(args) => bench::run(args),
         Command::Eval { stage, data, details } => eval::run(&stage, &data, details.as_deref()),
     };
     match result {

@@ -26,23 +26,9 @@ pub fn normalize_ws(s: &str) -> String {
     out
 }
 
-/// A comparison key: lower case, letters and digits only, single spaces.
-pub fn key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.extend(c.to_lowercase());
-        } else {
-            space = true;
-        }
-    }
-    out
-}
+/// Comparison key of titles and site names: the Arabic matching key (also lower-cases Latin
+/// and reduces punctuation to single spaces).
+use mirsad_text::key;
 
 /// True when two titles are the same up to case, punctuation and spacing.
 pub fn same_title(a: &str, b: &str) -> bool {

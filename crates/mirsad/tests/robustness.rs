@@ -1,0 +1,209 @@
+//! Malformed input end to end: `mirsad analyze --json` over a folder that mixes good files with
+//! truncated HTML, binary junk, invalid UTF-8, an empty file, an oversized page, a WARC file
+//! with a broken record and a JSONL file with bad lines. Every bad file or record is named on
+//! stderr with a reason, the good articles are all in the output, nothing panics, and the exit
+//! code says that something failed.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fresh folder under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        let p = std::env::temp_dir().join(format!("mirsad-robustness-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).expect("create temp dir");
+        TempDir(p)
+    }
+
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::write(&p, bytes).expect("write test file");
+        p
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn mirsad(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mirsad")).args(args).output().expect("run mirsad")
+}
+
+fn analyze_json(dir: &Path) -> (i32, Value, String) {
+    let out = mirsad(&["analyze", "--json", "--quiet", dir.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let json: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document: {e}\nstderr:\n{stderr}"));
+    (out.status.code().unwrap_or(-1), json, stderr)
+}
+
+const GOOD_TITLE: &str = "البلدية تطلق حملة لتنظيف شوارع الحي القديم";
+const GOOD_P1: &str = "أعلنت بلدية المدينة صباح اليوم عن حملة واسعة لتنظيف شوارع الحي القديم تستمر أسبوعين.";
+const GOOD_P2: &str = "وقال رئيس البلدية إن فرق العمل ستبدأ من السوق الكبير ثم تنتقل إلى الأزقة المجاورة.";
+const WARC_P: &str = "افتتحت المكتبة العامة قاعة جديدة للمطالعة تتسع لمئة قارئ في الطابق الثاني من المبنى.";
+const JSONL_P1: &str = "ارتفعت درجات الحرارة في المنطقة الساحلية إلى مستويات لم تسجل منذ عشر سنوات.";
+const JSONL_P2: &str = "أعلن نادي المدينة فوزه بالبطولة المحلية بعد مباراة نهائية حضرها آلاف المشجعين.";
+
+fn good_scrape() -> String {
+    format!("الرئيسية\n{GOOD_TITLE}\n\n{GOOD_P1}\n\n{GOOD_P2}\n\nالمصدر: وكالة أنباء المدينة\n")
+}
+
+fn warc_record(kind: &str, uri: &str, block: &[u8], content_length: usize) -> Vec<u8> {
+    let mut r = format!(
+        "WARC/1.0\r\nWARC-Type: {kind}\r\nWARC-Target-URI: {uri}\r\nWARC-Date: 2024-03-05T10:00:00Z\r\n\
+         WARC-Record-ID: <urn:uuid:{kind}-{content_length}>\r\nContent-Length: {content_length}\r\n\r\n"
+    )
+    .into_bytes();
+    r.extend_from_slice(block);
+    r.extend_from_slice(b"\r\n\r\n");
+    r
+}
+
+/// Pseudo-random bytes (no `rand` dependency; the same every run).
+fn junk(n: usize) -> Vec<u8> {
+    let mut x = 0x9e37_79b9_u32;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
+
+fn bodies(export: &Value) -> Vec<(String, String)> {
+    export["articles"]
+        .as_array()
+        .expect("articles array")
+        .iter()
+        .map(|a| (a["document"].as_str().unwrap_or("").to_string(), a["body"].as_str().unwrap_or("").to_string()))
+        .collect()
+}
+
+/// The stderr line that names `who` (a file name or `file#N`), with the reason after it.
+fn error_line<'a>(stderr: &'a str, who: &str) -> &'a str {
+    stderr
+        .lines()
+        .find(|l| l.contains(&format!("{who}:")))
+        .unwrap_or_else(|| panic!("no error line naming {who} in stderr:\n{stderr}"))
+}
+
+#[test]
+fn malformed_inputs_are_reported_and_the_rest_is_processed() {
+    let dir = TempDir::new("mixed");
+
+    // good inputs
+    dir.write("good.txt", good_scrape());
+
+    let response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><head><title>قاعة جديدة في المكتبة العامة</title></head><body><article><h1>قاعة جديدة في المكتبة العامة</h1><p>{WARC_P}</p></article></body></html>"
+    );
+    let info = b"software: robustness test\r\n";
+    let mut warc = warc_record("warcinfo", "", info, info.len());
+    warc.extend(warc_record("response", "https://example.com/library", response.as_bytes(), response.len()));
+    // a record whose Content-Length promises far more than the file holds: the file ends inside it
+    let broken = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>مقطوع";
+    warc.extend(warc_record("response", "https://example.com/broken", broken.as_bytes(), 5000));
+    dir.write("crawl.warc", &warc);
+
+    let jsonl = [
+        serde_json::json!({"url": "https://example.com/heat", "title": "موجة حر", "text": JSONL_P1}).to_string(),
+        "{\"title\": \"سطر مقطوع\", \"text\": \"نص".to_string(),
+        "[1, 2, 3]".to_string(),
+        serde_json::json!({"title": "بلا نص"}).to_string(),
+        serde_json::json!({"url": "https://example.com/cup", "title": "بطولة", "content": JSONL_P2}).to_string(),
+    ]
+    .join("\n");
+    dir.write("records.jsonl", jsonl + "\n");
+
+    // bad inputs
+    dir.write(
+        "truncated.html",
+        "<!DOCTYPE html><html lang=\"ar\"><head><meta charset=\"utf-8\"><title>خبر مقطوع</title></head><body><div><p>أعلن",
+    );
+    dir.write("junk.bin", junk(8192));
+    let scrape = good_scrape();
+    let invalid_at = (40..).find(|&i| scrape.is_char_boundary(i)).unwrap_or(0);
+    let mut invalid = scrape.into_bytes();
+    invalid.splice(invalid_at..invalid_at, [0xFF, 0xFE, 0xC3]);
+    dir.write("invalid.txt", &invalid);
+    dir.write("empty.txt", "");
+    let mut big = String::from("<html><head><meta charset=\"utf-8\"><title>صفحة ضخمة</title></head><body>");
+    let para = format!("<p>{GOOD_P1}</p>\n");
+    while big.len() <= 17 << 20 {
+        big.push_str(&para);
+    }
+    big.push_str("</body></html>");
+    let big_len = big.len();
+    dir.write("huge.html", big);
+
+    let (code, export, stderr) = analyze_json(&dir.0);
+
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(code, 1, "some records failed: exit 1\n{stderr}");
+
+    // every good article is in the output
+    let arts = bodies(&export);
+    let has = |doc_suffix: &str, text: &str| arts.iter().any(|(d, b)| d.ends_with(doc_suffix) && b.contains(text));
+    assert!(has("good.txt", GOOD_P1) && has("good.txt", GOOD_P2), "{arts:#?}\n{stderr}");
+    assert!(has("crawl.warc#2", WARC_P), "{arts:#?}\n{stderr}");
+    assert!(has("records.jsonl#1", JSONL_P1), "{arts:#?}\n{stderr}");
+    assert!(has("records.jsonl#5", JSONL_P2), "{arts:#?}\n{stderr}");
+    assert_eq!(arts.len(), 4, "only the good articles: {arts:#?}");
+
+    // every bad file or record is named, with a reason
+    let line = error_line(&stderr, "truncated.html");
+    assert!(line.contains("no article text"), "{line}");
+    let line = error_line(&stderr, "junk.bin");
+    assert!(line.contains("binary"), "{line}");
+    let line = error_line(&stderr, "invalid.txt");
+    assert!(line.contains("invalid UTF-8") && line.contains(&format!("byte {invalid_at}")), "{line}");
+    let line = error_line(&stderr, "empty.txt");
+    assert!(line.contains("empty"), "{line}");
+    let line = error_line(&stderr, "huge.html");
+    assert!(line.contains(&format!("{big_len} bytes")) && line.contains("limit"), "{line}");
+    let line = error_line(&stderr, "crawl.warc#3");
+    assert!(line.contains("WARC record") && line.contains("truncated"), "{line}");
+    let line = error_line(&stderr, "records.jsonl#2");
+    assert!(line.contains("JSON"), "{line}");
+    let line = error_line(&stderr, "records.jsonl#3");
+    assert!(line.contains("not a JSON object"), "{line}");
+    let line = error_line(&stderr, "records.jsonl#4");
+    assert!(line.contains("no body text"), "{line}");
+
+    // each error names its file inside the folder, and only bad inputs are reported
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("mirsad:")).collect();
+    assert_eq!(errors.len(), 9, "{stderr}");
+    for l in &errors {
+        assert!(l.contains(dir.0.to_str().unwrap()), "error without its path: {l}");
+    }
+}
+
+#[test]
+fn clean_folder_exits_0() {
+    let dir = TempDir::new("clean");
+    dir.write("a.txt", good_scrape());
+    let jsonl = serde_json::json!({"title": "موجة حر", "text": JSONL_P1}).to_string();
+    dir.write("b.jsonl", jsonl + "\n");
+    let (code, export, stderr) = analyze_json(&dir.0);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("mirsad:"), "{stderr}");
+    assert_eq!(export["articles"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn usage_error_exits_2() {
+    let out = mirsad(&["analyze", "--json", "--no-such-flag", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    let out = mirsad(&["analyze"]);
+    assert_eq!(out.status.code(), Some(2), "no path given");
+}
