@@ -392,7 +392,11 @@ mod tests {
             ..Default::default()
         };
         assert!(PageMeta::from_html(page, &Hints::default()).keywords.is_empty());
-        let page = HtmlPage { title: Some("الوزير يفتتح المعرض".into()), keywords: vec!["ثقافة".into()], ..Default::default() };
+        let page = HtmlPage {
+            title: Some("الوزير يفتتح المعرض".into()),
+            keywords: vec!["ثقافة".into()],
+            ..Default::default()
+        };
         assert_eq!(PageMeta::from_html(page, &Hints::default()).keywords, ["ثقافة"]);
     }
 
