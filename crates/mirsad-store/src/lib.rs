@@ -98,6 +98,8 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_content ON articles(content_key);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
+-- newest first without sorting the table (NULL dates sort last in DESC order)
+CREATE INDEX IF NOT EXISTS articles_latest ON articles(published DESC, seq DESC);
 ";
 
 fn schema() -> (Schema, Fields) {
@@ -303,7 +305,7 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, json FROM articles ORDER BY published IS NULL, published DESC, seq DESC LIMIT ?1 OFFSET ?2",
+                "SELECT id, json FROM articles ORDER BY published DESC, seq DESC LIMIT ?1 OFFSET ?2",
             )
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt

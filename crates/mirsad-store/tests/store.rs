@@ -181,6 +181,12 @@ fn latest_is_newest_first() {
     let l = s.latest(0, 2).unwrap();
     assert_eq!(l.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a4", "a3"]);
     assert_eq!(s.latest(2, 10).unwrap().len(), 2);
+    let mut undated = art("a5", "خبر بلا تاريخ", "نص خبر لا يذكر تاريخ نشره.", "2024-03-01", "صحيفة ألف");
+    undated.published = None;
+    s.put_batch(&[undated]).unwrap();
+    let all = s.latest(0, 10).unwrap();
+    assert_eq!(all.first().map(|a| a.id.as_str()), Some("a4"));
+    assert_eq!(all.last().map(|a| a.id.as_str()), Some("a5"), "undated articles come last");
 }
 
 #[test]
