@@ -72,7 +72,7 @@ pub(crate) async fn ingest(
         };
         let arts = if jsonl { parse_lines(text)? } else { parse_text(text)? };
         let ids: Vec<String> = arts.iter().map(|a| a.id.clone()).collect();
-        let summary = state.with_store(move |s| Ok(s.put_batch(&arts)?)).await?;
+        let summary = state.with_writer(move |s| Ok(s.put_batch(&arts)?)).await?;
         Ok(serde_json::json!({
             "new": summary.new,
             "updated": summary.updated,

@@ -56,28 +56,53 @@ pub struct AppState {
 }
 
 struct Inner {
-    store: Mutex<Store>,
+    /// Store handles; the first is the only one that writes. Readers take any free one, so
+    /// requests run in parallel up to the number of handles.
+    stores: Vec<Mutex<Store>>,
+    next: std::sync::atomic::AtomicUsize,
     token: Option<String>,
 }
 
 impl AppState {
     /// A read-only application over `store` (no write endpoint).
     pub fn new(store: Store) -> AppState {
-        AppState { inner: Arc::new(Inner { store: Mutex::new(store), token: None }) }
+        AppState::with_token(store, None)
     }
 
     /// An application with `POST /api/ingest`, open to requests carrying
     /// `Authorization: Bearer TOKEN`. An empty token is refused (no write endpoint).
     pub fn with_token(store: Store, token: Option<String>) -> AppState {
+        AppState::with_readers(store, Vec::new(), token)
+    }
+
+    /// Like [`AppState::with_token`], with more read-only handles on the same data directory
+    /// (`Store::open` again) so that reads do not wait for each other.
+    pub fn with_readers(store: Store, readers: Vec<Store>, token: Option<String>) -> AppState {
         let token = token.filter(|t| !t.is_empty());
-        AppState { inner: Arc::new(Inner { store: Mutex::new(store), token }) }
+        let stores = std::iter::once(store).chain(readers).map(Mutex::new).collect();
+        AppState { inner: Arc::new(Inner { stores, next: Default::default(), token }) }
     }
 
     pub(crate) fn token(&self) -> Option<&str> {
         self.inner.token.as_deref()
     }
 
-    /// Runs `f` with the store on the blocking pool.
+    /// Runs `f` with the writing store handle on the blocking pool.
+    pub(crate) async fn with_writer<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> Result<T, Error> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = inner.stores[0].lock().unwrap_or_else(|e| e.into_inner());
+            f(&mut store)
+        })
+        .await
+        .map_err(|e| Error::internal(format!("worker failed: {e}")))?
+    }
+
+    /// Runs `f` with a store handle for reading on the blocking pool.
     pub(crate) async fn with_store<T, F>(&self, f: F) -> Result<T, Error>
     where
         T: Send + 'static,
@@ -85,8 +110,15 @@ impl AppState {
     {
         let inner = self.inner.clone();
         tokio::task::spawn_blocking(move || {
-            // A panic while holding the lock leaves the store as SQLite left it: still usable.
-            let mut store = inner.store.lock().unwrap_or_else(|e| e.into_inner());
+            // Any free handle; else wait for the next one in turn. A panic while holding a lock
+            // leaves the store as SQLite left it: still usable.
+            let n = inner.stores.len();
+            let start = inner.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % n;
+            let free = (0..n).find_map(|i| inner.stores[(start + i) % n].try_lock().ok());
+            let mut store = match free {
+                Some(g) => g,
+                None => inner.stores[start].lock().unwrap_or_else(|e| e.into_inner()),
+            };
             f(&mut store)
         })
         .await

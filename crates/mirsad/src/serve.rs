@@ -33,7 +33,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
     }
     let store = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
     let articles = store.count()?;
-    let state = mirsad_web::AppState::with_token(store, args.token);
+    // One read handle per core beside the writing one, so requests do not queue on one lock.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let readers = (1..cores.max(2))
+        .map(|_| Store::open(&args.data))
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("opening {}", args.data.display()))?;
+    let state = mirsad_web::AppState::with_readers(store, readers, args.token);
     mirsad_web::serve(state, args.addr, |bound| {
         eprintln!("mirsad: serving {articles} articles from {}", args.data.display());
         let mut out = std::io::stdout().lock();
