@@ -304,9 +304,7 @@ impl Store {
     pub fn latest(&self, offset: usize, limit: usize) -> Result<Vec<Article>> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT id, json FROM articles ORDER BY published DESC, seq DESC LIMIT ?1 OFFSET ?2",
-            )
+            .prepare_cached("SELECT id, json FROM articles ORDER BY published DESC, seq DESC LIMIT ?1 OFFSET ?2")
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map(params![limit as i64, offset as i64], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
