@@ -96,8 +96,13 @@ pub fn run_pipeline(
                     Err(e) => report(&e, &mut totals),
                 }
             }
-            progress.set_position(totals.documents as u64);
-            progress.set_message(format!("{} articles, {} errors — {}", totals.articles, totals.errors, name_of(inp)));
+            progress.set_position(totals.articles as u64);
+            progress.set_message(format!(
+                "{} documents, {} errors — {}",
+                totals.documents,
+                totals.errors,
+                name_of(inp)
+            ));
         }
     }
     progress.finish_and_clear();
@@ -116,7 +121,7 @@ fn progress_bar(quiet: bool) -> ProgressBar {
         pb.set_draw_target(ProgressDrawTarget::stderr_with_hz(4));
     }
     pb.set_style(
-        ProgressStyle::with_template("{spinner} {pos} documents ({per_sec}) {wide_msg}")
+        ProgressStyle::with_template("{spinner} {pos} articles ({per_sec}) {wide_msg}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     pb

@@ -153,9 +153,7 @@ fn htmldate_pages(
         return Ok(None);
     }
     let gold_path = dir.join("eval_mediacloud_2020.json");
-    let gold: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(&gold_path).with_context(|| format!("reading {}", gold_path.display()))?)
-            .with_context(|| format!("parsing {}", gold_path.display()))?;
+    let gold = super::read_json_object(&gold_path)?;
     let mut pages = Vec::new();
     for (url, item) in &gold {
         let Some(file) = item.get("file").and_then(|f| f.as_str()) else { continue };
@@ -229,9 +227,7 @@ fn trafilatura_sample(
         return Ok(None);
     }
     let gold_path = dir.join("evaldata_sample.json");
-    let gold: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(&gold_path).with_context(|| format!("reading {}", gold_path.display()))?)
-            .with_context(|| format!("parsing {}", gold_path.display()))?;
+    let gold = super::read_json_object(&gold_path)?;
     let mut items = Vec::new();
     let mut pages = Vec::new();
     for (url, item) in &gold {
@@ -404,9 +400,7 @@ fn aeb(
         return Ok(None);
     }
     let gold_path = dir.join("ground-truth.json");
-    let gold: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(&gold_path).with_context(|| format!("reading {}", gold_path.display()))?)
-            .with_context(|| format!("parsing {}", gold_path.display()))?;
+    let gold = super::read_json_object(&gold_path)?;
     let mut pages = Vec::new();
     let mut truths = Vec::new();
     for (id, item) in &gold {

@@ -23,3 +23,10 @@ pub fn skip_if_absent(path: &Path) -> bool {
         true
     }
 }
+
+/// Reads a gold file holding one JSON object (page or URL → labels), naming the file on error.
+pub fn read_json_object(path: &Path) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
+    use anyhow::Context;
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))
+}
