@@ -13,7 +13,7 @@ work=$(mktemp -d)
 "$bin" ingest "$data/ant-multisource" "$data/saudinewsnet" --data "$work/data" --quiet >/dev/null 2>&1 || true
 "$bin" serve --data "$work/data" --addr 127.0.0.1:0 >"$work/url" 2>/dev/null &
 pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 50); do grep -q http "$work/url" 2>/dev/null && break; sleep 0.2; done
 base=$(grep -o 'http://[0-9.:]*' "$work/url" | head -1)
 id=$(curl -s "$base/api/articles?limit=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['articles'][0]['id'])")
@@ -22,3 +22,16 @@ for path in "/" "/api/search?q=$q" "/articles/$id"; do
   echo "== GET $path"
   wrk -t2 -c16 -d10s --latency "$base$path" | grep -E "Requests/sec|Non-2xx|Socket errors|50%|99%|requests in"
 done
+# A mix of searches, so no single query's cached pages flatter the figure: single words in
+# several spellings, two-word queries, a quoted phrase, a date filter and an outlet filter.
+python3 - "$work/mix.lua" <<'PY'
+import sys, urllib.parse as u
+qs = ["q=النفط", "q=السعودية", "q=وزير الخارجية", "q=\"أسعار النفط\"", "q=الامطار",
+      "q=إيران&from=2015-01-01&to=2015-12-31", "q=التعليم&limit=20", "q=مستشفى", "q=كرة القدم",
+      "q=الرياض&offset=10"]
+enc = ['"/api/search?' + "&".join(k + "=" + u.quote(v) for k, v in (p.split("=", 1) for p in q.split("&"))) + '"' for q in qs]
+open(sys.argv[1], "w").write("local paths = {" + ", ".join(enc) + "}\nlocal i = 0\n"
+    "request = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend\n")
+PY
+echo "== GET /api/search (10 different queries in turn)"
+wrk -t2 -c16 -d10s --latency -s "$work/mix.lua" "$base" | grep -E "Requests/sec|Non-2xx|Socket errors|50%|99%|requests in"

@@ -4,12 +4,11 @@
 use crate::{analyzer, published_datetime, Store, StoreError};
 use mirsad_model::{Article, Published};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{TantivyDocument, Term};
 
 /// A search request. Dates are `YYYY-MM-DD`, inclusive.
@@ -110,30 +109,23 @@ impl Store {
         let (top, total) = searcher
             .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))
             .map_err(|e| self.ix_err(e))?;
-        let snippets = match &text_query {
-            Some(t) => {
-                let mut g = SnippetGenerator::create(&searcher, &**t, f.body).map_err(|e| self.ix_err(e))?;
-                g.set_max_num_chars(240);
-                Some(g)
-            }
-            None => None,
-        };
+        // The analyzed terms the query asks for in the body, to highlight them.
+        let mut wanted: HashSet<String> = HashSet::new();
+        if let Some(t) = &text_query {
+            t.query_terms(&mut |term, _| {
+                if term.field() == f.body {
+                    if let Some(text) = term.value().as_str() {
+                        wanted.insert(text.to_string());
+                    }
+                }
+            });
+        }
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.ix_err(e))?;
             let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()).map(str::to_string) else { continue };
             let Some(a) = self.get(&id)? else { continue };
-            let snippet = match &snippets {
-                Some(g) => {
-                    let s = g.snippet(&a.body);
-                    if s.is_empty() {
-                        escape_start(&a.body)
-                    } else {
-                        s.to_html()
-                    }
-                }
-                None => escape_start(&a.body),
-            };
+            let snippet = highlight(&a.body, &wanted).unwrap_or_else(|| escape_start(&a.body));
             hits.push(hit(a, score, snippet));
         }
         Ok(SearchResults { total, hits })
@@ -209,6 +201,86 @@ fn hit(a: Article, score: f32, snippet: String) -> Hit {
     Hit { id: a.id, title: a.title, published: a.published, outlet: a.outlet, story: a.story, score, snippet }
 }
 
+/// Longest snippet, in bytes of text (about 240 Arabic letters).
+const SNIPPET_BYTES: usize = 480;
+
+/// The passage of `body` that holds the most distinct `wanted` terms (then the most matches),
+/// HTML-escaped, matched words in `<b>…</b>`, `…` where it was cut. `None` when no word matches.
+///
+/// Written here rather than with tantivy's `SnippetGenerator` because that one lower-cases and
+/// looks up every token through a B-tree, which made snippets the bulk of a search's cost.
+pub fn highlight(body: &str, wanted: &HashSet<String>) -> Option<String> {
+    if wanted.is_empty() {
+        return None;
+    }
+    let hits: Vec<(usize, usize, &str)> = analyzer::analyze(body)
+        .into_iter()
+        .filter(|t| wanted.contains(&t.text))
+        .map(|t| (t.offset_from, t.offset_to, wanted.get(&t.text).map(String::as_str).unwrap_or("")))
+        .collect();
+    if hits.is_empty() {
+        return None;
+    }
+    // Best window of matches starting at each match.
+    let mut best = (0usize, 0usize, 0usize); // (distinct, count, first index)
+    for i in 0..hits.len() {
+        let mut seen: Vec<&str> = Vec::new();
+        let mut count = 0;
+        for h in &hits[i..] {
+            if h.1 - hits[i].0 > SNIPPET_BYTES {
+                break;
+            }
+            count += 1;
+            if !seen.contains(&h.2) {
+                seen.push(h.2);
+            }
+        }
+        if (seen.len(), count) > (best.0, best.1) {
+            best = (seen.len(), count, i);
+        }
+        if seen.len() == wanted.len() && best.2 == i {
+            break; // every term in one window: nothing later can do better
+        }
+    }
+    // Open a little before the first match, at a word boundary, and fill the window.
+    let first = hits[best.2].0;
+    let mut start = floor_boundary(body, first.saturating_sub(SNIPPET_BYTES / 6));
+    if start > 0 {
+        start = body[start..first].find(char::is_whitespace).map_or(first, |p| start + p + 1);
+    }
+    let mut end = floor_boundary(body, (start + SNIPPET_BYTES).min(body.len()));
+    if end < body.len() {
+        if let Some(p) = body[start..end].rfind(char::is_whitespace) {
+            end = (start + p).max(hits[best.2].1);
+        }
+    }
+    let mut out = String::with_capacity(end - start + 32);
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = start;
+    for &(from, to, _) in hits.iter().skip(best.2).take_while(|h| h.1 <= end) {
+        out.push_str(&html_escape(&body[at..from]));
+        out.push_str("<b>");
+        out.push_str(&html_escape(&body[from..to]));
+        out.push_str("</b>");
+        at = to;
+    }
+    out.push_str(&html_escape(&body[at..end]));
+    if end < body.len() {
+        out.push('…');
+    }
+    Some(out)
+}
+
+/// The largest char boundary of `s` at or below `i`.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// The first words of a text, HTML-escaped, for results without a highlighted passage.
 fn escape_start(text: &str) -> String {
     let mut s: String = text.chars().take(200).collect();
@@ -231,4 +303,34 @@ pub(crate) fn html_escape(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wanted(words: &[&str]) -> HashSet<String> {
+        words.iter().flat_map(|w| analyzer::analyze(w)).map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn highlight_marks_variants_and_escapes() {
+        let body = "قال <وزير> إن أسعار النفط ارتفعت، وإن صادرات نفط الخليج زادت.";
+        let s = highlight(body, &wanted(&["نفط"])).unwrap();
+        assert!(s.contains("<b>النفط</b>"), "{s}");
+        assert!(s.contains("<b>نفط</b>"), "{s}");
+        assert!(s.contains("&lt;وزير&gt;"), "{s}");
+        assert!(!s.contains('…'), "{s}");
+        assert_eq!(highlight(body, &wanted(&["قمح"])), None);
+    }
+
+    #[test]
+    fn highlight_picks_the_window_with_most_terms() {
+        let filler = "كلام عادي لا يخص البحث ".repeat(60);
+        let body = format!("النفط في البداية. {filler} هنا النفط والغاز معا. {filler}");
+        let s = highlight(&body, &wanted(&["النفط", "الغاز"])).unwrap();
+        assert!(s.contains("<b>النفط</b>والغاز") || s.contains("<b>والغاز</b>"), "{s}");
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        assert!(s.chars().count() < 320, "{}", s.chars().count());
+    }
 }

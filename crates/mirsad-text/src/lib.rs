@@ -16,16 +16,33 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// The text's characters in NFC. Most news text already is NFC; the quick check lets it skip
 /// the decompose/recompose pass, the most expensive step of normalization.
-fn nfc_chars(text: &str) -> Box<dyn Iterator<Item = char> + '_> {
+fn nfc_chars(text: &str) -> NfcChars<'_> {
     // ASCII and the Arabic block are stable under NFC except for the three combining hamza/madda
     // marks (U+0653..U+0655); checking that is much cheaper than the general quick check.
     let simple = text
         .chars()
         .all(|c| c.is_ascii() || (('\u{0600}'..='\u{06FF}').contains(&c) && !('\u{0653}'..='\u{0655}').contains(&c)));
     if simple || is_nfc_quick(text.chars()) == IsNormalized::Yes {
-        Box::new(text.chars())
+        NfcChars::Already(text.chars())
     } else {
-        Box::new(text.nfc())
+        NfcChars::Composed(text.nfc())
+    }
+}
+
+/// The characters of [`nfc_chars`], without boxing (it runs once per token).
+enum NfcChars<'a> {
+    Already(std::str::Chars<'a>),
+    Composed(unicode_normalization::Recompositions<std::str::Chars<'a>>),
+}
+
+impl Iterator for NfcChars<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        match self {
+            NfcChars::Already(c) => c.next(),
+            NfcChars::Composed(c) => c.next(),
+        }
     }
 }
 
@@ -90,6 +107,9 @@ pub fn display(text: &str) -> String {
 /// Eastern Arabic and Persian digits → ASCII; Latin lower-cased; punctuation becomes a space;
 /// whitespace collapsed (newlines too).
 pub fn key(text: &str) -> String {
+    if let Some(k) = key_of_plain_word(text) {
+        return k;
+    }
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in nfc_chars(text) {
@@ -114,6 +134,22 @@ pub fn key(text: &str) -> String {
         }
     }
     out
+}
+
+/// The key of a word made only of ASCII letters/digits and base Arabic letters (most words of
+/// Arabic news); `None` sends anything else through the general path. Analyzers key every
+/// token, so skipping the NFC check and the per-character mapping chain matters.
+fn key_of_plain_word(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            'a'..='z' | '0'..='9' => out.push(c),
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' => out.push(fold_key(c)?),
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 /// The matching key of one word; same as [`key`] but for a token already cut.
@@ -245,6 +281,16 @@ fn fold_key(c: char) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_words_key_like_the_general_path() {
+        for w in ["أحمد", "إيران", "مستشفى", "المدرسة", "مؤتمر", "رئيس", "Trump", "COVID19", "آمال"]
+        {
+            assert_eq!(key_of_plain_word(w).as_deref(), Some(key(&format!("{w}\u{0640}")).as_str()), "{w}");
+        }
+        assert_eq!(key_of_plain_word("كوریا"), None);
+        assert_eq!(key_of_plain_word("a b"), None);
+    }
 
     #[test]
     fn display_removes_tatweel_and_controls() {

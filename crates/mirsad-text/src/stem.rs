@@ -15,23 +15,28 @@ const SUFFIXES: &[&str] = &["ها", "ان", "ات", "ون", "ين", "يه", "ه"
 
 /// Stems one word given in key form (`mirsad_text::key` of a single token).
 pub fn stem_key(word: &str) -> String {
-    let mut w: Vec<char> = word.chars().collect();
+    // Works on byte slices: every affix is whole characters, so cutting at an affix boundary
+    // stays on a char boundary. Lengths are counted in characters, as light10 states them.
+    let mut w = word;
+    let mut len = w.chars().count();
     for p in PREFIXES {
-        let pc: Vec<char> = p.chars().collect();
+        let plen = p.chars().count();
         // «و» alone needs a longer word: «ورد» (rose) keeps its first letter.
         let min_rest = if *p == "و" { 3 } else { 2 };
-        if w.len() >= pc.len() + min_rest && w.starts_with(&pc) {
-            w.drain(..pc.len());
+        if len >= plen + min_rest && w.starts_with(p) {
+            w = &w[p.len()..];
+            len -= plen;
             break;
         }
     }
     for s in SUFFIXES {
-        let sc: Vec<char> = s.chars().collect();
-        if w.len() >= sc.len() + 2 && w.ends_with(&sc) {
-            w.truncate(w.len() - sc.len());
+        let slen = s.chars().count();
+        if len >= slen + 2 && w.ends_with(s) {
+            w = &w[..w.len() - s.len()];
+            len -= slen;
         }
     }
-    w.into_iter().collect()
+    w.to_string()
 }
 
 /// Stems a word in any spelling (keys it first).
@@ -186,7 +191,8 @@ const STOPWORDS: &[&str] = &[
 
 /// True when the key-form word is a stopword.
 pub fn is_stopword_key(word: &str) -> bool {
-    STOPWORDS.contains(&word)
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| STOPWORDS.iter().copied().collect()).contains(word)
 }
 
 /// Index terms of a text: tokens keyed, stopwords dropped, stemmed.
