@@ -86,6 +86,37 @@ pub struct Story {
     pub entities: Vec<String>,
     pub first_published: Option<String>,
     pub last_published: Option<String>,
+    /// Extra: outlets that covered it, in order of first article.
+    #[serde(default)]
+    pub outlets: Vec<String>,
+    /// Extra: its heaviest terms, readable.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Extra: its articles by publication date (undated last).
+    #[serde(default)]
+    pub timeline: Vec<TimelineEntry>,
+    /// Extra: texts carried by more than one article of the story: who published first, who copied.
+    #[serde(default)]
+    pub copies: Vec<CopyGroup>,
+}
+
+/// One article on a story's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub article: String,
+    pub published: Option<String>,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub duplicate_of: Option<String>,
+}
+
+/// The same text under several articles: the earliest version and its copies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopyGroup {
+    pub original: String,
+    pub copies: Vec<String>,
+    /// Outlets that carried the text, the original's first.
+    pub outlets: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -10,6 +10,7 @@
 pub mod analyzer;
 mod search;
 
+use mirsad_cluster::{Changes, Clusterer, Group, StoryState};
 use mirsad_model::Article;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
@@ -83,6 +84,8 @@ pub struct Store {
     reader: IndexReader,
     writer: Option<IndexWriter>,
     fields: Fields,
+    /// The story stage's state, loaded on the first write (readers never need it).
+    clusterer: Option<Clusterer>,
 }
 
 const SCHEMA_SQL: &str = "
@@ -100,6 +103,31 @@ CREATE INDEX IF NOT EXISTS articles_content ON articles(content_key);
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 -- newest first without sorting the table (NULL dates sort last in DESC order)
 CREATE INDEX IF NOT EXISTS articles_latest ON articles(published DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
+-- The story stage's state, written in the same transaction as the articles it assigned.
+CREATE TABLE IF NOT EXISTS stories (
+    id              TEXT PRIMARY KEY,
+    last_published  TEXT,
+    size            INTEGER NOT NULL,
+    state           TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_latest ON stories(last_published DESC, id);
+CREATE TABLE IF NOT EXISTS dedup_groups (
+    idx                 INTEGER PRIMARY KEY,
+    original            TEXT NOT NULL,
+    original_published  TEXT,
+    story               TEXT,
+    signature           BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS term_df (
+    term     TEXT PRIMARY KEY,
+    surface  TEXT NOT NULL,
+    df       INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
 ";
 
 fn schema() -> (Schema, Fields) {
@@ -145,7 +173,7 @@ impl Store {
         let ix = |e| StoreError::Index { path: index_dir.clone(), source: e };
         index.tokenizers().register(analyzer::ARABIC, analyzer::ArabicTokenizer);
         let reader = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into().map_err(ix)?;
-        let mut store = Store { dir: dir.to_path_buf(), conn, index, reader, writer: None, fields };
+        let mut store = Store { dir: dir.to_path_buf(), conn, index, reader, writer: None, fields, clusterer: None };
         store.catch_up()?;
         Ok(store)
     }
@@ -237,60 +265,177 @@ impl Store {
     /// Stores a batch in one transaction, then indexes it. Returns once the records are durable
     /// (acknowledged). Re-storing an unchanged article does nothing.
     pub fn put_batch(&mut self, arts: &[Article]) -> Result<BatchSummary> {
+        if self.clusterer.is_none() {
+            self.clusterer = Some(self.load_clusterer()?);
+        }
+        let result = self.put_batch_inner(arts);
+        if result.is_err() {
+            // The in-memory story state may be ahead of what was committed: reload it.
+            self.clusterer = None;
+        }
+        result
+    }
+
+    fn put_batch_inner(&mut self, arts: &[Article]) -> Result<BatchSummary> {
+        let sql = |e| StoreError::Sqlite { path: PathBuf::from("mirsad.sqlite"), source: e };
         let mut summary = BatchSummary::default();
-        let mut changed = Vec::new();
-        let tx = self
-            .conn
-            .transaction()
-            .map_err(|e| StoreError::Sqlite { path: PathBuf::from("mirsad.sqlite"), source: e })?;
+        // 1. Which articles are new or changed (reads only).
+        let mut fresh: Vec<(Article, i64, i64, bool)> = Vec::new(); // (article, hash, content key, replaces)
         {
-            let sql = |e| StoreError::Sqlite { path: PathBuf::from("mirsad.sqlite"), source: e };
-            let mut by_id = tx.prepare_cached("SELECT hash FROM articles WHERE id = ?1").map_err(sql)?;
-            let mut by_content = tx
+            let mut by_id = self.conn.prepare_cached("SELECT hash FROM articles WHERE id = ?1").map_err(sql)?;
+            let mut by_content = self
+                .conn
                 .prepare_cached("SELECT id FROM articles WHERE content_key = ?1 AND id <> ?2 LIMIT 1")
                 .map_err(sql)?;
+            let mut in_batch = std::collections::HashSet::new();
+            for a in arts {
+                let hash = content_hash(a)?;
+                let ckey = content_key(a);
+                match by_id.query_row([&a.id], |r| r.get::<_, i64>(0)).optional().map_err(sql)? {
+                    Some(h) if h == hash => summary.unchanged += 1,
+                    Some(_) => {
+                        summary.updated += 1;
+                        fresh.push((a.clone(), hash, ckey, true));
+                    }
+                    None => {
+                        let stored = by_content.query_row(params![ckey, &a.id], |_| Ok(())).optional().map_err(sql)?;
+                        if stored.is_some() || !in_batch.insert(ckey) {
+                            summary.duplicates += 1;
+                        } else {
+                            summary.new += 1;
+                            fresh.push((a.clone(), hash, ckey, false));
+                        }
+                    }
+                }
+            }
+        }
+        // 2. Duplicates and stories, oldest first.
+        let clusterer = self.clusterer.as_mut().expect("loaded by put_batch");
+        for (a, ..) in &fresh {
+            clusterer.observe(a);
+        }
+        let mut order: Vec<usize> = (0..fresh.len()).collect();
+        order.sort_by_key(|&i| (mirsad_cluster::day_of(fresh[i].0.published.as_ref()).unwrap_or(i32::MAX), i));
+        for i in order {
+            clusterer.assign(&mut fresh[i].0);
+        }
+        let changes = clusterer.take_changes();
+        // 3. One transaction: articles and the story state that describes them.
+        let tx = self.conn.transaction().map_err(sql)?;
+        {
             let mut del = tx.prepare_cached("DELETE FROM articles WHERE id = ?1").map_err(sql)?;
             let mut ins = tx
                 .prepare_cached(
                     "INSERT INTO articles (id, content_key, hash, published, outlet, story, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(sql)?;
-            for a in arts {
+            for (a, hash, ckey, replaces) in &fresh {
+                if *replaces {
+                    del.execute([&a.id]).map_err(sql)?;
+                }
                 let json = serde_json::to_string(a)
                     .map_err(|e| StoreError::Corrupt { id: a.id.clone(), reason: e.to_string() })?;
-                let hash = hash64(json.as_bytes());
-                let ckey = content_key(a);
-                match by_id.query_row([&a.id], |r| r.get::<_, i64>(0)).optional().map_err(sql)? {
-                    Some(h) if h == hash => {
-                        summary.unchanged += 1;
-                        continue;
-                    }
-                    Some(_) => {
-                        del.execute([&a.id]).map_err(sql)?;
-                        summary.updated += 1;
-                    }
-                    None => {
-                        if by_content.query_row(params![ckey, &a.id], |_| Ok(())).optional().map_err(sql)?.is_some() {
-                            summary.duplicates += 1;
-                            continue;
-                        }
-                        summary.new += 1;
-                    }
-                }
                 let published = a.published.as_ref().map(|p| p.value.clone());
                 ins.execute(params![&a.id, ckey, hash, published, &a.outlet, &a.story, json]).map_err(sql)?;
-                changed.push(a.clone());
             }
+            save_changes(&tx, &changes)?;
         }
         tx.commit().map_err(|e| self.sql_err(e))?;
-        if !changed.is_empty() {
+        if !fresh.is_empty() {
             let seq = self.max_seq()?;
+            let changed: Vec<Article> = fresh.into_iter().map(|x| x.0).collect();
             self.index_articles(&changed, seq)?;
         }
         Ok(summary)
     }
 
-    /// One article by id.
+    /// Rebuilds the story stage's state from its tables.
+    fn load_clusterer(&self) -> Result<Clusterer> {
+        let sql = |e| self.sql_err(e);
+        let docs: u64 = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'cluster_docs'", [], |r| r.get::<_, String>(0))
+            .optional()
+            .map_err(sql)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let mut terms = Vec::new();
+        let mut stmt = self.conn.prepare("SELECT term, surface, df FROM term_df").map_err(sql)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u32))).map_err(sql)?;
+        for row in rows {
+            terms.push(row.map_err(sql)?);
+        }
+        let mut groups = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT idx, original, original_published, story, signature FROM dedup_groups ORDER BY idx")
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, Vec<u8>>(4)?)))
+            .map_err(sql)?;
+        for row in rows {
+            let (idx, original, original_published, story, sig) = row.map_err(sql)?;
+            let signature = mirsad_cluster::minhash::Signature::from_bytes(&sig);
+            if signature.is_none() {
+                return Err(StoreError::Corrupt { id: format!("dedup group {idx}"), reason: "bad signature".into() });
+            }
+            groups.push(Group { index: idx as u32, original, original_published, story, signature });
+        }
+        let stories = self.story_states("SELECT id, state FROM stories ORDER BY rowid", [])?;
+        Clusterer::restore(docs, terms, groups, stories)
+            .map_err(|reason| StoreError::Corrupt { id: "story state".into(), reason })
+    }
+
+    fn story_states(&self, query: &str, p: impl rusqlite::Params) -> Result<Vec<StoryState>> {
+        let sql = |e| self.sql_err(e);
+        let mut stmt = self.conn.prepare_cached(query).map_err(sql)?;
+        let rows = stmt.query_map(p, |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(sql)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, json) = row.map_err(sql)?;
+            out.push(
+                serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt { id: id.clone(), reason: e.to_string() })?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Stories, most recently active first, with their articles.
+    pub fn stories(&self, offset: usize, limit: usize) -> Result<Vec<mirsad_model::Story>> {
+        let states = self.story_states(
+            "SELECT id, state FROM stories ORDER BY last_published DESC, id LIMIT ?1 OFFSET ?2",
+            params![limit as i64, offset as i64],
+        )?;
+        states.iter().map(|st| self.story_with_members(st)).collect()
+    }
+
+    /// One story with its articles.
+    pub fn story(&self, id: &str) -> Result<Option<mirsad_model::Story>> {
+        let states = self.story_states("SELECT id, state FROM stories WHERE id = ?1", [id])?;
+        states.first().map(|st| self.story_with_members(st)).transpose()
+    }
+
+    pub fn story_count(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM stories", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| self.sql_err(e))
+    }
+
+    fn story_with_members(&self, st: &StoryState) -> Result<mirsad_model::Story> {
+        let sql = |e| self.sql_err(e);
+        let mut stmt = self.conn.prepare_cached("SELECT id, json FROM articles WHERE story = ?1").map_err(sql)?;
+        let rows = stmt.query_map([&st.id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))).map_err(sql)?;
+        let mut members = Vec::new();
+        for row in rows {
+            let (id, json) = row.map_err(sql)?;
+            members.push(parse_article(&id, &json)?);
+        }
+        let refs: Vec<&Article> = members.iter().collect();
+        Ok(mirsad_cluster::story_record(st, &refs))
+    }
+
     pub fn get(&self, id: &str) -> Result<Option<Article>> {
         let json: Option<String> = self
             .conn
@@ -366,6 +511,56 @@ fn open_index(dir: &Path, schema: &Schema) -> Result<Index> {
 
 fn parse_article(id: &str, json: &str) -> Result<Article> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt { id: id.to_string(), reason: e.to_string() })
+}
+
+/// Writes what the story stage changed; part of the batch's transaction.
+fn save_changes(tx: &rusqlite::Transaction, c: &Changes) -> Result<()> {
+    let sql = |e| StoreError::Sqlite { path: PathBuf::from("mirsad.sqlite"), source: e };
+    let mut story = tx
+        .prepare_cached("INSERT OR REPLACE INTO stories (id, last_published, size, state) VALUES (?1, ?2, ?3, ?4)")
+        .map_err(sql)?;
+    for st in &c.stories {
+        let json =
+            serde_json::to_string(st).map_err(|e| StoreError::Corrupt { id: st.id.clone(), reason: e.to_string() })?;
+        story.execute(params![&st.id, &st.last_published, st.size, json]).map_err(sql)?;
+    }
+    let mut group = tx
+        .prepare_cached(
+            "INSERT OR REPLACE INTO dedup_groups (idx, original, original_published, story, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .map_err(sql)?;
+    for g in &c.groups {
+        let sig = g.signature.as_ref().map(|s| s.to_bytes()).unwrap_or_default();
+        group.execute(params![g.index, &g.original, &g.original_published, &g.story, sig]).map_err(sql)?;
+    }
+    let mut relabel = tx
+        .prepare_cached(
+            "UPDATE articles SET json = json_set(json, '$.duplicate_of', ?2)
+             WHERE id = ?1 OR (story = ?3 AND json_extract(json, '$.duplicate_of') = ?1)",
+        )
+        .map_err(sql)?;
+    for (old, new, story) in &c.relabels {
+        relabel.execute(params![old, new, story]).map_err(sql)?;
+    }
+    let mut term =
+        tx.prepare_cached("INSERT OR REPLACE INTO term_df (term, surface, df) VALUES (?1, ?2, ?3)").map_err(sql)?;
+    for (t, surface, df) in &c.terms {
+        term.execute(params![t, surface, df]).map_err(sql)?;
+    }
+    tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('cluster_docs', ?1)", [c.docs.to_string()])
+        .map_err(sql)?;
+    Ok(())
+}
+
+/// Hash of what an article says, without the fields the story stage fills: re-reading the
+/// same page gives the same hash whatever story the stored copy was put in.
+fn content_hash(a: &Article) -> Result<i64> {
+    let mut bare = a.clone();
+    bare.story = None;
+    bare.duplicate_of = None;
+    let json =
+        serde_json::to_string(&bare).map_err(|e| StoreError::Corrupt { id: a.id.clone(), reason: e.to_string() })?;
+    Ok(hash64(json.as_bytes()))
 }
 
 fn hash64(bytes: &[u8]) -> i64 {

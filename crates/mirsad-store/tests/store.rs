@@ -202,3 +202,41 @@ fn refresh_sees_another_handles_commits() {
     assert_eq!(reader.indexed_count(), 4);
     assert_eq!(ids(&reader, "القمح"), ["a3"]);
 }
+
+const FLOOD: &str = "هطلت أمطار غزيرة على مدينة جدة صباح اليوم وأعلنت إدارة التعليم تعليق الدراسة في جميع المدارس، فيما دعا الدفاع المدني السكان إلى البقاء في منازلهم وتجنب الأودية والسيول حتى تنتهي موجة الأمطار المتوقعة خلال اليومين المقبلين.";
+
+#[test]
+fn copies_and_stories_survive_reopening_and_earlier_originals_relabel() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        // A copy arrives first, from a later day.
+        let s = store.put_batch(&[art("c2", "تعليق الدراسة في جدة", FLOOD, "2024-03-03", "صحيفة باء")]).unwrap();
+        assert_eq!(s.new, 1);
+    }
+    let mut store = Store::open(dir.path()).unwrap();
+    let s = store
+        .put_batch(&[
+            art("c1", "أمطار غزيرة على جدة", FLOOD, "2024-03-02", "صحيفة ألف"),
+            art("c3", "السيول في جدة", &format!("{FLOOD} المصدر: واس"), "2024-03-04", "صحيفة جيم"),
+        ])
+        .unwrap();
+    assert_eq!(s.new, 2);
+    let c1 = store.get("c1").unwrap().unwrap();
+    let c2 = store.get("c2").unwrap().unwrap();
+    let c3 = store.get("c3").unwrap().unwrap();
+    assert_eq!(c1.duplicate_of, None);
+    assert_eq!(c2.duplicate_of.as_deref(), Some("c1"), "relabelled to the earlier original");
+    assert_eq!(c3.duplicate_of.as_deref(), Some("c1"));
+    assert!(c1.story.is_some() && c1.story == c2.story && c2.story == c3.story);
+    let story = store.story(c1.story.as_deref().unwrap()).unwrap().unwrap();
+    assert_eq!(story.articles, ["c1", "c2", "c3"]);
+    assert_eq!(story.copies.len(), 1);
+    assert_eq!(story.copies[0].original, "c1");
+    assert_eq!(story.copies[0].outlets, ["صحيفة ألف", "صحيفة باء", "صحيفة جيم"]);
+    assert_eq!(store.stories(0, 10).unwrap().len(), 1);
+    // Re-reading the same page changes nothing, though the stored copy carries a story.
+    let again =
+        store.put_batch(&[art("c3", "السيول في جدة", &format!("{FLOOD} المصدر: واس"), "2024-03-04", "صحيفة جيم")]);
+    assert_eq!(again.unwrap().unchanged, 1);
+}

@@ -128,26 +128,40 @@ fn progress_bar(quiet: bool) -> ProgressBar {
 }
 
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
-    let mut export = Export::default();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut n = 0usize;
+    // Stories need the whole input: articles are collected, then clustered oldest first.
+    let mut articles: Vec<Article> = Vec::new();
     let totals = run_pipeline(&args.paths, &args.input, |arts| {
-        if args.json {
-            export.articles.extend(arts);
-        } else {
-            for a in &arts {
-                n += 1;
-                write_summary(&mut out, n, a)?;
-            }
-        }
+        articles.extend(arts);
         Ok(())
     })?;
+    let stories = mirsad_cluster::cluster_all(&mut articles);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
+        let export = Export { articles, stories, ..Export::default() };
         serde_json::to_writer(&mut out, &export)?;
         writeln!(out)?;
     } else {
-        writeln!(out, "{} documents, {} articles, {} errors", totals.documents, totals.articles, totals.errors)?;
+        for (n, a) in articles.iter().enumerate() {
+            write_summary(&mut out, n + 1, a)?;
+        }
+        let copies = articles.iter().filter(|a| a.duplicate_of.is_some()).count();
+        let mut shared: Vec<&mirsad_model::Story> = stories.iter().filter(|s| s.articles.len() > 1).collect();
+        shared.sort_by(|a, b| b.articles.len().cmp(&a.articles.len()));
+        for s in &shared {
+            writeln!(out, "story {} · {} articles · {}", s.id, s.articles.len(), s.outlets.join("، "))?;
+            writeln!(out, "    {}", s.title)?;
+        }
+        writeln!(
+            out,
+            "{} documents, {} articles, {} stories ({} with several articles), {} copies, {} errors",
+            totals.documents,
+            totals.articles,
+            stories.len(),
+            shared.len(),
+            copies,
+            totals.errors
+        )?;
     }
     out.flush()?;
     Ok(if totals.errors > 0 { 1 } else { 0 })

@@ -93,14 +93,7 @@ pub struct SearchArgs {
 }
 
 pub fn search(args: SearchArgs) -> anyhow::Result<u8> {
-    if !args.data.join("mirsad.sqlite").exists() {
-        anyhow::bail!(
-            "{}: no collection here (run `mirsad ingest PATH --data {}` first)",
-            args.data.display(),
-            args.data.display()
-        );
-    }
-    let store = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
+    let store = open_existing(&args.data)?;
     let results = store.search(&SearchQuery {
         text: args.query.clone(),
         from: args.from,
@@ -136,4 +129,76 @@ fn terminal_snippet(html: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&amp;", "&")
+}
+
+#[derive(clap::Args)]
+pub struct StoriesArgs {
+    #[arg(long, default_value = "./mirsad-data")]
+    pub data: PathBuf,
+    /// Print `{"stories": [...]}` as in the export.
+    #[arg(long)]
+    pub json: bool,
+    /// Most stories listed (newest first).
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Only stories with at least this many articles.
+    #[arg(long, default_value_t = 1)]
+    pub min_articles: usize,
+}
+
+pub fn stories(args: StoriesArgs) -> anyhow::Result<u8> {
+    let store = open_existing(&args.data)?;
+    let mut stories = Vec::new();
+    // Page through until `limit` stories pass the size filter.
+    let mut offset = args.offset;
+    while stories.len() < args.limit {
+        let page = store.stories(offset, 500)?;
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len();
+        stories.extend(page.into_iter().filter(|s| s.articles.len() >= args.min_articles));
+    }
+    stories.truncate(args.limit);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &serde_json::json!({ "stories": stories }))?;
+        writeln!(out)?;
+        return Ok(0);
+    }
+    writeln!(out, "{} stories in {}", store.story_count()?, args.data.display())?;
+    for s in &stories {
+        let span = match (&s.first_published, &s.last_published) {
+            (Some(a), Some(b)) if a[..a.len().min(10)] != b[..b.len().min(10)] => {
+                format!("{} … {}", &a[..a.len().min(10)], &b[..b.len().min(10)])
+            }
+            (Some(a), _) => a[..a.len().min(10)].to_string(),
+            _ => "no date".into(),
+        };
+        let copies: usize = s.copies.iter().map(|c| c.copies.len()).sum();
+        writeln!(out, "\n{} · {} articles · {copies} copies · {span}", s.id, s.articles.len())?;
+        writeln!(out, "    {}", s.title)?;
+        if !s.outlets.is_empty() {
+            writeln!(out, "    outlets: {}", s.outlets.join("، "))?;
+        }
+        if !s.keywords.is_empty() {
+            writeln!(out, "    keywords: {}", s.keywords.join("، "))?;
+        }
+    }
+    Ok(0)
+}
+
+/// Opens the collection in `dir`, or says how to make one.
+fn open_existing(dir: &std::path::Path) -> anyhow::Result<Store> {
+    if !dir.join("mirsad.sqlite").exists() {
+        anyhow::bail!(
+            "{}: no collection here (run `mirsad ingest PATH --data {}` first)",
+            dir.display(),
+            dir.display()
+        );
+    }
+    Store::open(dir).with_context(|| format!("opening {}", dir.display()))
 }

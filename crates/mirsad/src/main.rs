@@ -27,14 +27,16 @@ enum Command {
     Ingest(collection::IngestArgs),
     /// Ranked search over the collection.
     Search(collection::SearchArgs),
+    /// Stories in the collection, newest first.
+    Stories(collection::StoriesArgs),
     /// JSON API, web UI and Atom feeds over the collection (default http://127.0.0.1:8080/).
     Serve(serve::ServeArgs),
     /// Time searches (and compare with SQLite FTS5 when asked) on a collection.
     #[command(name = "bench-search")]
     BenchSearch(bench::BenchSearchArgs),
-    /// Score a stage on labelled data (`extract`).
+    /// Score a stage on labelled data (`extract`, `stories`).
     Eval {
-        /// Stage to score: `extract`.
+        /// Stage to score: `extract` or `stories`.
         stage: String,
         /// Folder holding the shared data sets.
         #[arg(long, default_value = "../shared/data")]
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze::run(args),
         Command::Ingest(args) => collection::ingest(args),
         Command::Search(args) => collection::search(args),
+        Command::Stories(args) => collection::stories(args),
         Command::Serve(args) => serve::run(args),
         Command::BenchSearch(args) => bench::run(args),
         Command::Eval { stage, data, details } => eval::run(&stage, &data, details.as_deref()),

@@ -4,13 +4,15 @@
 
 pub mod dates;
 pub mod extract;
+pub mod stories;
 
 use std::path::Path;
 
 pub fn run(stage: &str, data: &Path, details: Option<&Path>) -> anyhow::Result<u8> {
     match stage {
         "extract" => extract::run(data, details),
-        other => anyhow::bail!("unknown eval stage `{other}` (known: extract)"),
+        "stories" => stories::run(data, details),
+        other => anyhow::bail!("unknown eval stage `{other}` (known: extract, stories)"),
     }
 }
 

@@ -1,0 +1,571 @@
+//! Near-duplicates and stories: what outlets publish grouped into what readers follow.
+//!
+//! [`Clusterer`] is online and incremental: [`Clusterer::observe`] counts an article's terms,
+//! [`Clusterer::assign`] gives it `duplicate_of` and `story`, touching only the stories that
+//! share its terms in nearby weeks, so the cost per article does not grow with the collection.
+//! Its state is a few hundred bytes per distinct text (a MinHash signature and LSH entries) plus
+//! one centroid per story, never the texts themselves. [`Changes`] hands the store what a batch
+//! changed, and [`Clusterer::restore`] rebuilds the state from what was saved.
+//!
+//! Rules:
+//! - A near-duplicate (estimated Jaccard of word 3-shingles ≥ [`DUPLICATE_SIMILARITY`]) is a
+//!   copy of the group's *original*, its earliest-published member; copies join the original's
+//!   story whatever their date. Only the first text of a group enters the LSH index, so a text
+//!   syndicated a thousand times costs one index entry.
+//! - Another article joins the story whose centroid is most similar (cosine of tf-idf vectors
+//!   ≥ [`STORY_SIMILARITY`]) among stories active within [`WINDOW_DAYS`] of its date; otherwise
+//!   it starts a story. Undated articles take the newest date seen.
+
+pub mod minhash;
+pub mod terms;
+
+use minhash::{Lsh, Signature};
+use mirsad_model::Article;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use terms::{dot, TermModel, Vector};
+
+/// Estimated Jaccard at or above which two texts are copies (the pair threshold is 0.8; the
+/// estimate from 100 hashes has a standard deviation of 0.04 there, so the cut sits a little
+/// below to keep recall; measured in docs/QUALITY.md).
+pub const DUPLICATE_SIMILARITY: f64 = 0.75;
+/// Cosine similarity to a story's centroid needed to join it (chosen on the SemEval training
+/// rows, scored on its test rows: docs/QUALITY.md).
+pub const STORY_SIMILARITY: f32 = 0.30;
+/// A story takes articles dated at most this many days after its last one (or before its first).
+pub const WINDOW_DAYS: i32 = 7;
+/// Centroid terms kept per story.
+const CENTROID_TERMS: usize = 64;
+/// Terms of an article used to find candidate stories.
+const PROBE_TERMS: usize = 10;
+
+/// A dedup group as saved: the first text's signature and the group's original.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    /// Position in the LSH index (0, 1, 2, … in insertion order).
+    pub index: u32,
+    /// The earliest-published member.
+    pub original: String,
+    pub original_published: Option<String>,
+    pub story: Option<String>,
+    #[serde(skip)]
+    pub signature: Option<Signature>,
+}
+
+/// A story as saved and as listed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoryState {
+    pub id: String,
+    pub title: String,
+    /// The member most similar to the centroid when it joined (its title is the story's).
+    pub representative: String,
+    pub representative_similarity: f32,
+    pub first_published: Option<String>,
+    pub last_published: Option<String>,
+    pub first_day: i32,
+    pub last_day: i32,
+    pub size: u32,
+    pub outlets: Vec<String>,
+    /// (stem, surface, weight): the summed member vectors, heaviest terms only.
+    pub centroid: Vec<(String, String, f32)>,
+}
+
+impl StoryState {
+    /// Readable top keywords.
+    pub fn keywords(&self, n: usize) -> Vec<String> {
+        let mut c: Vec<&(String, String, f32)> = self.centroid.iter().collect();
+        c.sort_by(|a, b| b.2.total_cmp(&a.2));
+        c.into_iter().take(n).map(|t| t.1.clone()).collect()
+    }
+}
+
+/// What assignments changed since the last [`Clusterer::take_changes`].
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub stories: Vec<StoryState>,
+    /// New groups and groups whose original or story changed.
+    pub groups: Vec<Group>,
+    /// `(old, new, story)`: the group whose original was `old` now has the earlier `new`;
+    /// every article of `story` with `duplicate_of == old`, and `old` itself, now point at `new`.
+    pub relabels: Vec<(String, String, Option<String>)>,
+    /// (stem, surface, df) of terms whose document frequency changed.
+    pub terms: Vec<(String, String, u32)>,
+    pub docs: u64,
+}
+
+struct Story {
+    state: StoryState,
+    centroid: Vector,
+    norm: f32,
+    /// Weeks whose postings list this story.
+    weeks: Vec<i32>,
+}
+
+struct GroupMem {
+    original: String,
+    original_published: Option<String>,
+    story: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Clusterer {
+    terms: TermModel,
+    lsh: Lsh,
+    signatures: Vec<Signature>,
+    groups: Vec<GroupMem>,
+    stories: Vec<Story>,
+    story_index: HashMap<String, u32>,
+    /// (term, week) → stories with that term among their top terms that week.
+    postings: HashMap<(u32, i32), Vec<u32>>,
+    newest_day: Option<i32>,
+    changed_stories: Vec<u32>,
+    changed_groups: Vec<u32>,
+    relabels: Vec<(String, String, Option<String>)>,
+}
+
+/// Day number of a contract date value (`YYYY-MM-DD…`); `None` without a full day.
+pub fn day_of(published: Option<&mirsad_model::Published>) -> Option<i32> {
+    use chrono::Datelike;
+    let p = published?;
+    let d = chrono::NaiveDate::parse_from_str(p.day()?, "%Y-%m-%d").ok()?;
+    Some(d.num_days_from_ce())
+}
+
+/// Sortable publication value: the ISO string (same-length prefixes sort by time).
+fn earlier(a: &Option<String>, b: &Option<String>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => x[..x.len().min(10)] < y[..y.len().min(10)] || (x.len() > 10 && y.len() > 10 && x < y),
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+impl Clusterer {
+    pub fn new() -> Clusterer {
+        Clusterer { lsh: Lsh::new(), ..Default::default() }
+    }
+
+    /// Counts the article's terms into the document frequencies. Call for every article
+    /// before assigning it (for a whole input, observe all first: better weights).
+    pub fn observe(&mut self, a: &Article) {
+        self.terms.observe(a);
+    }
+
+    /// Cosine similarity of two articles' term vectors under the current frequencies: the
+    /// same-story decision of [`Clusterer::assign`] for a one-article story.
+    pub fn similarity(&mut self, a: &Article, b: &Article) -> f32 {
+        let (va, vb) = (self.terms.vector(a), self.terms.vector(b));
+        dot(&va, &vb)
+    }
+
+    /// Sets `a.duplicate_of` and `a.story`.
+    pub fn assign(&mut self, a: &mut Article) {
+        let day = day_of(a.published.as_ref()).or(self.newest_day).unwrap_or(0);
+        if self.newest_day.is_none_or(|d| day > d) && a.published.is_some() {
+            self.newest_day = Some(day);
+        }
+        let published = a.published.as_ref().map(|p| p.value.clone());
+        a.duplicate_of = None;
+        // Near-duplicates first: a copy belongs with its original.
+        let sh = minhash::shingles(&a.body);
+        let sig = (!sh.is_empty()).then(|| minhash::signature(&sh));
+        let mut group = None;
+        if let Some(sig) = &sig {
+            let mut best: Option<(f64, u32)> = None;
+            for c in self.lsh.candidates(sig) {
+                let s = self.signatures[c as usize].similarity(sig);
+                if s >= DUPLICATE_SIMILARITY && best.is_none_or(|(b, _)| s > b) {
+                    best = Some((s, c));
+                }
+            }
+            group = best.map(|(_, g)| g);
+        }
+        if let Some(g) = group {
+            let gm = &mut self.groups[g as usize];
+            if earlier(&published, &gm.original_published) {
+                let old = std::mem::replace(&mut gm.original, a.id.clone());
+                gm.original_published = published.clone();
+                self.relabels.push((old, a.id.clone(), gm.story.clone()));
+                self.changed_groups.push(g);
+            } else {
+                a.duplicate_of = Some(gm.original.clone());
+            }
+            if let Some(sid) = gm.story.clone() {
+                a.story = Some(sid.clone());
+                if let Some(&si) = self.story_index.get(&sid) {
+                    let v = self.terms.vector(a);
+                    self.join(si, a, &v, day);
+                }
+                return;
+            }
+        }
+        let v = self.terms.vector(a);
+        let si = match self.best_story(&v, day) {
+            Some(si) => {
+                self.join(si, a, &v, day);
+                si
+            }
+            None => self.start(a, &v, day),
+        };
+        let sid = self.stories[si as usize].state.id.clone();
+        a.story = Some(sid.clone());
+        match group {
+            Some(g) => {
+                self.groups[g as usize].story = Some(sid);
+                self.changed_groups.push(g);
+            }
+            None => {
+                if let Some(sig) = sig {
+                    let idx = self.signatures.len() as u32;
+                    self.lsh.insert(idx, &sig);
+                    self.signatures.push(sig);
+                    self.groups.push(GroupMem {
+                        original: a.id.clone(),
+                        original_published: published,
+                        story: Some(sid),
+                    });
+                    self.changed_groups.push(idx);
+                }
+            }
+        }
+    }
+
+    fn best_story(&self, v: &Vector, day: i32) -> Option<u32> {
+        let mut probe: Vec<&(u32, f32)> = v.iter().collect();
+        probe.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let week = day.div_euclid(7);
+        let mut cands: Vec<u32> = Vec::new();
+        for (t, _) in probe.into_iter().take(PROBE_TERMS) {
+            for w in week - 1..=week + 1 {
+                if let Some(list) = self.postings.get(&(*t, w)) {
+                    cands.extend_from_slice(list);
+                }
+            }
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        let mut best: Option<(f32, u32)> = None;
+        for si in cands {
+            let s = &self.stories[si as usize];
+            if day > s.state.last_day + WINDOW_DAYS || day < s.state.first_day - WINDOW_DAYS || s.norm == 0.0 {
+                continue;
+            }
+            let sim = dot(v, &s.centroid) / s.norm;
+            if sim >= STORY_SIMILARITY && best.is_none_or(|(b, _)| sim > b) {
+                best = Some((sim, si));
+            }
+        }
+        best.map(|(_, si)| si)
+    }
+
+    fn start(&mut self, a: &Article, v: &Vector, day: i32) -> u32 {
+        let si = self.stories.len() as u32;
+        let published = a.published.as_ref().map(|p| p.value.clone());
+        let state = StoryState {
+            id: format!("s{}", a.id),
+            title: a.title.clone().unwrap_or_default(),
+            representative: a.id.clone(),
+            representative_similarity: 1.0,
+            first_published: published.clone(),
+            last_published: published,
+            first_day: day,
+            last_day: day,
+            size: 0,
+            outlets: Vec::new(),
+            centroid: Vec::new(),
+        };
+        self.story_index.insert(state.id.clone(), si);
+        self.stories.push(Story { state, centroid: Vec::new(), norm: 0.0, weeks: Vec::new() });
+        self.join(si, a, v, day);
+        si
+    }
+
+    fn join(&mut self, si: u32, a: &Article, v: &Vector, day: i32) {
+        let s = &mut self.stories[si as usize];
+        s.centroid = merge(&s.centroid, v);
+        s.norm = s.centroid.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+        let st = &mut s.state;
+        st.size += 1;
+        let published = a.published.as_ref().map(|p| p.value.clone());
+        if earlier(&published, &st.first_published) {
+            st.first_published = published.clone();
+        }
+        if published.is_some() && (st.last_published.is_none() || earlier(&st.last_published, &published)) {
+            st.last_published = published;
+        }
+        st.first_day = st.first_day.min(day);
+        st.last_day = st.last_day.max(day);
+        if let Some(o) = &a.outlet {
+            if !st.outlets.contains(o) {
+                st.outlets.push(o.clone());
+            }
+        }
+        if st.size > 1 && s.norm > 0.0 {
+            let sim = dot(v, &s.centroid) / s.norm;
+            if sim > st.representative_similarity && a.title.is_some() {
+                st.representative = a.id.clone();
+                st.representative_similarity = sim;
+                st.title = a.title.clone().unwrap_or_default();
+            } else {
+                // The centroid moved: the old score is an upper bound that decays.
+                st.representative_similarity *= 0.98;
+            }
+        }
+        // Post the story under the article's heaviest terms for its week.
+        let week = day.div_euclid(7);
+        if !s.weeks.contains(&week) {
+            s.weeks.push(week);
+        }
+        let mut top: Vec<&(u32, f32)> = v.iter().collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1));
+        for (t, _) in top.into_iter().take(PROBE_TERMS) {
+            let list = self.postings.entry((*t, week)).or_default();
+            if !list.contains(&si) {
+                list.push(si);
+            }
+        }
+        self.changed_stories.push(si);
+    }
+
+    /// The saved form of a story (centroid terms spelled out).
+    fn state(&self, si: u32) -> StoryState {
+        let s = &self.stories[si as usize];
+        let mut st = s.state.clone();
+        st.centroid = s
+            .centroid
+            .iter()
+            .map(|(t, w)| (self.terms.stem(*t).to_string(), self.terms.surface(*t).to_string(), *w))
+            .collect();
+        st
+    }
+
+    /// Every story, in creation order.
+    pub fn stories(&self) -> Vec<StoryState> {
+        (0..self.stories.len() as u32).map(|i| self.state(i)).collect()
+    }
+
+    pub fn story(&self, id: &str) -> Option<StoryState> {
+        self.story_index.get(id).map(|&i| self.state(i))
+    }
+
+    /// What changed since the last call, for saving.
+    pub fn take_changes(&mut self) -> Changes {
+        let mut sids = std::mem::take(&mut self.changed_stories);
+        sids.sort_unstable();
+        sids.dedup();
+        let mut gids = std::mem::take(&mut self.changed_groups);
+        gids.sort_unstable();
+        gids.dedup();
+        Changes {
+            stories: sids.into_iter().map(|i| self.state(i)).collect(),
+            groups: gids
+                .into_iter()
+                .map(|g| {
+                    let gm = &self.groups[g as usize];
+                    Group {
+                        index: g,
+                        original: gm.original.clone(),
+                        original_published: gm.original_published.clone(),
+                        story: gm.story.clone(),
+                        signature: Some(self.signatures[g as usize].clone()),
+                    }
+                })
+                .collect(),
+            relabels: std::mem::take(&mut self.relabels),
+            terms: self.terms.take_changed(),
+            docs: self.terms.docs(),
+        }
+    }
+
+    /// Rebuilds the state saved through [`Changes`]: term frequencies, groups (in index
+    /// order, with signatures) and stories.
+    pub fn restore(
+        docs: u64,
+        terms: impl IntoIterator<Item = (String, String, u32)>,
+        groups: impl IntoIterator<Item = Group>,
+        stories: impl IntoIterator<Item = StoryState>,
+    ) -> Result<Clusterer, String> {
+        let mut c = Clusterer::new();
+        c.terms.set_docs(docs);
+        for (stem, surface, df) in terms {
+            c.terms.restore(&stem, &surface, df);
+        }
+        for g in groups {
+            if g.index as usize != c.signatures.len() {
+                return Err(format!("dedup group {} out of order", g.index));
+            }
+            let sig = g.signature.ok_or_else(|| format!("dedup group {} has no signature", g.index))?;
+            c.lsh.insert(g.index, &sig);
+            c.signatures.push(sig);
+            c.groups.push(GroupMem { original: g.original, original_published: g.original_published, story: g.story });
+        }
+        for st in stories {
+            let si = c.stories.len() as u32;
+            let mut centroid: Vector = st
+                .centroid
+                .iter()
+                .map(|(stem, surface, w)| {
+                    let id = c.terms.id(stem).unwrap_or_else(|| {
+                        c.terms.restore(stem, surface, 0);
+                        c.terms.id(stem).unwrap_or(0)
+                    });
+                    (id, *w)
+                })
+                .collect();
+            centroid.sort_by_key(|x| x.0);
+            let norm = centroid.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+            let mut top: Vec<&(u32, f32)> = centroid.iter().collect();
+            top.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let probes: Vec<u32> = top.into_iter().take(PROBE_TERMS * 2).map(|x| x.0).collect();
+            let weeks: Vec<i32> = (st.first_day.div_euclid(7)..=st.last_day.div_euclid(7)).collect();
+            for &w in &weeks {
+                for &t in &probes {
+                    c.postings.entry((t, w)).or_default().push(si);
+                }
+            }
+            if st.last_published.is_some() && c.newest_day.is_none_or(|d| st.last_day > d) {
+                c.newest_day = Some(st.last_day);
+            }
+            c.story_index.insert(st.id.clone(), si);
+            c.stories.push(Story { state: st, centroid, norm, weeks });
+        }
+        Ok(c)
+    }
+
+    /// Number of distinct texts in the dedup index.
+    pub fn groups(&self) -> usize {
+        self.lsh.len()
+    }
+}
+
+/// The exported story: the saved state plus its member articles (any order).
+pub fn story_record(state: &StoryState, members: &[&Article]) -> mirsad_model::Story {
+    let mut sorted: Vec<&Article> = members.to_vec();
+    // By date, undated last; input order breaks ties.
+    sorted.sort_by(|a, b| {
+        let (x, y) = (a.published.as_ref().map(|p| &p.value), b.published.as_ref().map(|p| &p.value));
+        match (x, y) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+    });
+    let mut outlets: Vec<String> = Vec::new();
+    let mut copies: Vec<mirsad_model::CopyGroup> = Vec::new();
+    for a in &sorted {
+        if let Some(o) = &a.outlet {
+            if !outlets.contains(o) {
+                outlets.push(o.clone());
+            }
+        }
+        if let Some(orig) = &a.duplicate_of {
+            let at = match copies.iter().position(|g| &g.original == orig) {
+                Some(i) => i,
+                None => {
+                    let first_outlet = members.iter().find(|m| &m.id == orig).and_then(|m| m.outlet.clone());
+                    copies.push(mirsad_model::CopyGroup {
+                        original: orig.clone(),
+                        copies: Vec::new(),
+                        outlets: first_outlet.into_iter().collect(),
+                    });
+                    copies.len() - 1
+                }
+            };
+            let g = &mut copies[at];
+            g.copies.push(a.id.clone());
+            if let Some(o) = &a.outlet {
+                if !g.outlets.contains(o) {
+                    g.outlets.push(o.clone());
+                }
+            }
+        }
+    }
+    mirsad_model::Story {
+        id: state.id.clone(),
+        title: state.title.clone(),
+        articles: sorted.iter().map(|a| a.id.clone()).collect(),
+        entities: Vec::new(),
+        first_published: sorted.iter().find_map(|a| a.published.as_ref().map(|p| p.value.clone())),
+        last_published: sorted.iter().rev().find_map(|a| a.published.as_ref().map(|p| p.value.clone())),
+        outlets,
+        keywords: state.keywords(8),
+        timeline: sorted
+            .iter()
+            .map(|a| mirsad_model::TimelineEntry {
+                article: a.id.clone(),
+                published: a.published.as_ref().map(|p| p.value.clone()),
+                title: a.title.clone(),
+                outlet: a.outlet.clone(),
+                duplicate_of: a.duplicate_of.clone(),
+            })
+            .collect(),
+        copies,
+    }
+}
+
+/// Clusters a whole input: observes every article, then assigns them oldest first (undated
+/// last), as they would have arrived. Returns the stories with their members.
+pub fn cluster_all(articles: &mut [Article]) -> Vec<mirsad_model::Story> {
+    let mut c = Clusterer::new();
+    for a in articles.iter() {
+        c.observe(a);
+    }
+    let mut order: Vec<usize> = (0..articles.len()).collect();
+    order.sort_by_key(|&i| (day_of(articles[i].published.as_ref()).unwrap_or(i32::MAX), i));
+    for &i in &order {
+        c.assign(&mut articles[i]);
+    }
+    let relabels: HashMap<String, String> = c.take_changes().relabels.into_iter().map(|(o, n, _)| (o, n)).collect();
+    if !relabels.is_empty() {
+        // Follow chains (a → b → c) to the final original.
+        let resolve = |mut id: String| {
+            while let Some(n) = relabels.get(&id) {
+                id = n.clone();
+            }
+            id
+        };
+        for a in articles.iter_mut() {
+            if relabels.contains_key(&a.id) {
+                a.duplicate_of = Some(resolve(a.id.clone()));
+            } else if let Some(d) = a.duplicate_of.take() {
+                a.duplicate_of = Some(resolve(d));
+            }
+        }
+    }
+    let mut members: HashMap<&str, Vec<&Article>> = HashMap::new();
+    for a in articles.iter() {
+        if let Some(s) = &a.story {
+            members.entry(s.as_str()).or_default().push(a);
+        }
+    }
+    c.stories().iter().map(|st| story_record(st, members.get(st.id.as_str()).map_or(&[][..], |v| v))).collect()
+}
+
+/// Sum of two id-sorted vectors, pruned to the heaviest `CENTROID_TERMS`.
+fn merge(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vector {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if j == b.len() || (i < a.len() && a[i].0 < b[j].0) {
+            out.push(a[i]);
+            i += 1;
+        } else if i == a.len() || b[j].0 < a[i].0 {
+            out.push(b[j]);
+            j += 1;
+        } else {
+            out.push((a[i].0, a[i].1 + b[j].1));
+            i += 1;
+            j += 1;
+        }
+    }
+    if out.len() > CENTROID_TERMS {
+        out.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        out.truncate(CENTROID_TERMS);
+        out.sort_by_key(|x| x.0);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,172 @@
+//! Term statistics for story similarity: interned stems, document frequencies, and an
+//! article's tf-idf vector over its most telling terms.
+
+use mirsad_model::Article;
+use std::collections::HashMap;
+
+/// Terms kept per article vector.
+pub const VECTOR_TERMS: usize = 40;
+/// Title words count this many times: a headline names what the story is about.
+const TITLE_WEIGHT: f32 = 3.0;
+
+/// Pseudo-documents added to the collection size in idf (see [`TermModel::idf`]).
+const PRIOR_DOCS: f32 = 50.0;
+
+/// A sparse vector sorted by term id.
+pub type Vector = Vec<(u32, f32)>;
+
+#[derive(Default)]
+pub struct TermModel {
+    ids: HashMap<String, u32>,
+    /// Per term: its stem, a readable surface form (the shortest seen), document frequency.
+    stems: Vec<String>,
+    surfaces: Vec<String>,
+    df: Vec<u32>,
+    docs: u64,
+    /// Terms whose frequency changed since the last `take_changed`.
+    changed: Vec<u32>,
+    dirty: Vec<bool>,
+}
+
+/// (stem, surface) pairs of a text's topical words: keyed, stopwords and numbers dropped,
+/// light-stemmed.
+fn words(text: &str) -> impl Iterator<Item = (String, &str)> {
+    mirsad_text::tokens(text).filter_map(|tok| {
+        let k = mirsad_text::key(tok);
+        if k.chars().count() < 2 || mirsad_text::is_stopword_key(&k) || k.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let s = mirsad_text::stem_key(&k);
+        (s.chars().count() >= 2).then_some((s, tok))
+    })
+}
+
+impl TermModel {
+    fn intern(&mut self, stem: &str, surface: &str) -> u32 {
+        if let Some(&id) = self.ids.get(stem) {
+            let cur = &mut self.surfaces[id as usize];
+            if surface.chars().count() < cur.chars().count() {
+                *cur = mirsad_text::display(surface);
+            }
+            return id;
+        }
+        let id = self.stems.len() as u32;
+        self.ids.insert(stem.to_string(), id);
+        self.stems.push(stem.to_string());
+        self.surfaces.push(mirsad_text::display(surface));
+        self.df.push(0);
+        self.dirty.push(false);
+        id
+    }
+
+    /// Term counts of an article (title words weighted up), interning new terms.
+    fn counts(&mut self, a: &Article) -> HashMap<u32, f32> {
+        let mut tf: HashMap<u32, f32> = HashMap::new();
+        if let Some(t) = &a.title {
+            for (s, w) in words(t) {
+                *tf.entry(self.intern(&s, w)).or_default() += TITLE_WEIGHT;
+            }
+        }
+        for (s, w) in words(&a.body) {
+            *tf.entry(self.intern(&s, w)).or_default() += 1.0;
+        }
+        tf
+    }
+
+    /// Counts the article's terms into the document frequencies.
+    pub fn observe(&mut self, a: &Article) {
+        let tf = self.counts(a);
+        self.docs += 1;
+        for id in tf.keys() {
+            let i = *id as usize;
+            self.df[i] += 1;
+            if !self.dirty[i] {
+                self.dirty[i] = true;
+                self.changed.push(*id);
+            }
+        }
+    }
+
+    /// Smoothed idf: `PRIOR_DOCS` imaginary documents without the term keep a small input
+    /// (a handful of pages on one topic) from zeroing the words they all share.
+    fn idf(&self, id: u32) -> f32 {
+        ((self.docs as f32 + PRIOR_DOCS) / (self.df[id as usize] as f32 + 1.0)).ln()
+    }
+
+    /// The article's unit-length tf-idf vector over its `VECTOR_TERMS` heaviest terms.
+    pub fn vector(&mut self, a: &Article) -> Vector {
+        let tf = self.counts(a);
+        let mut v: Vec<(u32, f32)> =
+            tf.into_iter().map(|(id, c)| (id, (1.0 + c.ln()) * self.idf(id))).filter(|(_, w)| *w > 0.0).collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.truncate(VECTOR_TERMS);
+        normalize(&mut v);
+        v.sort_by_key(|x| x.0);
+        v
+    }
+
+    pub fn stem(&self, id: u32) -> &str {
+        &self.stems[id as usize]
+    }
+
+    pub fn surface(&self, id: u32) -> &str {
+        &self.surfaces[id as usize]
+    }
+
+    pub fn id(&self, stem: &str) -> Option<u32> {
+        self.ids.get(stem).copied()
+    }
+
+    pub fn docs(&self) -> u64 {
+        self.docs
+    }
+
+    /// Restores a saved frequency (used when reopening a collection).
+    pub fn restore(&mut self, stem: &str, surface: &str, df: u32) {
+        let id = self.intern(stem, surface);
+        self.surfaces[id as usize] = surface.to_string();
+        self.df[id as usize] = df;
+    }
+
+    pub fn set_docs(&mut self, n: u64) {
+        self.docs = n;
+    }
+
+    /// (stem, surface, df) of every term whose frequency changed since the last call.
+    pub fn take_changed(&mut self) -> Vec<(String, String, u32)> {
+        let ids = std::mem::take(&mut self.changed);
+        ids.into_iter()
+            .map(|id| {
+                let i = id as usize;
+                self.dirty[i] = false;
+                (self.stems[i].clone(), self.surfaces[i].clone(), self.df[i])
+            })
+            .collect()
+    }
+}
+
+pub fn normalize(v: &mut [(u32, f32)]) {
+    let n = v.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+    if n > 0.0 {
+        for x in v.iter_mut() {
+            x.1 /= n;
+        }
+    }
+}
+
+/// Dot product of two vectors sorted by term id.
+pub fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
+    let (mut i, mut j, mut s) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                s += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    s
+}

@@ -1,0 +1,121 @@
+use super::*;
+use mirsad_model::{Basis, Precision, Published};
+
+fn art(id: &str, day: &str, outlet: &str, title: &str, body: &str) -> Article {
+    Article {
+        id: id.into(),
+        document: format!("{id}.txt"),
+        url: None,
+        segment: 0,
+        title: Some(title.into()),
+        body: body.into(),
+        published: Some(Published { value: day.into(), precision: Precision::Day, basis: Basis::Explicit }),
+        outlet: Some(outlet.into()),
+        attribution: vec![],
+        keywords: vec![],
+        story: None,
+        duplicate_of: None,
+        author: None,
+        language: None,
+    }
+}
+
+const KREMLIN: &str = "أعلن الكرملين اليوم أن الرئيس الروسي فلاديمير بوتين سيستقبل رئيس كوريا الشمالية كيم جونغ أون في موسكو الأسبوع المقبل لبحث التعاون العسكري والاقتصادي بين البلدين، وقال المتحدث باسم الكرملين دميتري بيسكوف إن الزيارة ستشمل محادثات رسمية ومأدبة عشاء.";
+const KREMLIN2: &str = "قال المتحدث باسم الكرملين دميتري بيسكوف إن زعيم كوريا الشمالية كيم جونج أون سيزور موسكو الأسبوع المقبل بدعوة من الرئيس بوتين، وأضاف أن المحادثات ستتناول التعاون العسكري والاقتصادي بين موسكو وبيونغ يانغ وأن الزيارة تتضمن مأدبة عشاء رسمية.";
+const RAIN: &str = "هطلت أمطار غزيرة على مدينة جدة صباح اليوم وأعلنت إدارة التعليم تعليق الدراسة في المدارس، فيما دعا الدفاع المدني السكان إلى البقاء في منازلهم وتجنب الأودية والسيول حتى تنتهي موجة الأمطار المتوقعة خلال اليومين المقبلين.";
+const OIL: &str = "ارتفعت أسعار النفط في الأسواق العالمية اليوم بعد أن قررت منظمة أوبك خفض الإنتاج، وصعد خام برنت إلى أعلى مستوى له منذ أشهر، فيما توقع محللون أن تستمر الأسعار في الارتفاع مع تراجع المخزونات الأمريكية.";
+
+fn run(arts: &mut [Article]) -> Clusterer {
+    let mut c = Clusterer::new();
+    for a in arts.iter() {
+        c.observe(a);
+    }
+    for a in arts.iter_mut() {
+        c.assign(a);
+    }
+    c
+}
+
+#[test]
+fn copies_point_at_the_earliest_and_share_its_story() {
+    let mut arts = vec![
+        art("b", "2023-09-11", "وكالة ب", "الكرملين: كيم يزور موسكو", &format!("{KREMLIN} ")),
+        art("a", "2023-09-10", "وكالة أ", "كيم جونغ أون إلى موسكو", KREMLIN),
+        art("c", "2023-09-12", "وكالة ج", "زيارة مرتقبة", &format!("{KREMLIN} المصدر: وكالة ج")),
+    ];
+    let mut c = run(&mut arts);
+    // b came first, a is earlier: a becomes the original, b is relabelled.
+    assert_eq!(arts[1].duplicate_of, None);
+    assert_eq!(arts[2].duplicate_of.as_deref(), Some("a"));
+    let ch = c.take_changes();
+    assert_eq!(ch.relabels, vec![("b".to_string(), "a".to_string(), arts[0].story.clone())]);
+    assert!(arts.iter().all(|a| a.story == arts[0].story));
+    assert_eq!(ch.groups.len(), 1);
+    assert_eq!(ch.groups[0].original, "a");
+}
+
+#[test]
+fn same_event_from_two_outlets_is_one_story_other_events_are_not() {
+    let mut arts = vec![
+        art("k1", "2023-09-10", "أ", "الكرملين يعلن زيارة كيم جونغ أون إلى موسكو", KREMLIN),
+        art("r1", "2023-09-10", "أ", "أمطار غزيرة على جدة وتعليق الدراسة", RAIN),
+        art("k2", "2023-09-10", "ب", "بيسكوف: كيم جونج أون يزور موسكو الأسبوع المقبل", KREMLIN2),
+        art("o1", "2023-09-11", "ب", "النفط يرتفع بعد قرار أوبك", OIL),
+    ];
+    let c = run(&mut arts);
+    assert_eq!(arts[0].story, arts[2].story, "same Kremlin announcement");
+    assert_ne!(arts[0].story, arts[1].story);
+    assert_ne!(arts[0].story, arts[3].story);
+    assert_ne!(arts[1].story, arts[3].story);
+    assert_eq!(arts[2].duplicate_of, None, "a rewrite, not a copy");
+    let s = c.story(arts[0].story.as_deref().unwrap()).unwrap();
+    assert_eq!(s.size, 2);
+    assert_eq!(s.outlets, vec!["أ".to_string(), "ب".to_string()]);
+    assert!(s.keywords(10).iter().any(|k| k.contains("كرملين")), "{:?}", s.keywords(10));
+}
+
+#[test]
+fn an_old_story_does_not_absorb_a_later_article_with_the_same_names() {
+    let mut arts = vec![
+        art("k1", "2023-09-10", "أ", "الكرملين يعلن زيارة كيم جونغ أون إلى موسكو", KREMLIN),
+        art("k2", "2023-11-20", "ب", "بيسكوف: كيم جونج أون يزور موسكو الأسبوع المقبل", KREMLIN2),
+    ];
+    run(&mut arts);
+    assert_ne!(arts[0].story, arts[1].story);
+}
+
+#[test]
+fn restored_state_assigns_like_the_original() {
+    let mut first = vec![
+        art("k1", "2023-09-10", "أ", "الكرملين يعلن زيارة كيم جونغ أون إلى موسكو", KREMLIN),
+        art("r1", "2023-09-10", "أ", "أمطار غزيرة على جدة وتعليق الدراسة", RAIN),
+    ];
+    let mut c = run(&mut first);
+    let ch = c.take_changes();
+    let mut restored = Clusterer::restore(ch.docs, ch.terms, ch.groups, ch.stories).unwrap();
+    let mut later = vec![
+        art("k2", "2023-09-11", "ب", "بيسكوف: كيم جونج أون يزور موسكو الأسبوع المقبل", KREMLIN2),
+        art("r2", "2023-09-11", "ج", "تعليق الدراسة في جدة", &format!("{RAIN} ")),
+    ];
+    for a in &later {
+        restored.observe(a);
+    }
+    for a in later.iter_mut() {
+        restored.assign(a);
+    }
+    assert_eq!(later[0].story, first[0].story);
+    assert_eq!(later[1].story, first[1].story);
+    assert_eq!(later[1].duplicate_of.as_deref(), Some("r1"));
+}
+
+#[test]
+fn merge_keeps_the_heaviest_terms() {
+    let a: Vector = (0..50).map(|i| (i * 2, 1.0)).collect();
+    let b: Vector = (0..50).map(|i| (i * 2 + 1, 0.5)).chain([(0, 5.0)]).collect::<Vec<_>>();
+    let mut b = b;
+    b.sort_by_key(|x| x.0);
+    let m = merge(&a, &b);
+    assert_eq!(m.len(), CENTROID_TERMS);
+    assert!(m.windows(2).all(|w| w[0].0 < w[1].0));
+    assert_eq!(m[0], (0, 6.0));
+}
