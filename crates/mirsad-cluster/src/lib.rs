@@ -432,6 +432,10 @@ impl Clusterer {
         Ok(c)
     }
 
+    pub fn story_count(&self) -> usize {
+        self.stories.len()
+    }
+
     /// Number of distinct texts in the dedup index.
     pub fn groups(&self) -> usize {
         self.lsh.len()

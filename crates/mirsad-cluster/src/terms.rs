@@ -15,9 +15,15 @@ const PRIOR_DOCS: f32 = 50.0;
 /// A sparse vector sorted by term id.
 pub type Vector = Vec<(u32, f32)>;
 
+/// Fast hashing for the term table (xxh3; the keys are our own stems, not attacker-chosen
+/// in any way that matters for a batch job's hash table).
+type Fast = xxhash_rust::xxh3::Xxh3DefaultBuilder;
+
 #[derive(Default)]
 pub struct TermModel {
-    ids: HashMap<String, u32>,
+    ids: HashMap<String, u32, Fast>,
+    /// Term counts computed by `observe`, reused by `vector` for the same article.
+    counted: HashMap<String, HashMap<u32, f32>, Fast>,
     /// Per term: its stem, a readable surface form (the shortest seen), document frequency.
     stems: Vec<String>,
     surfaces: Vec<String>,
@@ -45,7 +51,8 @@ impl TermModel {
     fn intern(&mut self, stem: &str, surface: &str) -> u32 {
         if let Some(&id) = self.ids.get(stem) {
             let cur = &mut self.surfaces[id as usize];
-            if surface.chars().count() < cur.chars().count() {
+            // Byte lengths: Arabic letters are all two bytes, so shorter means fewer letters.
+            if surface.len() < cur.len() {
                 *cur = mirsad_text::display(surface);
             }
             return id;
@@ -61,7 +68,7 @@ impl TermModel {
 
     /// Term counts of an article (title words weighted up), interning new terms.
     fn counts(&mut self, a: &Article) -> HashMap<u32, f32> {
-        let mut tf: HashMap<u32, f32> = HashMap::new();
+        let mut tf: HashMap<u32, f32> = HashMap::with_capacity(256);
         if let Some(t) = &a.title {
             for (s, w) in words(t) {
                 *tf.entry(self.intern(&s, w)).or_default() += TITLE_WEIGHT;
@@ -85,6 +92,7 @@ impl TermModel {
                 self.changed.push(*id);
             }
         }
+        self.counted.insert(a.id.clone(), tf);
     }
 
     /// Smoothed idf: `PRIOR_DOCS` imaginary documents without the term keep a small input
@@ -95,7 +103,10 @@ impl TermModel {
 
     /// The article's unit-length tf-idf vector over its `VECTOR_TERMS` heaviest terms.
     pub fn vector(&mut self, a: &Article) -> Vector {
-        let tf = self.counts(a);
+        let tf = match self.counted.remove(&a.id) {
+            Some(tf) => tf,
+            None => self.counts(a),
+        };
         let mut v: Vec<(u32, f32)> =
             tf.into_iter().map(|(id, c)| (id, (1.0 + c.ln()) * self.idf(id))).filter(|(_, w)| *w > 0.0).collect();
         v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -4,6 +4,7 @@
 
 mod analyze;
 mod bench;
+mod bench_stories;
 mod collection;
 mod eval;
 mod serve;
@@ -34,6 +35,9 @@ enum Command {
     /// Time searches (and compare with SQLite FTS5 when asked) on a collection.
     #[command(name = "bench-search")]
     BenchSearch(bench::BenchSearchArgs),
+    /// Time online story assignment as a collection grows (10k, 100k, 1M … articles).
+    #[command(name = "bench-stories")]
+    BenchStories(bench_stories::BenchStoriesArgs),
     /// Score a stage on labelled data (`extract`, `stories`).
     Eval {
         /// Stage to score: `extract` or `stories`.
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Command::Stories(args) => collection::stories(args),
         Command::Serve(args) => serve::run(args),
         Command::BenchSearch(args) => bench::run(args),
+        Command::BenchStories(args) => bench_stories::run(args),
         Command::Eval { stage, data, details } => eval::run(&stage, &data, details.as_deref()),
     };
     match result {
