@@ -29,8 +29,10 @@ use terms::{dot, TermModel, Vector};
 /// estimate from 100 hashes has a standard deviation of 0.04 there, so the cut sits a little
 /// below to keep recall; measured in docs/QUALITY.md).
 pub const DUPLICATE_SIMILARITY: f64 = 0.75;
-/// Cosine similarity to a story's centroid needed to join it (chosen on the SemEval training
-/// rows, scored on its test rows: docs/QUALITY.md).
+/// Cosine similarity to a story's centroid needed to join it. Chosen by reading story samples
+/// of the JSONL corpora (`mirsad eval stories` writes one): lower values chain neighbouring
+/// events together. SemEval's looser "similar news" pairs prefer lower values; the figures
+/// and the threshold sweep are in docs/QUALITY.md.
 pub const STORY_SIMILARITY: f32 = 0.30;
 /// A story takes articles dated at most this many days after its last one (or before its first).
 pub const WINDOW_DAYS: i32 = 7;

@@ -37,6 +37,9 @@ pub struct InputArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Count bad records without naming each (evaluations over known corpora).
+    #[arg(skip)]
+    pub hide_errors: bool,
 }
 
 impl InputArgs {
@@ -78,7 +81,9 @@ pub fn run_pipeline(
     let mut totals = Totals::default();
     let report = |e: &IngestError, totals: &mut Totals| {
         totals.errors += 1;
-        progress.suspend(|| eprintln!("mirsad: {e}"));
+        if !input.hide_errors {
+            progress.suspend(|| eprintln!("mirsad: {e}"));
+        }
     };
     for inp in &inputs {
         let mut docs = read::read_pending(inp, &opts).peekable();

@@ -130,7 +130,13 @@ fn corpora(data: &Path, details: Option<&Path>) -> anyhow::Result<()> {
     if dirs.iter().any(|d| skip_if_absent(d)) {
         return Ok(());
     }
-    let input = crate::analyze::InputArgs { fields: vec![], max_doc_bytes: 16 << 20, threads: None, quiet: true };
+    let input = crate::analyze::InputArgs {
+        fields: vec![],
+        max_doc_bytes: 16 << 20,
+        threads: None,
+        quiet: true,
+        hide_errors: true,
+    };
     let mut arts: Vec<Article> = Vec::new();
     crate::analyze::run_pipeline(&dirs, &input, |a| {
         arts.extend(a);
