@@ -13,8 +13,8 @@
 //!   story whatever their date. Only the first text of a group enters the LSH index, so a text
 //!   syndicated a thousand times costs one index entry.
 //! - Another article joins the story whose centroid is most similar (cosine of tf-idf vectors
-//!   ≥ [`STORY_SIMILARITY`]) among stories active within [`WINDOW_DAYS`] of its date; otherwise
-//!   it starts a story. Undated articles take the newest date seen.
+//!   ≥ [`STORY_SIMILARITY`]) among stories active within [`WINDOW_DAYS`] of its date and begun
+//!   at most [`MAX_SPAN_DAYS`] before it; otherwise it starts a story. Undated articles take the newest date seen.
 
 pub mod minhash;
 pub mod terms;
@@ -36,6 +36,10 @@ pub const DUPLICATE_SIMILARITY: f64 = 0.75;
 pub const STORY_SIMILARITY: f32 = 0.30;
 /// A story takes articles dated at most this many days after its last one (or before its first).
 pub const WINDOW_DAYS: i32 = 7;
+/// …and never one dated more than this many days after the story began: without a bound, a
+/// subject in the news every week (a summit saga, daily market reports) chains into one story
+/// for months.
+pub const MAX_SPAN_DAYS: i32 = 30;
 /// Centroid terms kept per story.
 const CENTROID_TERMS: usize = 64;
 /// Terms of an article used to find candidate stories.
@@ -249,7 +253,11 @@ impl Clusterer {
         let mut best: Option<(f32, u32)> = None;
         for si in cands {
             let s = &self.stories[si as usize];
-            if day > s.state.last_day + WINDOW_DAYS || day < s.state.first_day - WINDOW_DAYS || s.norm == 0.0 {
+            if day > s.state.last_day + WINDOW_DAYS
+                || day < s.state.first_day - WINDOW_DAYS
+                || day > s.state.first_day + MAX_SPAN_DAYS
+                || s.norm == 0.0
+            {
                 continue;
             }
             let sim = dot(v, &s.centroid) / s.norm;
