@@ -7,13 +7,21 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
-use mirsad_model::Article;
+use mirsad_model::{Article, Story};
 use mirsad_store::{Hit, SearchResults};
 use serde::{Deserialize, Serialize};
 
 /// Largest `k` of the related endpoint.
 pub const MAX_RELATED: usize = 50;
 pub const DEFAULT_RELATED: usize = 5;
+/// Largest `min_articles` of the stories list.
+pub const MAX_MIN_ARTICLES: usize = 10_000;
+/// With `collapse=story`, hits fetched from the store per hit wanted.
+pub const COLLAPSE_FACTOR: usize = 5;
+/// The store returns at most this many search hits per call.
+const STORE_SEARCH_BATCH: usize = 1000;
+/// Stories read per store call when filtering by size.
+const STORY_SCAN_BATCH: usize = 500;
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PageParams {
@@ -24,6 +32,21 @@ pub(crate) struct PageParams {
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct RelatedParams {
     pub k: Option<String>,
+    pub collapse: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct StoryParams {
+    pub offset: Option<String>,
+    pub limit: Option<String>,
+    pub min_articles: Option<String>,
+}
+
+/// `GET /api/stories`: a page of stories, most recently active first.
+#[derive(Serialize)]
+pub struct StoryPage {
+    pub total: u64,
+    pub stories: Vec<Story>,
 }
 
 /// `GET /api/articles`: the latest page.
@@ -54,6 +77,116 @@ fn query<T: Default>(q: Result<Query<T>, QueryRejection>) -> Result<T, Error> {
 
 fn path_id(p: Result<Path<String>, PathRejection>) -> Result<String, Error> {
     p.map(|Path(id)| id).map_err(|e| Error::bad_request(format!("bad article id: {}", e.body_text())))
+}
+
+/// Keeps the first (best-ranked) hit of each story; hits without a story all stay.
+pub(crate) fn collapse_by_story(hits: Vec<Hit>) -> Vec<Hit> {
+    let mut seen = std::collections::HashSet::new();
+    hits.into_iter()
+        .filter(|h| match &h.story {
+            Some(s) => seen.insert(s.clone()),
+            None => true,
+        })
+        .collect()
+}
+
+/// A page of stories; `min_articles` > 1 keeps only stories with at least that many articles.
+pub(crate) async fn stories_page(
+    state: &AppState,
+    offset: usize,
+    limit: usize,
+    min_articles: usize,
+) -> Result<StoryPage, Error> {
+    state
+        .with_store(move |s| {
+            if min_articles <= 1 {
+                return Ok(StoryPage { total: s.story_count()?, stories: s.stories(offset, limit)? });
+            }
+            // The store does not filter by size: walk all stories in order.
+            let (mut total, mut stories, mut at) = (0u64, Vec::new(), 0usize);
+            loop {
+                let batch = s.stories(at, STORY_SCAN_BATCH)?;
+                let n = batch.len();
+                for st in batch.into_iter().filter(|st| st.articles.len() >= min_articles) {
+                    if total as usize >= offset && stories.len() < limit {
+                        stories.push(st);
+                    }
+                    total += 1;
+                }
+                if n < STORY_SCAN_BATCH {
+                    break;
+                }
+                at += n;
+            }
+            Ok(StoryPage { total, stories })
+        })
+        .await
+}
+
+pub(crate) async fn get_story(state: &AppState, id: String) -> Result<Story, Error> {
+    state
+        .with_store(move |s| match s.story(&id)? {
+            Some(st) => Ok(st),
+            None => Err(Error::not_found(format!("no story with id {id:?}"))),
+        })
+        .await
+}
+
+/// Related articles; with `collapse`, at most one per story (more are fetched to fill `k`).
+pub(crate) async fn get_related_collapsed(
+    state: &AppState,
+    id: String,
+    k: usize,
+    collapse: bool,
+) -> Result<Vec<Hit>, Error> {
+    if !collapse {
+        return get_related(state, id, k).await;
+    }
+    let mut hits = collapse_by_story(get_related(state, id, k * COLLAPSE_FACTOR).await?);
+    hits.truncate(k);
+    Ok(hits)
+}
+
+/// A search page as the API, the search page and the feed answer it: with `collapse=story`
+/// only the best-ranked hit of each story is kept, and up to `COLLAPSE_FACTOR` times the hits
+/// needed are fetched from the store to fill the page. Then `total` is exact when every hit was
+/// looked at, else it is the count before collapsing (an upper bound).
+pub(crate) async fn search_page(
+    state: &AppState,
+    p: &SearchParams,
+    limit: usize,
+    offset: usize,
+) -> Result<SearchResults, Error> {
+    if !p.collapse_story()? {
+        return run_search(state, p.to_query(limit, offset)?).await;
+    }
+    let want = offset + limit;
+    let cap = want.saturating_mul(COLLAPSE_FACTOR);
+    let mut seen = std::collections::HashSet::new();
+    let mut kept: Vec<Hit> = Vec::new();
+    let mut fetched = 0usize;
+    let mut total;
+    loop {
+        let n = STORE_SEARCH_BATCH.min(cap - fetched);
+        let r = run_search(state, p.to_query(n, fetched)?).await?;
+        total = r.total;
+        let got = r.hits.len();
+        fetched += got;
+        for h in r.hits {
+            let new = match &h.story {
+                Some(s) => seen.insert(s.clone()),
+                None => true,
+            };
+            if new {
+                kept.push(h);
+            }
+        }
+        if got < n || fetched >= total || fetched >= cap || kept.len() >= want {
+            break;
+        }
+    }
+    let total = if fetched >= total { kept.len() } else { total };
+    Ok(SearchResults { total, hits: kept.into_iter().skip(offset).take(limit).collect() })
 }
 
 pub(crate) async fn latest_page(state: &AppState, offset: usize, limit: usize) -> Result<ArticlePage, Error> {
@@ -128,7 +261,8 @@ pub(crate) async fn related(
             let id = path_id(id)?;
             let p = query(q)?;
             let k = parse_count("k", &p.k, DEFAULT_RELATED, 1, MAX_RELATED)?;
-            let related = get_related(&state, id.clone(), k).await?;
+            let collapse = crate::parse_collapse(&p.collapse)?;
+            let related = get_related_collapsed(&state, id.clone(), k, collapse).await?;
             Ok(Related { id, related })
         }
         .await,
@@ -141,8 +275,30 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
             let p = query(q)?;
             let limit = parse_count("limit", &p.limit, PAGE_SIZE, 1, MAX_LIMIT)?;
             let offset = parse_count("offset", &p.offset, 0, 0, MAX_SEARCH_OFFSET)?;
-            let query = p.to_query(limit, offset)?;
-            run_search(&state, query).await
+            search_page(&state, &p, limit, offset).await
+        }
+        .await,
+    )
+}
+
+pub(crate) async fn stories(State(state): State<AppState>, q: Result<Query<StoryParams>, QueryRejection>) -> Response {
+    respond(
+        async {
+            let p = query(q)?;
+            let offset = parse_count("offset", &p.offset, 0, 0, MAX_LIST_OFFSET)?;
+            let limit = parse_count("limit", &p.limit, PAGE_SIZE, 1, MAX_LIMIT)?;
+            let min = parse_count("min_articles", &p.min_articles, 1, 1, MAX_MIN_ARTICLES)?;
+            stories_page(&state, offset, limit, min).await
+        }
+        .await,
+    )
+}
+
+pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>, PathRejection>) -> Response {
+    respond(
+        async {
+            let id = path_id(id)?;
+            get_story(&state, id).await
         }
         .await,
     )

@@ -4,7 +4,7 @@
 //! allow are dropped first. Summaries are `type="text"`, so a reader never renders them as HTML.
 //! Links are relative to the feed's own URL (`/articles/ID`).
 
-use crate::api::{latest_page, run_search};
+use crate::api::{latest_page, search_page};
 use crate::ui::{search_qs, snippet_text};
 use crate::{
     parse_count, safe_url, url_encode, AppState, Error, SearchParams, MAX_LIMIT, MAX_SEARCH_OFFSET, PAGE_SIZE,
@@ -202,8 +202,7 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
             let p = q.map(|Query(p)| p).map_err(|e| Error::bad_request(e.body_text()))?;
             let limit = parse_count("limit", &p.limit, PAGE_SIZE, 1, MAX_LIMIT)?;
             let offset = parse_count("offset", &p.offset, 0, 0, MAX_SEARCH_OFFSET)?;
-            let query = p.to_query(limit, offset)?;
-            let results = run_search(&state, query).await?;
+            let results = search_page(&state, &p, limit, offset).await?;
             let qs = search_qs(&p);
             let what = crate::nonempty(&p.q).unwrap_or("").to_string();
             Ok(Feed {

@@ -164,6 +164,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/articles/{id}", get(api::article))
         .route("/api/articles/{id}/related", get(api::related))
         .route("/api/search", get(api::search))
+        .route("/api/stories", get(api::stories))
+        .route("/api/stories/{id}", get(api::story))
         .route("/api/openapi.json", get(api::openapi));
     if state.token().is_some() {
         api = api.route("/api/ingest", post(ingest::ingest));
@@ -172,6 +174,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(ui::home))
         .route("/articles/{id}", get(ui::article))
         .route("/search", get(ui::search))
+        .route("/stories", get(ui::stories))
+        .route("/stories/{id}", get(ui::story))
         .route("/atom", get(atom::latest))
         .route("/search.atom", get(atom::search))
         .route("/static/style.css", get(ui::stylesheet))
@@ -295,6 +299,8 @@ pub(crate) struct SearchParams {
     pub offset: Option<String>,
     /// UI only: 1-based page number instead of offset.
     pub page: Option<String>,
+    /// `story`: keep only the best-ranked hit of each story.
+    pub collapse: Option<String>,
 }
 
 impl SearchParams {
@@ -305,6 +311,11 @@ impl SearchParams {
             && nonempty(&self.to).is_none()
             && nonempty(&self.outlet).is_none()
             && nonempty(&self.keyword).is_none()
+    }
+
+    /// True when `collapse=story`; any other non-empty value is a 400.
+    pub fn collapse_story(&self) -> Result<bool, Error> {
+        parse_collapse(&self.collapse)
     }
 
     /// The store query, checked. `offset` is taken from `offset` (API) or computed by the caller.
@@ -328,6 +339,15 @@ impl SearchParams {
             limit,
             offset,
         })
+    }
+}
+
+/// A `collapse` parameter: absent or `story`.
+pub(crate) fn parse_collapse(v: &Option<String>) -> Result<bool, Error> {
+    match nonempty(v) {
+        None => Ok(false),
+        Some("story") => Ok(true),
+        Some(s) => Err(Error::bad_request(format!("collapse must be \"story\", got {s:?}"))),
     }
 }
 

@@ -22,6 +22,11 @@ pub fn spec(ingest: bool) -> Value {
         json!({"name": name, "in": "query", "required": false,
             "schema": {"type": "string", "format": "date"}, "description": what})
     };
+    let collapse = json!({"name": "collapse", "in": "query", "required": false,
+        "schema": {"type": "string", "enum": ["story"]},
+        "description": "story: keep only the best-ranked article of each story (more are fetched to fill the page)."});
+    let story_id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
+        "description": "Story id."});
     let text = |name: &str, what: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}, "description": what});
     let ok =
         |schema: Value, what: &str| json!({"description": what, "content": {"application/json": {"schema": schema}}});
@@ -45,7 +50,7 @@ pub fn spec(ingest: bool) -> Value {
             "summary": "Articles most similar in content, near-identical copies excluded.",
             "parameters": [id_param, {"name": "k", "in": "query", "required": false,
                 "schema": {"type": "integer", "minimum": 1, "maximum": crate::api::MAX_RELATED,
-                    "default": crate::api::DEFAULT_RELATED}}],
+                    "default": crate::api::DEFAULT_RELATED}}, collapse.clone()],
             "responses": {"200": ok(json!({"type": "object", "required": ["id", "related"], "properties": {
                     "id": {"type": "string"},
                     "related": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}}}),
@@ -62,9 +67,29 @@ pub fn spec(ingest: bool) -> Value {
                 text("outlet", "Only this outlet (exact name)."),
                 text("keyword", "Only articles with this keyword (any spelling)."),
                 limit(crate::PAGE_SIZE, crate::MAX_LIMIT),
-                offset(crate::MAX_SEARCH_OFFSET)],
-            "responses": {"200": ok(json!({"$ref": "#/components/schemas/SearchResults"}), "Ranked hits."),
+                offset(crate::MAX_SEARCH_OFFSET),
+                collapse],
+            "responses": {"200": ok(json!({"$ref": "#/components/schemas/SearchResults"}),
+                    "Ranked hits. With collapse=story, total is exact when every hit was looked at, \
+                     else the count before collapsing (an upper bound)."),
                 "400": error}
+        }},
+        "/api/stories": {"get": {
+            "operationId": "stories",
+            "summary": "Stories (articles on the same event), most recently active first.",
+            "parameters": [offset(crate::MAX_LIST_OFFSET), limit(crate::PAGE_SIZE, crate::MAX_LIMIT),
+                {"name": "min_articles", "in": "query", "required": false,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": crate::api::MAX_MIN_ARTICLES, "default": 1},
+                    "description": "Only stories with at least this many articles."}],
+            "responses": {"200": ok(json!({"$ref": "#/components/schemas/StoryPage"}), "A page of stories."),
+                "400": error}
+        }},
+        "/api/stories/{id}": {"get": {
+            "operationId": "getStory",
+            "summary": "One story with its timeline and copy groups.",
+            "parameters": [story_id],
+            "responses": {"200": ok(json!({"$ref": "#/components/schemas/Story"}), "The story."),
+                "404": error}
         }},
         "/api/openapi.json": {"get": {
             "operationId": "openapi",
@@ -91,11 +116,11 @@ pub fn spec(ingest: bool) -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {"title": "mirsad", "version": env!("CARGO_PKG_VERSION"),
-            "description": "Arabic news observatory: articles, search and related articles of one collection."},
+            "description": "Arabic news observatory: articles, search, related articles and stories of one collection."},
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "responses": {"Error": {"description": "Bad request, unknown article or unauthorized.",
+            "responses": {"Error": {"description": "Bad request, unknown article or story, or unauthorized.",
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
             "schemas": {
                 "Error": {"type": "object", "required": ["error", "status"], "properties": {
@@ -127,6 +152,30 @@ pub fn spec(ingest: bool) -> Value {
                         "story": nullable_string, "score": {"type": "number"},
                         "snippet": {"type": "string",
                             "description": "HTML-escaped text; matched words in <b>…</b>, no other markup."}}},
+                "Story": {"type": "object",
+                    "required": ["id", "title", "articles", "entities", "first_published", "last_published"],
+                    "properties": {
+                        "id": {"type": "string"}, "title": {"type": "string"},
+                        "articles": {"type": "array", "items": {"type": "string"}, "description": "Article ids, by date."},
+                        "entities": {"type": "array", "items": {"type": "string"}},
+                        "first_published": nullable_string, "last_published": nullable_string,
+                        "outlets": {"type": "array", "items": {"type": "string"},
+                            "description": "Outlets that covered it, in order of first article."},
+                        "keywords": {"type": "array", "items": {"type": "string"}},
+                        "timeline": {"type": "array", "items": {"type": "object",
+                            "required": ["article", "published", "title", "outlet", "duplicate_of"],
+                            "properties": {"article": {"type": "string"}, "published": nullable_string,
+                                "title": nullable_string, "outlet": nullable_string,
+                                "duplicate_of": nullable_string}}},
+                        "copies": {"type": "array", "items": {"type": "object",
+                            "required": ["original", "copies", "outlets"],
+                            "properties": {"original": {"type": "string"},
+                                "copies": {"type": "array", "items": {"type": "string"}},
+                                "outlets": {"type": "array", "items": {"type": "string"},
+                                    "description": "Outlets that carried the text, the original's first."}}}}}},
+                "StoryPage": {"type": "object", "required": ["total", "stories"], "properties": {
+                    "total": {"type": "integer"},
+                    "stories": {"type": "array", "items": {"$ref": "#/components/schemas/Story"}}}},
                 "SearchResults": {"type": "object", "required": ["total", "hits"], "properties": {
                     "total": {"type": "integer"},
                     "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}}}

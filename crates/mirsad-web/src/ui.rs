@@ -3,14 +3,14 @@
 //! Pages are maud templates: every `(value)` is HTML-escaped in text and attribute position.
 //! The only pre-escaped HTML is a search snippet, and it passes [`safe_snippet`] first.
 
-use crate::api::{get_article, get_related, latest_page, run_search};
+use crate::api::{get_article, get_related_collapsed, get_story, latest_page, search_page, stories_page};
 use crate::{nonempty, parse_count, safe_url, url_encode, AppState, Error, SearchParams, MAX_SEARCH_OFFSET, PAGE_SIZE};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
-use mirsad_model::{Article, Basis, Published};
+use mirsad_model::{Article, Basis, Published, Story};
 use mirsad_store::Hit;
 use serde::Deserialize;
 
@@ -73,6 +73,11 @@ fn layout(title: &str, feed: Option<&str>, body: Markup) -> Markup {
             body {
                 header.site {
                     a.brand href="/" { "مرصد" }
+                    nav.site aria-label="الأقسام" {
+                        a href="/" { "الأحدث" }
+                        a href="/stories" { "القصص" }
+                        a href="/search" { "بحث متقدم" }
+                    }
                     form.quick action="/search" method="get" role="search" {
                         input type="search" name="q" placeholder="ابحث في الأخبار" aria-label="بحث";
                         button type="submit" { "بحث" }
@@ -91,6 +96,56 @@ fn layout(title: &str, feed: Option<&str>, body: Markup) -> Markup {
 
 fn article_href(id: &str) -> String {
     format!("/articles/{}", url_encode(id))
+}
+
+fn story_href(id: &str) -> String {
+    format!("/stories/{}", url_encode(id))
+}
+
+fn story_title(s: &Story) -> &str {
+    if s.title.trim().is_empty() {
+        "(قصة بلا عنوان)"
+    } else {
+        &s.title
+    }
+}
+
+/// The day of an ISO date or datetime.
+fn day_of(v: &str) -> &str {
+    v.get(..10).unwrap_or(v)
+}
+
+/// "from – to" of a story, one day when both are the same.
+fn span_markup(first: &Option<String>, last: &Option<String>) -> Markup {
+    html! {
+        @match (first.as_deref(), last.as_deref()) {
+            (Some(f), Some(l)) if day_of(f) == day_of(l) => { time datetime=(f) { (day_of(f)) } }
+            (Some(f), Some(l)) => {
+                time datetime=(f) { (day_of(f)) } " – " time datetime=(l) { (day_of(l)) }
+            }
+            (Some(d), None) | (None, Some(d)) => { time datetime=(d) { (day_of(d)) } }
+            (None, None) => { "بلا تاريخ" }
+        }
+    }
+}
+
+fn outlet_links(outlets: &[String]) -> Markup {
+    html! {
+        @for (i, o) in outlets.iter().enumerate() {
+            @if i > 0 { "، " }
+            a href={ "/search?outlet=" (url_encode(o)) } dir="auto" { (o) }
+        }
+    }
+}
+
+fn keyword_tags(keywords: &[String]) -> Markup {
+    html! {
+        ul.tags {
+            @for k in keywords {
+                li { a href={ "/search?q=" (url_encode(k)) } dir="auto" { (k) } }
+            }
+        }
+    }
 }
 
 fn date_markup(p: &Option<Published>) -> Markup {
@@ -204,7 +259,16 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
         async {
             let Path(id) = id.map_err(|e| Error::bad_request(e.body_text()))?;
             let a = get_article(&state, id.clone()).await?;
-            let related = get_related(&state, id, RELATED_ON_PAGE).await?;
+            let related = get_related_collapsed(&state, id, RELATED_ON_PAGE, true).await?;
+            // The story's title and the original's title, for the links; gone ones are skipped.
+            let story = match &a.story {
+                Some(s) => get_story(&state, s.clone()).await.ok(),
+                None => None,
+            };
+            let original = match &a.duplicate_of {
+                Some(d) => get_article(&state, d.clone()).await.ok(),
+                None => None,
+            };
             let title = a.title.clone().unwrap_or_else(|| "(بلا عنوان)".into());
             Ok(layout(
                 &title,
@@ -212,6 +276,29 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
                 html! {
                     article.full {
                         h1 dir="auto" { (title) }
+                        @if let Some(d) = &a.duplicate_of {
+                            p.copy-note {
+                                "هذه المقالة نسخة من "
+                                a href=(article_href(d)) dir="auto" {
+                                    (original.as_ref().and_then(|o| o.title.as_deref()).unwrap_or(d))
+                                }
+                                @if let Some(o) = original.as_ref().and_then(|o| o.outlet.as_deref()) {
+                                    " (" (o) ")"
+                                }
+                                " التي نُشرت أولاً."
+                            }
+                        }
+                        @if let Some(sid) = &a.story {
+                            p.story-link {
+                                "ضمن القصة: "
+                                a href=(story_href(sid)) dir="auto" {
+                                    (story.as_ref().map(|s| story_title(s)).unwrap_or("عرض القصة"))
+                                }
+                                @if let Some(s) = &story {
+                                    " (" (s.articles.len()) " مقالة)"
+                                }
+                            }
+                        }
                         dl.meta {
                             @if let Some(p) = &a.published {
                                 dt { "التاريخ" }
@@ -251,10 +338,6 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
                                 dt { "الرابط" }
                                 dd.url dir="ltr" { (u) }
                             }
-                            @if let Some(d) = &a.duplicate_of {
-                                dt { "نسخة من" }
-                                dd { a href=(article_href(d)) { (d) } }
-                            }
                             dt { "المعرّف" }
                             dd.id dir="ltr" { (a.id) }
                         }
@@ -289,7 +372,14 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
 /// The query string of a search, without paging.
 pub(crate) fn search_qs(p: &SearchParams) -> String {
     let mut parts = Vec::new();
-    for (k, v) in [("q", &p.q), ("from", &p.from), ("to", &p.to), ("outlet", &p.outlet), ("keyword", &p.keyword)] {
+    for (k, v) in [
+        ("q", &p.q),
+        ("from", &p.from),
+        ("to", &p.to),
+        ("outlet", &p.outlet),
+        ("keyword", &p.keyword),
+        ("collapse", &p.collapse),
+    ] {
         if let Some(v) = nonempty(v) {
             parts.push(format!("{k}={}", url_encode(v)));
         }
@@ -307,8 +397,7 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
             return Ok(None);
         }
         let page = query_page("page", &p.page, MAX_SEARCH_OFFSET / PAGE_SIZE)?;
-        let query = p.to_query(PAGE_SIZE, (page - 1) * PAGE_SIZE)?;
-        Ok::<_, Error>(Some((page, run_search(&state, query).await?)))
+        Ok::<_, Error>(Some((page, search_page(&state, &p, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?)))
     }
     .await;
     let (status, results, message) = match result {
@@ -336,6 +425,10 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
                     label { "إلى تاريخ" input type="date" name="to" value=(v(&p.to)); }
                     label { "الموقع" input type="text" name="outlet" value=(v(&p.outlet)); }
                     label { "كلمة دلالية" input type="text" name="keyword" value=(v(&p.keyword)); }
+                    label.check {
+                        input type="checkbox" name="collapse" value="story" checked[nonempty(&p.collapse) == Some("story")];
+                        "دمج حسب القصة"
+                    }
                     button type="submit" { "ابحث" }
                 }
                 @if let Some(m) = &message {
@@ -355,6 +448,147 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
                 }
             },
         ),
+    )
+}
+
+pub(crate) async fn stories(State(state): State<AppState>, q: Result<Query<HomeParams>, QueryRejection>) -> Response {
+    render(
+        async {
+            let p = q.map(|Query(p)| p).map_err(|e| Error::bad_request(e.body_text()))?;
+            let page = query_page("page", &p.page, crate::MAX_LIST_OFFSET / PAGE_SIZE)?;
+            let r = stories_page(&state, (page - 1) * PAGE_SIZE, PAGE_SIZE, 1).await?;
+            let pages = pages_for(r.total as usize);
+            Ok(layout(
+                "القصص",
+                None,
+                html! {
+                    h1 { "القصص" }
+                    p.count { (r.total) " قصة، الأحدث نشاطاً أولاً" }
+                    @if r.stories.is_empty() {
+                        p { "لا توجد قصص في هذه الصفحة." }
+                    } @else {
+                        ol.articles.stories {
+                            @for s in &r.stories {
+                                li {
+                                    h2 dir="auto" { a href=(story_href(&s.id)) { (story_title(s)) } }
+                                    p.meta {
+                                        (s.articles.len()) " مقالة · "
+                                        (span_markup(&s.first_published, &s.last_published))
+                                    }
+                                    @if !s.outlets.is_empty() {
+                                        p.meta { "المواقع: " (outlet_links(&s.outlets)) }
+                                    }
+                                    @if !s.keywords.is_empty() {
+                                        (keyword_tags(&s.keywords))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    (pager(page, pages, |n| format!("/stories?page={n}")))
+                },
+            ))
+        }
+        .await,
+    )
+}
+
+pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>, PathRejection>) -> Response {
+    render(
+        async {
+            let Path(id) = id.map_err(|e| Error::bad_request(e.body_text()))?;
+            let s = get_story(&state, id).await?;
+            let title = story_title(&s).to_string();
+            let entry = |id: &str| s.timeline.iter().find(|e| e.article == id);
+            let entry_title = |id: &str| -> String {
+                entry(id).and_then(|e| e.title.clone()).unwrap_or_else(|| id.to_string())
+            };
+            Ok(layout(
+                &title,
+                None,
+                html! {
+                    article.story {
+                        h1 dir="auto" { (title) }
+                        dl.meta {
+                            dt { "الفترة" }
+                            dd { (span_markup(&s.first_published, &s.last_published)) }
+                            dt { "عدد المقالات" }
+                            dd { (s.articles.len()) }
+                            @if !s.outlets.is_empty() {
+                                dt { "المواقع التي غطتها" }
+                                dd { (outlet_links(&s.outlets)) }
+                            }
+                            @if !s.keywords.is_empty() {
+                                dt { "كلمات بارزة" }
+                                dd { (keyword_tags(&s.keywords)) }
+                            }
+                            dt { "المعرّف" }
+                            dd.id dir="ltr" { (s.id) }
+                        }
+                        section.timeline {
+                            h2 { "التسلسل الزمني" }
+                            ol.articles.timeline {
+                                @for e in &s.timeline {
+                                    li {
+                                        p.meta {
+                                            @if let Some(p) = &e.published {
+                                                time datetime=(p) { (day_of(p)) }
+                                            } @else {
+                                                "بلا تاريخ"
+                                            }
+                                            @if let Some(o) = &e.outlet {
+                                                " · "
+                                                a href={ "/search?outlet=" (url_encode(o)) } dir="auto" { (o) }
+                                            }
+                                            @if let Some(d) = &e.duplicate_of {
+                                                " · "
+                                                a.copy href=(article_href(d)) title="نسخة من مقالة سابقة" { "نسخة" }
+                                            }
+                                        }
+                                        h3 dir="auto" {
+                                            a href=(article_href(&e.article)) {
+                                                (e.title.as_deref().unwrap_or("(بلا عنوان)"))
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        @if !s.copies.is_empty() {
+                            section.copies {
+                                h2 { "النصوص المنقولة" }
+                                ul.copies {
+                                    @for g in &s.copies {
+                                        li {
+                                            p {
+                                                "نشرها أولاً: "
+                                                a href=(article_href(&g.original)) dir="auto" { (entry_title(&g.original)) }
+                                                @if let Some(o) = g.outlets.first() {
+                                                    " (" span dir="auto" { (o) } ")"
+                                                }
+                                            }
+                                            @if g.outlets.len() > 1 {
+                                                p { "نقلت النص نفسه: " (outlet_links(&g.outlets[1..])) }
+                                            }
+                                            @if !g.copies.is_empty() {
+                                                p.meta {
+                                                    "النسخ: "
+                                                    @for (i, c) in g.copies.iter().enumerate() {
+                                                        @if i > 0 { "، " }
+                                                        a href=(article_href(c)) dir="auto" { (entry_title(c)) }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                },
+            ))
+        }
+        .await,
     )
 }
 

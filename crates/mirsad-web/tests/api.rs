@@ -139,7 +139,10 @@ async fn related_articles() {
 /// description lacks, and every integer bound it states is the one the server enforces.
 #[tokio::test]
 async fn openapi_matches_the_routes() {
-    let (app, _d) = app();
+    let mut arts = fixture();
+    arts.extend(story_fixture());
+    let (app, _d) = app_with(&arts, None);
+    let story = get(&app, "/api/stories?limit=1").await.json()["stories"][0]["id"].as_str().unwrap().to_string();
     let r = get(&app, "/api/openapi.json").await;
     assert_eq!(r.status, StatusCode::OK);
     let spec = r.json();
@@ -149,7 +152,15 @@ async fn openapi_matches_the_routes() {
     names.sort();
     assert_eq!(
         names,
-        ["/api/articles", "/api/articles/{id}", "/api/articles/{id}/related", "/api/openapi.json", "/api/search"],
+        [
+            "/api/articles",
+            "/api/articles/{id}",
+            "/api/articles/{id}/related",
+            "/api/openapi.json",
+            "/api/search",
+            "/api/stories",
+            "/api/stories/{id}"
+        ],
         "the spec lists exactly the read routes of the router"
     );
     for (path, item) in paths {
@@ -157,7 +168,8 @@ async fn openapi_matches_the_routes() {
         assert_eq!(ops.keys().collect::<Vec<_>>(), ["get"], "{path}");
         let op = &item["get"];
         let params = op["parameters"].as_array().cloned().unwrap_or_default();
-        let concrete = path.replace("{id}", "a1");
+        let sample = if path.starts_with("/api/stories/") { enc(&story) } else { "a1".to_string() };
+        let concrete = path.replace("{id}", &sample);
         // Required query parameters get a sample value (search needs q).
         let needs_q = params.iter().any(|p| p["name"] == "q");
         let base = if needs_q { format!("{concrete}?q={}", enc("المكتبة")) } else { concrete.clone() };

@@ -152,8 +152,11 @@ async fn hostile_markup_stays_inert() {
     arts.push(evil());
     let (app, _d) = app_with(&arts, None);
     let evil_path = format!("/articles/{}", enc(EVIL_ID));
+    let evil_story = get(&app, &format!("/api/{}", &evil_path[1..])).await.json()["story"].as_str().map(str::to_string);
     let pages = [
         "/".to_string(),
+        "/stories".to_string(),
+        format!("/stories/{}", enc(evil_story.as_deref().unwrap_or("none"))),
         evil_path.clone(),
         "/articles/a1".to_string(), // lists the hostile article as related
         format!("/search?q={}", enc("المكتبة")),

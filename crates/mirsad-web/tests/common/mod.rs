@@ -134,3 +134,24 @@ pub fn enc(s: &str) -> String {
         })
         .collect()
 }
+
+/// A news text carried twice (with a source line added) for the story fixtures.
+pub const FLOOD: &str = "هطلت أمطار غزيرة على مدينة جدة صباح اليوم وأعلنت إدارة التعليم تعليق الدراسة في جميع \
+     المدارس، فيما دعا الدفاع المدني السكان إلى البقاء في منازلهم وتجنب الأودية والسيول حتى تنتهي موجة الأمطار \
+     المتوقعة خلال اليومين المقبلين.";
+
+/// Two near-identical texts from two outlets on consecutive days (one story, s2 a copy of s1)
+/// and an unrelated article.
+pub fn story_fixture() -> Vec<Article> {
+    vec![
+        art("s1", "أمطار غزيرة على جدة", FLOOD, "2024-04-01", "صحيفة ألف"),
+        art("s2", "تعليق الدراسة في جدة", &format!("{FLOOD} المصدر: واس"), "2024-04-02", "صحيفة باء"),
+        art(
+            "s3",
+            "أسعار القمح ترتفع",
+            "ارتفعت أسعار القمح في الأسواق للأسبوع الثالث وسط توقعات بتراجع المحصول وقلة الأمطار في المناطق الزراعية.",
+            "2024-04-03",
+            "صحيفة جيم",
+        ),
+    ]
+}
