@@ -4,6 +4,7 @@
 
 mod analyze;
 mod bench;
+mod bench_dedup;
 mod collection;
 mod eval;
 mod serve;
@@ -34,6 +35,9 @@ enum Command {
     /// Time searches (and compare with SQLite FTS5 when asked) on a collection.
     #[command(name = "bench-search")]
     BenchSearch(bench::BenchSearchArgs),
+    /// Near-duplicate pairs by MinHash LSH against brute-force Jaccard (see bench/dedup_bench.sh).
+    #[command(name = "bench-dedup")]
+    BenchDedup(bench_dedup::BenchDedupArgs),
     /// Score a stage on labelled data (`extract`, `stories`).
     Eval {
         /// Stage to score: `extract` or `stories`.
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Command::Stories(args) => collection::stories(args),
         Command::Serve(args) => serve::run(args),
         Command::BenchSearch(args) => bench::run(args),
+        Command::BenchDedup(args) => bench_dedup::run(args),
         Command::Eval { stage, data, details } => eval::run(&stage, &data, details.as_deref()),
     };
     match result {
