@@ -33,7 +33,9 @@ MIRSAD=$CARGO_TARGET_DIR/release/mirsad
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 "$MIRSAD" bench-dedup "$DATA/ant-multisource" "$DATA/saudinewsnet" --quiet --sample "$SAMPLE" \
-    --shingles-out "$TMP/shingles.jsonl" --truth-out "$TMP/truth.jsonl" | tee "$TMP/mirsad.txt"
+    --shingles-out "$TMP/shingles.jsonl" --truth-out "$TMP/truth.jsonl" 2>"$TMP/mirsad.err" | tee "$TMP/mirsad.txt"
+# Records the pipeline rejects (empty bodies and the like) are counted in the "input" line.
+echo "mirsad: $(wc -l <"$TMP/mirsad.err") input records rejected (messages not shown)"
 echo
 "$VENV/bin/python" bench/dedup_bench.py --shingles "$TMP/shingles.jsonl" --truth "$TMP/truth.jsonl" \
     --mirsad-summary "$TMP/mirsad.txt" --sample "$SAMPLE"

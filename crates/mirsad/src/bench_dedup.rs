@@ -109,7 +109,11 @@ fn histogram(label: &str, values: &[f64]) {
         };
         parts.push(format!("{range} {c}"));
     }
-    println!("bench-dedup {label} ({}): {}", values.len(), if parts.is_empty() { "none".into() } else { parts.join(", ") });
+    println!(
+        "bench-dedup {label} ({}): {}",
+        values.len(),
+        if parts.is_empty() { "none".into() } else { parts.join(", ") }
+    );
 }
 
 pub fn run(args: BenchDedupArgs) -> anyhow::Result<u8> {
@@ -208,6 +212,26 @@ pub fn run(args: BenchDedupArgs) -> anyhow::Result<u8> {
         args.runs.max(1),
         rayon::current_num_threads(),
         pairs.len()
+    );
+
+    // Where the time goes (separate passes, for reading only: not the figure above).
+    let t = Instant::now();
+    let again: Vec<Vec<u64>> = texts.par_iter().map(|b| shingles(b)).collect();
+    let t_shingles = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let again: Vec<Signature> = again.par_iter().map(|s| signature(s)).collect();
+    let t_signatures = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let mut lsh = Lsh::new();
+    let mut candidates = 0usize;
+    for (i, s) in again.iter().enumerate() {
+        candidates += lsh.candidates(s).len();
+        lsh.insert(i as u32, s);
+    }
+    let t_lsh = t.elapsed().as_secs_f64();
+    println!(
+        "bench-dedup mirsad breakdown: shingles {t_shingles:.3} s, signatures {t_signatures:.3} s (both on {} threads), LSH insert+query {t_lsh:.3} s (one thread, {candidates} candidates)",
+        rayon::current_num_threads()
     );
 
     // Scores on the sample.
