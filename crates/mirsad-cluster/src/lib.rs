@@ -127,6 +127,23 @@ pub struct Clusterer {
     changed_stories: Vec<u32>,
     changed_groups: Vec<u32>,
     relabels: Vec<(String, String, Option<String>)>,
+    prepared_signatures: HashMap<String, Signature>,
+}
+
+/// The text work for one article, independent of any state: its signature and counted words.
+pub struct Prepared {
+    signature: Option<Signature>,
+    words: Vec<(String, String, f32)>,
+}
+
+/// Does the per-article text work (shingling, MinHash, word counting); pure and thread-safe.
+pub fn prepare(a: &Article) -> Prepared {
+    Prepared { signature: text_signature(&a.body), words: terms::word_counts(a) }
+}
+
+fn text_signature(body: &str) -> Option<Signature> {
+    let sh = minhash::shingles(body);
+    (!sh.is_empty()).then(|| minhash::signature(&sh))
 }
 
 /// Day number of a contract date value (`YYYY-MM-DD…`); `None` without a full day.
@@ -157,6 +174,24 @@ impl Clusterer {
         self.terms.observe(a);
     }
 
+    /// Observes a batch, doing the text work on all cores (rayon) and the counting in order.
+    pub fn observe_all(&mut self, arts: &[Article]) {
+        use rayon::prelude::*;
+        let prepared: Vec<Prepared> = arts.par_iter().map(prepare).collect();
+        for (a, p) in arts.iter().zip(prepared) {
+            self.observe_prepared(a, p);
+        }
+    }
+
+    /// [`Clusterer::observe`] for an article whose text work [`prepare`] already did (in
+    /// parallel, say); its signature is kept for [`Clusterer::assign`].
+    pub fn observe_prepared(&mut self, a: &Article, p: Prepared) {
+        self.terms.observe_counted(a, &p.words);
+        if let Some(sig) = p.signature {
+            self.prepared_signatures.insert(a.id.clone(), sig);
+        }
+    }
+
     /// Cosine similarity of two articles' term vectors under the current frequencies: the
     /// same-story decision of [`Clusterer::assign`] for a one-article story.
     pub fn similarity(&mut self, a: &Article, b: &Article) -> f32 {
@@ -173,8 +208,7 @@ impl Clusterer {
         let published = a.published.as_ref().map(|p| p.value.clone());
         a.duplicate_of = None;
         // Near-duplicates first: a copy belongs with its original.
-        let sh = minhash::shingles(&a.body);
-        let sig = (!sh.is_empty()).then(|| minhash::signature(&sh));
+        let sig = self.prepared_signatures.remove(&a.id).or_else(|| text_signature(&a.body));
         let mut group = None;
         if let Some(sig) = &sig {
             let mut best: Option<(f64, u32)> = None;
@@ -522,9 +556,7 @@ pub fn story_record(state: &StoryState, members: &[&Article]) -> mirsad_model::S
 /// last), as they would have arrived. Returns the stories with their members.
 pub fn cluster_all(articles: &mut [Article]) -> Vec<mirsad_model::Story> {
     let mut c = Clusterer::new();
-    for a in articles.iter() {
-        c.observe(a);
-    }
+    c.observe_all(articles);
     let mut order: Vec<usize> = (0..articles.len()).collect();
     order.sort_by_key(|&i| (day_of(articles[i].published.as_ref()).unwrap_or(i32::MAX), i));
     for &i in &order {

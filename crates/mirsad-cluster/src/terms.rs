@@ -34,6 +34,35 @@ pub struct TermModel {
     dirty: Vec<bool>,
 }
 
+/// (stem, surface, count) of an article's topical words, title words weighted up. Pure, so
+/// callers can run it for many articles in parallel before the serial assignment.
+pub fn word_counts(a: &Article) -> Vec<(String, String, f32)> {
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<(String, String, f32)> = Vec::new();
+    let mut add = |stem: String, surface: &str, w: f32| match at.get(&stem) {
+        Some(&i) => {
+            let e: &mut (String, String, f32) = &mut out[i];
+            e.2 += w;
+            if surface.len() < e.1.len() {
+                e.1 = surface.to_string();
+            }
+        }
+        None => {
+            at.insert(stem.clone(), out.len());
+            out.push((stem, surface.to_string(), w));
+        }
+    };
+    if let Some(t) = &a.title {
+        for (s, w) in words(t) {
+            add(s, w, TITLE_WEIGHT);
+        }
+    }
+    for (s, w) in words(&a.body) {
+        add(s, w, 1.0);
+    }
+    out
+}
+
 /// (stem, surface) pairs of a text's topical words: keyed, stopwords and numbers dropped,
 /// light-stemmed.
 fn words(text: &str) -> impl Iterator<Item = (String, &str)> {
@@ -68,14 +97,13 @@ impl TermModel {
 
     /// Term counts of an article (title words weighted up), interning new terms.
     fn counts(&mut self, a: &Article) -> HashMap<u32, f32> {
-        let mut tf: HashMap<u32, f32> = HashMap::with_capacity(256);
-        if let Some(t) = &a.title {
-            for (s, w) in words(t) {
-                *tf.entry(self.intern(&s, w)).or_default() += TITLE_WEIGHT;
-            }
-        }
-        for (s, w) in words(&a.body) {
-            *tf.entry(self.intern(&s, w)).or_default() += 1.0;
+        self.intern_counts(&word_counts(a))
+    }
+
+    fn intern_counts(&mut self, words: &[(String, String, f32)]) -> HashMap<u32, f32> {
+        let mut tf: HashMap<u32, f32> = HashMap::with_capacity(words.len());
+        for (stem, surface, c) in words {
+            *tf.entry(self.intern(stem, surface)).or_default() += c;
         }
         tf
     }
@@ -83,6 +111,16 @@ impl TermModel {
     /// Counts the article's terms into the document frequencies.
     pub fn observe(&mut self, a: &Article) {
         let tf = self.counts(a);
+        self.count_in(a, tf);
+    }
+
+    /// [`TermModel::observe`] with the words already counted by [`word_counts`].
+    pub fn observe_counted(&mut self, a: &Article, words: &[(String, String, f32)]) {
+        let tf = self.intern_counts(words);
+        self.count_in(a, tf);
+    }
+
+    fn count_in(&mut self, a: &Article, tf: HashMap<u32, f32>) {
         self.docs += 1;
         for id in tf.keys() {
             let i = *id as usize;

@@ -311,9 +311,8 @@ impl Store {
         }
         // 2. Duplicates and stories, oldest first.
         let clusterer = self.clusterer.as_mut().expect("loaded by put_batch");
-        for (a, ..) in &fresh {
-            clusterer.observe(a);
-        }
+        let batch: Vec<Article> = fresh.iter().map(|x| x.0.clone()).collect();
+        clusterer.observe_all(&batch);
         let mut order: Vec<usize> = (0..fresh.len()).collect();
         order.sort_by_key(|&i| (mirsad_cluster::day_of(fresh[i].0.published.as_ref()).unwrap_or(i32::MAX), i));
         for i in order {

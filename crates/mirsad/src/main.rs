@@ -5,6 +5,7 @@
 mod analyze;
 mod bench;
 mod bench_stories;
+mod bench_dedup;
 mod collection;
 mod eval;
 mod serve;
@@ -38,6 +39,9 @@ enum Command {
     /// Time online story assignment as a collection grows (10k, 100k, 1M … articles).
     #[command(name = "bench-stories")]
     BenchStories(bench_stories::BenchStoriesArgs),
+    /// Near-duplicate pairs by MinHash LSH against brute-force Jaccard (see bench/dedup_bench.sh).
+    #[command(name = "bench-dedup")]
+    BenchDedup(bench_dedup::BenchDedupArgs),
     /// Score a stage on labelled data (`extract`, `stories`).
     Eval {
         /// Stage to score: `extract` or `stories`.
@@ -68,6 +72,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::BenchSearch(args) => bench::run(args),
         Command::BenchStories(args) => bench_stories::run(args),
+        Command::BenchDedup(args) => bench_dedup::run(args),
         Command::Eval { stage, data, details } => eval::run(&stage, &data, details.as_deref()),
     };
     match result {
