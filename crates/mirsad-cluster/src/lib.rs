@@ -131,6 +131,7 @@ pub struct Clusterer {
 }
 
 /// The text work for one article, independent of any state: its signature and counted words.
+#[derive(Debug, Clone)]
 pub struct Prepared {
     signature: Option<Signature>,
     words: Vec<(String, String, f32)>,
@@ -138,7 +139,24 @@ pub struct Prepared {
 
 /// Does the per-article text work (shingling, MinHash, word counting); pure and thread-safe.
 pub fn prepare(a: &Article) -> Prepared {
-    Prepared { signature: text_signature(&a.body), words: terms::word_counts(a) }
+    // One pass over the body: each token keyed once, for shingles and for term counts.
+    let mut counter = terms::WordCounter::default();
+    if let Some(t) = &a.title {
+        counter.add_title(t);
+    }
+    let mut hashes = Vec::new();
+    for tok in mirsad_text::tokens(&a.body) {
+        let k = mirsad_text::key(tok);
+        if k.is_empty() {
+            continue;
+        }
+        hashes.push(minhash::word_hash(&k));
+        if let Some(stem) = terms::topical_stem(&k) {
+            counter.add(stem, tok, 1.0);
+        }
+    }
+    let sh = minhash::shingles_of_words(&hashes);
+    Prepared { signature: (!sh.is_empty()).then(|| minhash::signature(&sh)), words: counter.out }
 }
 
 fn text_signature(body: &str) -> Option<Signature> {

@@ -2,7 +2,8 @@
 //!
 //! Parameters (see docs/QUALITY.md for the measured effect):
 //! - shingles: 3 consecutive word keys (`mirsad_text::key`, stopwords kept: copies share
-//!   function words too), hashed to 64 bits with xxh3; texts under 3 words use their words;
+//!   function words too); each key hashed once with xxh3, a shingle is the xxh3 of its three
+//!   word hashes; texts under 3 words use their words;
 //! - 100 hash functions `h ↦ (a·h + b) >> 32` with fixed odd `a`: a new signature costs one
 //!   multiply-add per shingle and function, no per-function rehash of the shingle;
 //! - each minimum is kept as its low 16 bits (b-bit MinHash): 200 bytes a signature, and the
@@ -28,22 +29,29 @@ pub struct Signature(pub [u16; HASHES]);
 
 /// The shingle hashes of a text, sorted and distinct.
 pub fn shingles(text: &str) -> Vec<u64> {
-    let words: Vec<String> = mirsad_text::tokens(text).map(mirsad_text::key).filter(|k| !k.is_empty()).collect();
+    let words: Vec<u64> =
+        mirsad_text::tokens(text).map(mirsad_text::key).filter(|k| !k.is_empty()).map(|k| word_hash(&k)).collect();
+    shingles_of_words(&words)
+}
+
+/// Hash of one word key; shingles combine these, so each word is hashed once.
+pub fn word_hash(key: &str) -> u64 {
+    xxh3_64(key.as_bytes())
+}
+
+/// The shingles of a text given as its words' [`word_hash`]es, sorted and distinct.
+pub fn shingles_of_words(words: &[u64]) -> Vec<u64> {
     let mut out: Vec<u64> = if words.len() < SHINGLE {
-        words.iter().map(|w| xxh3_64(w.as_bytes())).collect()
+        words.to_vec()
     } else {
-        let mut buf = String::new();
         words
             .windows(SHINGLE)
             .map(|w| {
-                buf.clear();
-                for (i, x) in w.iter().enumerate() {
-                    if i > 0 {
-                        buf.push(' ');
-                    }
-                    buf.push_str(x);
+                let mut b = [0u8; SHINGLE * 8];
+                for (i, h) in w.iter().enumerate() {
+                    b[i * 8..i * 8 + 8].copy_from_slice(&h.to_le_bytes());
                 }
-                xxh3_64(buf.as_bytes())
+                xxh3_64(&b)
             })
             .collect()
     };

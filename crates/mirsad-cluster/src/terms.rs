@@ -34,46 +34,64 @@ pub struct TermModel {
     dirty: Vec<bool>,
 }
 
+/// Counts (stem, surface) occurrences, keeping the shortest surface of each stem.
+#[derive(Default)]
+pub(crate) struct WordCounter {
+    at: HashMap<String, usize>,
+    pub(crate) out: Vec<(String, String, f32)>,
+}
+
+impl WordCounter {
+    pub(crate) fn add(&mut self, stem: String, surface: &str, w: f32) {
+        match self.at.get(&stem) {
+            Some(&i) => {
+                let e = &mut self.out[i];
+                e.2 += w;
+                if surface.len() < e.1.len() {
+                    e.1 = surface.to_string();
+                }
+            }
+            None => {
+                self.at.insert(stem.clone(), self.out.len());
+                self.out.push((stem, surface.to_string(), w));
+            }
+        }
+    }
+
+    pub(crate) fn add_title(&mut self, title: &str) {
+        for (s, w) in words(title) {
+            self.add(s, w, TITLE_WEIGHT);
+        }
+    }
+}
+
 /// (stem, surface, count) of an article's topical words, title words weighted up. Pure, so
 /// callers can run it for many articles in parallel before the serial assignment.
 pub fn word_counts(a: &Article) -> Vec<(String, String, f32)> {
-    let mut at: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<(String, String, f32)> = Vec::new();
-    let mut add = |stem: String, surface: &str, w: f32| match at.get(&stem) {
-        Some(&i) => {
-            let e: &mut (String, String, f32) = &mut out[i];
-            e.2 += w;
-            if surface.len() < e.1.len() {
-                e.1 = surface.to_string();
-            }
-        }
-        None => {
-            at.insert(stem.clone(), out.len());
-            out.push((stem, surface.to_string(), w));
-        }
-    };
+    let mut c = WordCounter::default();
     if let Some(t) = &a.title {
-        for (s, w) in words(t) {
-            add(s, w, TITLE_WEIGHT);
-        }
+        c.add_title(t);
     }
     for (s, w) in words(&a.body) {
-        add(s, w, 1.0);
+        c.add(s, w, 1.0);
     }
-    out
+    c.out
+}
+
+/// The stem of a keyed word when it is topical: not a stopword, not a number, two letters or
+/// more before and after stemming.
+pub(crate) fn topical_stem(k: &str) -> Option<String> {
+    if k.chars().nth(1).is_none() || mirsad_text::is_stopword_key(k) || k.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let s = mirsad_text::stem_key(k);
+    s.chars().nth(1).is_some().then_some(s)
 }
 
 /// (stem, surface) pairs of a text's topical words: keyed, stopwords and numbers dropped,
 /// light-stemmed.
 fn words(text: &str) -> impl Iterator<Item = (String, &str)> {
-    mirsad_text::tokens(text).filter_map(|tok| {
-        let k = mirsad_text::key(tok);
-        if k.chars().count() < 2 || mirsad_text::is_stopword_key(&k) || k.chars().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let s = mirsad_text::stem_key(&k);
-        (s.chars().count() >= 2).then_some((s, tok))
-    })
+    mirsad_text::tokens(text).filter_map(|tok| topical_stem(&mirsad_text::key(tok)).map(|s| (s, tok)))
 }
 
 impl TermModel {

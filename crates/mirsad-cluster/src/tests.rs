@@ -119,3 +119,16 @@ fn merge_keeps_the_heaviest_terms() {
     assert!(m.windows(2).all(|w| w[0].0 < w[1].0));
     assert_eq!(m[0], (0, 6.0));
 }
+
+#[test]
+fn prepared_text_work_matches_the_plain_path() {
+    let a = art("k1", "2023-09-10", "أ", "الكرملين يعلن زيارة كيم جونغ أون إلى موسكو", KREMLIN);
+    let p = prepare(&a);
+    assert_eq!(p.signature, text_signature(&a.body));
+    let mut words = p.words.clone();
+    let mut plain = terms::word_counts(&a);
+    words.sort_by(|x, y| x.0.cmp(&y.0));
+    plain.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(words, plain);
+    assert_eq!(p.signature.unwrap(), minhash::signature(&minhash::shingles(&a.body)));
+}

@@ -4,8 +4,8 @@
 
 mod analyze;
 mod bench;
-mod bench_stories;
 mod bench_dedup;
+mod bench_stories;
 mod collection;
 mod eval;
 mod serve;
