@@ -1,5 +1,6 @@
 //! End to end: `mirsad ingest` the repository's `sample/` folder, `mirsad serve` it on a free
-//! loopback port, and load the home page, a search and an article page in headless Chromium
+//! loopback port, and load the home page, a search, an article page, the story list and a story
+//! page in headless Chromium
 //! (`chromium --dump-dom`), checking what a reader would see. Saves a phone-sized screenshot of
 //! the home page to `<target dir>/ui-home.png`.
 //!
@@ -132,6 +133,18 @@ fn ui_in_headless_chromium() {
     assert!(article.contains("جسر"), "{article}");
     assert!(article.contains("التاريخ") && article.contains("<time"), "date shown: {article}");
     assert!(article.contains("مقالات ذات صلة"), "related articles section");
+
+    // Stories: the list, then the story the bridge articles of sample/ form (four articles
+    // from two outlets), with its timeline.
+    let stories = chromium(&profile, &["--dump-dom"], &format!("{base}stories"));
+    assert!(stories.contains("القصص") && stories.contains("قصة"), "{stories}");
+    let at = stories.find("جسر الواحة").expect("the bridge story is listed");
+    let href_at = stories[..at].rfind("href=\"/stories/").expect("story title is a link") + "href=\"".len();
+    let story_path = &stories[href_at..href_at + stories[href_at..].find('"').unwrap()];
+    let story = chromium(&profile, &["--dump-dom"], &format!("{}{}", base.trim_end_matches('/'), story_path));
+    assert!(story.contains("التسلسل الزمني"), "timeline section: {story}");
+    assert!(story.contains("المواقع التي غطتها"), "outlets section: {story}");
+    assert!(story.matches("href=\"/articles/").count() >= 2, "timeline links its articles: {story}");
 
     // A phone-sized screenshot of the home page.
     let shot = target_dir().join("ui-home.png");
