@@ -4,8 +4,8 @@
 //! - shingles: 3 consecutive word keys (`mirsad_text::key`, stopwords kept: copies share
 //!   function words too); each key hashed once with xxh3, a shingle is the xxh3 of its three
 //!   word hashes; texts under 3 words use their words;
-//! - 100 hash functions `h ↦ (a·h + b) >> 32` with fixed odd `a`: a new signature costs one
-//!   multiply-add per shingle and function, no per-function rehash of the shingle;
+//! - 100 one-permutation-hashing bins with rotation densification (see [`signature`]): a
+//!   signature costs one step per shingle;
 //! - each minimum is kept as its low 16 bits (b-bit MinHash): 200 bytes a signature, and the
 //!   chance that two different minima agree (1/65,536) barely moves the estimate;
 //! - 20 bands of 5 rows: a pair at Jaccard 0.8 shares a band with probability
@@ -60,45 +60,32 @@ pub fn shingles_of_words(words: &[u64]) -> Vec<u64> {
     out
 }
 
-/// The fixed hash family: odd multipliers and offsets from a SplitMix64 stream, so every run
-/// and every machine computes the same signatures.
-fn family() -> &'static ([u64; HASHES], [u64; HASHES]) {
-    static F: std::sync::OnceLock<([u64; HASHES], [u64; HASHES])> = std::sync::OnceLock::new();
-    F.get_or_init(|| {
-        let mut state = 0x6d69_7273_6164_u64; // "mirsad"
-        let mut next = || {
-            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = state;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            z ^ (z >> 31)
-        };
-        let mut a = [0u64; HASHES];
-        let mut b = [0u64; HASHES];
-        for i in 0..HASHES {
-            a[i] = next() | 1;
-            b[i] = next();
-        }
-        (a, b)
-    })
-}
-
-/// The signature of a shingle set. An empty set gets the all-ones signature, which no real
-/// text shares by chance; callers skip empty texts anyway.
+/// The signature of a shingle set, by one-permutation hashing (Li, Owen & Zhang 2012): each
+/// shingle hash goes to one of `HASHES` bins by its high bits and competes there on its low
+/// bits, so a signature costs one step per shingle instead of one per shingle and function.
+/// Empty bins borrow from the next non-empty bin to the right, shifted by the distance
+/// (rotation densification, Shrivastava & Li 2014), which keeps `P(bin equal) ≈ Jaccard`.
+/// Shingle hashes are xxh3 outputs, already uniform, so no further mixing is needed. An empty
+/// set gets the all-ones signature; callers skip empty texts anyway.
 pub fn signature(shingles: &[u64]) -> Signature {
-    let (a, b) = family();
     let mut mins = [u32::MAX; HASHES];
+    let mut filled = [false; HASHES];
     for &h in shingles {
-        for i in 0..HASHES {
-            let v = (a[i].wrapping_mul(h).wrapping_add(b[i]) >> 32) as u32;
-            if v < mins[i] {
-                mins[i] = v;
-            }
-        }
+        let bin = ((h as u128 * HASHES as u128) >> 64) as usize;
+        mins[bin] = mins[bin].min(h as u32);
+        filled[bin] = true;
     }
-    let mut sig = [0u16; HASHES];
+    let mut sig = [u16::MAX; HASHES];
+    if shingles.is_empty() {
+        return Signature(sig);
+    }
     for i in 0..HASHES {
-        sig[i] = mins[i] as u16;
+        let mut t = 0;
+        while !filled[(i + t) % HASHES] {
+            t += 1;
+        }
+        let v = mins[(i + t) % HASHES].wrapping_add((t as u32).wrapping_mul(0x9E37_79B9));
+        sig[i] = v as u16;
     }
     Signature(sig)
 }
