@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use tantivy::schema::{DateOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
 use tantivy::{DateTime, Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
-pub use search::{Hit, SearchQuery, SearchResults};
+pub use search::{collapse_by_story, Hit, SearchQuery, SearchResults, COLLAPSE_FACTOR};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -402,11 +402,24 @@ impl Store {
 
     /// Stories, most recently active first, with their articles.
     pub fn stories(&self, offset: usize, limit: usize) -> Result<Vec<mirsad_model::Story>> {
+        self.stories_min(1, offset, limit)
+    }
+
+    /// Stories with at least `min_articles` articles, most recently active first.
+    pub fn stories_min(&self, min_articles: usize, offset: usize, limit: usize) -> Result<Vec<mirsad_model::Story>> {
         let states = self.story_states(
-            "SELECT id, state FROM stories ORDER BY last_published DESC, id LIMIT ?1 OFFSET ?2",
-            params![limit as i64, offset as i64],
+            "SELECT id, state FROM stories WHERE size >= ?3 ORDER BY last_published DESC, id LIMIT ?1 OFFSET ?2",
+            params![limit as i64, offset as i64, min_articles as i64],
         )?;
         states.iter().map(|st| self.story_with_members(st)).collect()
+    }
+
+    /// Number of stories with at least `min_articles` articles.
+    pub fn story_count_min(&self, min_articles: usize) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM stories WHERE size >= ?1", [min_articles as i64], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| self.sql_err(e))
     }
 
     /// One story with its articles.

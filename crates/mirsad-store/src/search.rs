@@ -42,6 +42,15 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
 }
 
+/// With story collapsing, hits read per hit wanted.
+pub const COLLAPSE_FACTOR: usize = 5;
+
+/// Keeps the first (best-ranked) hit of each story; hits without a story all stay.
+pub fn collapse_by_story(hits: Vec<Hit>) -> Vec<Hit> {
+    let mut seen = HashSet::new();
+    hits.into_iter().filter(|h| h.story.as_ref().is_none_or(|s| seen.insert(s.clone()))).collect()
+}
+
 /// Terms of an article used to find related ones.
 const RELATED_TERMS: usize = 30;
 /// Two articles sharing this share of their term sets are copies, not related articles.
@@ -129,6 +138,30 @@ impl Store {
             hits.push(hit(a, score, snippet));
         }
         Ok(SearchResults { total, hits })
+    }
+
+    /// [`Store::search`] with one hit per story: the best-ranked of each (hits without a story
+    /// all stay). Up to `COLLAPSE_FACTOR` times the hits needed are read to fill the page; then
+    /// `total` is exact when every hit was looked at, else the count before collapsing (an
+    /// upper bound).
+    pub fn search_by_story(&self, q: &SearchQuery) -> crate::Result<SearchResults> {
+        let want = q.offset + q.limit.clamp(1, 1000);
+        let cap = want.saturating_mul(COLLAPSE_FACTOR);
+        let mut kept: Vec<Hit> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut fetched = 0usize;
+        let total = loop {
+            let n = 1000.min(cap - fetched);
+            let r = self.search(&SearchQuery { limit: n, offset: fetched, ..q.clone() })?;
+            let got = r.hits.len();
+            fetched += got;
+            kept.extend(r.hits.into_iter().filter(|h| h.story.as_ref().is_none_or(|s| seen.insert(s.clone()))));
+            if got < n || fetched >= r.total || fetched >= cap || kept.len() >= want {
+                break r.total;
+            }
+        };
+        let total = if fetched >= total { kept.len() } else { total };
+        Ok(SearchResults { total, hits: kept.into_iter().skip(q.offset).take(q.limit.clamp(1, 1000)).collect() })
     }
 
     /// The `k` articles most similar in content to article `id`, near-identical copies of it

@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use mirsad_model::{Article, Story};
+use mirsad_store::{collapse_by_story, COLLAPSE_FACTOR};
 use mirsad_store::{Hit, SearchResults};
 use serde::{Deserialize, Serialize};
 
@@ -16,12 +17,6 @@ pub const MAX_RELATED: usize = 50;
 pub const DEFAULT_RELATED: usize = 5;
 /// Largest `min_articles` of the stories list.
 pub const MAX_MIN_ARTICLES: usize = 10_000;
-/// With `collapse=story`, hits fetched from the store per hit wanted.
-pub const COLLAPSE_FACTOR: usize = 5;
-/// The store returns at most this many search hits per call.
-const STORE_SEARCH_BATCH: usize = 1000;
-/// Stories read per store call when filtering by size.
-const STORY_SCAN_BATCH: usize = 500;
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PageParams {
@@ -79,17 +74,6 @@ fn path_id(p: Result<Path<String>, PathRejection>) -> Result<String, Error> {
     p.map(|Path(id)| id).map_err(|e| Error::bad_request(format!("bad article id: {}", e.body_text())))
 }
 
-/// Keeps the first (best-ranked) hit of each story; hits without a story all stay.
-pub(crate) fn collapse_by_story(hits: Vec<Hit>) -> Vec<Hit> {
-    let mut seen = std::collections::HashSet::new();
-    hits.into_iter()
-        .filter(|h| match &h.story {
-            Some(s) => seen.insert(s.clone()),
-            None => true,
-        })
-        .collect()
-}
-
 /// A page of stories; `min_articles` > 1 keeps only stories with at least that many articles.
 pub(crate) async fn stories_page(
     state: &AppState,
@@ -99,26 +83,10 @@ pub(crate) async fn stories_page(
 ) -> Result<StoryPage, Error> {
     state
         .with_store(move |s| {
-            if min_articles <= 1 {
-                return Ok(StoryPage { total: s.story_count()?, stories: s.stories(offset, limit)? });
-            }
-            // The store does not filter by size: walk all stories in order.
-            let (mut total, mut stories, mut at) = (0u64, Vec::new(), 0usize);
-            loop {
-                let batch = s.stories(at, STORY_SCAN_BATCH)?;
-                let n = batch.len();
-                for st in batch.into_iter().filter(|st| st.articles.len() >= min_articles) {
-                    if total as usize >= offset && stories.len() < limit {
-                        stories.push(st);
-                    }
-                    total += 1;
-                }
-                if n < STORY_SCAN_BATCH {
-                    break;
-                }
-                at += n;
-            }
-            Ok(StoryPage { total, stories })
+            Ok(StoryPage {
+                total: s.story_count_min(min_articles)?,
+                stories: s.stories_min(min_articles, offset, limit)?,
+            })
         })
         .await
 }
@@ -157,36 +125,14 @@ pub(crate) async fn search_page(
     limit: usize,
     offset: usize,
 ) -> Result<SearchResults, Error> {
-    if !p.collapse_story()? {
-        return run_search(state, p.to_query(limit, offset)?).await;
-    }
-    let want = offset + limit;
-    let cap = want.saturating_mul(COLLAPSE_FACTOR);
-    let mut seen = std::collections::HashSet::new();
-    let mut kept: Vec<Hit> = Vec::new();
-    let mut fetched = 0usize;
-    let mut total;
-    loop {
-        let n = STORE_SEARCH_BATCH.min(cap - fetched);
-        let r = run_search(state, p.to_query(n, fetched)?).await?;
-        total = r.total;
-        let got = r.hits.len();
-        fetched += got;
-        for h in r.hits {
-            let new = match &h.story {
-                Some(s) => seen.insert(s.clone()),
-                None => true,
-            };
-            if new {
-                kept.push(h);
-            }
-        }
-        if got < n || fetched >= total || fetched >= cap || kept.len() >= want {
-            break;
-        }
-    }
-    let total = if fetched >= total { kept.len() } else { total };
-    Ok(SearchResults { total, hits: kept.into_iter().skip(offset).take(limit).collect() })
+    let q = p.to_query(limit, offset)?;
+    let by_story = p.collapse_story()?;
+    state
+        .with_store(move |s| {
+            s.refresh()?;
+            Ok(if by_story { s.search_by_story(&q)? } else { s.search(&q)? })
+        })
+        .await
 }
 
 pub(crate) async fn latest_page(state: &AppState, offset: usize, limit: usize) -> Result<ArticlePage, Error> {
@@ -216,15 +162,6 @@ pub(crate) async fn get_related(state: &AppState, id: String, k: usize) -> Resul
                 Some(r) => Ok(r),
                 None => Err(Error::not_found(format!("no article with id {id:?}"))),
             }
-        })
-        .await
-}
-
-pub(crate) async fn run_search(state: &AppState, q: mirsad_store::SearchQuery) -> Result<SearchResults, Error> {
-    state
-        .with_store(move |s| {
-            s.refresh()?;
-            Ok(s.search(&q)?)
         })
         .await
 }

@@ -90,11 +90,14 @@ pub struct SearchArgs {
     /// Only articles with this keyword (any spelling).
     #[arg(long)]
     pub keyword: Option<String>,
+    /// One result per story (the best-ranked of each).
+    #[arg(long)]
+    pub by_story: bool,
 }
 
 pub fn search(args: SearchArgs) -> anyhow::Result<u8> {
     let store = open_existing(&args.data)?;
-    let results = store.search(&SearchQuery {
+    let query = SearchQuery {
         text: args.query.clone(),
         from: args.from,
         to: args.to,
@@ -102,7 +105,8 @@ pub fn search(args: SearchArgs) -> anyhow::Result<u8> {
         keyword: args.keyword,
         limit: args.limit,
         offset: args.offset,
-    })?;
+    };
+    let results = if args.by_story { store.search_by_story(&query)? } else { store.search(&query)? };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
@@ -150,18 +154,7 @@ pub struct StoriesArgs {
 
 pub fn stories(args: StoriesArgs) -> anyhow::Result<u8> {
     let store = open_existing(&args.data)?;
-    let mut stories = Vec::new();
-    // Page through until `limit` stories pass the size filter.
-    let mut offset = args.offset;
-    while stories.len() < args.limit {
-        let page = store.stories(offset, 500)?;
-        if page.is_empty() {
-            break;
-        }
-        offset += page.len();
-        stories.extend(page.into_iter().filter(|s| s.articles.len() >= args.min_articles));
-    }
-    stories.truncate(args.limit);
+    let stories = store.stories_min(args.min_articles, args.offset, args.limit)?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.json {
@@ -169,7 +162,7 @@ pub fn stories(args: StoriesArgs) -> anyhow::Result<u8> {
         writeln!(out)?;
         return Ok(0);
     }
-    writeln!(out, "{} stories in {}", store.story_count()?, args.data.display())?;
+    writeln!(out, "{} stories in {}", store.story_count_min(args.min_articles)?, args.data.display())?;
     for s in &stories {
         let span = match (&s.first_published, &s.last_published) {
             (Some(a), Some(b)) if a[..a.len().min(10)] != b[..b.len().min(10)] => {
