@@ -43,6 +43,23 @@ fn sample_corpus_end_to_end() {
     let ids: std::collections::HashSet<_> = arts.iter().map(|a| a["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), arts.len(), "ids are unique");
 
+    // Every article is in exactly one story; the bridge opening is one story across outlets.
+    let stories = export["stories"].as_array().unwrap();
+    let mut in_story = std::collections::HashMap::new();
+    for s in stories {
+        for a in s["articles"].as_array().unwrap() {
+            assert!(in_story.insert(a.as_str().unwrap(), s["id"].as_str().unwrap()).is_none(), "{a} twice");
+        }
+    }
+    assert_eq!(in_story.len(), arts.len());
+    for a in arts {
+        assert_eq!(Some(&a["story"].as_str().unwrap()), in_story.get(a["id"].as_str().unwrap()));
+    }
+    let bridge = stories.iter().find(|s| s["title"].as_str().unwrap().contains("جسر الواحة")).expect("bridge story");
+    assert_eq!(bridge["articles"].as_array().unwrap().len(), 4, "{bridge:#}");
+    assert!(bridge["outlets"].as_array().unwrap().len() >= 2, "{bridge:#}");
+    assert_eq!(bridge["timeline"].as_array().unwrap().len(), 4);
+
     // Text scrape: main article, date line, source, Persian-letter tag, appended article.
     let main = article(&export, "01_scrape_bridge.txt", 0);
     assert_eq!(main["title"], "لأول مرة.. افتتاح جسر الواحة الجديد بحضور وزير النقل");
@@ -113,7 +130,13 @@ fn summary_mode_is_readable_and_deterministic() {
     let text = a.as_str().unwrap();
     assert!(text.contains("[1] "));
     assert!(text.contains("source: وكالة الأنباء الوطنية → صحيفة الضفة"));
-    assert!(text.trim_end().ends_with("11 documents, 12 articles, 0 errors"));
+    // The bridge opening is reported by two outlets (four articles), the league title by two.
+    assert!(text.contains("· 4 articles · "), "{text}");
+    assert!(text.contains("فريق الواحة يفوز بكأس الدوري المحلي"));
+    assert!(
+        text.trim_end().ends_with("11 documents, 12 articles, 8 stories (2 with several articles), 0 copies, 0 errors"),
+        "{text}"
+    );
     assert_eq!(a, b);
 }
 
