@@ -140,10 +140,13 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
         Ok(())
     })?;
     let stories = mirsad_cluster::cluster_all(&mut articles);
+    let (quotes, events): (Vec<_>, Vec<_>) = articles.par_iter().map(mirsad_analyze::analyze).unzip();
+    let quotes: Vec<mirsad_model::Quote> = quotes.into_iter().flatten().collect();
+    let events: Vec<mirsad_model::Event> = events.into_iter().flatten().collect();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
-        let export = Export { articles, stories, ..Export::default() };
+        let export = Export { articles, stories, quotes, events, ..Export::default() };
         serde_json::to_writer(&mut out, &export)?;
         writeln!(out)?;
     } else {
@@ -159,12 +162,14 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
         }
         writeln!(
             out,
-            "{} documents, {} articles, {} stories ({} with several articles), {} copies, {} errors",
+            "{} documents, {} articles, {} stories ({} with several articles), {} copies, {} quotes, {} dated events, {} errors",
             totals.documents,
             totals.articles,
             stories.len(),
             shared.len(),
             copies,
+            quotes.len(),
+            events.len(),
             totals.errors
         )?;
     }

@@ -42,9 +42,9 @@ enum Command {
     /// Near-duplicate pairs by MinHash LSH against brute-force Jaccard (see bench/dedup_bench.sh).
     #[command(name = "bench-dedup")]
     BenchDedup(bench_dedup::BenchDedupArgs),
-    /// Score a stage on labelled data (`extract`, `stories`).
+    /// Score a stage on labelled data (`extract`, `stories`, `timex`).
     Eval {
-        /// Stage to score: `extract` or `stories`.
+        /// Stage to score: `extract`, `stories` or `timex`.
         stage: String,
         /// Folder holding the shared data sets.
         #[arg(long, default_value = "../shared/data")]
