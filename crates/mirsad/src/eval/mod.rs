@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod extract;
+pub mod ner;
 pub mod stories;
 
 use std::path::Path;
@@ -12,7 +13,8 @@ pub fn run(stage: &str, data: &Path, details: Option<&Path>) -> anyhow::Result<u
     match stage {
         "extract" => extract::run(data, details),
         "stories" => stories::run(data, details),
-        other => anyhow::bail!("unknown eval stage `{other}` (known: extract, stories)"),
+        "ner" => ner::run(data),
+        other => anyhow::bail!("unknown eval stage `{other}` (known: extract, stories, ner)"),
     }
 }
 

@@ -1,0 +1,5 @@
+//! Analysis stages for mirsad. For now: the named-entity recognizer ([`ner`]).
+
+pub mod ner;
+
+pub use ner::{Mention, Tag, Tagger};
