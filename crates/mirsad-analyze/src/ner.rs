@@ -204,6 +204,25 @@ fn shape(raw: &str, k: &str) -> &'static str {
     }
 }
 
+/// The key without a leading conjunction, preposition or article (`و ف ب ل ك ال` and their
+/// combinations); suffixes are kept, so names stay whole (light10 would cut «بوتين» to «بوت»).
+fn strip_clitics(k: &str) -> &str {
+    let mut w = k;
+    for p in ["و", "ف"] {
+        if let Some(r) = w.strip_prefix(p).filter(|r| r.chars().count() >= 3) {
+            w = r;
+            break;
+        }
+    }
+    for p in ["بال", "كال", "لل", "ال", "ب", "ل", "ك"] {
+        if let Some(r) = w.strip_prefix(p).filter(|r| r.chars().count() >= 3) {
+            w = r;
+            break;
+        }
+    }
+    w
+}
+
 fn prepare(words: &[&str], gaz: &HashMap<u64, u8>) -> Prepared {
     let keys: Vec<String> = words.iter().map(|w| key(w).replace(' ', "")).collect();
     let stems: Vec<String> = keys.iter().map(|k| stem_key(k)).collect();
@@ -227,6 +246,13 @@ fn prepare(words: &[&str], gaz: &HashMap<u64, u8>) -> Prepared {
         }
     };
     let gz_of = |entry: &str| -> u8 { gaz.get(&gazetteer_hash(entry)).copied().unwrap_or(0) };
+    let gz_word = |k: &str, stem: &str| -> u8 {
+        let mut g = gz_of(k) | gz_of(stem);
+        if let Some(r) = k.strip_prefix("ال").filter(|r| r.chars().count() >= 2) {
+            g |= gz_of(r);
+        }
+        g
+    };
     let mut feats = Vec::with_capacity(n);
     for i in 0..n {
         let ii = i as isize;
@@ -235,6 +261,9 @@ fn prepare(words: &[&str], gaz: &HashMap<u64, u8>) -> Prepared {
         f.push(fh("bias", &[]));
         f.push(fh("w0", &[k]));
         f.push(fh("s0", &[&stems[i]]));
+        f.push(fh("n0", &[strip_clitics(k)]));
+        f.push(fh("n-1", &[strip_clitics(kw(ii - 1))]));
+        f.push(fh("n+1", &[strip_clitics(kw(ii + 1))]));
         for len in 1..=3 {
             if let Some(p) = char_prefix(k, len) {
                 f.push(fh("pre", &[p]));
@@ -258,21 +287,43 @@ fn prepare(words: &[&str], gaz: &HashMap<u64, u8>) -> Prepared {
         f.push(fh("w-1w0", &[kw(ii - 1), k]));
         f.push(fh("w0w+1", &[k, kw(ii + 1)]));
         f.push(fh("s-1s0", &[st(ii - 1), &stems[i]]));
+        for len in 2..=3 {
+            if let Some(p) = char_prefix(&stems[i], len) {
+                f.push(fh("spre", &[p]));
+            }
+            if let Some(s) = char_suffix(&stems[i], len) {
+                f.push(fh("ssuf", &[s]));
+            }
+        }
+        if let Some(s) = char_suffix(k, 4) {
+            f.push(fh("suf4", &[s]));
+        }
+        f.push(fh("s-1suf2", &[st(ii - 1), char_suffix(k, 2).unwrap_or("")]));
         let sh = shape(words[i], k);
         f.push(fh("shape", &[sh]));
         f.push(fh("shape-len", &[sh, &k.chars().count().min(8).to_string()]));
         // Gazetteer: the word, the word without a clitic (its stem), and two-word entries.
-        let mut g = gz_of(k) | gz_of(&stems[i]);
-        let alless = k.strip_prefix("ال").filter(|r| r.chars().count() >= 2);
-        if let Some(r) = alless {
-            g |= gz_of(r);
-        }
+        let g = gz_word(k, &stems[i]);
         let g_next = if i + 1 < n { gz_of(&format!("{k} {}", keys[i + 1])) } else { 0 };
         let g_prev = if i > 0 { gz_of(&format!("{} {k}", keys[i - 1])) } else { 0 };
+        let g_left = if i > 0 { gz_word(&keys[i - 1], &stems[i - 1]) } else { 0 };
+        let g_right = if i + 1 < n { gz_word(&keys[i + 1], &stems[i + 1]) } else { 0 };
+        for (b, name) in GZ_NAMES.iter().enumerate() {
+            let bit = 1u8 << b;
+            if g_left & bit != 0 {
+                f.push(fh("gz-1", &[name]));
+            }
+            if g_right & bit != 0 {
+                f.push(fh("gz+1", &[name]));
+            }
+        }
         for (b, name) in GZ_NAMES.iter().enumerate() {
             let bit = 1u8 << b;
             if g & bit != 0 {
                 f.push(fh("gz1", &[name]));
+            }
+            if g & (bit << 3) != 0 {
+                f.push(fh("gzpart", &[name]));
             }
             if g_next & bit != 0 {
                 f.push(fh("gz2b", &[name]));
@@ -289,10 +340,11 @@ fn prepare(words: &[&str], gaz: &HashMap<u64, u8>) -> Prepared {
 const TAG_NAMES: [&str; N_TAGS + 1] = ["O", "BP", "IP", "BL", "IL", "BO", "IO", "BM", "IM", "<s>"];
 
 /// Features that depend on the previous predicted tags.
-fn tag_features(p1: usize, p2: usize, k: &str, out: &mut Vec<u64>) {
+fn tag_features(p1: usize, p2: usize, k: &str, km1: &str, out: &mut Vec<u64>) {
     out.push(fh("t-1", &[TAG_NAMES[p1]]));
     out.push(fh("t-2t-1", &[TAG_NAMES[p2], TAG_NAMES[p1]]));
     out.push(fh("t-1w0", &[TAG_NAMES[p1], k]));
+    out.push(fh("t-1w-1", &[TAG_NAMES[p1], km1]));
 }
 
 /// True for a token that gets a tag (it has a letter or a digit once keyed).
@@ -424,7 +476,7 @@ impl Tagger {
             let p1 = if i >= 1 { out[i - 1] } else { START };
             let p2 = if i >= 2 { out[i - 2] } else { START };
             extra.clear();
-            tag_features(p1, p2, &prep.keys[i], &mut extra);
+            tag_features(p1, p2, &prep.keys[i], if i > 0 { &prep.keys[i - 1] } else { "<s>" }, &mut extra);
             self.scores(&prep.feats[i], &extra, &mut sc);
             out.push(argmax_allowed(&sc, p1));
         }
@@ -540,6 +592,12 @@ impl Trainer {
                 continue;
             }
             *model.gazetteer.entry(gazetteer_hash(&k.join(" "))).or_insert(0) |= bit;
+            if k.len() > 1 {
+                // Each word of a longer entry, marked as a part.
+                for w in &k {
+                    *model.gazetteer.entry(gazetteer_hash(w)).or_insert(0) |= bit << 3;
+                }
+            }
         }
         let acc = vec![0.0; model.weights.len()];
         Trainer { model, acc, c: 1.0, seed: 0x9e37_79b9_7f4a_7c15 }
@@ -570,7 +628,7 @@ impl Trainer {
                 let p1 = if i >= 1 { pred[i - 1] } else { START };
                 let p2 = if i >= 2 { pred[i - 2] } else { START };
                 extra.clear();
-                tag_features(p1, p2, &prep.keys[i], &mut extra);
+                tag_features(p1, p2, &prep.keys[i], if i > 0 { &prep.keys[i - 1] } else { "<s>" }, &mut extra);
                 self.model.scores(&prep.feats[i], &extra, &mut sc);
                 let guess = argmax_allowed(&sc, p1);
                 let truth = gold[i];
