@@ -1,13 +1,14 @@
-//! Named entities: a greedy left-to-right averaged-perceptron tagger over BIO tags for
+//! Named entities: an averaged-perceptron (structured, Viterbi) tagger over BIO tags for
 //! PER/LOC/ORG/MISC.
 //!
 //! Each word token is described by hashed features (its `mirsad_text::key`, light stem,
 //! 1–3 letter prefixes and suffixes of the key, clitic starts, neighbouring keys ±2 and stems
-//! ±1, digit/Latin shape, gazetteer membership, the two previous predicted tags). Feature hashes
-//! index a fixed table of `2^bits` buckets × 9 tags. Decoding is greedy and never puts `I-X`
-//! after anything but `B-X`/`I-X`. Tokens without a letter or digit (punctuation) are not tagged
-//! (always `O`) and are not context for their neighbours, so raw text cut by
-//! `mirsad_text::tokens` (which drops punctuation) and corpus tokens look the same to the model.
+//! ±1, digit/Latin shape, gazetteer membership) and transition features (previous tag, alone
+//! and with the word and the previous word). Feature hashes index a fixed table of `2^bits`
+//! buckets × 9 tags. Decoding is Viterbi and never puts `I-X` after anything but `B-X`/`I-X`.
+//! Tokens without a letter or digit (punctuation) are not tagged (always `O`) and are not
+//! context for their neighbours, so raw text cut by `mirsad_text::tokens` (which drops
+//! punctuation) and corpus tokens look the same to the model.
 //!
 //! The model (weights and hashed gazetteer keys, never gazetteer text) is embedded in the
 //! binary from `model/ner.bin.gz`; see `model/README.md` for how it was trained.
@@ -339,10 +340,9 @@ fn prepare(words: &[&str], gaz: &HashMap<u64, u8>) -> Prepared {
 
 const TAG_NAMES: [&str; N_TAGS + 1] = ["O", "BP", "IP", "BL", "IL", "BO", "IO", "BM", "IM", "<s>"];
 
-/// Features that depend on the previous predicted tags.
-fn tag_features(p1: usize, p2: usize, k: &str, km1: &str, out: &mut Vec<u64>) {
+/// Features that depend on the previous tag (the transition features of the Viterbi search).
+fn tag_features(p1: usize, k: &str, km1: &str, out: &mut Vec<u64>) {
     out.push(fh("t-1", &[TAG_NAMES[p1]]));
-    out.push(fh("t-2t-1", &[TAG_NAMES[p2], TAG_NAMES[p1]]));
     out.push(fh("t-1w0", &[TAG_NAMES[p1], k]));
     out.push(fh("t-1w-1", &[TAG_NAMES[p1], km1]));
 }
@@ -467,18 +467,43 @@ impl Tagger {
         out
     }
 
-    /// Greedy left-to-right decoding.
+    /// Best tag sequence (Viterbi over first-order transitions; `I-X` only after `B-X`/`I-X`).
     fn decode(&self, prep: &Prepared) -> Vec<usize> {
-        let mut out = Vec::with_capacity(prep.keys.len());
+        let n = prep.keys.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let mut delta = vec![[f32::NEG_INFINITY; N_TAGS]; n];
+        let mut back = vec![[0u8; N_TAGS]; n];
+        let mut emit = [0f32; N_TAGS];
+        let mut trans = [0f32; N_TAGS];
         let mut extra = Vec::with_capacity(3);
-        let mut sc = [0f32; N_TAGS];
-        for i in 0..prep.keys.len() {
-            let p1 = if i >= 1 { out[i - 1] } else { START };
-            let p2 = if i >= 2 { out[i - 2] } else { START };
-            extra.clear();
-            tag_features(p1, p2, &prep.keys[i], if i > 0 { &prep.keys[i - 1] } else { "<s>" }, &mut extra);
-            self.scores(&prep.feats[i], &extra, &mut sc);
-            out.push(argmax_allowed(&sc, p1));
+        for i in 0..n {
+            self.scores(&prep.feats[i], &[], &mut emit);
+            let km1 = if i > 0 { prep.keys[i - 1].as_str() } else { "<s>" };
+            let prevs = if i == 0 { START..START + 1 } else { 0..N_TAGS };
+            for p in prevs {
+                let base = if i == 0 { 0.0 } else { delta[i - 1][p] };
+                if base == f32::NEG_INFINITY {
+                    continue;
+                }
+                extra.clear();
+                tag_features(p, &prep.keys[i], km1, &mut extra);
+                self.scores(&[], &extra, &mut trans);
+                for t in 0..N_TAGS {
+                    let v = base + emit[t] + trans[t];
+                    if allowed(p, t) && v > delta[i][t] {
+                        delta[i][t] = v;
+                        back[i][t] = p as u8;
+                    }
+                }
+            }
+        }
+        let mut t = (0..N_TAGS).fold(0, |b, t| if delta[n - 1][t] > delta[n - 1][b] { t } else { b });
+        let mut out = vec![0; n];
+        for i in (0..n).rev() {
+            out[i] = t;
+            t = usize::from(back[i][t]);
         }
         out
     }
@@ -514,16 +539,6 @@ impl Tagger {
         flush(&mut sentence, &mut out);
         out
     }
-}
-
-fn argmax_allowed(sc: &[f32; N_TAGS], prev: usize) -> usize {
-    let mut best = 0;
-    for t in 1..N_TAGS {
-        if allowed(prev, t) && sc[t] > sc[best] {
-            best = t;
-        }
-    }
-    best
 }
 
 struct Reader<'a> {
@@ -614,40 +629,44 @@ impl Trainer {
             order.swap(i, (self.seed % (i as u64 + 1)) as usize);
         }
         let (mut wrong, mut total) = (0usize, 0usize);
-        let mask = (1u64 << self.model.bits) - 1;
         let mut extra = Vec::with_capacity(3);
-        let mut sc = [0f32; N_TAGS];
         for &s in &order {
             let sent = &sentences[s];
             let idx: Vec<usize> = (0..sent.tokens.len()).filter(|&i| is_word(&sent.tokens[i])).collect();
             let words: Vec<&str> = idx.iter().map(|&i| sent.tokens[i].as_str()).collect();
             let gold: Vec<usize> = idx.iter().map(|&i| sent.tags[i].index()).collect();
             let prep = prepare(&words, &self.model.gazetteer);
-            let mut pred: Vec<usize> = Vec::with_capacity(words.len());
+            let pred = self.model.decode(&prep);
             for i in 0..words.len() {
-                let p1 = if i >= 1 { pred[i - 1] } else { START };
-                let p2 = if i >= 2 { pred[i - 2] } else { START };
-                extra.clear();
-                tag_features(p1, p2, &prep.keys[i], if i > 0 { &prep.keys[i - 1] } else { "<s>" }, &mut extra);
-                self.model.scores(&prep.feats[i], &extra, &mut sc);
-                let guess = argmax_allowed(&sc, p1);
-                let truth = gold[i];
-                if guess != truth {
+                let (gp, pp) = if i > 0 { (gold[i - 1], pred[i - 1]) } else { (START, START) };
+                if gold[i] != pred[i] {
                     wrong += 1;
-                    for f in prep.feats[i].iter().chain(&extra) {
-                        let base = (f & mask) as usize * N_TAGS;
-                        self.model.weights[base + truth] += 1.0;
-                        self.model.weights[base + guess] -= 1.0;
-                        self.acc[base + truth] += self.c;
-                        self.acc[base + guess] -= self.c;
-                    }
+                    self.update(&prep.feats[i], gold[i], 1.0);
+                    self.update(&prep.feats[i], pred[i], -1.0);
                 }
-                total += 1;
-                self.c += 1.0;
-                pred.push(guess);
+                if gold[i] != pred[i] || gp != pp {
+                    let km1 = if i > 0 { prep.keys[i - 1].as_str() } else { "<s>" };
+                    extra.clear();
+                    tag_features(gp, &prep.keys[i], km1, &mut extra);
+                    self.update(&extra, gold[i], 1.0);
+                    extra.clear();
+                    tag_features(pp, &prep.keys[i], km1, &mut extra);
+                    self.update(&extra, pred[i], -1.0);
+                }
             }
+            total += words.len();
+            self.c += words.len() as f64;
         }
         wrong as f64 / total.max(1) as f64
+    }
+
+    fn update(&mut self, feats: &[u64], tag: usize, by: f32) {
+        let mask = (1u64 << self.model.bits) - 1;
+        for f in feats {
+            let i = (f & mask) as usize * N_TAGS + tag;
+            self.model.weights[i] += by;
+            self.acc[i] += self.c * f64::from(by);
+        }
     }
 
     /// The averaged model as it stands (training can go on afterwards).

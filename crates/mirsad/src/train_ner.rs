@@ -18,7 +18,7 @@ pub struct TrainNerArgs {
     #[arg(long, default_value = "crates/mirsad-analyze/model/ner.bin.gz")]
     pub out: PathBuf,
     /// Passes over the training sentences.
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, default_value_t = 10)]
     pub epochs: usize,
     /// log2 of the number of feature buckets.
     #[arg(long, default_value_t = 20)]
