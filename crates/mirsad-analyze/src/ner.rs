@@ -93,7 +93,7 @@ fn allowed(prev: usize, tag: usize) -> bool {
     if tag == 0 || tag % 2 == 1 {
         return true;
     }
-    prev < N_TAGS && prev != 0 && (prev + 1) / 2 == tag / 2
+    prev < N_TAGS && prev != 0 && prev.div_ceil(2) == tag / 2
 }
 
 /// Entity spans of a tag sequence, CoNLL style: `(first, last + 1, type)` in token indices.
