@@ -9,6 +9,7 @@ mod bench_stories;
 mod collection;
 mod eval;
 mod serve;
+mod train_ner;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -42,9 +43,12 @@ enum Command {
     /// Near-duplicate pairs by MinHash LSH against brute-force Jaccard (see bench/dedup_bench.sh).
     #[command(name = "bench-dedup")]
     BenchDedup(bench_dedup::BenchDedupArgs),
-    /// Score a stage on labelled data (`extract`, `stories`, `timex`).
+    /// Train the named-entity tagger on ANERcorp (first 5/6) and write its model.
+    #[command(name = "train-ner")]
+    TrainNer(train_ner::TrainNerArgs),
+    /// Score a stage on labelled data (`extract`, `stories`, `ner`, `timex`).
     Eval {
-        /// Stage to score: `extract`, `stories` or `timex`.
+        /// Stage to score: `extract`, `stories`, `ner` or `timex`.
         stage: String,
         /// Folder holding the shared data sets.
         #[arg(long, default_value = "../shared/data")]
@@ -73,6 +77,7 @@ fn main() -> ExitCode {
         Command::BenchSearch(args) => bench::run(args),
         Command::BenchStories(args) => bench_stories::run(args),
         Command::BenchDedup(args) => bench_dedup::run(args),
+        Command::TrainNer(args) => train_ner::run(args),
         Command::Eval { stage, data, details } => eval::run(&stage, &data, details.as_deref()),
     };
     match result {

@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod extract;
+pub mod ner;
 pub mod stories;
 pub mod timex;
 
@@ -13,8 +14,9 @@ pub fn run(stage: &str, data: &Path, details: Option<&Path>) -> anyhow::Result<u
     match stage {
         "extract" => extract::run(data, details),
         "stories" => stories::run(data, details),
+        "ner" => ner::run(data),
         "timex" => timex::run(data),
-        other => anyhow::bail!("unknown eval stage `{other}` (known: extract, stories, timex)"),
+        other => anyhow::bail!("unknown eval stage `{other}` (known: extract, stories, ner, timex)"),
     }
 }
 

@@ -1,0 +1,82 @@
+use super::corpus::{parse_anercorp, split_at_share};
+use super::*;
+
+fn sent(words: &str, tags: &str) -> Sentence {
+    let tokens: Vec<String> = words.split(' ').map(String::from).collect();
+    let tags: Vec<Tag> = tags.split(' ').map(|t| Tag::parse(t).unwrap()).collect();
+    assert_eq!(tokens.len(), tags.len());
+    Sentence { tokens, tags }
+}
+
+fn fixture() -> Vec<Sentence> {
+    vec![
+        sent("وصل الوزير سامر خليل إلى عمان أمس", "O O B-PER I-PER O B-LOC O"),
+        sent("قال الرئيس نادر حداد في بيروت إن الوضع هادئ", "O O B-PER I-PER O B-LOC O O O"),
+        sent("أعلنت شركة النور للطاقة في دمشق عن مشروع جديد", "O B-ORG I-ORG I-ORG O B-LOC O O O"),
+        sent("التقى الوزير كريم سالم بنظيره في القاهرة", "O O B-PER I-PER O O B-LOC"),
+        sent("قال المتحدث رامي يوسف إن عمان ترحب بالاتفاق", "O O B-PER I-PER O B-LOC O O"),
+    ]
+}
+
+#[test]
+fn trains_on_a_tiny_fixture_and_tags_a_similar_sentence() {
+    let mut t = Trainer::new(16, &[]);
+    for _ in 0..10 {
+        t.epoch(&fixture());
+    }
+    let tagger = t.averaged();
+    let tags = tagger.tag(&["قال", "الوزير", "سامر", "حداد", "في", "القاهرة"]);
+    assert_eq!(
+        tags,
+        vec![Tag::O, Tag::O, Tag::B(EntityType::PER), Tag::I(EntityType::PER), Tag::O, Tag::B(EntityType::LOC)]
+    );
+    // The model survives a write and a read.
+    let again = Tagger::from_bytes(&tagger.to_bytes()).unwrap();
+    assert_eq!(again.tag(&["قال", "الوزير", "سامر", "حداد", "في", "القاهرة"]), tags);
+}
+
+#[test]
+fn features_are_deterministic() {
+    let gaz = HashMap::from([(gazetteer_hash("القاهره"), 2u8)]);
+    let words = ["وقال", "الرئيس", "أحمد", "في", "القاهرة", "2024"];
+    let a = prepare(&words, &gaz);
+    let b = prepare(&words, &gaz);
+    assert_eq!(a.feats, b.feats);
+    assert_eq!(a.keys, vec!["وقال", "الرييس", "احمد", "في", "القاهره", "2024"]);
+    // The gazetteer hit is a feature of «القاهرة» only.
+    let gz = fh("gz1", &["LOC"]);
+    assert!(a.feats[4].contains(&gz));
+    assert!(!a.feats[2].contains(&gz));
+    // Different spellings of the same word give the same features.
+    let c = prepare(&["وقال", "الرئيس", "احمد", "في", "القاهره", "٢٠٢٤"], &gaz);
+    assert_eq!(a.feats, c.feats);
+}
+
+#[test]
+fn spans_follow_conll() {
+    use EntityType::*;
+    let tags = [Tag::B(PER), Tag::I(PER), Tag::O, Tag::I(LOC), Tag::B(LOC), Tag::B(LOC), Tag::I(ORG)];
+    assert_eq!(spans(&tags), vec![(0, 2, PER), (3, 4, LOC), (4, 5, LOC), (5, 6, LOC), (6, 7, ORG)]);
+}
+
+#[test]
+fn reads_anercorp_lines_and_splits_at_a_sentence_end() {
+    let text = "عاد B-PERS\nإلى O\nبغداد B-LOC\n. Oثم O\nسافر O\n. O\nوصل O\n. O\n";
+    let s = parse_anercorp(text);
+    assert_eq!(s.len(), 3);
+    assert_eq!(s[0].tokens, vec!["عاد", "إلى", "بغداد", "."]);
+    assert_eq!(s[0].tags[0], Tag::B(EntityType::PER));
+    assert_eq!(s[1].tokens, vec!["ثم", "سافر", "."]);
+    assert_eq!(split_at_share(&s, 5, 6), 2);
+}
+
+#[test]
+fn embedded_model_finds_a_person_and_a_place() {
+    let tagger = Tagger::load();
+    let text = "قال الرئيس الروسي فلاديمير بوتين في موسكو إن المحادثات ستستمر.";
+    let found = tagger.entities(text);
+    let per = found.iter().find(|m| m.kind == EntityType::PER).expect("a person");
+    assert!(per.text.contains("بوتين"), "{found:?}");
+    assert_eq!(&text[per.start..per.end], per.text);
+    assert!(found.iter().any(|m| m.kind == EntityType::LOC && m.text == "موسكو"), "{found:?}");
+}

@@ -1,0 +1,145 @@
+//! `mirsad eval ner`: entity-level (exact span and type, CoNLL style) precision, recall and F1
+//! per type and micro-averaged over all types, and tagging speed.
+//!
+//! - `ner-anercorp`: the held-out last 1/6 of ANERcorp (cut at a sentence end; the tagger is
+//!   trained on the first 5/6 by `mirsad train-ner`).
+//! - `ner-wojood-sample`: `test.txt` only (the tagger never sees Wojood). Wojood's types map to
+//!   ours as PERS → PER, GPE and LOC → LOC, ORG → ORG, EVENT → MISC; every other type (NORP,
+//!   OCC, FAC, DATE, numbers, WEBSITE, LAW, PRODUCT, LANGUAGE …) is not counted (read as O).
+//!   Nested tags: each token takes the first (outermost) of its tags whose type maps.
+
+use super::skip_if_absent;
+use anyhow::Context;
+use mirsad_analyze::ner::{corpus, spans, Sentence, Tag, Tagger};
+use mirsad_model::EntityType;
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::Instant;
+
+const TYPES: [EntityType; 4] = [EntityType::PER, EntityType::LOC, EntityType::ORG, EntityType::MISC];
+
+/// Entity counts per type: (true positives, predicted, gold).
+#[derive(Default)]
+pub struct Counts {
+    per_type: [(usize, usize, usize); 4],
+}
+
+fn ti(t: EntityType) -> usize {
+    TYPES.iter().position(|x| *x == t).unwrap()
+}
+
+fn prf(tp: usize, pred: usize, gold: usize) -> (f64, f64, f64) {
+    let p = if pred == 0 { 0.0 } else { tp as f64 / pred as f64 };
+    let r = if gold == 0 { 0.0 } else { tp as f64 / gold as f64 };
+    let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+    (p, r, f)
+}
+
+impl Counts {
+    pub fn add(&mut self, gold: &[Tag], pred: &[Tag]) {
+        let g: HashSet<_> = spans(gold).into_iter().collect();
+        let p: HashSet<_> = spans(pred).into_iter().collect();
+        for s in &g {
+            self.per_type[ti(s.2)].2 += 1;
+        }
+        for s in &p {
+            self.per_type[ti(s.2)].1 += 1;
+            if g.contains(s) {
+                self.per_type[ti(s.2)].0 += 1;
+            }
+        }
+    }
+
+    pub fn overall(&self) -> (f64, f64, f64) {
+        let sum = self.per_type.iter().fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
+        prf(sum.0, sum.1, sum.2)
+    }
+
+    fn print(&self, set: &str) {
+        for (i, t) in TYPES.iter().enumerate() {
+            let (tp, pred, gold) = self.per_type[i];
+            let (p, r, f) = prf(tp, pred, gold);
+            println!("ner {set} {t:?}: precision {p:.3} recall {r:.3} f1 {f:.3} (gold {gold}, predicted {pred}, correct {tp})");
+        }
+        let (p, r, f) = self.overall();
+        println!("ner {set} overall: precision {p:.3} recall {r:.3} f1 {f:.3}");
+    }
+}
+
+/// ANERcorp split into (training part, held-out last 1/6).
+pub fn anercorp_split(data: &Path) -> anyhow::Result<(Vec<Sentence>, Vec<Sentence>)> {
+    let path = data.join("ner-anercorp/ANERCorp.txt");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut all = corpus::parse_anercorp(&text);
+    let cut = corpus::split_at_share(&all, 5, 6);
+    let heldout = all.split_off(cut);
+    Ok((all, heldout))
+}
+
+fn wojood_tag(t: &str) -> Option<Tag> {
+    let (bi, ty) = t.split_once('-')?;
+    let ty = match ty {
+        "PERS" => EntityType::PER,
+        "GPE" | "LOC" => EntityType::LOC,
+        "ORG" => EntityType::ORG,
+        "EVENT" => EntityType::MISC,
+        _ => return None,
+    };
+    match bi {
+        "B" => Some(Tag::B(ty)),
+        "I" => Some(Tag::I(ty)),
+        _ => None,
+    }
+}
+
+fn parse_wojood(text: &str) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut cur = Sentence { tokens: vec![], tags: vec![] };
+    for line in text.lines() {
+        let mut parts = line.split_whitespace();
+        let Some(tok) = parts.next() else {
+            if !cur.tokens.is_empty() {
+                out.push(std::mem::replace(&mut cur, Sentence { tokens: vec![], tags: vec![] }));
+            }
+            continue;
+        };
+        cur.tokens.push(tok.to_string());
+        cur.tags.push(parts.find_map(wojood_tag).unwrap_or(Tag::O));
+    }
+    if !cur.tokens.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+fn score(set: &str, tagger: &Tagger, sentences: &[Sentence]) {
+    let mut c = Counts::default();
+    let t = Instant::now();
+    let tagged: Vec<Vec<Tag>> =
+        sentences.iter().map(|s| tagger.tag(&s.tokens.iter().map(String::as_str).collect::<Vec<_>>())).collect();
+    let secs = t.elapsed().as_secs_f64();
+    let tokens: usize = sentences.iter().map(|s| s.tokens.len()).sum();
+    for (s, pred) in sentences.iter().zip(&tagged) {
+        c.add(&s.tags, pred);
+    }
+    c.print(set);
+    println!(
+        "ner {set} speed: {tokens} tokens, {} sentences, {:.0} tokens/s (one thread)",
+        sentences.len(),
+        tokens as f64 / secs
+    );
+}
+
+pub fn run(data: &Path) -> anyhow::Result<u8> {
+    let tagger = Tagger::load();
+    if !skip_if_absent(&data.join("ner-anercorp/ANERCorp.txt")) {
+        let (_, heldout) = anercorp_split(data)?;
+        score("anercorp-heldout", &tagger, &heldout);
+    }
+    let path = data.join("ner-wojood-sample/test.txt");
+    if !skip_if_absent(&path) {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        score("wojood-test", &tagger, &parse_wojood(&text));
+    }
+    Ok(0)
+}
