@@ -58,7 +58,9 @@ fn is_alnum(c: char) -> bool {
     }
 }
 
+pub mod name;
 pub mod stem;
+pub use name::name_key;
 pub use stem::{is_stopword_key, stem, stem_key, terms};
 
 /// Arabic tatweel (kashida), a purely typographic elongation.

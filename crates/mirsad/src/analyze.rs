@@ -139,14 +139,29 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
         articles.extend(arts);
         Ok(())
     })?;
-    let stories = mirsad_cluster::cluster_all(&mut articles);
-    let (quotes, events): (Vec<_>, Vec<_>) = articles.par_iter().map(mirsad_analyze::analyze).unzip();
-    let quotes: Vec<mirsad_model::Quote> = quotes.into_iter().flatten().collect();
-    let events: Vec<mirsad_model::Event> = events.into_iter().flatten().collect();
+    let mut stories = mirsad_cluster::cluster_all(&mut articles);
+    let analysis = mirsad_analyze::analyze_all(&articles);
+    // A story's entities: those its articles mention, most articles first.
+    let at: std::collections::HashMap<&str, usize> =
+        articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
+    for s in &mut stories {
+        let mut count: Vec<(String, usize)> = Vec::new();
+        for id in &s.articles {
+            for e in at.get(id.as_str()).map_or(&[][..], |&i| &analysis.article_entities[i][..]) {
+                match count.iter_mut().find(|c| &c.0 == e) {
+                    Some(c) => c.1 += 1,
+                    None => count.push((e.clone(), 1)),
+                }
+            }
+        }
+        count.sort_by(|a, b| b.1.cmp(&a.1));
+        s.entities = count.into_iter().map(|c| c.0).collect();
+    }
+    let mirsad_analyze::Analysis { entities, quotes, events, .. } = analysis;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {
-        let export = Export { articles, stories, quotes, events, ..Export::default() };
+        let export = Export { articles, stories, entities, quotes, events };
         serde_json::to_writer(&mut out, &export)?;
         writeln!(out)?;
     } else {
@@ -162,12 +177,13 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
         }
         writeln!(
             out,
-            "{} documents, {} articles, {} stories ({} with several articles), {} copies, {} quotes, {} dated events, {} errors",
+            "{} documents, {} articles, {} stories ({} with several articles), {} copies, {} entities, {} quotes, {} dated events, {} errors",
             totals.documents,
             totals.articles,
             stories.len(),
             shared.len(),
             copies,
+            entities.len(),
             quotes.len(),
             events.len(),
             totals.errors

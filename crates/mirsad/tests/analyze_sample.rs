@@ -60,6 +60,23 @@ fn sample_corpus_end_to_end() {
     assert!(bridge["outlets"].as_array().unwrap().len() >= 2, "{bridge:#}");
     assert_eq!(bridge["timeline"].as_array().unwrap().len(), 4);
 
+    // Entities: every one is mentioned by articles of the input; stories and events point
+    // only at known entities.
+    let entities = export["entities"].as_array().unwrap();
+    assert!(!entities.is_empty());
+    let entity_ids: std::collections::HashSet<_> = entities.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    for e in entities {
+        assert!(!e["variants"].as_array().unwrap().is_empty(), "{e}");
+        for a in e["articles"].as_array().unwrap() {
+            assert!(ids.contains(a.as_str().unwrap()), "{e}");
+        }
+    }
+    for s in stories {
+        for e in s["entities"].as_array().unwrap() {
+            assert!(entity_ids.contains(e.as_str().unwrap()));
+        }
+    }
+
     // Quotes and dated events carry their article; relative dates resolve against its date.
     for q in export["quotes"].as_array().unwrap() {
         assert!(ids.contains(q["article"].as_str().unwrap()));
@@ -72,6 +89,9 @@ fn sample_corpus_end_to_end() {
         let sentence = e["sentence"].as_str().unwrap();
         assert!(sentence.contains(e["expression"].as_str().unwrap()), "{e}");
         assert!(e["date"]["start"].as_str().unwrap().starts_with("20"), "{e}");
+        for id in e["entities"].as_array().unwrap() {
+            assert!(entity_ids.contains(id.as_str().unwrap()));
+        }
     }
 
     // Text scrape: main article, date line, source, Persian-letter tag, appended article.
