@@ -17,6 +17,10 @@ pub struct AnalyzeArgs {
     /// Print the export object as one JSON document.
     #[arg(long)]
     pub json: bool,
+    /// Only extract articles: no stories, entities, quotes or events (to measure what the later
+    /// stages cost).
+    #[arg(long)]
+    pub extract_only: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
@@ -139,8 +143,11 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
         articles.extend(arts);
         Ok(())
     })?;
-    let mut stories = mirsad_cluster::cluster_all(&mut articles);
-    let analysis = mirsad_analyze::analyze_all(&articles);
+    let (mut stories, analysis) = if args.extract_only {
+        (Vec::new(), mirsad_analyze::Analysis::default())
+    } else {
+        (mirsad_cluster::cluster_all(&mut articles), mirsad_analyze::analyze_all(&articles))
+    };
     // A story's entities: those its articles mention, most articles first.
     let at: std::collections::HashMap<&str, usize> =
         articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
