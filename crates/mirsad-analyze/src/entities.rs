@@ -171,22 +171,7 @@ mod tests {
     #[test]
     fn tagger_mentions_link_in_an_article() {
         let tagger = Tagger::load();
-        let a = Article {
-            id: "a".into(),
-            document: "a.txt".into(),
-            url: None,
-            segment: 0,
-            title: None,
-            body: "قال الرئيس الروسي فلاديمير بوتين في موسكو إن العلاقات مع الصين قوية.".into(),
-            published: None,
-            outlet: None,
-            attribution: vec![],
-            keywords: vec![],
-            story: None,
-            duplicate_of: None,
-            author: None,
-            language: None,
-        };
+        let a = Article::new("a", "a.txt", "قال الرئيس الروسي فلاديمير بوتين في موسكو إن العلاقات مع الصين قوية.");
         let ms = article_mentions(&tagger, &a);
         assert!(ms.iter().any(|m| m.kind == EntityType::LOC && m.text.contains("موسكو")), "{ms:?}");
         for m in &ms {

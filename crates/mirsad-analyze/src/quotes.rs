@@ -127,11 +127,10 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// The speech verb a word is (clitic و/ف stripped), in key form.
-fn verb(word: &str) -> Option<String> {
+/// True when the word is a speech verb, with or without the clitic و/ف.
+fn is_speech_verb(word: &str) -> bool {
     let k = mirsad_text::key(word);
-    let bare = k.strip_prefix('و').or_else(|| k.strip_prefix('ف')).filter(|b| VERBS.contains(b)).unwrap_or(&k);
-    VERBS.contains(&bare).then(|| bare.to_string())
+    VERBS.contains(&k.as_str()) || k.strip_prefix(['و', 'ف']).is_some_and(|b| VERBS.contains(&b))
 }
 
 /// The speaker run after a verb ending at `verb_end`: words up to a stop word, punctuation or
@@ -176,7 +175,7 @@ pub fn find(text: &str, last_speaker: &mut Option<String>) -> Vec<Found> {
         if s < consumed_until {
             continue;
         }
-        if verb(&text[s..e]).is_none() {
+        if !is_speech_verb(&text[s..e]) {
             continue;
         }
         let (mut name, run_end) = speaker_after(text, e);

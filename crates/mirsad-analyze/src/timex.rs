@@ -564,24 +564,16 @@ mod event_tests {
     #[test]
     fn events_carry_sentence_and_resolve_against_publication() {
         let a = Article {
-            id: "a".into(),
-            document: "a.txt".into(),
-            url: None,
-            segment: 0,
-            title: None,
-            body: "قال الوزير أمس إن النمو بلغ 2.5 في المئة. وستعقد القمة يومي 18 و19 أكتوبر.\n\nلا تاريخ هنا".into(),
             published: Some(Published {
                 value: "2023-09-11".into(),
                 precision: Precision::Day,
                 basis: Basis::Explicit,
             }),
-            outlet: None,
-            attribution: vec![],
-            keywords: vec![],
-            story: None,
-            duplicate_of: None,
-            author: None,
-            language: None,
+            ..Article::new(
+                "a",
+                "a.txt",
+                "قال الوزير أمس إن النمو بلغ 2.5 في المئة. وستعقد القمة يومي 18 و19 أكتوبر.\n\nلا تاريخ هنا",
+            )
         };
         let ev = events(&a);
         assert_eq!(ev.len(), 2, "{ev:?}");

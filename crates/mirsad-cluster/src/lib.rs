@@ -201,6 +201,17 @@ impl Clusterer {
         }
     }
 
+    /// Observes a batch, then assigns its articles oldest first (undated last, input order
+    /// among equals), as they would have arrived.
+    pub fn assign_batch(&mut self, arts: &mut [Article]) {
+        self.observe_all(arts);
+        let mut order: Vec<usize> = (0..arts.len()).collect();
+        order.sort_by_key(|&i| (day_of(arts[i].published.as_ref()).unwrap_or(i32::MAX), i));
+        for i in order {
+            self.assign(&mut arts[i]);
+        }
+    }
+
     /// [`Clusterer::observe`] for an article whose text work [`prepare`] already did (in
     /// parallel, say); its signature is kept for [`Clusterer::assign`].
     pub fn observe_prepared(&mut self, a: &Article, p: Prepared) {
@@ -574,12 +585,7 @@ pub fn story_record(state: &StoryState, members: &[&Article]) -> mirsad_model::S
 /// last), as they would have arrived. Returns the stories with their members.
 pub fn cluster_all(articles: &mut [Article]) -> Vec<mirsad_model::Story> {
     let mut c = Clusterer::new();
-    c.observe_all(articles);
-    let mut order: Vec<usize> = (0..articles.len()).collect();
-    order.sort_by_key(|&i| (day_of(articles[i].published.as_ref()).unwrap_or(i32::MAX), i));
-    for &i in &order {
-        c.assign(&mut articles[i]);
-    }
+    c.assign_batch(articles);
     let relabels: HashMap<String, String> = c.take_changes().relabels.into_iter().map(|(o, n, _)| (o, n)).collect();
     if !relabels.is_empty() {
         // Follow chains (a → b → c) to the final original.

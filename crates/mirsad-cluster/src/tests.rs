@@ -3,20 +3,10 @@ use mirsad_model::{Basis, Precision, Published};
 
 fn art(id: &str, day: &str, outlet: &str, title: &str, body: &str) -> Article {
     Article {
-        id: id.into(),
-        document: format!("{id}.txt"),
-        url: None,
-        segment: 0,
         title: Some(title.into()),
-        body: body.into(),
         published: Some(Published { value: day.into(), precision: Precision::Day, basis: Basis::Explicit }),
         outlet: Some(outlet.into()),
-        attribution: vec![],
-        keywords: vec![],
-        story: None,
-        duplicate_of: None,
-        author: None,
-        language: None,
+        ..Article::new(id, format!("{id}.txt"), body)
     }
 }
 

@@ -77,6 +77,29 @@ pub struct Article {
     pub language: Option<String>,
 }
 
+impl Article {
+    /// An article with only an id, its document and a body; every other field empty. For
+    /// callers that build articles from bare texts (evaluations, tests).
+    pub fn new(id: impl Into<String>, document: impl Into<String>, body: impl Into<String>) -> Article {
+        Article {
+            id: id.into(),
+            document: document.into(),
+            url: None,
+            segment: 0,
+            title: None,
+            body: body.into(),
+            published: None,
+            outlet: None,
+            attribution: Vec::new(),
+            keywords: Vec::new(),
+            story: None,
+            duplicate_of: None,
+            author: None,
+            language: None,
+        }
+    }
+}
+
 /// A story: articles on the same event or development.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Story {

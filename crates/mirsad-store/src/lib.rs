@@ -280,7 +280,9 @@ impl Store {
         let sql = |e| StoreError::Sqlite { path: PathBuf::from("mirsad.sqlite"), source: e };
         let mut summary = BatchSummary::default();
         // 1. Which articles are new or changed (reads only).
-        let mut fresh: Vec<(Article, i64, i64, bool)> = Vec::new(); // (article, hash, content key, replaces)
+        // New or changed articles, and per article (hash, content key, replaces a stored one).
+        let mut fresh: Vec<Article> = Vec::new();
+        let mut keys: Vec<(i64, i64, bool)> = Vec::new();
         {
             let mut by_id = self.conn.prepare_cached("SELECT hash FROM articles WHERE id = ?1").map_err(sql)?;
             let mut by_content = self
@@ -295,7 +297,8 @@ impl Store {
                     Some(h) if h == hash => summary.unchanged += 1,
                     Some(_) => {
                         summary.updated += 1;
-                        fresh.push((a.clone(), hash, ckey, true));
+                        fresh.push(a.clone());
+                        keys.push((hash, ckey, true));
                     }
                     None => {
                         let stored = by_content.query_row(params![ckey, &a.id], |_| Ok(())).optional().map_err(sql)?;
@@ -303,7 +306,8 @@ impl Store {
                             summary.duplicates += 1;
                         } else {
                             summary.new += 1;
-                            fresh.push((a.clone(), hash, ckey, false));
+                            fresh.push(a.clone());
+                            keys.push((hash, ckey, false));
                         }
                     }
                 }
@@ -311,13 +315,7 @@ impl Store {
         }
         // 2. Duplicates and stories, oldest first.
         let clusterer = self.clusterer.as_mut().expect("loaded by put_batch");
-        let batch: Vec<Article> = fresh.iter().map(|x| x.0.clone()).collect();
-        clusterer.observe_all(&batch);
-        let mut order: Vec<usize> = (0..fresh.len()).collect();
-        order.sort_by_key(|&i| (mirsad_cluster::day_of(fresh[i].0.published.as_ref()).unwrap_or(i32::MAX), i));
-        for i in order {
-            clusterer.assign(&mut fresh[i].0);
-        }
+        clusterer.assign_batch(&mut fresh);
         let changes = clusterer.take_changes();
         // 3. One transaction: articles and the story state that describes them.
         let tx = self.conn.transaction().map_err(sql)?;
@@ -328,7 +326,7 @@ impl Store {
                     "INSERT INTO articles (id, content_key, hash, published, outlet, story, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(sql)?;
-            for (a, hash, ckey, replaces) in &fresh {
+            for (a, (hash, ckey, replaces)) in fresh.iter().zip(&keys) {
                 if *replaces {
                     del.execute([&a.id]).map_err(sql)?;
                 }
@@ -342,8 +340,7 @@ impl Store {
         tx.commit().map_err(|e| self.sql_err(e))?;
         if !fresh.is_empty() {
             let seq = self.max_seq()?;
-            let changed: Vec<Article> = fresh.into_iter().map(|x| x.0).collect();
-            self.index_articles(&changed, seq)?;
+            self.index_articles(&fresh, seq)?;
         }
         Ok(summary)
     }

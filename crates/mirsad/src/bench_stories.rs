@@ -42,12 +42,7 @@ struct Run {
 impl Run {
     fn flush(&mut self) {
         let started = Instant::now();
-        self.clusterer.observe_all(&self.pending);
-        let mut order: Vec<usize> = (0..self.pending.len()).collect();
-        order.sort_by_key(|&i| (mirsad_cluster::day_of(self.pending[i].published.as_ref()).unwrap_or(i32::MAX), i));
-        for i in order {
-            self.clusterer.assign(&mut self.pending[i]);
-        }
+        self.clusterer.assign_batch(&mut self.pending);
         let ch = self.clusterer.take_changes();
         self.spent += started.elapsed();
         drop(ch);

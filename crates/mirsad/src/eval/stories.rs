@@ -30,22 +30,7 @@ struct Pair {
 }
 
 fn article(i: usize, text: &str) -> Article {
-    Article {
-        id: format!("t{i}"),
-        document: String::new(),
-        url: None,
-        segment: 0,
-        title: None,
-        body: text.to_string(),
-        published: None,
-        outlet: None,
-        attribution: vec![],
-        keywords: vec![],
-        story: None,
-        duplicate_of: None,
-        author: None,
-        language: None,
-    }
+    Article::new(format!("t{i}"), String::new(), text)
 }
 
 fn semeval(data: &Path) -> anyhow::Result<()> {
