@@ -7,7 +7,7 @@
 //! spelling; `variants` lists every spelling seen.
 
 use crate::ner::{Mention, Tagger};
-use mirsad_model::{Article, Entity, EntityType};
+use mirsad_model::{Article, Entity, EntityMention, EntityType};
 use std::collections::HashMap;
 
 /// Official long forms → the common name (both as written; compared by name key).
@@ -89,12 +89,70 @@ pub fn article_mentions(tagger: &Tagger, a: &Article) -> Vec<Linked> {
         out.extend(tagger.entities(t).into_iter().filter_map(|m| link(m, false)));
     }
     out.extend(tagger.entities(&a.body).into_iter().filter_map(|m| link(m, true)));
+    strip_conjunctions(&mut out);
+    link_partial_names(&mut out);
     out
+}
+
+/// The tagger keeps a joined conjunction in the mention («وفلاديمير بوتين»). Whether a leading
+/// `و` is the conjunction or the name's own letter («وليد») cannot be told from the word alone,
+/// so it is dropped only when the rest of the word is a word of another mention of the article.
+fn strip_conjunctions(mentions: &mut [Linked]) {
+    let known: std::collections::HashSet<String> = mentions
+        .iter()
+        .flat_map(|m| mirsad_text::tokens(&m.text).map(mirsad_text::name_key).collect::<Vec<_>>())
+        .collect();
+    for m in mentions.iter_mut() {
+        let Some(rest) = m.text.strip_prefix('و').map(str::to_string) else { continue };
+        let first = mirsad_text::tokens(&rest).next().unwrap_or("");
+        if first.chars().count() < 2 || !known.contains(&mirsad_text::name_key(first)) {
+            continue;
+        }
+        m.entity = entity_id(m.kind, &entity_key(&rest));
+        m.text = rest;
+        if let Some((s, e)) = m.span {
+            m.span = Some((s + 'و'.len_utf8(), e));
+        }
+    }
+}
+
+/// A person named in full once and by part of the name elsewhere in the same article
+/// («فلاديمير بوتين» … «بوتين», «محمد بن سلمان» … «بن سلمان», «كيم جونغ أون» … «كيم») is one
+/// entity: a PER mention whose words are the last or the first words of a longer PER mention
+/// takes that mention's entity, when every such longer mention in the article is the same
+/// entity (two Trumps leave «ترامب» alone).
+fn link_partial_names(mentions: &mut [Linked]) {
+    let persons: Vec<usize> = (0..mentions.len()).filter(|&i| mentions[i].kind == EntityType::PER).collect();
+    let words: Vec<Vec<String>> =
+        persons.iter().map(|&i| mirsad_text::tokens(&mentions[i].text).map(mirsad_text::name_key).collect()).collect();
+    // Longest names first, so that «كيم جونغ» joins «كيم جونغ أون» before «كيم» looks at both.
+    let mut order: Vec<usize> = (0..persons.len()).collect();
+    order.sort_by_key(|&p| std::cmp::Reverse(words[p].len()));
+    for &p in &order {
+        let w = &words[p];
+        let mut target: Option<String> = None;
+        let mut ambiguous = false;
+        for (q, fw) in words.iter().enumerate() {
+            let part = fw.len() > w.len() && (fw[fw.len() - w.len()..] == w[..] || fw[..w.len()] == w[..]);
+            if !part {
+                continue;
+            }
+            let id = &mentions[persons[q]].entity;
+            match &target {
+                Some(t) if t != id => ambiguous = true,
+                Some(_) => {}
+                None => target = Some(id.clone()),
+            }
+        }
+        if let (Some(t), false) = (target, ambiguous) {
+            mentions[persons[p]].entity = t;
+        }
+    }
 }
 
 /// Groups the mentions of many articles (`(article id, its mentions)`) into entities, in order
 /// of first mention.
-pub fn entities<'a>(mentions: impl IntoIterator<Item = (&'a str, &'a [Linked])>) -> Vec<Entity> {
+pub fn entities<'a>(mentions: impl IntoIterator<Item = (&'a str, &'a [EntityMention])>) -> Vec<Entity> {
     struct Acc {
         kind: EntityType,
         spellings: Vec<(String, usize)>,
@@ -143,8 +201,58 @@ pub fn entities<'a>(mentions: impl IntoIterator<Item = (&'a str, &'a [Linked])>)
 mod tests {
     use super::*;
 
-    fn linked(text: &str, kind: EntityType) -> Linked {
+    fn linked(text: &str, kind: EntityType) -> EntityMention {
+        EntityMention { entity: entity_id(kind, &entity_key(text)), text: text.into(), kind }
+    }
+
+    fn span(text: &str, kind: EntityType) -> Linked {
         Linked { entity: entity_id(kind, &entity_key(text)), text: text.into(), kind, span: None }
+    }
+
+    #[test]
+    fn partial_names_join_the_full_name_of_the_same_article() {
+        let mut ms = vec![
+            span("فلاديمير بوتين", EntityType::PER),
+            span("بوتين", EntityType::PER),
+            span("محمد بن سلمان", EntityType::PER),
+            span("بن سلمان", EntityType::PER),
+            span("بوتين", EntityType::LOC),
+            span("كيم جونغ أون", EntityType::PER),
+            span("كيم", EntityType::PER),
+            span("كيم جونغ", EntityType::PER),
+        ];
+        link_partial_names(&mut ms);
+        assert_eq!(ms[1].entity, ms[0].entity);
+        assert_eq!(ms[3].entity, ms[2].entity);
+        assert_ne!(ms[4].entity, ms[0].entity, "only persons");
+        assert_eq!(ms[6].entity, ms[5].entity, "first name");
+        assert_eq!(ms[7].entity, ms[5].entity, "first words");
+    }
+
+    #[test]
+    fn joined_conjunction_is_dropped_when_the_name_recurs() {
+        let mut ms = vec![
+            span("فلاديمير بوتين", EntityType::PER),
+            span("وفلاديمير بوتين", EntityType::PER),
+            span("وليد", EntityType::PER),
+        ];
+        ms[1].span = Some((10, 40));
+        strip_conjunctions(&mut ms);
+        assert_eq!((ms[1].text.as_str(), ms[1].span), ("فلاديمير بوتين", Some((12, 40))));
+        assert_eq!(ms[1].entity, ms[0].entity);
+        assert_eq!(ms[2].text, "وليد", "no «ليد» elsewhere: kept");
+    }
+
+    #[test]
+    fn partial_name_of_two_people_stays_apart() {
+        let mut ms = vec![
+            span("دونالد ترامب", EntityType::PER),
+            span("إيفانكا ترامب", EntityType::PER),
+            span("ترامب", EntityType::PER),
+        ];
+        let before = ms.clone();
+        link_partial_names(&mut ms);
+        assert_eq!(ms, before);
     }
 
     #[test]

@@ -13,65 +13,57 @@ pub mod timex;
 
 pub use ner::{Mention, Tag, Tagger};
 
-use mirsad_model::{Article, Event, Quote};
+use mirsad_model::{Article, ArticleAnalysis, EntityMention, EntityType};
 
-/// The quotes and dated events of an article.
-pub fn analyze(a: &Article) -> (Vec<Quote>, Vec<Event>) {
-    (quotes::quotes(a), timex::events(a))
+/// The embedded tagger, loaded once per process.
+static TAGGER: std::sync::LazyLock<Tagger> = std::sync::LazyLock::new(Tagger::load);
+
+/// Tags, links, and finds quotes and dated events in one article. A quote's `speaker` is the
+/// person or organization mentioned in its speaker words; an event's `entities` are those
+/// mentioned in its sentence.
+pub fn analyze_article(a: &Article) -> ArticleAnalysis {
+    let mentions = entities::article_mentions(&TAGGER, a);
+    let mut quotes = quotes::quotes(a);
+    let mut events = timex::events(a);
+    for q in &mut quotes {
+        let name = q.speaker_name.as_deref().unwrap_or("");
+        q.speaker = mentions
+            .iter()
+            .filter(|m| matches!(m.kind, EntityType::PER | EntityType::ORG))
+            .filter(|m| !name.is_empty() && name.contains(m.text.as_str()))
+            .max_by_key(|m| m.text.len())
+            .map(|m| m.entity.clone());
+    }
+    for e in &mut events {
+        for m in mentions.iter().filter(|m| m.span.is_some() && e.sentence.contains(m.text.as_str())) {
+            if !e.entities.contains(&m.entity) {
+                e.entities.push(m.entity.clone());
+            }
+        }
+    }
+    let mentions =
+        mentions.into_iter().map(|m| EntityMention { entity: m.entity, kind: m.kind, text: m.text }).collect();
+    ArticleAnalysis { mentions, quotes, events }
+}
+
+/// [`analyze_article`] over many articles in parallel; the result is in input order.
+pub fn analyze_articles(articles: &[Article]) -> Vec<ArticleAnalysis> {
+    use rayon::prelude::*;
+    articles.par_iter().map(analyze_article).collect()
 }
 
 /// Everything the analysis stage says about a set of articles.
 #[derive(Debug, Default)]
 pub struct Analysis {
+    /// The entities mentioned, each once across spellings, in order of first mention.
     pub entities: Vec<mirsad_model::Entity>,
-    pub quotes: Vec<Quote>,
-    pub events: Vec<Event>,
-    /// Per article (same order as the input): the ids of the entities it mentions.
-    pub article_entities: Vec<Vec<String>>,
+    /// Per article, in input order.
+    pub articles: Vec<ArticleAnalysis>,
 }
 
-/// Tags, links, and finds quotes and dated events in every article (in parallel). A quote's
-/// `speaker` is the person or organization mentioned in its speaker words; an event's
-/// `entities` are those mentioned in its sentence.
+/// Analyzes every article and groups their mentions into entities.
 pub fn analyze_all(articles: &[Article]) -> Analysis {
-    use rayon::prelude::*;
-    static TAGGER: std::sync::LazyLock<Tagger> = std::sync::LazyLock::new(Tagger::load);
-    let per: Vec<(Vec<entities::Linked>, Vec<Quote>, Vec<Event>)> = articles
-        .par_iter()
-        .map(|a| {
-            let mentions = entities::article_mentions(&TAGGER, a);
-            let (mut quotes, mut events) = analyze(a);
-            for q in &mut quotes {
-                let name = q.speaker_name.as_deref().unwrap_or("");
-                q.speaker = mentions
-                    .iter()
-                    .filter(|m| matches!(m.kind, mirsad_model::EntityType::PER | mirsad_model::EntityType::ORG))
-                    .filter(|m| !name.is_empty() && name.contains(m.text.as_str()))
-                    .max_by_key(|m| m.text.len())
-                    .map(|m| m.entity.clone());
-            }
-            for e in &mut events {
-                for m in mentions.iter().filter(|m| m.span.is_some() && e.sentence.contains(m.text.as_str())) {
-                    if !e.entities.contains(&m.entity) {
-                        e.entities.push(m.entity.clone());
-                    }
-                }
-            }
-            (mentions, quotes, events)
-        })
-        .collect();
-    let entities = entities::entities(articles.iter().zip(&per).map(|(a, p)| (a.id.as_str(), &p.0[..])));
-    let mut out = Analysis { entities, ..Analysis::default() };
-    for (mentions, quotes, events) in per {
-        let mut ids: Vec<String> = Vec::new();
-        for m in mentions {
-            if !ids.contains(&m.entity) {
-                ids.push(m.entity);
-            }
-        }
-        out.article_entities.push(ids);
-        out.quotes.extend(quotes);
-        out.events.extend(events);
-    }
-    out
+    let per = analyze_articles(articles);
+    let entities = entities::entities(articles.iter().zip(&per).map(|(a, p)| (a.id.as_str(), &p.mentions[..])));
+    Analysis { entities, articles: per }
 }

@@ -578,6 +578,7 @@ pub fn story_record(state: &StoryState, members: &[&Article]) -> mirsad_model::S
             })
             .collect(),
         copies,
+        events: Vec::new(),
     }
 }
 

@@ -121,6 +121,43 @@ pub struct Story {
     /// Extra: texts carried by more than one article of the story: who published first, who copied.
     #[serde(default)]
     pub copies: Vec<CopyGroup>,
+    /// Extra: the dated events its articles report, ordered by event date (the same event
+    /// told by several articles, as copies do, listed once).
+    #[serde(default)]
+    pub events: Vec<Event>,
+}
+
+impl Story {
+    /// Fills `entities` (those its articles mention, most articles first) and `events` from the
+    /// analyses of its articles.
+    pub fn fill_from_analysis<'a>(&mut self, analyses: impl IntoIterator<Item = &'a ArticleAnalysis>) {
+        let mut count: Vec<(&str, usize)> = Vec::new();
+        let mut events: Vec<&Event> = Vec::new();
+        for an in analyses {
+            let mut seen: Vec<&str> = Vec::new();
+            for m in &an.mentions {
+                if seen.contains(&m.entity.as_str()) {
+                    continue;
+                }
+                seen.push(&m.entity);
+                match count.iter_mut().find(|c| c.0 == m.entity) {
+                    Some(c) => c.1 += 1,
+                    None => count.push((&m.entity, 1)),
+                }
+            }
+            for e in &an.events {
+                let told = events.iter().any(|o| o.date == e.date && o.sentence == e.sentence);
+                if !told {
+                    events.push(e);
+                }
+            }
+        }
+        // Stable: ties keep the order of first mention.
+        count.sort_by(|a, b| b.1.cmp(&a.1));
+        self.entities = count.into_iter().map(|c| c.0.to_string()).collect();
+        events.sort_by(|a, b| a.date.start.cmp(&b.date.start));
+        self.events = events.into_iter().cloned().collect();
+    }
 }
 
 /// One article on a story's timeline.
@@ -159,6 +196,25 @@ pub struct Entity {
     pub kind: EntityType,
     pub variants: Vec<String>,
     pub articles: Vec<String>,
+}
+
+/// One mention of an entity in an article, as the analysis stage linked it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityMention {
+    pub entity: String,
+    #[serde(rename = "type")]
+    pub kind: EntityType,
+    /// The words as written (display form).
+    pub text: String,
+}
+
+/// What the analysis stage found in one article.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ArticleAnalysis {
+    /// In order of appearance: title first, then body.
+    pub mentions: Vec<EntityMention>,
+    pub quotes: Vec<Quote>,
+    pub events: Vec<Event>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@
 //! dies in between, [`Store::open`] replays the records whose `seq` the index has not seen, so the
 //! index always ends up agreeing with the records. A lost or unreadable index is rebuilt.
 
+mod analysis;
 pub mod analyzer;
 mod search;
 
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use tantivy::schema::{DateOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
 use tantivy::{DateTime, Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
+pub use analysis::{Analyzer, EntityRecord, EntitySummary, StoryRef, ENTITY_ARTICLES, ENTITY_EVENTS, ENTITY_QUOTES, ENTITY_STORIES};
 pub use search::{collapse_by_story, Hit, SearchQuery, SearchResults, COLLAPSE_FACTOR};
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +88,8 @@ pub struct Store {
     fields: Fields,
     /// The story stage's state, loaded on the first write (readers never need it).
     clusterer: Option<Clusterer>,
+    /// The analysis stage, run on new and changed articles when set.
+    analyzer: Option<Analyzer>,
 }
 
 const SCHEMA_SQL: &str = "
@@ -159,6 +163,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql)?;
         conn.execute_batch(SCHEMA_SQL).map_err(sql)?;
+        conn.execute_batch(analysis::SCHEMA_SQL).map_err(sql)?;
 
         let index_dir = dir.join("index");
         let (schema, fields) = schema();
@@ -173,9 +178,16 @@ impl Store {
         let ix = |e| StoreError::Index { path: index_dir.clone(), source: e };
         index.tokenizers().register(analyzer::ARABIC, analyzer::ArabicTokenizer);
         let reader = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into().map_err(ix)?;
-        let mut store = Store { dir: dir.to_path_buf(), conn, index, reader, writer: None, fields, clusterer: None };
+        let mut store = Store { dir: dir.to_path_buf(), conn, index, reader, writer: None, fields, clusterer: None, analyzer: None };
         store.catch_up()?;
         Ok(store)
+    }
+
+    /// Makes every later [`Store::put_batch`] run `f` on the batch's new and changed articles
+    /// and store the entity mentions, quotes and dated events it finds, in the batch's
+    /// transaction.
+    pub fn set_analyzer(&mut self, f: Analyzer) {
+        self.analyzer = Some(f);
     }
 
     pub fn dir(&self) -> &Path {
@@ -317,7 +329,20 @@ impl Store {
         let clusterer = self.clusterer.as_mut().expect("loaded by put_batch");
         clusterer.assign_batch(&mut fresh);
         let changes = clusterer.take_changes();
-        // 3. One transaction: articles and the story state that describes them.
+        let analyses = match &self.analyzer {
+            Some(f) => {
+                let v = f(&fresh);
+                if v.len() != fresh.len() {
+                    return Err(StoreError::Corrupt {
+                        id: "analysis".into(),
+                        reason: format!("{} analyses for {} articles", v.len(), fresh.len()),
+                    });
+                }
+                v
+            }
+            None => Vec::new(),
+        };
+        // 3. One transaction: articles, their analyses and the story state that describes them.
         let tx = self.conn.transaction().map_err(sql)?;
         {
             let mut del = tx.prepare_cached("DELETE FROM articles WHERE id = ?1").map_err(sql)?;
@@ -326,15 +351,21 @@ impl Store {
                     "INSERT INTO articles (id, content_key, hash, published, outlet, story, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(sql)?;
-            for (a, (hash, ckey, replaces)) in fresh.iter().zip(&keys) {
+            let mut touched = analysis::Touched::default();
+            for (i, (a, (hash, ckey, replaces))) in fresh.iter().zip(&keys).enumerate() {
                 if *replaces {
                     del.execute([&a.id]).map_err(sql)?;
+                    analysis::delete_article(&tx, &a.id, &mut touched)?;
+                }
+                if let Some(an) = analyses.get(i) {
+                    analysis::insert_article(&tx, &a.id, an, &mut touched)?;
                 }
                 let json = serde_json::to_string(a)
                     .map_err(|e| StoreError::Corrupt { id: a.id.clone(), reason: e.to_string() })?;
                 let published = a.published.as_ref().map(|p| p.value.clone());
                 ins.execute(params![&a.id, ckey, hash, published, &a.outlet, &a.story, json]).map_err(sql)?;
             }
+            analysis::refresh_entities(&tx, touched)?;
             save_changes(&tx, &changes)?;
         }
         tx.commit().map_err(|e| self.sql_err(e))?;
@@ -442,7 +473,10 @@ impl Store {
             members.push(parse_article(&id, &json)?);
         }
         let refs: Vec<&Article> = members.iter().collect();
-        Ok(mirsad_cluster::story_record(st, &refs))
+        let mut story = mirsad_cluster::story_record(st, &refs);
+        let analyses = story.articles.iter().map(|id| self.analysis(id)).collect::<Result<Vec<_>>>()?;
+        story.fill_from_analysis(&analyses);
+        Ok(story)
     }
 
     pub fn get(&self, id: &str) -> Result<Option<Article>> {

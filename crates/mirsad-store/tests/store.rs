@@ -240,3 +240,83 @@ fn copies_and_stories_survive_reopening_and_earlier_originals_relabel() {
         store.put_batch(&[art("c3", "السيول في جدة", &format!("{FLOOD} المصدر: واس"), "2024-03-04", "صحيفة جيم")]);
     assert_eq!(again.unwrap().unchanged, 1);
 }
+
+/// A stand-in for the analysis stage: «المكتبة» in a body is a mention of entity `lib` (spelt
+/// as written), each body yields one event on its publication day naming the entities of the
+/// article, and «قالت» gives a quote by `lib`.
+fn fake_analysis(a: &Article) -> mirsad_model::ArticleAnalysis {
+    use mirsad_model::{EntityMention, EntityType, Event, EventBasis, EventDate, Quote};
+    let mut an = mirsad_model::ArticleAnalysis::default();
+    for spelling in ["المكتبة", "المكتبه"] {
+        for _ in a.body.matches(spelling) {
+            an.mentions.push(EntityMention { entity: "lib".into(), kind: EntityType::ORG, text: spelling.into() });
+        }
+    }
+    let entities: Vec<String> = an.mentions.first().map(|m| m.entity.clone()).into_iter().collect();
+    let day = a.published.as_ref().map(|p| p.value.clone()).unwrap_or_default();
+    an.events.push(Event {
+        article: a.id.clone(),
+        date: EventDate { start: day, end: None, basis: EventBasis::Explicit },
+        expression: "أمس".into(),
+        sentence: a.body.clone(),
+        entities,
+    });
+    if a.body.contains("قالت") {
+        an.quotes.push(Quote {
+            article: a.id.clone(),
+            speaker: Some("lib".into()),
+            speaker_name: Some("المكتبة".into()),
+            text: "ستغلق".into(),
+            direct: false,
+        });
+    }
+    an
+}
+
+#[test]
+fn analyses_are_stored_per_article_and_summarized_per_entity() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    s.set_analyzer(Box::new(|arts: &[Article]| arts.iter().map(fake_analysis).collect()));
+    let mut arts = fixture();
+    arts[1].body.push_str(" وقالت المكتبه إنها ستغلق.");
+    s.put_batch(&arts).unwrap();
+
+    let a1 = s.analysis("a1").unwrap();
+    assert_eq!(a1.mentions.len(), 1);
+    assert_eq!(a1.events.len(), 1);
+    assert!(s.analysis("a3").unwrap().mentions.is_empty());
+    let list = s.entities(None, 0, 10).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0].id.as_str(), list[0].article_count), ("lib", 2));
+    assert_eq!(s.entity_count(Some(mirsad_model::EntityType::ORG)).unwrap(), 1);
+    assert_eq!(s.entity_count(Some(mirsad_model::EntityType::PER)).unwrap(), 0);
+
+    let e = s.entity("lib").unwrap().unwrap();
+    assert_eq!(e.entity.name, "المكتبة", "the most used spelling");
+    assert_eq!(e.entity.variants, ["المكتبة", "المكتبه"]);
+    assert_eq!(e.entity.articles, ["a2", "a1"], "newest first");
+    let days: Vec<&str> = e.timeline.iter().map(|ev| ev.date.start.as_str()).collect();
+    assert_eq!(days, ["2024-03-01", "2024-03-05"], "by event date");
+    assert_eq!(e.quotes.len(), 1);
+    assert!(!e.stories.is_empty());
+    assert!(s.entity("nobody").unwrap().is_none());
+
+    // A story lists the entities and events of its articles.
+    let story = s.story(&s.get("a1").unwrap().unwrap().story.unwrap()).unwrap().unwrap();
+    assert_eq!(story.entities, ["lib"]);
+    assert!(!story.events.is_empty());
+
+    // Replacing an article replaces its rows: a2 no longer mentions the entity.
+    let mut changed = arts.clone();
+    changed[1].body = "نص جديد بلا ذكر".into();
+    assert_eq!(s.put_batch(&changed).unwrap().updated, 1);
+    assert!(s.analysis("a2").unwrap().quotes.is_empty());
+    let e = s.entity("lib").unwrap().unwrap();
+    assert_eq!((e.article_count, e.entity.variants.len(), e.quotes.len()), (1, 1, 0));
+    // ... and an entity nobody mentions any more is gone.
+    changed[0].body = "نص آخر".into();
+    s.put_batch(&changed).unwrap();
+    assert!(s.entity("lib").unwrap().is_none());
+    assert_eq!(s.entity_count(None).unwrap(), 0);
+}

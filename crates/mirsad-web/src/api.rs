@@ -7,9 +7,9 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
-use mirsad_model::{Article, Story};
+use mirsad_model::{Article, ArticleAnalysis, EntityType, Story};
 use mirsad_store::{collapse_by_story, COLLAPSE_FACTOR};
-use mirsad_store::{Hit, SearchResults};
+use mirsad_store::{EntityRecord, EntitySummary, Hit, SearchResults};
 use serde::{Deserialize, Serialize};
 
 /// Largest `k` of the related endpoint.
@@ -35,6 +35,37 @@ pub(crate) struct StoryParams {
     pub offset: Option<String>,
     pub limit: Option<String>,
     pub min_articles: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct EntityParams {
+    pub offset: Option<String>,
+    pub limit: Option<String>,
+    /// `PER`, `LOC`, `ORG` or `MISC`.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// UI only: 1-based page number instead of offset.
+    pub page: Option<String>,
+}
+
+impl EntityParams {
+    pub(crate) fn kind(&self) -> Result<Option<EntityType>, Error> {
+        Ok(match crate::nonempty(&self.kind) {
+            None => None,
+            Some("PER") => Some(EntityType::PER),
+            Some("LOC") => Some(EntityType::LOC),
+            Some("ORG") => Some(EntityType::ORG),
+            Some("MISC") => Some(EntityType::MISC),
+            Some(other) => return Err(Error::bad_request(format!("type must be PER, LOC, ORG or MISC, got {other:?}"))),
+        })
+    }
+}
+
+/// `GET /api/entities`: entities in most articles first.
+#[derive(Serialize)]
+pub struct EntityPage {
+    pub total: u64,
+    pub entities: Vec<EntitySummary>,
 }
 
 /// `GET /api/stories`: a page of stories, most recently active first.
@@ -96,6 +127,58 @@ pub(crate) async fn get_story(state: &AppState, id: String) -> Result<Story, Err
         .with_store(move |s| match s.story(&id)? {
             Some(st) => Ok(st),
             None => Err(Error::not_found(format!("no story with id {id:?}"))),
+        })
+        .await
+}
+
+pub(crate) async fn entities_page(
+    state: &AppState,
+    kind: Option<EntityType>,
+    offset: usize,
+    limit: usize,
+) -> Result<EntityPage, Error> {
+    state
+        .with_store(move |s| Ok(EntityPage { total: s.entity_count(kind)?, entities: s.entities(kind, offset, limit)? }))
+        .await
+}
+
+pub(crate) async fn get_entity(state: &AppState, id: String) -> Result<EntityRecord, Error> {
+    state
+        .with_store(move |s| match s.entity(&id)? {
+            Some(e) => Ok(e),
+            None => Err(Error::not_found(format!("no entity with id {id:?}"))),
+        })
+        .await
+}
+
+/// Names of entities for links (unknown ids skipped).
+pub(crate) async fn entity_names(state: &AppState, ids: Vec<String>) -> Result<Vec<EntitySummary>, Error> {
+    state.with_store(move |s| Ok(s.entity_summaries(&ids)?)).await
+}
+
+/// `(id, title)` of stored articles, in the given order (gone ones skipped).
+pub(crate) async fn article_titles(state: &AppState, ids: Vec<String>) -> Result<Vec<(String, Option<String>)>, Error> {
+    state
+        .with_store(move |s| {
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(a) = s.get(&id)? {
+                    out.push((id, a.title));
+                }
+            }
+            Ok(out)
+        })
+        .await
+}
+
+/// The stored analysis of an article; 404 when the article is unknown.
+pub(crate) async fn get_analysis(state: &AppState, id: String) -> Result<ArticleAnalysis, Error> {
+    state
+        .with_store(move |s| {
+            if s.get(&id)?.is_none() {
+                return Err(Error::not_found(format!("no article with id {id:?}")));
+            }
+            Ok(s.analysis(&id)?)
         })
         .await
 }
@@ -236,6 +319,38 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
         async {
             let id = path_id(id)?;
             get_story(&state, id).await
+        }
+        .await,
+    )
+}
+
+pub(crate) async fn entities(State(state): State<AppState>, q: Result<Query<EntityParams>, QueryRejection>) -> Response {
+    respond(
+        async {
+            let p = query(q)?;
+            let offset = parse_count("offset", &p.offset, 0, 0, MAX_LIST_OFFSET)?;
+            let limit = parse_count("limit", &p.limit, PAGE_SIZE, 1, MAX_LIMIT)?;
+            entities_page(&state, p.kind()?, offset, limit).await
+        }
+        .await,
+    )
+}
+
+pub(crate) async fn entity(State(state): State<AppState>, id: Result<Path<String>, PathRejection>) -> Response {
+    respond(
+        async {
+            let id = path_id(id)?;
+            get_entity(&state, id).await
+        }
+        .await,
+    )
+}
+
+pub(crate) async fn analysis(State(state): State<AppState>, id: Result<Path<String>, PathRejection>) -> Response {
+    respond(
+        async {
+            let id = path_id(id)?;
+            get_analysis(&state, id).await
         }
         .await,
     )

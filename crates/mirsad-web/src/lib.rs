@@ -14,8 +14,11 @@
 //! The store holds a rusqlite connection, which is not `Sync`: it sits behind a
 //! `std::sync::Mutex` and every access runs on tokio's blocking pool.
 
+#![recursion_limit = "256"]
+
 mod api;
 mod atom;
+mod entity_pages;
 mod ingest;
 mod openapi;
 pub mod ui;
@@ -163,6 +166,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/articles", get(api::articles))
         .route("/api/articles/{id}", get(api::article))
         .route("/api/articles/{id}/related", get(api::related))
+        .route("/api/articles/{id}/analysis", get(api::analysis))
+        .route("/api/entities", get(api::entities))
+        .route("/api/entities/{id}", get(api::entity))
         .route("/api/search", get(api::search))
         .route("/api/stories", get(api::stories))
         .route("/api/stories/{id}", get(api::story))
@@ -176,6 +182,8 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(ui::search))
         .route("/stories", get(ui::stories))
         .route("/stories/{id}", get(ui::story))
+        .route("/entities", get(entity_pages::entities))
+        .route("/entities/{id}", get(entity_pages::entity))
         .route("/atom", get(atom::latest))
         .route("/search.atom", get(atom::search))
         .route("/static/style.css", get(ui::stylesheet))

@@ -91,6 +91,31 @@ pub fn spec(ingest: bool) -> Value {
             "responses": {"200": ok(json!({"$ref": "#/components/schemas/Story"}), "The story."),
                 "404": error}
         }},
+        "/api/articles/{id}/analysis": {"get": {
+            "operationId": "articleAnalysis",
+            "summary": "What the analysis stage found in one article: entity mentions, quotes, dated events.",
+            "parameters": [id_param],
+            "responses": {"200": ok(json!({"$ref": "#/components/schemas/ArticleAnalysis"}), "The analysis (empty lists when the article was stored without one)."),
+                "404": error}
+        }},
+        "/api/entities": {"get": {
+            "operationId": "entities",
+            "summary": "Entities (one per real name across spellings), those in most articles first.",
+            "parameters": [offset(crate::MAX_LIST_OFFSET), limit(crate::PAGE_SIZE, crate::MAX_LIMIT),
+                {"name": "type", "in": "query", "required": false,
+                    "schema": {"type": "string", "enum": ["PER", "LOC", "ORG", "MISC"]},
+                    "description": "Only entities of this type."}],
+            "responses": {"200": ok(json!({"$ref": "#/components/schemas/EntityPage"}), "A page of entities."),
+                "400": error}
+        }},
+        "/api/entities/{id}": {"get": {
+            "operationId": "getEntity",
+            "summary": "One entity: its variants, newest articles, stories, timeline of dated events (by event date) and quotes.",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
+                "description": "Entity id."}],
+            "responses": {"200": ok(json!({"$ref": "#/components/schemas/EntityRecord"}), "The entity."),
+                "404": error}
+        }},
         "/api/openapi.json": {"get": {
             "operationId": "openapi",
             "summary": "This description.",
@@ -172,7 +197,48 @@ pub fn spec(ingest: bool) -> Value {
                             "properties": {"original": {"type": "string"},
                                 "copies": {"type": "array", "items": {"type": "string"}},
                                 "outlets": {"type": "array", "items": {"type": "string"},
-                                    "description": "Outlets that carried the text, the original's first."}}}}}},
+                                    "description": "Outlets that carried the text, the original's first."}}}},
+                        "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"},
+                            "description": "Dated events its articles report, by event date."}}},
+                "Quote": {"type": "object", "required": ["article", "speaker", "speaker_name", "text", "direct"],
+                    "properties": {"article": {"type": "string"},
+                        "speaker": {"type": ["string", "null"], "description": "Entity id of the speaker."},
+                        "speaker_name": nullable_string, "text": {"type": "string"}, "direct": {"type": "boolean"}}},
+                "Event": {"type": "object", "required": ["article", "date", "expression", "sentence", "entities"],
+                    "properties": {"article": {"type": "string"},
+                        "date": {"type": "object", "required": ["start", "end", "basis"], "properties": {
+                            "start": {"type": "string"}, "end": nullable_string,
+                            "basis": {"enum": ["explicit", "relative", "inferred"]}}},
+                        "expression": {"type": "string"}, "sentence": {"type": "string"},
+                        "entities": {"type": "array", "items": {"type": "string"}}}},
+                "ArticleAnalysis": {"type": "object", "required": ["mentions", "quotes", "events"], "properties": {
+                    "mentions": {"type": "array", "items": {"type": "object", "required": ["entity", "type", "text"],
+                        "properties": {"entity": {"type": "string"}, "type": {"enum": ["PER", "LOC", "ORG", "MISC"]},
+                            "text": {"type": "string"}}}},
+                    "quotes": {"type": "array", "items": {"$ref": "#/components/schemas/Quote"}},
+                    "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}}},
+                "EntitySummary": {"type": "object", "required": ["id", "name", "type", "article_count"], "properties": {
+                    "id": {"type": "string"}, "name": {"type": "string"},
+                    "type": {"enum": ["PER", "LOC", "ORG", "MISC"]}, "article_count": {"type": "integer"}}},
+                "EntityPage": {"type": "object", "required": ["total", "entities"], "properties": {
+                    "total": {"type": "integer"},
+                    "entities": {"type": "array", "items": {"$ref": "#/components/schemas/EntitySummary"}}}},
+                "EntityRecord": {"type": "object",
+                    "required": ["id", "name", "type", "variants", "articles", "article_count", "stories", "timeline", "quotes"],
+                    "properties": {
+                        "id": {"type": "string"}, "name": {"type": "string"},
+                        "type": {"enum": ["PER", "LOC", "ORG", "MISC"]},
+                        "variants": {"type": "array", "items": {"type": "string"}},
+                        "articles": {"type": "array", "items": {"type": "string"}, "description": "The newest article ids."},
+                        "article_count": {"type": "integer"},
+                        "stories": {"type": "array", "items": {"type": "object",
+                            "required": ["id", "title", "size", "last_published", "mentions"],
+                            "properties": {"id": {"type": "string"}, "title": {"type": "string"},
+                                "size": {"type": "integer"}, "last_published": nullable_string,
+                                "mentions": {"type": "integer"}}}},
+                        "timeline": {"type": "array", "items": {"$ref": "#/components/schemas/Event"},
+                            "description": "Events whose sentence mentions it, by event date."},
+                        "quotes": {"type": "array", "items": {"$ref": "#/components/schemas/Quote"}}}},
                 "StoryPage": {"type": "object", "required": ["total", "stories"], "properties": {
                     "total": {"type": "integer"},
                     "stories": {"type": "array", "items": {"$ref": "#/components/schemas/Story"}}}},

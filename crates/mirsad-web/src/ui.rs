@@ -3,7 +3,10 @@
 //! Pages are maud templates: every `(value)` is HTML-escaped in text and attribute position.
 //! The only pre-escaped HTML is a search snippet, and it passes [`safe_snippet`] first.
 
-use crate::api::{get_article, get_related_collapsed, get_story, latest_page, search_page, stories_page};
+use crate::api::{
+    entity_names, get_analysis, get_article, get_related_collapsed, get_story, latest_page, search_page, stories_page,
+};
+use crate::entity_pages::{entity_links, events_list, quotes_list};
 use crate::{nonempty, parse_count, safe_url, url_encode, AppState, Error, SearchParams, MAX_SEARCH_OFFSET, PAGE_SIZE};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -11,13 +14,15 @@ use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use mirsad_model::{Article, Basis, Published, Story};
-use mirsad_store::Hit;
+use mirsad_store::{EntitySummary, Hit};
 use serde::Deserialize;
 
 const STYLE: &str = include_str!("style.css");
 
 /// Related articles shown under an article.
 const RELATED_ON_PAGE: usize = 5;
+/// Entities named on a story page (its most mentioned).
+const STORY_ENTITIES: usize = 15;
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct HomeParams {
@@ -48,7 +53,7 @@ fn error_page(e: Error) -> Response {
     )
 }
 
-fn render(r: Result<Markup, Error>) -> Response {
+pub(crate) fn render(r: Result<Markup, Error>) -> Response {
     match r {
         Ok(m) => page_response(StatusCode::OK, m),
         Err(e) => error_page(e),
@@ -56,7 +61,7 @@ fn render(r: Result<Markup, Error>) -> Response {
 }
 
 /// The page frame: `lang="ar" dir="rtl"`, viewport for phones, one stylesheet, a search box.
-fn layout(title: &str, feed: Option<&str>, body: Markup) -> Markup {
+pub(crate) fn layout(title: &str, feed: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="ar" dir="rtl" {
@@ -76,6 +81,7 @@ fn layout(title: &str, feed: Option<&str>, body: Markup) -> Markup {
                     nav.site aria-label="الأقسام" {
                         a href="/" { "الأحدث" }
                         a href="/stories" { "القصص" }
+                        a href="/entities" { "الأعلام" }
                         a href="/search" { "بحث متقدم" }
                     }
                     form.quick action="/search" method="get" role="search" {
@@ -94,11 +100,11 @@ fn layout(title: &str, feed: Option<&str>, body: Markup) -> Markup {
     }
 }
 
-fn article_href(id: &str) -> String {
+pub(crate) fn article_href(id: &str) -> String {
     format!("/articles/{}", url_encode(id))
 }
 
-fn story_href(id: &str) -> String {
+pub(crate) fn story_href(id: &str) -> String {
     format!("/stories/{}", url_encode(id))
 }
 
@@ -208,7 +214,7 @@ fn lead(text: &str, n: usize) -> String {
 }
 
 /// Previous/next links; `href(page)` builds the link of a 1-based page.
-fn pager(page: usize, pages: usize, href: impl Fn(usize) -> String) -> Markup {
+pub(crate) fn pager(page: usize, pages: usize, href: impl Fn(usize) -> String) -> Markup {
     html! {
         @if pages > 1 {
             nav.pager aria-label="الصفحات" {
@@ -220,11 +226,11 @@ fn pager(page: usize, pages: usize, href: impl Fn(usize) -> String) -> Markup {
     }
 }
 
-fn pages_for(total: usize) -> usize {
+pub(crate) fn pages_for(total: usize) -> usize {
     total.div_ceil(PAGE_SIZE).max(1)
 }
 
-fn query_page(name: &str, v: &Option<String>, max_page: usize) -> Result<usize, Error> {
+pub(crate) fn query_page(name: &str, v: &Option<String>, max_page: usize) -> Result<usize, Error> {
     parse_count(name, v, 1, 1, max_page)
 }
 
@@ -269,6 +275,13 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
                 Some(d) => get_article(&state, d.clone()).await.ok(),
                 None => None,
             };
+            let analysis = get_analysis(&state, a.id.clone()).await?;
+            let mut ids: Vec<String> = analysis.mentions.iter().map(|m| m.entity.clone()).collect();
+            ids.extend(analysis.quotes.iter().filter_map(|q| q.speaker.clone()));
+            ids.dedup();
+            let mut seen = std::collections::HashSet::new();
+            ids.retain(|id| seen.insert(id.clone()));
+            let names = entity_names(&state, ids).await?;
             let title = a.title.clone().unwrap_or_else(|| "(بلا عنوان)".into());
             Ok(layout(
                 &title,
@@ -345,6 +358,24 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
                             @for para in a.body.split("\n\n").filter(|p| !p.trim().is_empty()) {
                                 p { (para) }
                             }
+                        }
+                    }
+                    @if !names.is_empty() {
+                        section.entities {
+                            h2 { "الأعلام في المقالة" }
+                            (entity_links(&names))
+                        }
+                    }
+                    @if !analysis.quotes.is_empty() {
+                        section.quotes {
+                            h2 { "الاقتباسات" }
+                            (quotes_list(&analysis.quotes, &names, false))
+                        }
+                    }
+                    @if !analysis.events.is_empty() {
+                        section.events {
+                            h2 { "الأحداث المؤرخة" }
+                            (events_list(&analysis.events, &names, false))
                         }
                     }
                     section.related {
@@ -498,6 +529,13 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
         async {
             let Path(id) = id.map_err(|e| Error::bad_request(e.body_text()))?;
             let s = get_story(&state, id).await?;
+            let mut ids: Vec<String> = s.entities.iter().take(STORY_ENTITIES).cloned().collect();
+            ids.extend(s.events.iter().flat_map(|e| e.entities.iter().cloned()));
+            let mut seen = std::collections::HashSet::new();
+            ids.retain(|id| seen.insert(id.clone()));
+            let names = entity_names(&state, ids).await?;
+            let top: Vec<EntitySummary> =
+                names.iter().filter(|n| s.entities.iter().take(STORY_ENTITIES).any(|e| *e == n.id)).cloned().collect();
             let title = story_title(&s).to_string();
             let entry = |id: &str| s.timeline.iter().find(|e| e.article == id);
             let entry_title = |id: &str| -> String {
@@ -522,11 +560,21 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
                                 dt { "كلمات بارزة" }
                                 dd { (keyword_tags(&s.keywords)) }
                             }
+                            @if !top.is_empty() {
+                                dt { "الأعلام" }
+                                dd { (entity_links(&top)) }
+                            }
                             dt { "المعرّف" }
                             dd.id dir="ltr" { (s.id) }
                         }
+                        @if !s.events.is_empty() {
+                            section.timeline.events {
+                                h2 { "الأحداث حسب تاريخ وقوعها" }
+                                (events_list(&s.events, &names, true))
+                            }
+                        }
                         section.timeline {
-                            h2 { "التسلسل الزمني" }
+                            h2 { "التسلسل الزمني للنشر" }
                             ol.articles.timeline {
                                 @for e in &s.timeline {
                                     li {

@@ -143,6 +143,7 @@ async fn openapi_matches_the_routes() {
     arts.extend(story_fixture());
     let (app, _d) = app_with(&arts, None);
     let story = get(&app, "/api/stories?limit=1").await.json()["stories"][0]["id"].as_str().unwrap().to_string();
+    let entity = get(&app, "/api/entities?limit=1").await.json()["entities"][0]["id"].as_str().unwrap().to_string();
     let r = get(&app, "/api/openapi.json").await;
     assert_eq!(r.status, StatusCode::OK);
     let spec = r.json();
@@ -155,7 +156,10 @@ async fn openapi_matches_the_routes() {
         [
             "/api/articles",
             "/api/articles/{id}",
+            "/api/articles/{id}/analysis",
             "/api/articles/{id}/related",
+            "/api/entities",
+            "/api/entities/{id}",
             "/api/openapi.json",
             "/api/search",
             "/api/stories",
@@ -168,7 +172,13 @@ async fn openapi_matches_the_routes() {
         assert_eq!(ops.keys().collect::<Vec<_>>(), ["get"], "{path}");
         let op = &item["get"];
         let params = op["parameters"].as_array().cloned().unwrap_or_default();
-        let sample = if path.starts_with("/api/stories/") { enc(&story) } else { "a1".to_string() };
+        let sample = if path.starts_with("/api/stories/") {
+            enc(&story)
+        } else if path.starts_with("/api/entities/") {
+            enc(&entity)
+        } else {
+            "a1".to_string()
+        };
         let concrete = path.replace("{id}", &sample);
         // Required query parameters get a sample value (search needs q).
         let needs_q = params.iter().any(|p| p["name"] == "q");

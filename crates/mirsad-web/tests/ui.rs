@@ -10,7 +10,7 @@ use common::*;
 const ALLOWED_TAGS: &[&str] = &[
     "!doctype", "html", "head", "meta", "title", "link", "body", "header", "a", "form", "input", "button", "main",
     "footer", "h1", "h2", "h3", "p", "ol", "ul", "li", "time", "dl", "dt", "dd", "span", "div", "article", "section",
-    "nav", "label", "b",
+    "nav", "label", "b", "blockquote", "strong",
 ];
 
 /// Scans the HTML as a browser would at tag level: every tag must be an allowed one, with no
@@ -153,9 +153,11 @@ async fn hostile_markup_stays_inert() {
     let (app, _d) = app_with(&arts, None);
     let evil_path = format!("/articles/{}", enc(EVIL_ID));
     let evil_story = get(&app, &format!("/api/{}", &evil_path[1..])).await.json()["story"].as_str().map(str::to_string);
-    let pages = [
+    let analysis = get(&app, &format!("/api/{}/analysis", &evil_path[1..])).await.json();
+    let mut pages = vec![
         "/".to_string(),
         "/stories".to_string(),
+        "/entities".to_string(),
         format!("/stories/{}", enc(evil_story.as_deref().unwrap_or("none"))),
         evil_path.clone(),
         "/articles/a1".to_string(), // lists the hostile article as related
@@ -164,6 +166,10 @@ async fn hostile_markup_stays_inert() {
         format!("/search?q={}&outlet={}", enc("\"><script>x</script>"), enc("<img src=x onerror=alert(1)>")),
         format!("/no/{}", enc("<script>alert(1)</script>")),
     ];
+    // The pages of the entities found in the hostile article.
+    for m in analysis["mentions"].as_array().unwrap() {
+        pages.push(format!("/entities/{}", enc(m["entity"].as_str().unwrap())));
+    }
     for uri in &pages {
         let r = get(&app, uri).await;
         assert_inert_html(uri, &r.body);

@@ -148,23 +148,18 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
     } else {
         (mirsad_cluster::cluster_all(&mut articles), mirsad_analyze::analyze_all(&articles))
     };
-    // A story's entities: those its articles mention, most articles first.
     let at: std::collections::HashMap<&str, usize> =
         articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
     for s in &mut stories {
-        let mut count: Vec<(String, usize)> = Vec::new();
-        for id in &s.articles {
-            for e in at.get(id.as_str()).map_or(&[][..], |&i| &analysis.article_entities[i][..]) {
-                match count.iter_mut().find(|c| &c.0 == e) {
-                    Some(c) => c.1 += 1,
-                    None => count.push((e.clone(), 1)),
-                }
-            }
-        }
-        count.sort_by(|a, b| b.1.cmp(&a.1));
-        s.entities = count.into_iter().map(|c| c.0).collect();
+        let members: Vec<usize> = s.articles.iter().filter_map(|id| at.get(id.as_str()).copied()).collect();
+        s.fill_from_analysis(members.into_iter().filter_map(|i| analysis.articles.get(i)));
     }
-    let mirsad_analyze::Analysis { entities, quotes, events, .. } = analysis;
+    let mirsad_analyze::Analysis { entities, articles: per } = analysis;
+    let (mut quotes, mut events) = (Vec::new(), Vec::new());
+    for an in per {
+        quotes.extend(an.quotes);
+        events.extend(an.events);
+    }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if args.json {

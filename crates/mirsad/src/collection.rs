@@ -20,12 +20,18 @@ pub struct IngestArgs {
     /// After each committed batch print `ack N` on stdout (N = articles acknowledged so far).
     #[arg(long)]
     pub ack: bool,
+    /// Store articles and stories only: no entities, quotes or dated events (faster).
+    #[arg(long)]
+    pub no_analysis: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
 
 pub fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
     let mut store = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
+    if !args.no_analysis {
+        store.set_analyzer(Box::new(|arts| mirsad_analyze::analyze_articles(arts)));
+    }
     let batch = args.batch.max(1);
     let mut pending = Vec::with_capacity(batch);
     let mut summary = BatchSummary::default();
