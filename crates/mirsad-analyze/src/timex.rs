@@ -19,6 +19,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use mirsad_model::{EventBasis, EventDate};
+use mirsad_text::months::ARABIC_MONTHS;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -31,48 +32,6 @@ pub struct Timex {
     pub expression: String,
     pub date: EventDate,
 }
-
-/// Month names in key form (Egyptian/Gulf, Levantine and Maghrebi series).
-const MONTHS: &[(&str, u32)] = &[
-    ("يناير", 1),
-    ("فبراير", 2),
-    ("مارس", 3),
-    ("ابريل", 4),
-    ("مايو", 5),
-    ("يونيو", 6),
-    ("يونيه", 6),
-    ("يوليو", 7),
-    ("يوليه", 7),
-    ("اغسطس", 8),
-    ("سبتمبر", 9),
-    ("اكتوبر", 10),
-    ("نوفمبر", 11),
-    ("ديسمبر", 12),
-    ("كانون الثاني", 1),
-    ("شباط", 2),
-    ("اذار", 3),
-    ("نيسان", 4),
-    ("ايار", 5),
-    ("حزيران", 6),
-    ("تموز", 7),
-    ("اب", 8),
-    ("ايلول", 9),
-    ("تشرين الاول", 10),
-    ("تشرين الثاني", 11),
-    ("كانون الاول", 12),
-    ("جانفي", 1),
-    ("فيفري", 2),
-    ("افريل", 4),
-    ("ماي", 5),
-    ("جوان", 6),
-    ("جويليه", 7),
-    ("اوت", 8),
-    ("يوليوز", 7),
-    ("غشت", 8),
-    ("شتنبر", 9),
-    ("نونبر", 11),
-    ("دجنبر", 12),
-];
 
 const WEEKDAYS: &[(&str, Weekday)] = &[
     ("السبت", Weekday::Sat),
@@ -107,9 +66,7 @@ fn alternation(names: impl Iterator<Item = &'static str>) -> String {
 }
 
 fn month_number(name: &str) -> Option<u32> {
-    let k = mirsad_text::key(name);
-    let k = k.split_whitespace().collect::<Vec<_>>().join(" ");
-    MONTHS.iter().find(|(n, _)| *n == k).map(|&(_, m)| m)
+    mirsad_text::months::arabic_month(name)
 }
 
 fn weekday(name: &str) -> Option<Weekday> {
@@ -135,7 +92,7 @@ struct Rules {
 }
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
-    let m = alternation(MONTHS.iter().map(|(n, _)| *n));
+    let m = alternation(ARABIC_MONTHS.iter().map(|(n, _)| *n));
     let w = alternation(WEEKDAYS.iter().map(|(n, _)| *n));
     let year = r"(?:(?:من\s+)?(?:لل|ل|ال)?(?:عام|سن[هة])\s+)?(\d{4})\s*م?";
     let r = |s: String| Regex::new(&s).expect("static regex");
