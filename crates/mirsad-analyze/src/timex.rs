@@ -33,7 +33,8 @@
 //!   الصيف`, `شتاء العام الماضي` (the winter of that year) (relative);
 //! - halves and quarters as month ranges: `النصف الثاني من 2021`, `الربع الأخير من عام 2022`
 //!   (explicit), `الربع الأول من العام`/`من العام الماضي`/`من هذا العام` (relative); not of a
-//!   fiscal or school year (`من العام المالي`);
+//!   fiscal or school year (`من العام المالي`); of a century as a year range (`النصف الثاني من
+//!   القرن العشرين`: `1950`–`1999`);
 //! - the present: `الآن`, `حاليا`, `في الوقت الحالي`/`الراهن` resolve to the publication day
 //!   (relative): they say when a stated fact holds («يعيش حاليا في…»), which is the
 //!   publication day.
