@@ -18,13 +18,18 @@
 //!   عاما`; counts in digits or words 1–19, tens, `مئة`), a dual (`منذ عامين`, `قبل أسبوعين`), a
 //!   bare singular after `قبل`/`منذ` (`قبل عام`) only when what follows cannot be the noun's
 //!   complement (`قبل عام 2011`, `منذ يوم تأسيسها` are not offsets); never when the count runs
-//!   from another event (`قبل ثلاثة أيام من الانتخابات`). The date has the unit's precision
-//!   (`YYYY`, `YYYY-MM`, a day, or the Saturday-to-Friday week as a range), basis relative;
+//!   from another event (`قبل ثلاثة أيام من الانتخابات`, `قبل يومين فقط من`). `بعد` counts from
+//!   the story's own events far more often than from publication (`أفرج عنه بعد أربع سنوات`,
+//!   `وبعد يومين، لقي…`, `بعد 60 عاما` of absence), so it is taken only for days, weeks and
+//!   months, without a clitic `و`/`ف`, and when no complement follows (`ينطلق بعد 3 أشهر،`).
+//!   The date has the unit's precision (`YYYY`, `YYYY-MM`, a day, or the Saturday-to-Friday week
+//!   as a range), basis relative;
 //! - centuries as year ranges: `القرن العشرين`/`العشرون`, `القرن الـ19`, `القرن 19`, `القرن
 //!   التاسع عشر`, `القرن الحادي والعشرين` (explicit), `القرن الماضي`/`الحالي`/`المقبل` (relative).
 //!   The export contract has no century or decade precision (`start`/`end` are `YYYY[-MM[-DD]]`),
 //!   so the 20th century is `1900`–`1999`, the popular reading rather than 1901–2000;
-//! - decades as year ranges: `الستينيات`/`الستينات` (the 1900s are assumed: inferred),
+//! - decades as year ranges: `الستينيات`/`الستينات` (the 1900s are assumed: inferred; an age
+//!   without `من عمره`, `ممثل في مطلع الأربعينات`, is still read as a decade),
 //!   `تسعينيات القرن الماضي`, `العقد الأول من القرن الحادي والعشرين`; not an age (`في الستينيات
 //!   من عمره`);
 //! - seasons as month ranges (spring March–May, summer June–August, autumn September–November,
@@ -92,6 +97,11 @@ fn loose(pattern: &str) -> String {
     out
 }
 
+/// Alternatives, each widened by [`loose`].
+fn any(names: &[&str]) -> String {
+    names.iter().map(|n| loose(n)).collect::<Vec<_>>().join("|")
+}
+
 fn alternation(names: impl Iterator<Item = &'static str>) -> String {
     let mut v: Vec<&str> = names.collect();
     v.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
@@ -144,7 +154,7 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
             r"{B}((?:{shahr}\s+)?({m})\s+({past}|{next}|{cur}|{cur2})){E}",
             shahr = loose("شهر"),
             past = loose("الماضي"),
-            next = format!("{}|{}", loose("المقبل"), loose("القادم")),
+            next = any(&["المقبل", "القادم"]),
             cur = loose("الجاري"),
             cur2 = loose("الحالي"),
         )),
@@ -156,34 +166,34 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         relative: r(format!(
             r"{B}(({early}|{before_yesterday}|{yesterday}|{after_tomorrow}|{tomorrow}|{today}|{tonight})(?:\s+({w}))?){E}",
             early = loose("في وقت سابق من اليوم"),
-            before_yesterday = format!("{}|{}", loose("اول امس"), loose("اول من امس")),
-            yesterday = format!("{}|{}|{}|{}", loose("بالامس"), loose("امس"), loose("الامس"), loose("البارحه")),
+            before_yesterday = any(&["اول امس", "اول من امس"]),
+            yesterday = any(&["بالامس", "امس", "الامس", "البارحه"]),
             after_tomorrow = loose("بعد غد"),
-            tomorrow = format!("{}|{}|{}", loose("غدا"), loose("غداً"), loose("يوم غد")),
-            today = format!("{}|{}|{}", loose("صباح اليوم"), loose("مساء اليوم"), loose("اليوم")),
+            tomorrow = any(&["غدا", "غداً", "يوم غد"]),
+            today = any(&["صباح اليوم", "مساء اليوم", "اليوم"]),
             tonight = loose("الليله"),
         )),
         weekday: r(format!(
             r"{B}((?:{yawm}|{sabah}|{masa}|{layla}\s+)?({w})(?:\s+({past}|{next}))?){E}",
-            yawm = format!("{}\\s+", loose("يوم")),
-            sabah = format!("{}\\s+", loose("صباح")),
-            masa = format!("{}\\s+", loose("مساء")),
+            yawm = loose("يوم "),
+            sabah = loose("صباح "),
+            masa = loose("مساء "),
             layla = loose("ليله"),
             past = loose("الماضي"),
-            next = format!("{}|{}", loose("المقبل"), loose("القادم")),
+            next = any(&["المقبل", "القادم"]),
         )),
         period: r(format!(
             r"{B}(({week}|{month}|{year})\s+({past}|{next}|{cur}|{cur2})|({this_w}|{this_m}|{this_y})){E}",
             week = loose("الاسبوع"),
             month = loose("الشهر"),
-            year = format!("{}|{}", loose("العام"), loose("السنه")),
-            past = format!("{}|{}", loose("الماضي"), loose("الماضيه")),
-            next = format!("{}|{}|{}|{}", loose("المقبل"), loose("القادم"), loose("المقبله"), loose("القادمه")),
-            cur = format!("{}|{}", loose("الجاري"), loose("الجاريه")),
-            cur2 = format!("{}|{}", loose("الحالي"), loose("الحاليه")),
+            year = any(&["العام", "السنه"]),
+            past = any(&["الماضي", "الماضيه"]),
+            next = any(&["المقبل", "القادم", "المقبله", "القادمه"]),
+            cur = any(&["الجاري", "الجاريه"]),
+            cur2 = any(&["الحالي", "الحاليه"]),
             this_w = loose("هذا الاسبوع"),
             this_m = loose("هذا الشهر"),
-            this_y = format!("{}|{}", loose("هذا العام"), loose("هذه السنه")),
+            this_y = any(&["هذا العام", "هذه السنه"]),
         )),
     }
 });
@@ -578,13 +588,20 @@ fn shifted(p: NaiveDate, unit: Unit, n: i64) -> Option<EventDate> {
     })
 }
 
-/// The key of the word right after byte `end` of `text` (empty at the end of the text or
-/// before punctuation).
+/// The key of the word right after byte `end` of `text`, past `فقط`/`تقريبا` (empty at the
+/// end of the text or before punctuation).
 fn next_key(text: &str, end: usize) -> String {
-    let rest = text[end..].trim_start_matches(|c: char| c.is_whitespace());
-    let word: &str =
-        rest.split(|c: char| !(c.is_alphanumeric() || mirsad_text::is_arabic_diacritic(c))).next().unwrap_or("");
-    mirsad_text::key(word)
+    let mut rest = &text[end..];
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace());
+        let len =
+            rest.find(|c: char| !(c.is_alphanumeric() || mirsad_text::is_arabic_diacritic(c))).unwrap_or(rest.len());
+        let k = mirsad_text::key(&rest[..len]);
+        if k != "فقط" && k != "تقريبا" {
+            return k;
+        }
+        rest = &rest[len..];
+    }
 }
 
 /// Words that may follow a bare singular `قبل عام` / `منذ شهر` when it means «a year ago»:
@@ -780,8 +797,19 @@ fn find_more(text: &str, published: Option<NaiveDate>, found: &mut Vec<Timex>) {
             if n == 0 || n > 2000 {
                 continue;
             }
-            let sign = if mirsad_text::key(&c["prep"]).starts_with("بعد") { -1 } else { 1 };
-            push(whole, shifted(p, unit, sign * i64::from(n)));
+            let after = mirsad_text::key(&c["prep"]).starts_with("بعد");
+            if after {
+                // «بعد» counts from publication far less often than from the story's own events:
+                // «أفرج عنه بعد أربع سنوات», «وبعد يومين، لقي…», «بعد 60 عاما» (of absence),
+                // «بعد 5 أيام حافلة». Only a count of days, weeks or months that stands alone,
+                // not a story's next step (a clitic `و`/`ف`), is taken.
+                let clitic = text[..whole.start()].ends_with(['و', 'ف']);
+                let next = next_key(text, whole.end());
+                if matches!(unit, Unit::Year) || clitic || !(AFTER_BARE.contains(&next.as_str()) || next == "ضد") {
+                    continue;
+                }
+            }
+            push(whole, shifted(p, unit, if after { -i64::from(n) } else { i64::from(n) }));
         }
         for c in r.ago_bare.captures_iter(text) {
             let whole = c.get(1).expect("group 1");
@@ -1141,7 +1169,7 @@ mod more_tests {
         assert_eq!(one("بعد عشرة أيام").1, rel("2023-09-21", None));
         assert_eq!(one("قبل خمسة وتسعين عاماً").1, rel("1928", None));
         assert_eq!(one("قبل ثلاثة عشر عاما").1, rel("2010", None));
-        assert_eq!(one("بعد 40 عاما").1, rel("2063", None));
+        assert_eq!(one("المونديال الذي ينطلق بعد 3 أشهر، في").1, rel("2023-12", None));
         assert_eq!(one("قبل نحو ستة أشهر").1, rel("2023-03", None));
         assert_eq!(one("غادر قبل عام.").1, rel("2022", None));
         assert_eq!(one("قال منذ شهر إن").1, rel("2023-08", None));
@@ -1163,6 +1191,13 @@ mod more_tests {
         assert!(all("بعد عام من الحرب").is_empty());
         assert!(all("خمسة أعوام من العمل").is_empty());
         assert!(all("منذ سنوات طويلة").is_empty());
+        // «بعد» mostly counts from the story's own events: years, a clitic, a complement.
+        assert!(all("اعتقل في 2006 وأفرج عنه بعد أربع سنوات في إطار اتفاق").is_empty());
+        assert!(all("عاد إلى ربع النهائي بعد 60 عاما.").is_empty());
+        assert!(all("وبعد يومين، لقي طياران حتفهما").is_empty());
+        assert!(all("أتت تغريدته بعد 5 أيام حافلة").is_empty());
+        assert!(all("أقيل بعد 7 أسابيع فقط على تعيينه").is_empty());
+        assert!(all("قبل يومين فقط من الموعد").is_empty());
         assert!(all("قبل خمسة لاعبين").is_empty());
     }
 
