@@ -4,13 +4,51 @@
 //! Rules (each has a unit test below):
 //! - absolute: `15 مارس 2023`, `15/3/2023`, `2023-03-15` (explicit); `15 مارس` without a year
 //!   (the year that puts the date nearest the publication date: inferred); `مارس 2023` and
-//!   `شهر مارس الماضي`/`المقبل`; `عام 2023`/`العام 2023`/`سنة 2023`/`2023م`;
+//!   `شهر مارس الماضي`/`المقبل`; `عام 2023`/`العام 2023`/`سنة 2023`
+//!   (years 1000–2100: history pieces name the 1800s) and `2023م` (1900–2100 only, as `م` also
+//!   abbreviates metres);
 //! - relative to the publication date: `اليوم` (and `اليوم الاثنين`), `الليلة`, `صباح اليوم`,
 //!   `في وقت سابق من اليوم`, `أمس`/`الأمس`/`البارحة`, `أول أمس`, `غدا`, `بعد غد`, a weekday
 //!   alone (`يوم الخميس`: the nearest such day up to the publication date; with `المقبل` the next
 //!   one, with `الماضي` the previous one), `الأسبوع الماضي`/`المقبل`/`الحالي`, `الشهر
 //!   الماضي`/`المقبل`/`الجاري`, `العام الماضي`/`المقبل`/`الجاري`;
-//! - ranges: `يومي 18 و19 يونيو`, `من 18 إلى 20 يونيو`, `بين 18 و20 يونيو 2023`.
+//! - ranges: `يومي 18 و19 يونيو`, `من 18 إلى 20 يونيو`, `بين 18 و20 يونيو 2023`;
+//! - counted offsets from the publication date: `قبل`/`منذ`/`بعد` + a count + a unit of years,
+//!   months, weeks or days (`قبل خمسة أعوام`, `قبل 3 سنوات`, `بعد ثلاثة أيام`, `قبل خمسة وتسعين
+//!   عاما`; counts in digits or words 1–19, tens, `مئة`), a dual (`منذ عامين`, `قبل أسبوعين`), a
+//!   bare singular after `قبل`/`منذ` (`قبل عام`) only when what follows cannot be the noun's
+//!   complement (`قبل عام 2011`, `منذ يوم تأسيسها` are not offsets); never when the count runs
+//!   from another event (`قبل ثلاثة أيام من الانتخابات`, `قبل يومين فقط من`). `بعد` counts from
+//!   the story's own events far more often than from publication (`أفرج عنه بعد أربع سنوات`,
+//!   `وبعد يومين، لقي…`, `بعد 60 عاما` of absence), so it is taken only for days, weeks and
+//!   months, without a clitic `و`/`ف`, and when no complement follows (`ينطلق بعد 3 أشهر،`).
+//!   The date has the unit's precision (`YYYY`, `YYYY-MM`, a day, or the Saturday-to-Friday week
+//!   as a range), basis relative;
+//! - centuries as year ranges: `القرن العشرين`/`العشرون`, `القرن الـ19`, `القرن 19`, `القرن
+//!   التاسع عشر`, `القرن الحادي والعشرين` (explicit), `القرن الماضي`/`الحالي`/`المقبل` (relative).
+//!   The export contract has no century or decade precision (`start`/`end` are `YYYY[-MM[-DD]]`),
+//!   so the 20th century is `1900`–`1999`, the popular reading rather than 1901–2000;
+//! - decades as year ranges: `الستينيات`/`الستينات` (the 1900s are assumed: inferred; an age
+//!   without `من عمره`, `ممثل في مطلع الأربعينات`, is still read as a decade),
+//!   `تسعينيات القرن الماضي`, `العقد الأول من القرن الحادي والعشرين`; not an age (`في الستينيات
+//!   من عمره`);
+//! - seasons as month ranges (spring March–May, summer June–August, autumn September–November,
+//!   winter December of the year before to February): `صيف 2020`, `شتاء عام 2021` (explicit),
+//!   `الصيف الماضي` (the last one ended before the publication month), `الشتاء المقبل`, `هذا
+//!   الصيف`, `شتاء العام الماضي` (the winter of that year) (relative);
+//! - halves and quarters as month ranges: `النصف الثاني من 2021`, `الربع الأخير من عام 2022`
+//!   (explicit), `الربع الأول من العام`/`من العام الماضي`/`من هذا العام` (relative); not of a
+//!   fiscal or school year (`من العام المالي`); of a century as a year range (`النصف الثاني من
+//!   القرن العشرين`: `1950`–`1999`);
+//! - the present: `الآن`, `حاليا`, `في الوقت الحالي`/`الراهن` resolve to the publication day
+//!   (relative): they say when a stated fact holds («يعيش حاليا في…»), which is the
+//!   publication day.
+//!
+//! Left out on purpose: vague past and future references (`مؤخرا`, `سابقا`, `قريبا`, `الأيام
+//! الماضية`, `في الأيام المقبلة`, `منذ سنوات`). They name no day, month or year: any date we gave
+//! them (the publication day, or a window of invented width) would put the event on a timeline
+//! where the text does not, so they get no event. Season, century and half words alone
+//! (`الصيف`, `الربيع العربي`, `صفقة القرن`, `النصف الثاني من المباراة`) are not dates either.
 //!
 //! Patterns are written over the matching key's letters and widened to every spelling the key
 //! folds (`ا` matches `ا أ إ آ`, `ي` matches `ي ى`, `ه` matches `ه ة`), so they run on the
@@ -19,6 +57,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use mirsad_model::{EventBasis, EventDate};
+use mirsad_text::months::ARABIC_MONTHS;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -31,48 +70,6 @@ pub struct Timex {
     pub expression: String,
     pub date: EventDate,
 }
-
-/// Month names in key form (Egyptian/Gulf, Levantine and Maghrebi series).
-const MONTHS: &[(&str, u32)] = &[
-    ("يناير", 1),
-    ("فبراير", 2),
-    ("مارس", 3),
-    ("ابريل", 4),
-    ("مايو", 5),
-    ("يونيو", 6),
-    ("يونيه", 6),
-    ("يوليو", 7),
-    ("يوليه", 7),
-    ("اغسطس", 8),
-    ("سبتمبر", 9),
-    ("اكتوبر", 10),
-    ("نوفمبر", 11),
-    ("ديسمبر", 12),
-    ("كانون الثاني", 1),
-    ("شباط", 2),
-    ("اذار", 3),
-    ("نيسان", 4),
-    ("ايار", 5),
-    ("حزيران", 6),
-    ("تموز", 7),
-    ("اب", 8),
-    ("ايلول", 9),
-    ("تشرين الاول", 10),
-    ("تشرين الثاني", 11),
-    ("كانون الاول", 12),
-    ("جانفي", 1),
-    ("فيفري", 2),
-    ("افريل", 4),
-    ("ماي", 5),
-    ("جوان", 6),
-    ("جويليه", 7),
-    ("اوت", 8),
-    ("يوليوز", 7),
-    ("غشت", 8),
-    ("شتنبر", 9),
-    ("نونبر", 11),
-    ("دجنبر", 12),
-];
 
 const WEEKDAYS: &[(&str, Weekday)] = &[
     ("السبت", Weekday::Sat),
@@ -100,6 +97,11 @@ fn loose(pattern: &str) -> String {
     out
 }
 
+/// Alternatives, each widened by [`loose`].
+fn any(names: &[&str]) -> String {
+    names.iter().map(|n| loose(n)).collect::<Vec<_>>().join("|")
+}
+
 fn alternation(names: impl Iterator<Item = &'static str>) -> String {
     let mut v: Vec<&str> = names.collect();
     v.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
@@ -107,9 +109,7 @@ fn alternation(names: impl Iterator<Item = &'static str>) -> String {
 }
 
 fn month_number(name: &str) -> Option<u32> {
-    let k = mirsad_text::key(name);
-    let k = k.split_whitespace().collect::<Vec<_>>().join(" ");
-    MONTHS.iter().find(|(n, _)| *n == k).map(|&(_, m)| m)
+    mirsad_text::months::arabic_month(name)
 }
 
 fn weekday(name: &str) -> Option<Weekday> {
@@ -135,7 +135,7 @@ struct Rules {
 }
 
 static RULES: LazyLock<Rules> = LazyLock::new(|| {
-    let m = alternation(MONTHS.iter().map(|(n, _)| *n));
+    let m = alternation(ARABIC_MONTHS.iter().map(|(n, _)| *n));
     let w = alternation(WEEKDAYS.iter().map(|(n, _)| *n));
     let year = r"(?:(?:من\s+)?(?:لل|ل|ال)?(?:عام|سن[هة])\s+)?(\d{4})\s*م?";
     let r = |s: String| Regex::new(&s).expect("static regex");
@@ -154,7 +154,7 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
             r"{B}((?:{shahr}\s+)?({m})\s+({past}|{next}|{cur}|{cur2})){E}",
             shahr = loose("شهر"),
             past = loose("الماضي"),
-            next = format!("{}|{}", loose("المقبل"), loose("القادم")),
+            next = any(&["المقبل", "القادم"]),
             cur = loose("الجاري"),
             cur2 = loose("الحالي"),
         )),
@@ -166,34 +166,34 @@ static RULES: LazyLock<Rules> = LazyLock::new(|| {
         relative: r(format!(
             r"{B}(({early}|{before_yesterday}|{yesterday}|{after_tomorrow}|{tomorrow}|{today}|{tonight})(?:\s+({w}))?){E}",
             early = loose("في وقت سابق من اليوم"),
-            before_yesterday = format!("{}|{}", loose("اول امس"), loose("اول من امس")),
-            yesterday = format!("{}|{}|{}|{}", loose("بالامس"), loose("امس"), loose("الامس"), loose("البارحه")),
+            before_yesterday = any(&["اول امس", "اول من امس"]),
+            yesterday = any(&["بالامس", "امس", "الامس", "البارحه"]),
             after_tomorrow = loose("بعد غد"),
-            tomorrow = format!("{}|{}|{}", loose("غدا"), loose("غداً"), loose("يوم غد")),
-            today = format!("{}|{}|{}", loose("صباح اليوم"), loose("مساء اليوم"), loose("اليوم")),
+            tomorrow = any(&["غدا", "غداً", "يوم غد"]),
+            today = any(&["صباح اليوم", "مساء اليوم", "اليوم"]),
             tonight = loose("الليله"),
         )),
         weekday: r(format!(
             r"{B}((?:{yawm}|{sabah}|{masa}|{layla}\s+)?({w})(?:\s+({past}|{next}))?){E}",
-            yawm = format!("{}\\s+", loose("يوم")),
-            sabah = format!("{}\\s+", loose("صباح")),
-            masa = format!("{}\\s+", loose("مساء")),
+            yawm = loose("يوم "),
+            sabah = loose("صباح "),
+            masa = loose("مساء "),
             layla = loose("ليله"),
             past = loose("الماضي"),
-            next = format!("{}|{}", loose("المقبل"), loose("القادم")),
+            next = any(&["المقبل", "القادم"]),
         )),
         period: r(format!(
             r"{B}(({week}|{month}|{year})\s+({past}|{next}|{cur}|{cur2})|({this_w}|{this_m}|{this_y})){E}",
             week = loose("الاسبوع"),
             month = loose("الشهر"),
-            year = format!("{}|{}", loose("العام"), loose("السنه")),
-            past = format!("{}|{}", loose("الماضي"), loose("الماضيه")),
-            next = format!("{}|{}|{}|{}", loose("المقبل"), loose("القادم"), loose("المقبله"), loose("القادمه")),
-            cur = format!("{}|{}", loose("الجاري"), loose("الجاريه")),
-            cur2 = format!("{}|{}", loose("الحالي"), loose("الحاليه")),
+            year = any(&["العام", "السنه"]),
+            past = any(&["الماضي", "الماضيه"]),
+            next = any(&["المقبل", "القادم", "المقبله", "القادمه"]),
+            cur = any(&["الجاري", "الجاريه"]),
+            cur2 = any(&["الحالي", "الحاليه"]),
             this_w = loose("هذا الاسبوع"),
             this_m = loose("هذا الشهر"),
-            this_y = format!("{}|{}", loose("هذا العام"), loose("هذه السنه")),
+            this_y = any(&["هذا العام", "هذه السنه"]),
         )),
     }
 });
@@ -326,7 +326,13 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
         }
     }
     for c in r.year.captures_iter(text) {
-        let y = c.get(2).or(c.get(3)).and_then(|y| num(y.as_str())).filter(|y| plausible_year(*y));
+        // After `عام`/`سنة` any year since 1000 is a year (history pieces name the 1800s); a bare
+        // `2002م` keeps the narrow range, as `م` also abbreviates metres.
+        let y = match (c.get(2), c.get(3)) {
+            (Some(y), _) => num(y.as_str()).filter(|y| (1000..=2100).contains(y)),
+            (_, Some(y)) => num(y.as_str()).filter(|y| plausible_year(*y)),
+            _ => None,
+        };
         push(c.get(1).expect("group 1"), y.map(|y| date(format!("{y:04}"), None, EventBasis::Explicit)));
     }
     if let Some(p) = published {
@@ -389,6 +395,7 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
             push(whole, Some(d));
         }
     }
+    find_more(text, published, &mut found);
     found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     let mut out: Vec<Timex> = Vec::new();
     for t in found {
@@ -398,6 +405,542 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
         out.push(t);
     }
     out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counted offsets, centuries and decades, seasons, halves and quarters, the present.
+
+/// Like [`loose`], and a diacritic may follow any letter (`عاماً`, `عامًا`).
+fn loose_d(pattern: &str) -> String {
+    let mut out = String::new();
+    for c in pattern.chars() {
+        if c == ' ' {
+            out.push_str(r"\s+");
+        } else {
+            out.push_str(&loose(&c.to_string()));
+            out.push_str("[\u{064B}-\u{0652}]*");
+        }
+    }
+    out
+}
+
+fn alternation_d(names: &[&str]) -> String {
+    let mut v = names.to_vec();
+    v.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
+    v.iter().map(|n| loose_d(n)).collect::<Vec<_>>().join("|")
+}
+
+/// Cardinal number words 1–10 in key form (masculine and feminine forms).
+const UNIT_WORDS: &[(&str, u32)] = &[
+    ("واحد", 1),
+    ("واحده", 1),
+    ("اثنين", 2),
+    ("اثنان", 2),
+    ("اثنتين", 2),
+    ("اثنتان", 2),
+    ("ثلاثه", 3),
+    ("ثلاث", 3),
+    ("اربعه", 4),
+    ("اربع", 4),
+    ("خمسه", 5),
+    ("خمس", 5),
+    ("سته", 6),
+    ("ست", 6),
+    ("سبعه", 7),
+    ("سبع", 7),
+    ("ثمانيه", 8),
+    ("ثماني", 8),
+    ("ثمان", 8),
+    ("تسعه", 9),
+    ("تسع", 9),
+    ("عشره", 10),
+    ("عشر", 10),
+];
+
+/// The first words of 11 and 12 (`أحد عشر`, `اثنتي عشرة`); 13–19 use the unit words.
+const TEEN_WORDS: &[(&str, u32)] = &[("احد", 1), ("احدي", 1), ("اثنا", 2), ("اثني", 2), ("اثنتا", 2), ("اثنتي", 2)];
+
+const TENS_WORDS: &[(&str, u32)] = &[
+    ("عشرين", 20),
+    ("عشرون", 20),
+    ("ثلاثين", 30),
+    ("ثلاثون", 30),
+    ("اربعين", 40),
+    ("اربعون", 40),
+    ("خمسين", 50),
+    ("خمسون", 50),
+    ("ستين", 60),
+    ("ستون", 60),
+    ("سبعين", 70),
+    ("سبعون", 70),
+    ("ثمانين", 80),
+    ("ثمانون", 80),
+    ("تسعين", 90),
+    ("تسعون", 90),
+    ("مئه", 100),
+    ("مائه", 100),
+];
+
+/// Ordinals 1–10 in key form, for centuries, decades, halves and quarters.
+const ORDINALS: &[(&str, u32)] = &[
+    ("الاول", 1),
+    ("الحادي", 1),
+    ("الثاني", 2),
+    ("الثالث", 3),
+    ("الرابع", 4),
+    ("الخامس", 5),
+    ("السادس", 6),
+    ("السابع", 7),
+    ("الثامن", 8),
+    ("التاسع", 9),
+    ("العاشر", 10),
+];
+
+fn lookup(table: &[(&str, u32)], k: &str) -> Option<u32> {
+    table.iter().find(|(n, _)| *n == k).map(|&(_, v)| v)
+}
+
+/// The value of a count written in digits or in words: 1–10, 11–19, tens, `خمسة وتسعين`, 100.
+fn count_value(s: &str) -> Option<u32> {
+    let k = mirsad_text::key(s);
+    if k.bytes().all(|b| b.is_ascii_digit()) {
+        return k.parse().ok();
+    }
+    let w: Vec<&str> = k.split(' ').collect();
+    match w.as_slice() {
+        [one] => lookup(UNIT_WORDS, one).or_else(|| lookup(TENS_WORDS, one)),
+        [u, ten] if ten.starts_with('و') => {
+            Some(lookup(UNIT_WORDS, u)? + lookup(TENS_WORDS, &ten['و'.len_utf8()..]).filter(|t| *t < 100)?)
+        }
+        [u, "و", ten] => Some(lookup(UNIT_WORDS, u)? + lookup(TENS_WORDS, ten).filter(|t| *t < 100)?),
+        [u, "عشر" | "عشره"] => {
+            Some(10 + lookup(TEEN_WORDS, u).or_else(|| lookup(UNIT_WORDS, u).filter(|v| *v < 10))?)
+        }
+        _ => None,
+    }
+}
+
+/// The value of an ordinal 1–29 in key form (`التاسع عشر`, `الحادي والعشرين`, `العشرين`).
+fn ordinal_value(k: &str) -> Option<u32> {
+    let w: Vec<&str> = k.split(' ').collect();
+    match w.as_slice() {
+        ["العشرين" | "العشرون"] => Some(20),
+        [o] => lookup(ORDINALS, o).filter(|v| *v != 1 || *o == "الاول"),
+        [o, "عشر"] => lookup(ORDINALS, o).filter(|v| *v < 10).map(|v| v + 10),
+        [o, "والعشرين" | "والعشرون"] => lookup(ORDINALS, o).filter(|v| *v < 10).map(|v| v + 20),
+        [o, "و", "العشرين" | "العشرون"] => lookup(ORDINALS, o).filter(|v| *v < 10).map(|v| v + 20),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Unit {
+    Year,
+    Month,
+    Week,
+    Day,
+}
+
+/// The unit of a counted noun and, for a dual (`عامين`) or a bare singular, the count it
+/// carries itself.
+fn unit_of(word: &str) -> Option<(Unit, Option<u32>)> {
+    let k = mirsad_text::key(word);
+    let dual = ["عامين", "سنتين", "شهرين", "اسبوعين", "يومين"].contains(&k.as_str());
+    let unit = if k.starts_with("عام") || k.starts_with("اعوام") || k.starts_with("سن") {
+        Unit::Year
+    } else if k.starts_with("شهر") || k.starts_with("اشهر") || k.starts_with("شهور") {
+        Unit::Month
+    } else if k.starts_with("اسبوع") || k.starts_with("اسابيع") {
+        Unit::Week
+    } else if k.starts_with("يوم") || k.starts_with("ايام") {
+        Unit::Day
+    } else {
+        return None;
+    };
+    let singular = ["عام", "سنه", "شهر", "اسبوع", "يوم"].contains(&k.as_str());
+    Some((
+        unit,
+        if dual {
+            Some(2)
+        } else if singular {
+            Some(1)
+        } else {
+            None
+        },
+    ))
+}
+
+/// The date `n` units before (negative `n`: after) the publication day, at the unit's
+/// precision; a week is the Saturday-to-Friday week holding the day.
+fn shifted(p: NaiveDate, unit: Unit, n: i64) -> Option<EventDate> {
+    Some(match unit {
+        Unit::Year => date(format!("{:04}", i64::from(p.year()) - n), None, EventBasis::Relative),
+        Unit::Month => {
+            let (y, m) = shift_month(p.year(), p.month(), i32::try_from(-n).ok()?);
+            date(month_str(y, m), None, EventBasis::Relative)
+        }
+        Unit::Day => date(day_str(p.checked_sub_signed(Duration::try_days(n)?)?), None, EventBasis::Relative),
+        Unit::Week => {
+            let d = p.checked_sub_signed(Duration::try_weeks(n)?)?;
+            let start = d - Duration::days(d.weekday().days_since(Weekday::Sat) as i64);
+            date(day_str(start), Some(day_str(start + Duration::days(6))), EventBasis::Relative)
+        }
+    })
+}
+
+/// The key of the word right after byte `end` of `text`, past `فقط`/`تقريبا` (empty at the
+/// end of the text or before punctuation).
+fn next_key(text: &str, end: usize) -> String {
+    let mut rest = &text[end..];
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace());
+        let len =
+            rest.find(|c: char| !(c.is_alphanumeric() || mirsad_text::is_arabic_diacritic(c))).unwrap_or(rest.len());
+        let k = mirsad_text::key(&rest[..len]);
+        if k != "فقط" && k != "تقريبا" {
+            return k;
+        }
+        rest = &rest[len..];
+    }
+}
+
+/// Words that may follow a bare singular `قبل عام` / `منذ شهر` when it means «a year ago»:
+/// anything else is most likely the noun's complement (`منذ يوم تأسيسها`, `قبل عام 2011`,
+/// `منذ شهر رمضان`, `قبل يوم الخميس`).
+const AFTER_BARE: &[&str] = &[
+    "",
+    "ان",
+    "انه",
+    "انها",
+    "انهم",
+    "في",
+    "الي",
+    "فقط",
+    "تقريبا",
+    "واحد",
+    "واحده",
+    "كامل",
+    "حين",
+    "عندما",
+    "حيث",
+    "ثم",
+    "لكن",
+    "ولكن",
+    "اي",
+    "او",
+    "قال",
+    "قالت",
+];
+
+/// Seasons in key form with their months (winter: December of the year before to February).
+const SEASONS: &[(&str, u32, u32)] = &[("ربيع", 3, 5), ("صيف", 6, 8), ("خريف", 9, 11), ("شتاء", 12, 2)];
+
+/// The months of a season of year `y`, as (year, month) pairs.
+fn season_range(season: usize, y: i32) -> ((i32, u32), (i32, u32)) {
+    let (_, a, b) = SEASONS[season];
+    if a > b {
+        ((y - 1, a), (y, b))
+    } else {
+        ((y, a), (y, b))
+    }
+}
+
+fn month_range(a: (i32, u32), b: (i32, u32), basis: EventBasis) -> EventDate {
+    date(month_str(a.0, a.1), Some(month_str(b.0, b.1)), basis)
+}
+
+/// `-1`, `1` or `0` for a past, next or current marker (`الماضي`, `المقبل`, `الحالي`).
+fn direction(word: &str) -> i32 {
+    if is_past(word) || mirsad_text::key(word).starts_with("المنصرم") {
+        -1
+    } else if is_next(word) {
+        1
+    } else {
+        0
+    }
+}
+
+struct Rules2 {
+    ago: Regex,
+    ago_bare: Regex,
+    century: Regex,
+    decade: Regex,
+    decade_ord: Regex,
+    season: Regex,
+    part: Regex,
+    present: Regex,
+}
+
+/// A century: `القرن العشرين`, `القرن الـ19`, `القرن 19`, `القرن التاسع عشر`, `القرن
+/// الحادي والعشرين`, `القرن الماضي`/`الحالي`/`المقبل`. Named groups `cnum`, `cord`, `crel`.
+fn century_pattern() -> String {
+    let ord1 = alternation_d(&ORDINALS.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+    format!(
+        r"{qarn}\s+(?:(?:ال(?:ـ+|-)?\s*)?(?P<cnum>\d{{1,2}}|[٠-٩]{{1,2}})|(?P<cord>(?:{ord1})\s+(?:و\s*)?(?:{ishrin})|(?:{ord1})\s+{ashar}|{ishrin}|(?:{ord1}))|(?P<crel>{rel}))",
+        qarn = loose_d("القرن"),
+        ishrin = alternation_d(&["العشرين", "العشرون"]),
+        ashar = loose_d("عشر"),
+        rel = alternation_d(&["الماضي", "المنصرم", "الحالي", "الجاري", "المقبل", "القادم"]),
+    )
+}
+
+/// The century (1-based) a century pattern's captures name, and how it is known.
+fn century_of(c: &regex::Captures, p: Option<NaiveDate>) -> Option<(i32, EventBasis)> {
+    if let Some(n) = c.name("cnum") {
+        return num(n.as_str()).map(|n| (n as i32, EventBasis::Explicit));
+    }
+    if let Some(o) = c.name("cord") {
+        return ordinal_value(&mirsad_text::key(o.as_str())).map(|n| (n as i32, EventBasis::Explicit));
+    }
+    let by = direction(c.name("crel")?.as_str());
+    p.map(|p| (p.year() / 100 + 1 + by, EventBasis::Relative))
+}
+
+static RULES2: LazyLock<Rules2> = LazyLock::new(|| {
+    let r = |s: String| Regex::new(&s).expect("static regex");
+    let clitic = "(?:و|ف|ب|ل|وب|ول|وف)?";
+    let preps = alternation_d(&["قبل", "منذ", "بعد"]);
+    let about = alternation_d(&["نحو", "حوالي", "زهاء", "قرابه"]);
+    let units = alternation_d(&UNIT_WORDS.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+    let tens = alternation_d(&TENS_WORDS.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+    let teens = alternation_d(&TEEN_WORDS.iter().chain(UNIT_WORDS).map(|(n, _)| *n).collect::<Vec<_>>());
+    let ashar = format!("(?:{})", alternation_d(&["عشر", "عشره"]));
+    let number = format!(r"\d{{1,4}}|[٠-٩]{{1,4}}|(?:{units})\s+و\s*(?:{tens})|(?:{teens})\s+{ashar}|{tens}|{units}",);
+    let plural = alternation_d(&[
+        "عاما",
+        "عام",
+        "اعوام",
+        "سنوات",
+        "سنين",
+        "سنه",
+        "شهرا",
+        "شهر",
+        "اشهر",
+        "شهور",
+        "اسبوعا",
+        "اسبوع",
+        "اسابيع",
+        "يوما",
+        "يوم",
+        "ايام",
+    ]);
+    let dual = alternation_d(&["عامين", "سنتين", "شهرين", "اسبوعين", "يومين"]);
+    let singular = alternation_d(&["عام", "سنه", "شهر", "اسبوع", "يوم"]);
+    let century = century_pattern();
+    let rel = alternation_d(&["الماضي", "الماضيه", "المنصرم", "المقبل", "القادم", "الحالي", "الجاري"]);
+    let seasons = alternation_d(&SEASONS.iter().map(|(n, _, _)| *n).collect::<Vec<_>>());
+    let year_word = format!("(?:{})", alternation_d(&["عام", "العام", "سنه", "السنه"]));
+    let aam = format!("(?:{})", alternation_d(&["العام", "السنه"]));
+    let waqt = format!("{}\\s+(?:{})", loose_d("في الوقت"), alternation_d(&["الحالي", "الراهن"]));
+    let this_year = alternation_d(&["هذا العام", "هذه السنه"]);
+    let ord1 = alternation_d(&ORDINALS.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+    Rules2 {
+        ago: r(format!(
+            r"{B}{clitic}((?P<prep>{preps})\s+(?:(?:{about})\s+)?(?:(?P<n>{number})\s+(?P<unit>{plural})|(?P<dual>{dual}))){E}"
+        )),
+        ago_bare: r(format!(
+            r"{B}{clitic}((?P<prep>{qabl_mundh})\s+(?:(?:{about})\s+)?(?P<unit>{singular})){E}",
+            qabl_mundh = alternation_d(&["قبل", "منذ"]),
+        )),
+        century: r(format!(r"{B}{clitic}({century}){E}")),
+        decade: r(format!(
+            r"{B}{clitic}((?:ال)?(?P<tens>{tens10})(?:{yat})(?:\s+(?:{min}\s+)?{century})?){E}",
+            yat = alternation_d(&["يات", "ات"]),
+            tens10 = alternation_d(&["عشرين", "ثلاثين", "اربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين"]),
+            min = loose("من"),
+        )),
+        decade_ord: r(format!(
+            r"{B}{clitic}({aqd}\s+(?P<ord>{ord1})\s+(?:{min}\s+)?{century}){E}",
+            aqd = loose_d("العقد"),
+            min = loose("من"),
+        )),
+        season: r(format!(
+            r"{B}{clitic}((?:{fasl}\s+)?(?:(?:ال)?(?P<s1>{seasons})\s+(?:{year_word}\s+)?(?P<y>\d{{4}}|[٠-٩]{{4}})|ال(?P<s2>{seasons})\s+(?P<rel>{rel})|(?P<s3>{seasons})\s+(?:{aam}\s+(?P<yrel>{rel})|(?P<this>{this_year}))|{hatha}\s+ال(?P<s4>{seasons}))){E}",
+            fasl = loose_d("فصل"),
+            hatha = loose_d("هذا"),
+        )),
+        part: r(format!(
+            r"{B}{clitic}((?P<kind>{kinds})\s+(?P<ord>{ords})\s+{min}\s+(?:(?:{year_word}\s+)?(?P<y>\d{{4}}|[٠-٩]{{4}})|(?P<this>{this_year})|(?P<cent>{century})|{aam}(?:\s+(?P<rel>{rel}))?)){E}",
+            kinds = alternation_d(&["النصف", "الربع"]),
+            ords = alternation_d(&["الاول", "الثاني", "الثالث", "الرابع", "الاخير"]),
+            min = loose("من"),
+        )),
+        present: r(format!(r"{B}{clitic}(ال[آا]ن|{haliyan}|{waqt}){E}", haliyan = loose_d("حاليا"),)),
+    }
+});
+
+/// The rules of this section; `found` gets their expressions.
+fn find_more(text: &str, published: Option<NaiveDate>, found: &mut Vec<Timex>) {
+    let r = &*RULES2;
+    let mut push = |m: regex::Match, d: Option<EventDate>| {
+        if let Some(date) = d {
+            found.push(Timex { start: m.start(), end: m.end(), expression: m.as_str().to_string(), date });
+        }
+    };
+    if let Some(p) = published {
+        for c in r.ago.captures_iter(text) {
+            let whole = c.get(1).expect("group 1");
+            if ["من", "علي", "عن"].contains(&next_key(text, whole.end()).as_str()) {
+                continue; // «قبل ثلاثة أيام من الانتخابات»: counted from another event.
+            }
+            let (unit, n) = match (c.name("n"), c.name("unit"), c.name("dual")) {
+                (Some(n), Some(u), _) => match (count_value(n.as_str()), unit_of(u.as_str())) {
+                    (Some(n), Some((unit, _))) => (unit, n),
+                    _ => continue,
+                },
+                (_, _, Some(d)) => match unit_of(d.as_str()) {
+                    Some((unit, Some(n))) => (unit, n),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            if n == 0 || n > 2000 {
+                continue;
+            }
+            let after = mirsad_text::key(&c["prep"]).starts_with("بعد");
+            if after {
+                // «بعد» counts from publication far less often than from the story's own events:
+                // «أفرج عنه بعد أربع سنوات», «وبعد يومين، لقي…», «بعد 60 عاما» (of absence),
+                // «بعد 5 أيام حافلة». Only a count of days, weeks or months that stands alone,
+                // not a story's next step (a clitic `و`/`ف`), is taken.
+                let clitic = text[..whole.start()].ends_with(['و', 'ف']);
+                let next = next_key(text, whole.end());
+                if matches!(unit, Unit::Year) || clitic || !(AFTER_BARE.contains(&next.as_str()) || next == "ضد") {
+                    continue;
+                }
+            }
+            push(whole, shifted(p, unit, if after { -i64::from(n) } else { i64::from(n) }));
+        }
+        for c in r.ago_bare.captures_iter(text) {
+            let whole = c.get(1).expect("group 1");
+            if !AFTER_BARE.contains(&next_key(text, whole.end()).as_str()) {
+                continue;
+            }
+            if let Some((unit, Some(1))) = unit_of(&c["unit"]) {
+                push(whole, shifted(p, unit, 1));
+            }
+        }
+    }
+    for c in r.century.captures_iter(text) {
+        let Some((n, basis)) = century_of(&c, published).filter(|(n, _)| (1..=22).contains(n)) else { continue };
+        let y = (n - 1) * 100;
+        push(c.get(1).expect("group 1"), Some(date(format!("{y:04}"), Some(format!("{:04}", y + 99)), basis)));
+    }
+    for c in r.decade.captures_iter(text) {
+        let whole = c.get(1).expect("group 1");
+        let next = next_key(text, whole.end());
+        let after = mirsad_text::key(&text[whole.end()..].chars().take(16).collect::<String>());
+        if next == "من" && after.contains("عمر") {
+            continue; // «في الستينيات من عمره»: an age.
+        }
+        let Some(tens) = lookup(TENS_WORDS, &mirsad_text::key(&c["tens"])) else { continue };
+        let (century, basis) = if c.name("cnum").or(c.name("cord")).or(c.name("crel")).is_some() {
+            match century_of(&c, published) {
+                Some(x) => x,
+                None => continue,
+            }
+        } else {
+            (20, EventBasis::Inferred)
+        };
+        let y = (century - 1) * 100 + tens as i32;
+        push(whole, Some(date(format!("{y:04}"), Some(format!("{:04}", y + 9)), basis)));
+    }
+    for c in r.decade_ord.captures_iter(text) {
+        let (Some(k), Some((century, basis))) =
+            (lookup(ORDINALS, &mirsad_text::key(&c["ord"])), century_of(&c, published))
+        else {
+            continue;
+        };
+        let y = (century - 1) * 100 + (k as i32 - 1) * 10;
+        push(c.get(1).expect("group 1"), Some(date(format!("{y:04}"), Some(format!("{:04}", y + 9)), basis)));
+    }
+    for c in r.season.captures_iter(text) {
+        let name = ["s1", "s2", "s3", "s4"].iter().find_map(|g| c.name(g)).expect("one season group");
+        let k = mirsad_text::key(name.as_str());
+        let Some(s) = SEASONS.iter().position(|(n, _, _)| *n == k) else { continue };
+        let whole = c.get(1).expect("group 1");
+        let d = if let Some(y) = c.name("y") {
+            num(y.as_str()).filter(|y| plausible_year(*y)).map(|y| {
+                let (a, b) = season_range(s, y as i32);
+                month_range(a, b, EventBasis::Explicit)
+            })
+        } else if let Some(p) = published {
+            let pm = (p.year(), p.month());
+            let (a, b) = if let Some(yr) = c.name("yrel") {
+                season_range(s, p.year() + direction(yr.as_str()))
+            } else if c.name("this").is_some() {
+                season_range(s, p.year())
+            } else {
+                let dir = c.name("rel").map_or(0, |x| direction(x.as_str()));
+                let occ: Vec<_> = (p.year() - 1..=p.year() + 2).map(|y| season_range(s, y)).collect();
+                let pick = match dir {
+                    -1 => occ.iter().rev().find(|(_, b)| *b < pm),
+                    1 => occ.iter().find(|(a, _)| *a > pm),
+                    _ => occ.iter().find(|(a, b)| *a <= pm && pm <= *b).or(occ.iter().find(|(a, _)| a.0 == p.year())),
+                };
+                match pick {
+                    Some(&x) => x,
+                    None => continue,
+                }
+            };
+            Some(month_range(a, b, EventBasis::Relative))
+        } else {
+            None
+        };
+        push(whole, d);
+    }
+    for c in r.part.captures_iter(text) {
+        let whole = c.get(1).expect("group 1");
+        if ["y", "this", "rel", "cent"].iter().all(|g| c.name(g).is_none()) {
+            let next = next_key(text, whole.end());
+            if next.starts_with("المالي") || next.starts_with("الدراسي") || next.starts_with("الهجري")
+            {
+                continue; // a fiscal or school year does not start in January.
+            }
+        }
+        let half = mirsad_text::key(&c["kind"]) == "النصف";
+        let ord = mirsad_text::key(&c["ord"]);
+        let n = if ord == "الاخير" {
+            if half {
+                2
+            } else {
+                4
+            }
+        } else {
+            match lookup(ORDINALS, &ord) {
+                Some(n) if n <= if half { 2 } else { 4 } => n,
+                _ => continue,
+            }
+        };
+        if c.name("cent").is_some() {
+            // «النصف الثاني من القرن العشرين»: years 50 or 25 at a time.
+            let Some((century, basis)) = century_of(&c, published).filter(|(n, _)| (1..=22).contains(n)) else {
+                continue;
+            };
+            let span = if half { 50 } else { 25 };
+            let y = (century - 1) * 100 + (n as i32 - 1) * span;
+            push(whole, Some(date(format!("{y:04}"), Some(format!("{:04}", y + span - 1)), basis)));
+            continue;
+        }
+        let (year, basis) = if let Some(y) = c.name("y") {
+            match num(y.as_str()).filter(|y| plausible_year(*y)) {
+                Some(y) => (y as i32, EventBasis::Explicit),
+                None => continue,
+            }
+        } else if let Some(p) = published {
+            (p.year() + c.name("rel").map_or(0, |x| direction(x.as_str())), EventBasis::Relative)
+        } else {
+            continue;
+        };
+        let len = if half { 6 } else { 3 };
+        let first = (n - 1) * len + 1;
+        push(whole, Some(month_range((year, first), (year, first + len - 1), basis)));
+    }
+    if let Some(p) = published {
+        for c in r.present.captures_iter(text) {
+            push(c.get(1).expect("group 1"), Some(date(day_str(p), None, EventBasis::Relative)));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -448,6 +991,9 @@ mod tests {
         assert_eq!(one("في العام 2010").1, d("2010", None, EventBasis::Explicit));
         assert_eq!(one("منذ 2002م").1, d("2002", None, EventBasis::Explicit));
         assert!(find("قتل 2002 شخص", pub_day()).is_empty(), "a bare number is not a year");
+        assert_eq!(one("في العام 1887 قام").1, d("1887", None, EventBasis::Explicit));
+        assert_eq!(one("احتلال مصر عام 1882.").1, d("1882", None, EventBasis::Explicit));
+        assert!(find("سباق 1500م", pub_day()).is_empty(), "metres");
     }
 
     #[test]
@@ -583,5 +1129,165 @@ mod event_tests {
         assert_eq!(ev[1].date.end.as_deref(), Some("2023-10-19"));
         let undated = Article { published: None, ..a };
         assert!(events(&undated).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    /// Published on Monday 2023-09-11.
+    fn all(text: &str) -> Vec<(String, EventDate)> {
+        find(text, NaiveDate::from_ymd_opt(2023, 9, 11)).into_iter().map(|t| (t.expression, t.date)).collect()
+    }
+
+    fn one(text: &str) -> (String, EventDate) {
+        let f = all(text);
+        assert_eq!(f.len(), 1, "{text}: {f:?}");
+        f[0].clone()
+    }
+
+    fn d(start: &str, end: Option<&str>, basis: EventBasis) -> EventDate {
+        EventDate { start: start.into(), end: end.map(Into::into), basis }
+    }
+
+    fn rel(start: &str, end: Option<&str>) -> EventDate {
+        d(start, end, EventBasis::Relative)
+    }
+
+    #[test]
+    fn counted_units_before_and_after_publication() {
+        assert_eq!(one("وقعت الحرب قبل خمسة أعوام في المنطقة"), ("قبل خمسة أعوام".into(), rel("2018", None)));
+        assert_eq!(one("انتقل قبل 3 سنوات").1, rel("2020", None));
+        assert_eq!(one("ومنذ عامين يعيش هناك"), ("منذ عامين".into(), rel("2021", None)));
+        assert_eq!(one("قبل ٣ أشهر").1, rel("2023-06", None));
+        assert_eq!(one("منذ شهرين").1, rel("2023-07", None));
+        // 2023-08-28 falls in the Saturday-to-Friday week from 2023-08-26.
+        assert_eq!(one("قبل أسبوعين").1, rel("2023-08-26", Some("2023-09-01")));
+        assert_eq!(one("تعلن النتائج بعد ثلاثة أيام").1, rel("2023-09-14", None));
+        assert_eq!(one("قبل يومين").1, rel("2023-09-09", None));
+        assert_eq!(one("بعد عشرة أيام").1, rel("2023-09-21", None));
+        assert_eq!(one("قبل خمسة وتسعين عاماً").1, rel("1928", None));
+        assert_eq!(one("قبل ثلاثة عشر عاما").1, rel("2010", None));
+        assert_eq!(one("المونديال الذي ينطلق بعد 3 أشهر، في").1, rel("2023-12", None));
+        assert_eq!(one("قبل نحو ستة أشهر").1, rel("2023-03", None));
+        assert_eq!(one("غادر قبل عام.").1, rel("2022", None));
+        assert_eq!(one("قال منذ شهر إن").1, rel("2023-08", None));
+        assert_eq!(one("قبل أسبوع واحد").1, rel("2023-09-02", Some("2023-09-08")));
+    }
+
+    #[test]
+    fn counted_units_need_the_publication_day_and_a_free_standing_count() {
+        assert!(find("قبل خمسة أعوام", None).is_empty());
+        // Counted from another event, not from publication.
+        assert!(all("قبل ثلاثة أيام من الانتخابات").is_empty());
+        assert!(all("بعد عامين على الحرب").is_empty());
+        // A bare singular followed by its complement is not «a year ago».
+        assert_eq!(one("قبل عام 2011"), ("عام 2011".into(), d("2011", None, EventBasis::Explicit)));
+        assert!(all("منذ يوم تأسيسها").is_empty());
+        assert!(all("منذ شهر رمضان").is_empty());
+        assert_eq!(one("قبل يوم الخميس").0, "يوم الخميس");
+        assert!(all("يوما بعد يوم").is_empty());
+        assert!(all("بعد عام من الحرب").is_empty());
+        assert!(all("خمسة أعوام من العمل").is_empty());
+        assert!(all("منذ سنوات طويلة").is_empty());
+        // «بعد» mostly counts from the story's own events: years, a clitic, a complement.
+        assert!(all("اعتقل في 2006 وأفرج عنه بعد أربع سنوات في إطار اتفاق").is_empty());
+        assert!(all("عاد إلى ربع النهائي بعد 60 عاما.").is_empty());
+        assert!(all("وبعد يومين، لقي طياران حتفهما").is_empty());
+        assert!(all("أتت تغريدته بعد 5 أيام حافلة").is_empty());
+        assert!(all("أقيل بعد 7 أسابيع فقط على تعيينه").is_empty());
+        assert!(all("قبل يومين فقط من الموعد").is_empty());
+        assert!(all("قبل خمسة لاعبين").is_empty());
+    }
+
+    #[test]
+    fn centuries_are_year_ranges() {
+        let c20 = d("1900", Some("1999"), EventBasis::Explicit);
+        assert_eq!(one("في القرن العشرين"), ("القرن العشرين".into(), c20.clone()));
+        assert_eq!(one("مطلع القرن العشرون").1, c20);
+        assert_eq!(one("في القرن الـ19").1, d("1800", Some("1899"), EventBasis::Explicit));
+        assert_eq!(one("في القرن 19").1, d("1800", Some("1899"), EventBasis::Explicit));
+        assert_eq!(one("أواخر القرن التاسع عشر").1, d("1800", Some("1899"), EventBasis::Explicit));
+        assert_eq!(one("القرن الحادي والعشرين").1, d("2000", Some("2099"), EventBasis::Explicit));
+        assert_eq!(one("في القرن الماضي").1, rel("1900", Some("1999")));
+        assert_eq!(one("في القرن الثامن").1, d("0700", Some("0799"), EventBasis::Explicit));
+    }
+
+    #[test]
+    fn century_words_without_an_ordinal_are_not_dates() {
+        assert!(all("صفقة القرن").is_empty());
+        assert!(all("دول القرن الأفريقي").is_empty());
+        assert!(all("منذ ربع قرن").is_empty());
+        assert!(all("مباراة القرن الكروية").is_empty());
+    }
+
+    #[test]
+    fn decades() {
+        assert_eq!(one("في الستينيات").1, d("1960", Some("1969"), EventBasis::Inferred));
+        assert_eq!(one("منذ السبعينات").1, d("1970", Some("1979"), EventBasis::Inferred));
+        assert_eq!(one("في تسعينيات القرن الماضي"), ("تسعينيات القرن الماضي".into(), rel("1990", Some("1999"))));
+        assert_eq!(one("ثمانينات القرن التاسع عشر").1, d("1880", Some("1889"), EventBasis::Explicit));
+        assert_eq!(one("العقد الأول من القرن الحادي والعشرين").1, d("2000", Some("2009"), EventBasis::Explicit));
+        assert!(all("وهو في الستينيات من عمره").is_empty(), "an age");
+        assert!(all("رجل في الخمسينات من العمر يسكن في شارع طويل جدا").is_empty(), "an age, long text after");
+        assert_eq!(one("في الثمانينات من القرن الماضي وما تلاها من أحداث").1, rel("1980", Some("1989")));
+        assert!(all("العقد الأول").is_empty(), "no century, no decade");
+    }
+
+    #[test]
+    fn seasons() {
+        assert_eq!(one("في صيف 2020"), ("صيف 2020".into(), d("2020-06", Some("2020-08"), EventBasis::Explicit)));
+        assert_eq!(one("شتاء عام 2021").1, d("2020-12", Some("2021-02"), EventBasis::Explicit));
+        // Published in September: the last summer is that of 2023, the next winter starts in December.
+        assert_eq!(one("الصيف الماضي").1, rel("2023-06", Some("2023-08")));
+        assert_eq!(one("الشتاء المقبل").1, rel("2023-12", Some("2024-02")));
+        assert_eq!(one("الربيع الماضي").1, rel("2023-03", Some("2023-05")));
+        assert_eq!(one("الخريف الحالي").1, rel("2023-09", Some("2023-11")));
+        assert_eq!(one("شتاء العام الماضي").1, rel("2021-12", Some("2022-02")));
+        assert_eq!(one("صيف هذا العام").1, rel("2023-06", Some("2023-08")));
+        assert_eq!(one("هذا الصيف").1, rel("2023-06", Some("2023-08")));
+    }
+
+    #[test]
+    fn season_words_alone_are_not_dates() {
+        assert!(all("ثورات الربيع العربي").is_empty());
+        assert!(all("في خريف العمر").is_empty());
+        assert!(all("تمتد فصل الصيف").is_empty());
+        assert!(all("ولد ربيع في القرية").is_empty());
+    }
+
+    #[test]
+    fn halves_and_quarters() {
+        assert_eq!(one("النصف الثاني من 2021").1, d("2021-07", Some("2021-12"), EventBasis::Explicit));
+        assert_eq!(one("خلال الربع الأخير من عام 2022").1, d("2022-10", Some("2022-12"), EventBasis::Explicit));
+        assert_eq!(one("الربع الأول من العام").1, rel("2023-01", Some("2023-03")));
+        assert_eq!(one("في النصف الأول من العام المقبل").1, rel("2024-01", Some("2024-06")));
+        assert_eq!(one("الربع الثالث من العام الماضي").1, rel("2022-07", Some("2022-09")));
+        assert_eq!(one("بالنصف الأول من هذا العام").1, rel("2023-01", Some("2023-06")));
+        assert!(all("النصف الثاني من المباراة").is_empty());
+        assert!(all("الربع الأول من العام المالي").is_empty(), "a fiscal year");
+        assert!(all("النصف الثالث من العام").is_empty());
+        assert!(all("الربع الأول").is_empty());
+        assert_eq!(one("النصف الثاني من القرن العشرين").1, d("1950", Some("1999"), EventBasis::Explicit));
+        assert_eq!(one("الربع الأول من القرن الماضي").1, rel("1900", Some("1924")));
+    }
+
+    #[test]
+    fn the_present_is_the_publication_day() {
+        assert_eq!(one("يعيش حالياً في باريس"), ("حالياً".into(), rel("2023-09-11", None)));
+        assert_eq!(one("حتى الآن").1, rel("2023-09-11", None));
+        assert_eq!(one("والان").1, rel("2023-09-11", None));
+        assert_eq!(one("في الوقت الراهن").1, rel("2023-09-11", None));
+        assert!(all("قال آلان جوبيه").is_empty(), "a name");
+        assert!(all("الانتخابات الحالية").is_empty());
+    }
+
+    #[test]
+    fn vague_references_are_left_alone() {
+        for text in ["وصل مؤخرا", "خلال الأيام الماضية", "في الأيام المقبلة", "قريبا", "سابقا", "منذ سنوات"]
+        {
+            assert!(all(text).is_empty(), "{text}");
+        }
     }
 }

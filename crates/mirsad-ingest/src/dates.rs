@@ -199,51 +199,13 @@ fn normalize(s: &str) -> Norm {
 // ---------------------------------------------------------------------------------------------
 // Month names (in normalized form)
 
-const GREGORIAN_MONTHS: &[(&str, u32)] = &[
-    // Arabic: Egyptian/Gulf series, Levantine series, Maghrebi series.
-    ("يناير", 1),
-    ("فبراير", 2),
-    ("مارس", 3),
-    ("ابريل", 4),
-    ("مايو", 5),
-    ("يونيو", 6),
-    ("يونيه", 6),
-    ("يوليو", 7),
-    ("يوليه", 7),
-    ("اغسطس", 8),
-    ("اغسطوس", 8),
-    ("سبتمبر", 9),
-    ("اكتوبر", 10),
-    ("نوفمبر", 11),
-    ("ديسمبر", 12),
-    ("كانون الثاني", 1),
-    ("كانون ثاني", 1),
-    ("شباط", 2),
-    ("اذار", 3),
-    ("نيسان", 4),
-    ("ايار", 5),
-    ("حزيران", 6),
-    ("تموز", 7),
-    ("اب", 8),
-    ("ايلول", 9),
-    ("تشرين الاول", 10),
-    ("تشرين اول", 10),
-    ("تشرين الثاني", 11),
-    ("تشرين ثاني", 11),
-    ("كانون الاول", 12),
-    ("كانون اول", 12),
-    ("جانفي", 1),
-    ("فيفري", 2),
-    ("افريل", 4),
-    ("ماي", 5),
-    ("جوان", 6),
-    ("جويليه", 7),
-    ("يوليوز", 7),
-    ("اوت", 8),
-    ("غشت", 8),
-    ("شتنبر", 9),
-    ("نونبر", 11),
-    ("دجنبر", 12),
+/// Gregorian month names: the Arabic ones (all series, from [`mirsad_text::months`]) first,
+/// then [`OTHER_MONTHS`].
+static GREGORIAN_MONTHS: LazyLock<Vec<(&'static str, u32)>> =
+    LazyLock::new(|| mirsad_text::months::ARABIC_MONTHS.iter().chain(OTHER_MONTHS).copied().collect());
+
+/// Gregorian month names in the other languages of the pages we read.
+const OTHER_MONTHS: &[(&str, u32)] = &[
     // Persian names of the Gregorian months.
     ("ژانويه", 1),
     ("فوريه", 2),
@@ -560,7 +522,7 @@ fn alternation(table: &[(&str, u32)]) -> String {
     names.iter().map(|n| regex::escape(n).replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
 }
 
-static GREG_MAP: LazyLock<HashMap<String, u32>> = LazyLock::new(|| month_map(GREGORIAN_MONTHS));
+static GREG_MAP: LazyLock<HashMap<String, u32>> = LazyLock::new(|| month_map(&GREGORIAN_MONTHS));
 static HIJRI_MAP: LazyLock<HashMap<String, u32>> = LazyLock::new(|| month_map(HIJRI_MONTHS));
 static JALALI_MAP: LazyLock<HashMap<String, u32>> = LazyLock::new(|| month_map(JALALI_MONTHS));
 
@@ -586,7 +548,7 @@ static RE_NUMERIC: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d{1,4})([/.\-])(\d{1,2})([/.\-])(\d{1,4})").expect("static regex"));
 
 static RE_DMY: LazyLock<Regex> = LazyLock::new(|| {
-    let m = alternation(GREGORIAN_MONTHS);
+    let m = alternation(&GREGORIAN_MONTHS);
     Regex::new(&format!(
         r"(\d{{1,2}}){ORD}\.?(?:\s*(?:de|of|th)\b)?{SEP}({m})\b\.?(?:[\s/\-(]*({m})\b\)?)?(?:\s*(?:de|del)\b)?{SEP}(\d{{4}})"
     ))
@@ -594,12 +556,12 @@ static RE_DMY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static RE_MDY: LazyLock<Regex> = LazyLock::new(|| {
-    let m = alternation(GREGORIAN_MONTHS);
+    let m = alternation(&GREGORIAN_MONTHS);
     Regex::new(&format!(r"\b({m})\b\.?[\s,]*(\d{{1,2}})(?:st|nd|rd|th)?\b[\s,]*(\d{{4}})")).expect("static regex")
 });
 
 static RE_YMD: LazyLock<Regex> = LazyLock::new(|| {
-    let m = alternation(GREGORIAN_MONTHS);
+    let m = alternation(&GREGORIAN_MONTHS);
     Regex::new(&format!(r"(\d{{4}})\.?[\s,\-/]*({m})\b\.?[\s,\-/]*(\d{{1,2}})")).expect("static regex")
 });
 

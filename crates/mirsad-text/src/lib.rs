@@ -58,6 +58,7 @@ fn is_alnum(c: char) -> bool {
     }
 }
 
+pub mod months;
 pub mod name;
 pub mod stem;
 pub use name::name_key;
