@@ -67,6 +67,10 @@ pub fn run(args: TrainNerArgs) -> anyhow::Result<u8> {
             }
             let (p, r, f) = c.overall();
             eprint!(", dev P {p:.3} R {r:.3} F1 {f:.3}");
+            if e == args.epochs {
+                eprintln!();
+                c.print("dev");
+            }
         }
         eprintln!();
     }
