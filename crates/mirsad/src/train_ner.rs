@@ -21,7 +21,7 @@ pub struct TrainNerArgs {
     #[arg(long, default_value_t = 10)]
     pub epochs: usize,
     /// log2 of the number of feature buckets.
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 16)]
     pub bits: u32,
     /// Tuning: train on the first 9/10 of the training part only and print F1 on the last
     /// 1/10 (the dev slice) after each epoch; writes no model.

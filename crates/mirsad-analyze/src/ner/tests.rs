@@ -37,16 +37,16 @@ fn trains_on_a_tiny_fixture_and_tags_a_similar_sentence() {
 
 #[test]
 fn features_are_deterministic() {
-    let gaz = HashMap::from([(gazetteer_hash("القاهره"), 2u8)]);
+    let gaz: Gazetteer = [(gazetteer_hash("القاهره"), 2u8)].into_iter().collect();
     let words = ["وقال", "الرئيس", "أحمد", "في", "القاهرة", "2024"];
     let a = prepare(&words, &gaz);
     let b = prepare(&words, &gaz);
     assert_eq!(a.feats, b.feats);
     assert_eq!(a.keys, vec!["وقال", "الرييس", "احمد", "في", "القاهره", "2024"]);
     // The gazetteer hit is a feature of «القاهرة» only.
-    let gz = fh("gz1", &["LOC"]);
-    assert!(a.feats[4].contains(&gz));
-    assert!(!a.feats[2].contains(&gz));
+    let gz = f1(K::Gz1, 1);
+    assert!(a.feats(4).contains(&gz));
+    assert!(!a.feats(2).contains(&gz));
     // Different spellings of the same word give the same features.
     let c = prepare(&["وقال", "الرئيس", "احمد", "في", "القاهره", "٢٠٢٤"], &gaz);
     assert_eq!(a.feats, c.feats);

@@ -7,6 +7,8 @@
 //!   ours as PERS → PER, GPE and LOC → LOC, ORG → ORG, EVENT → MISC; every other type (NORP,
 //!   OCC, FAC, DATE, numbers, WEBSITE, LAW, PRODUCT, LANGUAGE …) is not counted (read as O).
 //!   Nested tags: each token takes the first (outermost) of its tags whose type maps.
+//!
+//! `MIRSAD_NER_MODEL=<file>` scores that model file instead of the embedded model.
 
 use super::skip_if_absent;
 use anyhow::Context;
@@ -152,7 +154,15 @@ fn score(set: &str, tagger: &Tagger, sentences: &[Sentence]) {
 }
 
 pub fn run(data: &Path) -> anyhow::Result<u8> {
-    let tagger = Tagger::load();
+    // `MIRSAD_NER_MODEL=path` scores a model file written by `train-ner` instead of the
+    // embedded one (no rebuild needed between training and scoring).
+    let tagger = match std::env::var_os("MIRSAD_NER_MODEL") {
+        Some(p) => {
+            let bytes = std::fs::read(&p).with_context(|| format!("reading {}", Path::new(&p).display()))?;
+            Tagger::from_bytes(&bytes).map_err(anyhow::Error::msg)?
+        }
+        None => Tagger::load(),
+    };
     if !skip_if_absent(&data.join("ner-anercorp/ANERCorp.txt")) {
         let (_, heldout) = anercorp_split(data)?;
         score("anercorp-heldout", &tagger, &heldout);
