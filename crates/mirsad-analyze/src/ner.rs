@@ -3,16 +3,22 @@
 //!
 //! Each word token is described by hashed features (its `mirsad_text::key`, light stem,
 //! 1–3 letter prefixes and suffixes of the key, clitic starts, neighbouring keys ±2 and stems
-//! ±1, digit/Latin shape, gazetteer membership) and transition features (previous tag, alone
-//! and with the word and the previous word). Feature hashes index a fixed table of `2^bits`
-//! buckets × 9 tags. Decoding is Viterbi and never puts `I-X` after anything but `B-X`/`I-X`.
+//! ±1, digit/Latin shape, gazetteer membership, and — only when the model carries a cluster
+//! table, which the shipped one does not — the word clusters of the token and its neighbours,
+//! see [`clusters`]) and transition features (previous tag, alone and with the word and the
+//! previous word). Every string is hashed once per token; features are those hashes mixed with
+//! a per-kind constant by integer arithmetic. Feature hashes index a fixed table of `2^bits`
+//! buckets × 9 tags, held as 16-bit weights (the table stays in cache: reading it is most of
+//! the tagging time). Decoding is Viterbi and never puts `I-X` after anything but `B-X`/`I-X`.
 //! Tokens without a letter or digit (punctuation) are not tagged (always `O`) and are not
 //! context for their neighbours, so raw text cut by `mirsad_text::tokens` (which drops
 //! punctuation) and corpus tokens look the same to the model.
 //!
-//! The model (weights and hashed gazetteer keys, never gazetteer text) is embedded in the
-//! binary from `model/ner.bin.gz`; see `model/README.md` for how it was trained.
+//! The model (weights, hashed gazetteer keys and hashed cluster keys, never gazetteer or corpus
+//! text) is embedded in the binary from `model/ner.bin.gz`; see `model/README.md` for how it
+//! was trained.
 
+pub mod clusters;
 pub mod corpus;
 
 use mirsad_model::EntityType;
@@ -196,6 +202,10 @@ enum K {
     T1,
     T1W0,
     T1Wm1,
+    C0,
+    Cm1,
+    Cp1,
+    Cm1C0,
 }
 
 /// A feature of one value hash.
@@ -238,10 +248,21 @@ impl std::hash::Hasher for IdHasher {
     fn write_u64(&mut self, v: u64) {
         self.0 = v;
     }
+    fn write_u32(&mut self, v: u32) {
+        self.0 = u64::from(v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
 /// Gazetteer: entry hash → bits (PER 1, LOC 2, ORG 4; the same << 3 for a word of a longer entry).
 type Gazetteer = HashMap<u64, u8, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// Word clusters: [`clusters::cluster_hash`] of a key → cluster number.
+pub type Clusters = HashMap<u32, u16, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// Cluster of a word not in the table, and of the padding before and after a sentence.
+const NO_CLUSTER: u64 = 0xffff;
+const BOS_CLUSTER: u64 = 0x1_0000;
+const EOS_CLUSTER: u64 = 0x1_0001;
 
 /// Keys and static (tag-independent) features of one sentence of word tokens.
 struct Prepared {
@@ -347,6 +368,8 @@ struct TokHash {
     n: u64,
     /// gazetteer bits of the word (its key, its stem, its key without «ال»)
     gz: u8,
+    /// word cluster (of the key, else of the key without clitics)
+    c: u64,
 }
 
 const CLITICS: [&str; 6] = ["ال", "و", "ب", "ل", "وال", "بال"];
@@ -354,18 +377,19 @@ const CLITICS: [&str; 6] = ["ال", "و", "ب", "ل", "وال", "بال"];
 #[cfg(test)]
 fn prepare(words: &[&str], gaz: &Gazetteer) -> Prepared {
     let keys: Vec<String> = words.iter().map(|w| token_key(w)).collect();
-    prepare_keys(words, keys, gaz)
+    prepare_keys(words, keys, gaz, &Clusters::default())
 }
 
-fn prepare_keys(words: &[&str], keys: Vec<String>, gaz: &Gazetteer) -> Prepared {
+fn prepare_keys(words: &[&str], keys: Vec<String>, gaz: &Gazetteer, clusters: &Clusters) -> Prepared {
     let n = keys.len();
     let gz_of = |h: u64| -> u8 { gaz.get(&h).copied().unwrap_or(0) };
     let mut stems: Vec<String> = Vec::with_capacity(n);
     let mut th: Vec<TokHash> = Vec::with_capacity(n + 4);
     let (bos, eos) = (sh("<s>"), sh("</s>"));
-    let pad = |h| TokHash { k: h, s: h, n: h, gz: 0 };
-    th.push(pad(bos));
-    th.push(pad(bos));
+    let pad = |h, c| TokHash { k: h, s: h, n: h, gz: 0, c };
+    th.push(pad(bos, BOS_CLUSTER));
+    th.push(pad(bos, BOS_CLUSTER));
+    let cluster_of = |k: &str| clusters.get(&clusters::cluster_hash(k)).map(|&c| u64::from(c));
     for k in &keys {
         let stem = stem_key(k);
         let hk = sh(k);
@@ -374,11 +398,17 @@ fn prepare_keys(words: &[&str], keys: Vec<String>, gaz: &Gazetteer) -> Prepared 
         if let Some(r) = k.strip_prefix("ال").filter(|r| r.chars().count() >= 2) {
             gz |= gz_of(gz_hash_words([sh(r)]));
         }
-        th.push(TokHash { k: hk, s: hs, n: sh(strip_clitics(k)), gz });
+        let nc = strip_clitics(k);
+        let c = if clusters.is_empty() {
+            NO_CLUSTER
+        } else {
+            cluster_of(k).or_else(|| cluster_of(nc)).unwrap_or(NO_CLUSTER)
+        };
+        th.push(TokHash { k: hk, s: hs, n: sh(nc), gz, c });
         stems.push(stem);
     }
-    th.push(pad(eos));
-    th.push(pad(eos));
+    th.push(pad(eos, EOS_CLUSTER));
+    th.push(pad(eos, EOS_CLUSTER));
     // Two-word gazetteer entries starting at each token.
     let g2: Vec<u8> = (0..n).map(|i| if i + 1 < n { gz_of(gz_hash_words([th[i + 2].k, th[i + 3].k])) } else { 0 }).collect();
     let mut feats = Vec::with_capacity(n * 48);
@@ -432,6 +462,12 @@ fn prepare_keys(words: &[&str], keys: Vec<String>, gaz: &Gazetteer) -> Prepared 
             f.push(f1(K::Suf4, sh(s)));
         }
         f.push(f2(K::Sm1Suf2, m1.s, sh(char_suffix(k, 2).unwrap_or(""))));
+        if !clusters.is_empty() {
+            f.push(f1(K::C0, c.c));
+            f.push(f1(K::Cm1, m1.c));
+            f.push(f1(K::Cp1, p1.c));
+            f.push(f2(K::Cm1C0, m1.c, c.c));
+        }
         let shp = shape(words[i], k);
         f.push(f1(K::Shape, shp));
         f.push(f2(K::ShapeLen, shp, nchars.min(8) as u64));
@@ -525,11 +561,12 @@ pub struct Tagger {
     weights: Vec<[i16; N_TAGS]>,
     scale: f32,
     gazetteer: Gazetteer,
+    clusters: Clusters,
 }
 
 static EMBEDDED: &[u8] = include_bytes!("../model/ner.bin.gz");
 
-const MAGIC: &[u8; 5] = b"MNER2";
+const MAGIC: &[u8; 5] = b"MNER3";
 
 impl Tagger {
     /// The embedded model (`model/ner.bin.gz`). An empty or unreadable embedded file gives a
@@ -540,7 +577,7 @@ impl Tagger {
 
     /// A tagger with all weights zero and no gazetteer.
     pub fn empty(bits: u32) -> Tagger {
-        Tagger { bits, weights: vec![[0; N_TAGS]; 1usize << bits], scale: 1.0, gazetteer: Gazetteer::default() }
+        Tagger { bits, weights: vec![[0; N_TAGS]; 1usize << bits], scale: 1.0, gazetteer: Gazetteer::default(), clusters: Clusters::default() }
     }
 
     /// Reads a model written by [`Tagger::to_bytes`] (gzip-compressed).
@@ -571,7 +608,15 @@ impl Tagger {
             let row = weights.get_mut(idx / N_TAGS).ok_or("model: weight index out of range")?;
             row[idx % N_TAGS] = q;
         }
-        Ok(Tagger { bits, weights, scale, gazetteer })
+        let nc = r.varint()? as usize;
+        let mut clusters = Clusters::with_capacity_and_hasher(nc, Default::default());
+        let mut h = 0u64;
+        for _ in 0..nc {
+            h += r.varint()?;
+            let c = r.varint()?;
+            clusters.insert(u32::try_from(h).map_err(|_| "model: bad cluster table")?, c as u16);
+        }
+        Ok(Tagger { bits, weights, scale, gazetteer, clusters })
     }
 
     /// Writes the model: weights quantized to 16 bits, zeros left out, gzip-compressed.
@@ -596,6 +641,15 @@ impl Tagger {
             last = i;
             out.extend_from_slice(&v.to_le_bytes());
         }
+        let mut cl: Vec<(u32, u16)> = self.clusters.iter().map(|(h, c)| (*h, *c)).collect();
+        cl.sort();
+        put_varint(&mut out, cl.len() as u64);
+        let mut last = 0u64;
+        for (h, c) in cl {
+            put_varint(&mut out, u64::from(h) - last);
+            last = u64::from(h);
+            put_varint(&mut out, u64::from(c));
+        }
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         enc.write_all(&out).expect("writing to memory");
         enc.finish().expect("writing to memory")
@@ -614,7 +668,7 @@ impl Tagger {
                 keys.push(k);
             }
         }
-        let prep = prepare_keys(&words, keys, &self.gazetteer);
+        let prep = prepare_keys(&words, keys, &self.gazetteer, &self.clusters);
         let best = decode(self.weights.as_slice(), self.bits, &prep);
         let mut out = vec![Tag::O; tokens.len()];
         for (j, &i) in idx.iter().enumerate() {
@@ -801,9 +855,7 @@ impl Trainer {
     pub fn epoch(&mut self, sentences: &[Sentence]) -> f64 {
         let mut order: Vec<usize> = (0..sentences.len()).collect();
         for i in (1..order.len()).rev() {
-            self.seed ^= self.seed << 13;
-            self.seed ^= self.seed >> 7;
-            self.seed ^= self.seed << 17;
+            self.step_seed();
             order.swap(i, (self.seed % (i as u64 + 1)) as usize);
         }
         let (mut wrong, mut total) = (0usize, 0usize);
@@ -821,7 +873,7 @@ impl Trainer {
                     gold.push(tag.index());
                 }
             }
-            let prep = prepare_keys(&words, keys, &self.model.gazetteer);
+            let prep = prepare_keys(&words, keys, &self.model.gazetteer, &self.model.clusters);
             let pred = decode(self.weights.as_slice(), self.model.bits, &prep);
             for i in 0..words.len() {
                 let (gp, pp) = if i > 0 { (gold[i - 1], pred[i - 1]) } else { (START, START) };
@@ -840,6 +892,12 @@ impl Trainer {
             self.c += words.len() as f64;
         }
         wrong as f64 / total.max(1) as f64
+    }
+
+    fn step_seed(&mut self) {
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
     }
 
     fn update(&mut self, feats: &[u64], tag: usize, by: f32) {
@@ -864,7 +922,18 @@ impl Trainer {
         let weights = (0..self.weights.len())
             .map(|r| std::array::from_fn(|t| (avg(r, t) / scale).round() as i16))
             .collect();
-        Tagger { bits: self.model.bits, weights, scale, gazetteer: self.model.gazetteer.clone() }
+        Tagger {
+            bits: self.model.bits,
+            weights,
+            scale,
+            gazetteer: self.model.gazetteer.clone(),
+            clusters: self.model.clusters.clone(),
+        }
+    }
+
+    /// Word clusters to use as features (set before the first epoch; kept in the model).
+    pub fn set_clusters(&mut self, clusters: Clusters) {
+        self.model.clusters = clusters;
     }
 
 }

@@ -80,3 +80,27 @@ fn embedded_model_finds_a_person_and_a_place() {
     assert_eq!(&text[per.start..per.end], per.text);
     assert!(found.iter().any(|m| m.kind == EntityType::LOC && m.text == "موسكو"), "{found:?}");
 }
+
+#[test]
+fn clusters_put_words_with_the_same_neighbours_together_and_survive_the_model_file() {
+    let mut sents: Vec<Vec<String>> = Vec::new();
+    for _ in 0..10 {
+        for name in ["سامر", "كريم"] {
+            sents.push(["قال", "الوزير", name, "امس"].map(String::from).to_vec());
+        }
+        for place in ["بيروت", "دمشق"] {
+            sents.push(["وصل", "الى", place, "صباحا"].map(String::from).to_vec());
+        }
+    }
+    let s = clusters::Settings { k: 3, vocab: 100, min_count: 1, contexts: 50, dims: 32, iterations: 5 };
+    let table = clusters::learn(&sents, &s);
+    assert_eq!(table.len(), 10);
+    let of = |w: &str| table[&clusters::cluster_hash(w)];
+    assert_eq!(of("سامر"), of("كريم"));
+    assert_eq!(of("بيروت"), of("دمشق"));
+    let mut t = Trainer::new(12, &[]);
+    t.set_clusters(table.clone());
+    t.epoch(&fixture());
+    let again = Tagger::from_bytes(&t.averaged().to_bytes()).unwrap();
+    assert_eq!(again.clusters, table);
+}
