@@ -3,16 +3,22 @@
 //!
 //! Each word token is described by hashed features (its `mirsad_text::key`, light stem,
 //! 1–3 letter prefixes and suffixes of the key, clitic starts, neighbouring keys ±2 and stems
-//! ±1, digit/Latin shape, gazetteer membership) and transition features (previous tag, alone
-//! and with the word and the previous word). Feature hashes index a fixed table of `2^bits`
-//! buckets × 9 tags. Decoding is Viterbi and never puts `I-X` after anything but `B-X`/`I-X`.
+//! ±1, digit/Latin shape, gazetteer membership, and — only when the model carries a cluster
+//! table, which the shipped one does not — the word clusters of the token and its neighbours,
+//! see [`clusters`]) and transition features (previous tag, alone and with the word and the
+//! previous word). Every string is hashed once per token; features are those hashes mixed with
+//! a per-kind constant by integer arithmetic. Feature hashes index a fixed table of `2^bits`
+//! buckets × 9 tags, held as 16-bit weights (the table stays in cache: reading it is most of
+//! the tagging time). Decoding is Viterbi and never puts `I-X` after anything but `B-X`/`I-X`.
 //! Tokens without a letter or digit (punctuation) are not tagged (always `O`) and are not
 //! context for their neighbours, so raw text cut by `mirsad_text::tokens` (which drops
 //! punctuation) and corpus tokens look the same to the model.
 //!
-//! The model (weights and hashed gazetteer keys, never gazetteer text) is embedded in the
-//! binary from `model/ner.bin.gz`; see `model/README.md` for how it was trained.
+//! The model (weights, hashed gazetteer keys and hashed cluster keys, never gazetteer or corpus
+//! text) is embedded in the binary from `model/ner.bin.gz`; see `model/README.md` for how it
+//! was trained.
 
+pub mod clusters;
 pub mod corpus;
 
 use mirsad_model::EntityType;
@@ -89,7 +95,7 @@ fn type_index(t: EntityType) -> usize {
 }
 
 /// True when `tag` may follow `prev` (an `I-X` only continues an `X`).
-fn allowed(prev: usize, tag: usize) -> bool {
+const fn allowed(prev: usize, tag: usize) -> bool {
     if tag == 0 || tag % 2 == 1 {
         return true;
     }
@@ -129,6 +135,10 @@ pub struct Mention {
 }
 
 // ---------------------------------------------------------------- features
+//
+// Every string a feature looks at (a token's key, stem, clitic-less form, affixes) is hashed
+// once per token; a feature is then its kind's constant and those hashes combined by integer
+// mixing, so no string is hashed twice and nothing is allocated per feature.
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -141,31 +151,133 @@ fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
     h
 }
 
-/// Hash of a feature: its kind (a short name) and its parts, separated.
-fn fh(kind: &str, parts: &[&str]) -> u64 {
-    let mut h = fnv(FNV_OFFSET, kind.as_bytes());
-    for p in parts {
-        h = fnv(h, &[0xff]);
-        h = fnv(h, p.as_bytes());
-    }
-    // Final mix so that low bits (the bucket) depend on every byte.
+/// Hash of a string value (a key, stem, affix …).
+fn sh(s: &str) -> u64 {
+    fnv(FNV_OFFSET, s.as_bytes())
+}
+
+/// Final mix so that the low bits (the bucket) depend on every input bit.
+#[inline]
+fn mix(mut h: u64) -> u64 {
     h ^= h >> 33;
     h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     h ^ (h >> 33)
+}
+
+/// Feature kinds.
+#[derive(Clone, Copy)]
+enum K {
+    Bias = 1,
+    W0,
+    S0,
+    N0,
+    Nm1,
+    Np1,
+    Pre,
+    Suf,
+    Cl,
+    Wm1,
+    Wm2,
+    Wp1,
+    Wp2,
+    Sm1,
+    Sp1,
+    Wm1W0,
+    W0Wp1,
+    Sm1S0,
+    SPre,
+    SSuf,
+    Suf4,
+    Sm1Suf2,
+    Shape,
+    ShapeLen,
+    GzM1,
+    GzP1,
+    Gz1,
+    GzPart,
+    Gz2b,
+    Gz2i,
+    T1,
+    T1W0,
+    T1Wm1,
+    C0,
+    Cm1,
+    Cp1,
+    Cm1C0,
+}
+
+/// A feature of one value hash.
+#[inline]
+fn f1(kind: K, a: u64) -> u64 {
+    mix((kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ a)
+}
+
+/// A feature of two value hashes (order matters).
+#[inline]
+fn f2(kind: K, a: u64, b: u64) -> u64 {
+    mix((kind as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ a ^ b.rotate_left(31).wrapping_mul(0x2545_f491_4f6c_dd1d))
+}
+
+/// Hash of a gazetteer entry from the hashes of its words (in key form).
+fn gz_hash_words(words: impl IntoIterator<Item = u64>) -> u64 {
+    let mut h = 0x6a09_e667_f3bc_c908;
+    for w in words {
+        h = mix(h ^ w);
+    }
+    h
 }
 
 /// Hash of a gazetteer entry in key form (words separated by one space).
 pub fn gazetteer_hash(entry_key: &str) -> u64 {
-    fh("gz", &[entry_key])
+    gz_hash_words(entry_key.split(' ').map(sh))
 }
 
-/// Gazetteer bits: PER, LOC, ORG.
-const GZ_NAMES: [&str; 3] = ["PER", "LOC", "ORG"];
+/// A hasher for keys that are already well-mixed 64-bit hashes.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
 
-/// Keys, stems and static (tag-independent) features of one sentence of word tokens.
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = fnv(self.0 ^ FNV_OFFSET, bytes);
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.0 = u64::from(v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// Gazetteer: entry hash → bits (PER 1, LOC 2, ORG 4; the same << 3 for a word of a longer entry).
+type Gazetteer = HashMap<u64, u8, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// Word clusters: [`clusters::cluster_hash`] of a key → cluster number.
+pub type Clusters = HashMap<u32, u16, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// Cluster of a word not in the table, and of the padding before and after a sentence.
+const NO_CLUSTER: u64 = 0xffff;
+const BOS_CLUSTER: u64 = 0x1_0000;
+const EOS_CLUSTER: u64 = 0x1_0001;
+
+/// Keys and static (tag-independent) features of one sentence of word tokens.
 struct Prepared {
     keys: Vec<String>,
-    feats: Vec<Vec<u64>>,
+    /// Hash of each key (for the transition features).
+    hk: Vec<u64>,
+    /// Features of token `i`: `feats[starts[i]..starts[i + 1]]`.
+    feats: Vec<u64>,
+    starts: Vec<usize>,
+}
+
+impl Prepared {
+    fn feats(&self, i: usize) -> &[u64] {
+        &self.feats[self.starts[i]..self.starts[i + 1]]
+    }
 }
 
 fn char_prefix(s: &str, n: usize) -> Option<&str> {
@@ -179,29 +291,37 @@ fn char_prefix(s: &str, n: usize) -> Option<&str> {
 }
 
 fn char_suffix(s: &str, n: usize) -> Option<&str> {
-    let count = s.chars().count();
-    if count < n {
-        return None;
-    }
-    let start = s.char_indices().nth(count - n).map(|(i, _)| i).unwrap_or(0);
+    let mut it = s.char_indices().rev();
+    let start = it.nth(n.checked_sub(1)?)?.0;
     Some(&s[start..])
 }
 
-fn shape(raw: &str, k: &str) -> &'static str {
-    if k.chars().all(|c| c.is_ascii_digit()) {
-        "digits"
-    } else if k.chars().any(|c| c.is_ascii_digit()) {
-        "hasdigit"
-    } else if k.chars().all(|c| c.is_ascii_alphabetic()) {
-        if raw.chars().next().is_some_and(|c| c.is_uppercase()) {
-            "Latin"
+/// Shape class of a token: 0 digits, 1 has a digit, 2 Latin capitalized, 3 latin, 4 mixed, 5 Arabic.
+fn shape(raw: &str, k: &str) -> u64 {
+    let (mut digits, mut latin, mut other) = (0usize, 0usize, 0usize);
+    for c in k.chars() {
+        if c.is_ascii_digit() {
+            digits += 1;
+        } else if c.is_ascii_alphabetic() {
+            latin += 1;
         } else {
-            "latin"
+            other += 1;
         }
-    } else if k.chars().any(|c| c.is_ascii_alphabetic()) {
-        "mixed"
+    }
+    if digits > 0 && latin == 0 && other == 0 {
+        0
+    } else if digits > 0 {
+        1
+    } else if latin > 0 && other == 0 {
+        if raw.chars().next().is_some_and(|c| c.is_uppercase()) {
+            2
+        } else {
+            3
+        }
+    } else if latin > 0 {
+        4
     } else {
-        "arabic"
+        5
     }
 }
 
@@ -224,146 +344,229 @@ fn strip_clitics(k: &str) -> &str {
     w
 }
 
-fn prepare(words: &[&str], gaz: &HashMap<u64, u8>) -> Prepared {
-    let keys: Vec<String> = words.iter().map(|w| key(w).replace(' ', "")).collect();
-    let stems: Vec<String> = keys.iter().map(|k| stem_key(k)).collect();
-    let n = words.len();
-    let kw = |i: isize| -> &str {
-        if i < 0 {
-            "<s>"
-        } else if i as usize >= n {
-            "</s>"
-        } else {
-            &keys[i as usize]
-        }
-    };
-    let st = |i: isize| -> &str {
-        if i < 0 {
-            "<s>"
-        } else if i as usize >= n {
-            "</s>"
-        } else {
-            &stems[i as usize]
-        }
-    };
-    let gz_of = |entry: &str| -> u8 { gaz.get(&gazetteer_hash(entry)).copied().unwrap_or(0) };
-    let gz_word = |k: &str, stem: &str| -> u8 {
-        let mut g = gz_of(k) | gz_of(stem);
+/// The tagger's key of a token: `mirsad_text::key` with inner spaces dropped.
+fn token_key(token: &str) -> String {
+    let k = key(token);
+    if k.contains(' ') {
+        k.replace(' ', "")
+    } else {
+        k
+    }
+}
+
+/// True for a key that gets a tag (it has a letter or a digit).
+fn is_word_key(k: &str) -> bool {
+    k.chars().any(|c| c.is_ascii_alphanumeric() || mirsad_text::is_arabic_letter(c) || c.is_alphanumeric())
+}
+
+/// Per-token hashes shared by a token's own features and its neighbours'.
+#[derive(Clone, Copy)]
+struct TokHash {
+    /// key, stem, key without clitics
+    k: u64,
+    s: u64,
+    n: u64,
+    /// gazetteer bits of the word (its key, its stem, its key without «ال»)
+    gz: u8,
+    /// word cluster (of the key, else of the key without clitics)
+    c: u64,
+}
+
+const CLITICS: [&str; 6] = ["ال", "و", "ب", "ل", "وال", "بال"];
+
+#[cfg(test)]
+fn prepare(words: &[&str], gaz: &Gazetteer) -> Prepared {
+    let keys: Vec<String> = words.iter().map(|w| token_key(w)).collect();
+    prepare_keys(words, keys, gaz, &Clusters::default())
+}
+
+fn prepare_keys(words: &[&str], keys: Vec<String>, gaz: &Gazetteer, clusters: &Clusters) -> Prepared {
+    let n = keys.len();
+    let gz_of = |h: u64| -> u8 { gaz.get(&h).copied().unwrap_or(0) };
+    let mut stems: Vec<String> = Vec::with_capacity(n);
+    let mut th: Vec<TokHash> = Vec::with_capacity(n + 4);
+    let (bos, eos) = (sh("<s>"), sh("</s>"));
+    let pad = |h, c| TokHash { k: h, s: h, n: h, gz: 0, c };
+    th.push(pad(bos, BOS_CLUSTER));
+    th.push(pad(bos, BOS_CLUSTER));
+    let cluster_of = |k: &str| clusters.get(&clusters::cluster_hash(k)).map(|&c| u64::from(c));
+    for k in &keys {
+        let stem = stem_key(k);
+        let hk = sh(k);
+        let hs = sh(&stem);
+        let mut gz = gz_of(gz_hash_words([hk])) | gz_of(gz_hash_words([hs]));
         if let Some(r) = k.strip_prefix("ال").filter(|r| r.chars().count() >= 2) {
-            g |= gz_of(r);
+            gz |= gz_of(gz_hash_words([sh(r)]));
         }
-        g
-    };
-    let mut feats = Vec::with_capacity(n);
+        let nc = strip_clitics(k);
+        let c = if clusters.is_empty() {
+            NO_CLUSTER
+        } else {
+            cluster_of(k).or_else(|| cluster_of(nc)).unwrap_or(NO_CLUSTER)
+        };
+        th.push(TokHash { k: hk, s: hs, n: sh(nc), gz, c });
+        stems.push(stem);
+    }
+    th.push(pad(eos, EOS_CLUSTER));
+    th.push(pad(eos, EOS_CLUSTER));
+    // Two-word gazetteer entries starting at each token.
+    let g2: Vec<u8> = (0..n).map(|i| if i + 1 < n { gz_of(gz_hash_words([th[i + 2].k, th[i + 3].k])) } else { 0 }).collect();
+    let mut feats = Vec::with_capacity(n * 48);
+    let mut starts = Vec::with_capacity(n + 1);
     for i in 0..n {
-        let ii = i as isize;
+        starts.push(feats.len());
+        // th[j + 2] is token j.
+        let (m2, m1, c, p1, p2) = (th[i], th[i + 1], th[i + 2], th[i + 3], th[i + 4]);
         let k = keys[i].as_str();
-        let mut f = Vec::with_capacity(40);
-        f.push(fh("bias", &[]));
-        f.push(fh("w0", &[k]));
-        f.push(fh("s0", &[&stems[i]]));
-        f.push(fh("n0", &[strip_clitics(k)]));
-        f.push(fh("n-1", &[strip_clitics(kw(ii - 1))]));
-        f.push(fh("n+1", &[strip_clitics(kw(ii + 1))]));
+        let stem = stems[i].as_str();
+        let f = &mut feats;
+        f.push(f1(K::Bias, 0));
+        f.push(f1(K::W0, c.k));
+        f.push(f1(K::S0, c.s));
+        f.push(f1(K::N0, c.n));
+        f.push(f1(K::Nm1, m1.n));
+        f.push(f1(K::Np1, p1.n));
         for len in 1..=3 {
             if let Some(p) = char_prefix(k, len) {
-                f.push(fh("pre", &[p]));
+                f.push(f1(K::Pre, sh(p)));
             }
             if let Some(s) = char_suffix(k, len) {
-                f.push(fh("suf", &[s]));
+                f.push(f1(K::Suf, sh(s)));
             }
         }
-        for (cl, name) in [("ال", "al"), ("و", "wa"), ("ب", "bi"), ("ل", "li"), ("وال", "wal"), ("بال", "bal")]
-        {
-            if k.starts_with(cl) && k.chars().count() > cl.chars().count() + 1 {
-                f.push(fh("cl", &[name]));
+        let nchars = k.chars().count();
+        for (ci, cl) in CLITICS.iter().enumerate() {
+            // Clitics are Arabic letters: two bytes each.
+            if k.starts_with(cl) && nchars > cl.len() / 2 + 1 {
+                f.push(f1(K::Cl, ci as u64));
             }
         }
-        f.push(fh("w-1", &[kw(ii - 1)]));
-        f.push(fh("w-2", &[kw(ii - 2)]));
-        f.push(fh("w+1", &[kw(ii + 1)]));
-        f.push(fh("w+2", &[kw(ii + 2)]));
-        f.push(fh("s-1", &[st(ii - 1)]));
-        f.push(fh("s+1", &[st(ii + 1)]));
-        f.push(fh("w-1w0", &[kw(ii - 1), k]));
-        f.push(fh("w0w+1", &[k, kw(ii + 1)]));
-        f.push(fh("s-1s0", &[st(ii - 1), &stems[i]]));
+        f.push(f1(K::Wm1, m1.k));
+        f.push(f1(K::Wm2, m2.k));
+        f.push(f1(K::Wp1, p1.k));
+        f.push(f1(K::Wp2, p2.k));
+        f.push(f1(K::Sm1, m1.s));
+        f.push(f1(K::Sp1, p1.s));
+        f.push(f2(K::Wm1W0, m1.k, c.k));
+        f.push(f2(K::W0Wp1, c.k, p1.k));
+        f.push(f2(K::Sm1S0, m1.s, c.s));
         for len in 2..=3 {
-            if let Some(p) = char_prefix(&stems[i], len) {
-                f.push(fh("spre", &[p]));
+            if let Some(p) = char_prefix(stem, len) {
+                f.push(f1(K::SPre, sh(p)));
             }
-            if let Some(s) = char_suffix(&stems[i], len) {
-                f.push(fh("ssuf", &[s]));
+            if let Some(s) = char_suffix(stem, len) {
+                f.push(f1(K::SSuf, sh(s)));
             }
         }
         if let Some(s) = char_suffix(k, 4) {
-            f.push(fh("suf4", &[s]));
+            f.push(f1(K::Suf4, sh(s)));
         }
-        f.push(fh("s-1suf2", &[st(ii - 1), char_suffix(k, 2).unwrap_or("")]));
-        let sh = shape(words[i], k);
-        f.push(fh("shape", &[sh]));
-        f.push(fh("shape-len", &[sh, &k.chars().count().min(8).to_string()]));
-        // Gazetteer: the word, the word without a clitic (its stem), and two-word entries.
-        let g = gz_word(k, &stems[i]);
-        let g_next = if i + 1 < n { gz_of(&format!("{k} {}", keys[i + 1])) } else { 0 };
-        let g_prev = if i > 0 { gz_of(&format!("{} {k}", keys[i - 1])) } else { 0 };
-        let g_left = if i > 0 { gz_word(&keys[i - 1], &stems[i - 1]) } else { 0 };
-        let g_right = if i + 1 < n { gz_word(&keys[i + 1], &stems[i + 1]) } else { 0 };
-        for (b, name) in GZ_NAMES.iter().enumerate() {
-            let bit = 1u8 << b;
-            if g_left & bit != 0 {
-                f.push(fh("gz-1", &[name]));
-            }
-            if g_right & bit != 0 {
-                f.push(fh("gz+1", &[name]));
-            }
+        f.push(f2(K::Sm1Suf2, m1.s, sh(char_suffix(k, 2).unwrap_or(""))));
+        if !clusters.is_empty() {
+            f.push(f1(K::C0, c.c));
+            f.push(f1(K::Cm1, m1.c));
+            f.push(f1(K::Cp1, p1.c));
+            f.push(f2(K::Cm1C0, m1.c, c.c));
         }
-        for (b, name) in GZ_NAMES.iter().enumerate() {
+        let shp = shape(words[i], k);
+        f.push(f1(K::Shape, shp));
+        f.push(f2(K::ShapeLen, shp, nchars.min(8) as u64));
+        // Gazetteer: the word (or its stem, or it without «ال») and its neighbours, and
+        // two-word entries starting or ending here.
+        let g_next = g2[i];
+        let g_prev = if i > 0 { g2[i - 1] } else { 0 };
+        for b in 0..3u64 {
             let bit = 1u8 << b;
-            if g & bit != 0 {
-                f.push(fh("gz1", &[name]));
+            if m1.gz & bit != 0 {
+                f.push(f1(K::GzM1, b));
             }
-            if g & (bit << 3) != 0 {
-                f.push(fh("gzpart", &[name]));
+            if p1.gz & bit != 0 {
+                f.push(f1(K::GzP1, b));
+            }
+            if c.gz & bit != 0 {
+                f.push(f1(K::Gz1, b));
+            }
+            if c.gz & (bit << 3) != 0 {
+                f.push(f1(K::GzPart, b));
             }
             if g_next & bit != 0 {
-                f.push(fh("gz2b", &[name]));
+                f.push(f1(K::Gz2b, b));
             }
             if g_prev & bit != 0 {
-                f.push(fh("gz2i", &[name]));
+                f.push(f1(K::Gz2i, b));
             }
         }
-        feats.push(f);
     }
-    Prepared { keys, feats }
+    starts.push(feats.len());
+    let hk = th[2..n + 2].iter().map(|t| t.k).collect();
+    Prepared { keys, hk, feats, starts }
 }
 
-const TAG_NAMES: [&str; N_TAGS + 1] = ["O", "BP", "IP", "BL", "IL", "BO", "IO", "BM", "IM", "<s>"];
-
-/// Features that depend on the previous tag (the transition features of the Viterbi search).
-fn tag_features(p1: usize, k: &str, km1: &str, out: &mut Vec<u64>) {
-    out.push(fh("t-1", &[TAG_NAMES[p1]]));
-    out.push(fh("t-1w0", &[TAG_NAMES[p1], k]));
-    out.push(fh("t-1w-1", &[TAG_NAMES[p1], km1]));
+/// Features that depend on the previous tag `p1` (the transition features of the Viterbi
+/// search), given the hashes of this token's key and the previous token's.
+#[inline]
+fn tag_features(p1: usize, hk: u64, hkm1: u64) -> [u64; 3] {
+    let p = p1 as u64;
+    [f1(K::T1, p), f2(K::T1W0, p, hk), f2(K::T1Wm1, p, hkm1)]
 }
 
-/// True for a token that gets a tag (it has a letter or a digit once keyed).
-fn is_word(token: &str) -> bool {
-    key(token).chars().any(|c| c.is_alphanumeric())
-}
+/// May tag `t` follow tag `p` (`p` = `START` before the first token)?
+const ALLOWED: [[bool; N_TAGS]; N_TAGS + 1] = {
+    let mut a = [[false; N_TAGS]; N_TAGS + 1];
+    let mut p = 0;
+    while p <= N_TAGS {
+        let mut t = 0;
+        while t < N_TAGS {
+            a[p][t] = allowed(p, t);
+            t += 1;
+        }
+        p += 1;
+    }
+    a
+};
 
 // ---------------------------------------------------------------- model
+
+/// Rows of per-tag weights, one per feature bucket, as the decoder reads them.
+trait Rows {
+    fn add(&self, row: usize, out: &mut [f32; N_TAGS]);
+}
+
+impl Rows for [[f32; N_TAGS]] {
+    #[inline]
+    fn add(&self, row: usize, out: &mut [f32; N_TAGS]) {
+        let r = &self[row];
+        for t in 0..N_TAGS {
+            out[t] += r[t];
+        }
+    }
+}
+
+impl Rows for [[i16; N_TAGS]] {
+    #[inline]
+    fn add(&self, row: usize, out: &mut [f32; N_TAGS]) {
+        let r = &self[row];
+        for t in 0..N_TAGS {
+            out[t] += f32::from(r[t]);
+        }
+    }
+}
 
 /// The tagger: weights and the hashed gazetteer.
 pub struct Tagger {
     bits: u32,
-    weights: Vec<f32>,
-    gazetteer: HashMap<u64, u8>,
+    /// One row of per-tag weights per feature bucket, quantized to 16 bits (the weight is
+    /// `q × scale`; decoding never needs `scale`, as it scales every score alike). Half the
+    /// memory of `f32` rows: the table stays in cache, and reading it is most of the time spent.
+    weights: Vec<[i16; N_TAGS]>,
+    scale: f32,
+    gazetteer: Gazetteer,
+    clusters: Clusters,
 }
 
 static EMBEDDED: &[u8] = include_bytes!("../model/ner.bin.gz");
 
-const MAGIC: &[u8; 5] = b"MNER1";
+const MAGIC: &[u8; 5] = b"MNER3";
 
 impl Tagger {
     /// The embedded model (`model/ner.bin.gz`). An empty or unreadable embedded file gives a
@@ -374,7 +577,7 @@ impl Tagger {
 
     /// A tagger with all weights zero and no gazetteer.
     pub fn empty(bits: u32) -> Tagger {
-        Tagger { bits, weights: vec![0.0; (1usize << bits) * N_TAGS], gazetteer: HashMap::new() }
+        Tagger { bits, weights: vec![[0; N_TAGS]; 1usize << bits], scale: 1.0, gazetteer: Gazetteer::default(), clusters: Clusters::default() }
     }
 
     /// Reads a model written by [`Tagger::to_bytes`] (gzip-compressed).
@@ -390,21 +593,30 @@ impl Tagger {
             return Err("model: bad table size".into());
         }
         let ngaz = r.varint()? as usize;
-        let mut gazetteer = HashMap::with_capacity(ngaz);
+        let mut gazetteer = Gazetteer::with_capacity_and_hasher(ngaz, Default::default());
         for _ in 0..ngaz {
             let h = u64::from_le_bytes(r.take(8)?.try_into().unwrap());
             gazetteer.insert(h, r.take(1)?[0]);
         }
         let scale = f32::from_le_bytes(r.take(4)?.try_into().unwrap());
         let nw = r.varint()? as usize;
-        let mut weights = vec![0.0f32; (1usize << bits) * N_TAGS];
+        let mut weights = vec![[0i16; N_TAGS]; 1usize << bits];
         let mut idx = 0usize;
         for _ in 0..nw {
             idx += r.varint()? as usize;
             let q = i16::from_le_bytes(r.take(2)?.try_into().unwrap());
-            *weights.get_mut(idx).ok_or("model: weight index out of range")? = f32::from(q) * scale;
+            let row = weights.get_mut(idx / N_TAGS).ok_or("model: weight index out of range")?;
+            row[idx % N_TAGS] = q;
         }
-        Ok(Tagger { bits, weights, gazetteer })
+        let nc = r.varint()? as usize;
+        let mut clusters = Clusters::with_capacity_and_hasher(nc, Default::default());
+        let mut h = 0u64;
+        for _ in 0..nc {
+            h += r.varint()?;
+            let c = r.varint()?;
+            clusters.insert(u32::try_from(h).map_err(|_| "model: bad cluster table")?, c as u16);
+        }
+        Ok(Tagger { bits, weights, scale, gazetteer, clusters })
     }
 
     /// Writes the model: weights quantized to 16 bits, zeros left out, gzip-compressed.
@@ -419,18 +631,9 @@ impl Tagger {
             out.extend_from_slice(&h.to_le_bytes());
             out.push(*m);
         }
-        let max = self.weights.iter().fold(0f32, |m, w| m.max(w.abs()));
-        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
-        out.extend_from_slice(&scale.to_le_bytes());
-        let q: Vec<(usize, i16)> = self
-            .weights
-            .iter()
-            .enumerate()
-            .filter_map(|(i, w)| {
-                let q = (w / scale).round() as i16;
-                (q != 0).then_some((i, q))
-            })
-            .collect();
+        out.extend_from_slice(&self.scale.to_le_bytes());
+        let q: Vec<(usize, i16)> =
+            self.weights.as_flattened().iter().enumerate().filter(|(_, q)| **q != 0).map(|(i, q)| (i, *q)).collect();
         put_varint(&mut out, q.len() as u64);
         let mut last = 0usize;
         for (i, v) in q {
@@ -438,72 +641,38 @@ impl Tagger {
             last = i;
             out.extend_from_slice(&v.to_le_bytes());
         }
+        let mut cl: Vec<(u32, u16)> = self.clusters.iter().map(|(h, c)| (*h, *c)).collect();
+        cl.sort();
+        put_varint(&mut out, cl.len() as u64);
+        let mut last = 0u64;
+        for (h, c) in cl {
+            put_varint(&mut out, u64::from(h) - last);
+            last = u64::from(h);
+            put_varint(&mut out, u64::from(c));
+        }
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         enc.write_all(&out).expect("writing to memory");
         enc.finish().expect("writing to memory")
     }
 
-    fn scores(&self, feats: &[u64], extra: &[u64], out: &mut [f32; N_TAGS]) {
-        *out = [0.0; N_TAGS];
-        let mask = (1u64 << self.bits) - 1;
-        for f in feats.iter().chain(extra) {
-            let base = (f & mask) as usize * N_TAGS;
-            for (o, w) in out.iter_mut().zip(&self.weights[base..base + N_TAGS]) {
-                *o += w;
-            }
-        }
-    }
-
     /// Tags one sentence of tokens. Punctuation tokens get `O`.
     pub fn tag(&self, tokens: &[&str]) -> Vec<Tag> {
-        let idx: Vec<usize> = (0..tokens.len()).filter(|&i| is_word(tokens[i])).collect();
-        let words: Vec<&str> = idx.iter().map(|&i| tokens[i]).collect();
-        let prep = prepare(&words, &self.gazetteer);
-        let best = self.decode(&prep);
+        let mut idx = Vec::with_capacity(tokens.len());
+        let mut words = Vec::with_capacity(tokens.len());
+        let mut keys = Vec::with_capacity(tokens.len());
+        for (i, t) in tokens.iter().enumerate() {
+            let k = token_key(t);
+            if is_word_key(&k) {
+                idx.push(i);
+                words.push(*t);
+                keys.push(k);
+            }
+        }
+        let prep = prepare_keys(&words, keys, &self.gazetteer, &self.clusters);
+        let best = decode(self.weights.as_slice(), self.bits, &prep);
         let mut out = vec![Tag::O; tokens.len()];
         for (j, &i) in idx.iter().enumerate() {
             out[i] = Tag::from_index(best[j]);
-        }
-        out
-    }
-
-    /// Best tag sequence (Viterbi over first-order transitions; `I-X` only after `B-X`/`I-X`).
-    fn decode(&self, prep: &Prepared) -> Vec<usize> {
-        let n = prep.keys.len();
-        if n == 0 {
-            return Vec::new();
-        }
-        let mut delta = vec![[f32::NEG_INFINITY; N_TAGS]; n];
-        let mut back = vec![[0u8; N_TAGS]; n];
-        let mut emit = [0f32; N_TAGS];
-        let mut trans = [0f32; N_TAGS];
-        let mut extra = Vec::with_capacity(3);
-        for i in 0..n {
-            self.scores(&prep.feats[i], &[], &mut emit);
-            let km1 = if i > 0 { prep.keys[i - 1].as_str() } else { "<s>" };
-            let prevs = if i == 0 { START..START + 1 } else { 0..N_TAGS };
-            for p in prevs {
-                let base = if i == 0 { 0.0 } else { delta[i - 1][p] };
-                if base == f32::NEG_INFINITY {
-                    continue;
-                }
-                extra.clear();
-                tag_features(p, &prep.keys[i], km1, &mut extra);
-                self.scores(&[], &extra, &mut trans);
-                for t in 0..N_TAGS {
-                    let v = base + emit[t] + trans[t];
-                    if allowed(p, t) && v > delta[i][t] {
-                        delta[i][t] = v;
-                        back[i][t] = p as u8;
-                    }
-                }
-            }
-        }
-        let mut t = (0..N_TAGS).fold(0, |b, t| if delta[n - 1][t] > delta[n - 1][b] { t } else { b });
-        let mut out = vec![0; n];
-        for i in (0..n).rev() {
-            out[i] = t;
-            t = usize::from(back[i][t]);
         }
         out
     }
@@ -514,12 +683,14 @@ impl Tagger {
         let mut out = Vec::new();
         let base = text.as_ptr() as usize;
         let mut sentence: Vec<(usize, usize)> = Vec::new();
+        let mut toks: Vec<&str> = Vec::new();
         let mut last_end = 0usize;
-        let flush = |sentence: &mut Vec<(usize, usize)>, out: &mut Vec<Mention>| {
+        let mut flush = |sentence: &mut Vec<(usize, usize)>, out: &mut Vec<Mention>| {
             if sentence.is_empty() {
                 return;
             }
-            let toks: Vec<&str> = sentence.iter().map(|&(s, e)| &text[s..e]).collect();
+            toks.clear();
+            toks.extend(sentence.iter().map(|&(s, e)| &text[s..e]));
             let tags = self.tag(&toks);
             for (a, b, kind) in spans(&tags) {
                 let (start, end) = (sentence[a].0, sentence[b - 1].1);
@@ -529,8 +700,8 @@ impl Tagger {
         };
         for t in mirsad_text::tokens(text) {
             let start = t.as_ptr() as usize - base;
-            let gap = &text[last_end..start];
-            if gap.contains(['.', '!', '?', '؟', '\n']) {
+            let gap = &text.as_bytes()[last_end..start];
+            if gap.iter().any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n')) || text[last_end..start].contains('؟') {
                 flush(&mut sentence, &mut out);
             }
             sentence.push((start, start + t.len()));
@@ -539,6 +710,63 @@ impl Tagger {
         flush(&mut sentence, &mut out);
         out
     }
+}
+
+/// Best tag sequence (Viterbi over first-order transitions; `I-X` only after `B-X`/`I-X`).
+fn decode<R: Rows + ?Sized>(rows: &R, bits: u32, prep: &Prepared) -> Vec<usize> {
+    let n = prep.keys.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    // Emission scores of every token first: many independent memory reads in flight.
+    let mut emit = vec![[0f32; N_TAGS]; n];
+    let mask = (1u64 << bits) - 1;
+    for (i, e) in emit.iter_mut().enumerate() {
+        for f in prep.feats(i) {
+            rows.add((f & mask) as usize, e);
+        }
+    }
+    // The previous-tag feature alone is the same for every token.
+    let t1: [[f32; N_TAGS]; N_TAGS + 1] =
+        std::array::from_fn(|p| {
+            let mut r = [0.0; N_TAGS];
+            rows.add((f1(K::T1, p as u64) & mask) as usize, &mut r);
+            r
+        });
+    let bos = sh("<s>");
+    let mut back = vec![[0u8; N_TAGS]; n];
+    let mut delta = [f32::NEG_INFINITY; N_TAGS];
+    for i in 0..n {
+        let hk = prep.hk[i];
+        let hkm1 = if i > 0 { prep.hk[i - 1] } else { bos };
+        let mut next = [f32::NEG_INFINITY; N_TAGS];
+        let prevs = if i == 0 { START..START + 1 } else { 0..N_TAGS };
+        for p in prevs {
+            let base = if i == 0 { 0.0 } else { delta[p] };
+            if base == f32::NEG_INFINITY {
+                continue;
+            }
+            let pp = p as u64;
+            let mut tr = t1[p];
+            rows.add((f2(K::T1W0, pp, hk) & mask) as usize, &mut tr);
+            rows.add((f2(K::T1Wm1, pp, hkm1) & mask) as usize, &mut tr);
+            for t in 0..N_TAGS {
+                let v = base + emit[i][t] + tr[t];
+                if ALLOWED[p][t] && v > next[t] {
+                    next[t] = v;
+                    back[i][t] = p as u8;
+                }
+            }
+        }
+        delta = next;
+    }
+    let mut t = (0..N_TAGS).fold(0, |b, t| if delta[t] > delta[b] { t } else { b });
+    let mut out = vec![0; n];
+    for i in (0..n).rev() {
+        out[i] = t;
+        t = usize::from(back[i][t]);
+    }
+    out
 }
 
 struct Reader<'a> {
@@ -584,7 +812,10 @@ pub struct Sentence {
 
 /// Averaged-perceptron training.
 pub struct Trainer {
+    /// Bits and gazetteer (its weights stay zero).
     model: Tagger,
+    /// The current (not averaged) weights.
+    weights: Vec<[f32; N_TAGS]>,
     /// Sum of `c × update` per weight; the average is `w − acc / c`.
     acc: Vec<f64>,
     c: f64,
@@ -614,8 +845,9 @@ impl Trainer {
                 }
             }
         }
-        let acc = vec![0.0; model.weights.len()];
-        Trainer { model, acc, c: 1.0, seed: 0x9e37_79b9_7f4a_7c15 }
+        let acc = vec![0.0; model.weights.len() * N_TAGS];
+        let weights = vec![[0.0; N_TAGS]; model.weights.len()];
+        Trainer { model, weights, acc, c: 1.0, seed: 0x9e37_79b9_7f4a_7c15 }
     }
 
     /// One pass over the sentences in a shuffled (deterministic) order; returns the share of
@@ -623,35 +855,37 @@ impl Trainer {
     pub fn epoch(&mut self, sentences: &[Sentence]) -> f64 {
         let mut order: Vec<usize> = (0..sentences.len()).collect();
         for i in (1..order.len()).rev() {
-            self.seed ^= self.seed << 13;
-            self.seed ^= self.seed >> 7;
-            self.seed ^= self.seed << 17;
+            self.step_seed();
             order.swap(i, (self.seed % (i as u64 + 1)) as usize);
         }
         let (mut wrong, mut total) = (0usize, 0usize);
-        let mut extra = Vec::with_capacity(3);
+        let bos = sh("<s>");
         for &s in &order {
             let sent = &sentences[s];
-            let idx: Vec<usize> = (0..sent.tokens.len()).filter(|&i| is_word(&sent.tokens[i])).collect();
-            let words: Vec<&str> = idx.iter().map(|&i| sent.tokens[i].as_str()).collect();
-            let gold: Vec<usize> = idx.iter().map(|&i| sent.tags[i].index()).collect();
-            let prep = prepare(&words, &self.model.gazetteer);
-            let pred = self.model.decode(&prep);
+            let mut words = Vec::new();
+            let mut keys = Vec::new();
+            let mut gold = Vec::new();
+            for (t, tag) in sent.tokens.iter().zip(&sent.tags) {
+                let k = token_key(t);
+                if is_word_key(&k) {
+                    words.push(t.as_str());
+                    keys.push(k);
+                    gold.push(tag.index());
+                }
+            }
+            let prep = prepare_keys(&words, keys, &self.model.gazetteer, &self.model.clusters);
+            let pred = decode(self.weights.as_slice(), self.model.bits, &prep);
             for i in 0..words.len() {
                 let (gp, pp) = if i > 0 { (gold[i - 1], pred[i - 1]) } else { (START, START) };
                 if gold[i] != pred[i] {
                     wrong += 1;
-                    self.update(&prep.feats[i], gold[i], 1.0);
-                    self.update(&prep.feats[i], pred[i], -1.0);
+                    self.update(prep.feats(i), gold[i], 1.0);
+                    self.update(prep.feats(i), pred[i], -1.0);
                 }
                 if gold[i] != pred[i] || gp != pp {
-                    let km1 = if i > 0 { prep.keys[i - 1].as_str() } else { "<s>" };
-                    extra.clear();
-                    tag_features(gp, &prep.keys[i], km1, &mut extra);
-                    self.update(&extra, gold[i], 1.0);
-                    extra.clear();
-                    tag_features(pp, &prep.keys[i], km1, &mut extra);
-                    self.update(&extra, pred[i], -1.0);
+                    let hkm1 = if i > 0 { prep.hk[i - 1] } else { bos };
+                    self.update(&tag_features(gp, prep.hk[i], hkm1), gold[i], 1.0);
+                    self.update(&tag_features(pp, prep.hk[i], hkm1), pred[i], -1.0);
                 }
             }
             total += words.len();
@@ -660,21 +894,48 @@ impl Trainer {
         wrong as f64 / total.max(1) as f64
     }
 
+    fn step_seed(&mut self) {
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
+    }
+
     fn update(&mut self, feats: &[u64], tag: usize, by: f32) {
         let mask = (1u64 << self.model.bits) - 1;
         for f in feats {
-            let i = (f & mask) as usize * N_TAGS + tag;
-            self.model.weights[i] += by;
-            self.acc[i] += self.c * f64::from(by);
+            let row = (f & mask) as usize;
+            self.weights[row][tag] += by;
+            self.acc[row * N_TAGS + tag] += self.c * f64::from(by);
         }
     }
 
-    /// The averaged model as it stands (training can go on afterwards).
+    /// The averaged model as it stands, quantized (training can go on afterwards).
     pub fn averaged(&self) -> Tagger {
-        let weights =
-            self.model.weights.iter().zip(&self.acc).map(|(w, a)| (f64::from(*w) - a / self.c) as f32).collect();
-        Tagger { bits: self.model.bits, weights, gazetteer: self.model.gazetteer.clone() }
+        let avg = |r: usize, t: usize| (f64::from(self.weights[r][t]) - self.acc[r * N_TAGS + t] / self.c) as f32;
+        let mut max = 0f32;
+        for r in 0..self.weights.len() {
+            for t in 0..N_TAGS {
+                max = max.max(avg(r, t).abs());
+            }
+        }
+        let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
+        let weights = (0..self.weights.len())
+            .map(|r| std::array::from_fn(|t| (avg(r, t) / scale).round() as i16))
+            .collect();
+        Tagger {
+            bits: self.model.bits,
+            weights,
+            scale,
+            gazetteer: self.model.gazetteer.clone(),
+            clusters: self.model.clusters.clone(),
+        }
     }
+
+    /// Word clusters to use as features (set before the first epoch; kept in the model).
+    pub fn set_clusters(&mut self, clusters: Clusters) {
+        self.model.clusters = clusters;
+    }
+
 }
 
 #[cfg(test)]

@@ -37,16 +37,16 @@ fn trains_on_a_tiny_fixture_and_tags_a_similar_sentence() {
 
 #[test]
 fn features_are_deterministic() {
-    let gaz = HashMap::from([(gazetteer_hash("القاهره"), 2u8)]);
+    let gaz: Gazetteer = [(gazetteer_hash("القاهره"), 2u8)].into_iter().collect();
     let words = ["وقال", "الرئيس", "أحمد", "في", "القاهرة", "2024"];
     let a = prepare(&words, &gaz);
     let b = prepare(&words, &gaz);
     assert_eq!(a.feats, b.feats);
     assert_eq!(a.keys, vec!["وقال", "الرييس", "احمد", "في", "القاهره", "2024"]);
     // The gazetteer hit is a feature of «القاهرة» only.
-    let gz = fh("gz1", &["LOC"]);
-    assert!(a.feats[4].contains(&gz));
-    assert!(!a.feats[2].contains(&gz));
+    let gz = f1(K::Gz1, 1);
+    assert!(a.feats(4).contains(&gz));
+    assert!(!a.feats(2).contains(&gz));
     // Different spellings of the same word give the same features.
     let c = prepare(&["وقال", "الرئيس", "احمد", "في", "القاهره", "٢٠٢٤"], &gaz);
     assert_eq!(a.feats, c.feats);
@@ -79,4 +79,28 @@ fn embedded_model_finds_a_person_and_a_place() {
     assert!(per.text.contains("بوتين"), "{found:?}");
     assert_eq!(&text[per.start..per.end], per.text);
     assert!(found.iter().any(|m| m.kind == EntityType::LOC && m.text == "موسكو"), "{found:?}");
+}
+
+#[test]
+fn clusters_put_words_with_the_same_neighbours_together_and_survive_the_model_file() {
+    let mut sents: Vec<Vec<String>> = Vec::new();
+    for _ in 0..10 {
+        for name in ["سامر", "كريم"] {
+            sents.push(["قال", "الوزير", name, "امس"].map(String::from).to_vec());
+        }
+        for place in ["بيروت", "دمشق"] {
+            sents.push(["وصل", "الى", place, "صباحا"].map(String::from).to_vec());
+        }
+    }
+    let s = clusters::Settings { k: 3, vocab: 100, min_count: 1, contexts: 50, dims: 32, iterations: 5 };
+    let table = clusters::learn(&sents, &s);
+    assert_eq!(table.len(), 10);
+    let of = |w: &str| table[&clusters::cluster_hash(w)];
+    assert_eq!(of("سامر"), of("كريم"));
+    assert_eq!(of("بيروت"), of("دمشق"));
+    let mut t = Trainer::new(12, &[]);
+    t.set_clusters(table.clone());
+    t.epoch(&fixture());
+    let again = Tagger::from_bytes(&t.averaged().to_bytes()).unwrap();
+    assert_eq!(again.clusters, table);
 }

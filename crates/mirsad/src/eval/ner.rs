@@ -7,6 +7,8 @@
 //!   ours as PERS → PER, GPE and LOC → LOC, ORG → ORG, EVENT → MISC; every other type (NORP,
 //!   OCC, FAC, DATE, numbers, WEBSITE, LAW, PRODUCT, LANGUAGE …) is not counted (read as O).
 //!   Nested tags: each token takes the first (outermost) of its tags whose type maps.
+//!
+//! `MIRSAD_NER_MODEL=<file>` scores that model file instead of the embedded model.
 
 use super::skip_if_absent;
 use anyhow::Context;
@@ -55,7 +57,7 @@ impl Counts {
         prf(sum.0, sum.1, sum.2)
     }
 
-    fn print(&self, set: &str) {
+    pub fn print(&self, set: &str) {
         for (i, t) in TYPES.iter().enumerate() {
             let (tp, pred, gold) = self.per_type[i];
             let (p, r, f) = prf(tp, pred, gold);
@@ -114,24 +116,53 @@ fn parse_wojood(text: &str) -> Vec<Sentence> {
 
 fn score(set: &str, tagger: &Tagger, sentences: &[Sentence]) {
     let mut c = Counts::default();
-    let t = Instant::now();
-    let tagged: Vec<Vec<Tag>> =
-        sentences.iter().map(|s| tagger.tag(&s.tokens.iter().map(String::as_str).collect::<Vec<_>>())).collect();
-    let secs = t.elapsed().as_secs_f64();
+    let toks: Vec<Vec<&str>> = sentences.iter().map(|s| s.tokens.iter().map(String::as_str).collect()).collect();
+    let tagged: Vec<Vec<Tag>> = toks.iter().map(|t| tagger.tag(t)).collect();
     let tokens: usize = sentences.iter().map(|s| s.tokens.len()).sum();
     for (s, pred) in sentences.iter().zip(&tagged) {
         c.add(&s.tags, pred);
     }
     c.print(set);
+    // Speed: the whole set tagged again and again until a second has passed (the first pass
+    // above warmed up), so that the figure does not depend on one short run.
+    let (mut passes, t) = (0usize, Instant::now());
+    while passes == 0 || t.elapsed().as_secs_f64() < 1.0 {
+        for s in &toks {
+            std::hint::black_box(tagger.tag(s));
+        }
+        passes += 1;
+    }
+    let secs = t.elapsed().as_secs_f64();
     println!(
-        "ner {set} speed: {tokens} tokens, {} sentences, {:.0} tokens/s (one thread)",
+        "ner {set} speed: {tokens} tokens, {} sentences, {:.0} tokens/s (one thread, tokens given, {passes} passes)",
         sentences.len(),
-        tokens as f64 / secs
+        (tokens * passes) as f64 / secs
+    );
+    // The same sentences as raw text (tokens joined by spaces, one sentence a line) through
+    // `Tagger::entities`: tokenizing, sentence cutting and mention building included.
+    let text: String = toks.iter().map(|t| t.join(" ")).collect::<Vec<_>>().join("\n");
+    let (mut passes, t) = (0usize, Instant::now());
+    while passes == 0 || t.elapsed().as_secs_f64() < 1.0 {
+        std::hint::black_box(tagger.entities(&text));
+        passes += 1;
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "ner {set} speed (entities in raw text): {:.0} tokens/s (one thread, {passes} passes)",
+        (tokens * passes) as f64 / secs
     );
 }
 
 pub fn run(data: &Path) -> anyhow::Result<u8> {
-    let tagger = Tagger::load();
+    // `MIRSAD_NER_MODEL=path` scores a model file written by `train-ner` instead of the
+    // embedded one (no rebuild needed between training and scoring).
+    let tagger = match std::env::var_os("MIRSAD_NER_MODEL") {
+        Some(p) => {
+            let bytes = std::fs::read(&p).with_context(|| format!("reading {}", Path::new(&p).display()))?;
+            Tagger::from_bytes(&bytes).map_err(anyhow::Error::msg)?
+        }
+        None => Tagger::load(),
+    };
     if !skip_if_absent(&data.join("ner-anercorp/ANERCorp.txt")) {
         let (_, heldout) = anercorp_split(data)?;
         score("anercorp-heldout", &tagger, &heldout);
