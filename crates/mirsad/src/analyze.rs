@@ -146,7 +146,17 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
     let (mut stories, analysis) = if args.extract_only {
         (Vec::new(), mirsad_analyze::Analysis::default())
     } else {
-        (mirsad_cluster::cluster_all(&mut articles), mirsad_analyze::analyze_all(&articles))
+        // Story assignment is sequential; the analysis runs beside it on the other cores. The
+        // story stage fills `story` and `duplicate_of`, which the analysis does not read.
+        let ((stories, clustered), analysis) = rayon::join(
+            || {
+                let mut c = articles.clone();
+                (mirsad_cluster::cluster_all(&mut c), c)
+            },
+            || mirsad_analyze::analyze_all(&articles),
+        );
+        articles = clustered;
+        (stories, analysis)
     };
     let at: std::collections::HashMap<&str, usize> =
         articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();
