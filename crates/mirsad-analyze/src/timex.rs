@@ -248,17 +248,49 @@ fn date(start: String, end: Option<String>, basis: EventBasis) -> EventDate {
     EventDate { start, end, basis }
 }
 
+/// Every rule's pattern in one set: a single pass over the text tells which rules can match
+/// there, and only those run their own (capturing) search. A text matches few of the rules.
+static GATE: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+    let (a, b) = (&*RULES, &*RULES2);
+    regex::RegexSet::new([
+        a.range.as_str(),
+        a.numeric.as_str(),
+        a.day_month.as_str(),
+        a.month_year.as_str(),
+        a.month_rel.as_str(),
+        a.year.as_str(),
+        a.relative.as_str(),
+        a.weekday.as_str(),
+        a.period.as_str(),
+        b.ago.as_str(),
+        b.ago_bare.as_str(),
+        b.century.as_str(),
+        b.decade.as_str(),
+        b.decade_ord.as_str(),
+        b.season.as_str(),
+        b.part.as_str(),
+        b.present.as_str(),
+    ])
+    .expect("static regexes")
+});
+
+/// The captures of `re` in `text` when the gate says it can match.
+fn caps<'r, 't>(on: bool, re: &'r Regex, text: &'t str) -> impl Iterator<Item = regex::Captures<'t>> + use<'r, 't> {
+    on.then(|| re.captures_iter(text)).into_iter().flatten()
+}
+
 /// Finds the temporal expressions of `text`; relative and year-less ones need `published`.
 /// Overlapping matches keep the earliest-starting, then longest.
 pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
     let r = &*RULES;
+    let hits = GATE.matches(text);
     let mut found: Vec<Timex> = Vec::new();
     let mut push = |m: regex::Match, d: Option<EventDate>| {
         if let Some(date) = d {
             found.push(Timex { start: m.start(), end: m.end(), expression: m.as_str().to_string(), date });
         }
     };
-    for c in r.range.captures_iter(text) {
+    for c in caps(hits.matched(0), &r.range, text) {
         let (Some(d1), Some(d2), Some(mo)) = (num(&c[2]), num(&c[3]), month_number(&c[4])) else { continue };
         let d = match c.get(5).and_then(|y| num(y.as_str())).filter(|y| plausible_year(*y)) {
             Some(y) => NaiveDate::from_ymd_opt(y as i32, mo, d1)
@@ -271,7 +303,7 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
         };
         push(c.get(1).expect("group 1"), d.filter(|d| d.end.as_deref() >= Some(d.start.as_str())));
     }
-    for c in r.numeric.captures_iter(text) {
+    for c in caps(hits.matched(1), &r.numeric, text) {
         let d = if let (Some(d), Some(m), Some(y)) = (c.get(2), c.get(3), c.get(4)) {
             NaiveDate::from_ymd_opt(
                 num(y.as_str()).unwrap_or(0) as i32,
@@ -287,7 +319,7 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
             d.filter(|d| plausible_year(d.year() as u32)).map(|d| date(day_str(d), None, EventBasis::Explicit)),
         );
     }
-    for c in r.day_month.captures_iter(text) {
+    for c in caps(hits.matched(2), &r.day_month, text) {
         let (Some(day), Some(mo)) = (num(&c[2]), month_number(&c[3])) else { continue };
         let d = match c.get(4).and_then(|y| num(y.as_str())).filter(|y| plausible_year(*y)) {
             Some(y) => NaiveDate::from_ymd_opt(y as i32, mo, day).map(|d| date(day_str(d), None, EventBasis::Explicit)),
@@ -297,7 +329,7 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
         };
         push(c.get(1).expect("group 1"), d);
     }
-    for c in r.month_year.captures_iter(text) {
+    for c in caps(hits.matched(3), &r.month_year, text) {
         let (Some(mo), Some(y)) = (month_number(&c[2]), num(&c[3])) else { continue };
         push(
             c.get(1).expect("group 1"),
@@ -305,7 +337,7 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
         );
     }
     if let Some(p) = published {
-        for c in r.month_rel.captures_iter(text) {
+        for c in caps(hits.matched(4), &r.month_rel, text) {
             let Some(mo) = month_number(&c[2]) else { continue };
             let y = if is_past(&c[3]) {
                 if mo >= p.month() {
@@ -325,7 +357,7 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
             push(c.get(1).expect("group 1"), Some(date(month_str(y, mo), None, EventBasis::Relative)));
         }
     }
-    for c in r.year.captures_iter(text) {
+    for c in caps(hits.matched(5), &r.year, text) {
         // After `عام`/`سنة` any year since 1000 is a year (history pieces name the 1800s); a bare
         // `2002م` keeps the narrow range, as `م` also abbreviates metres.
         let y = match (c.get(2), c.get(3)) {
@@ -336,7 +368,7 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
         push(c.get(1).expect("group 1"), y.map(|y| date(format!("{y:04}"), None, EventBasis::Explicit)));
     }
     if let Some(p) = published {
-        for c in r.relative.captures_iter(text) {
+        for c in caps(hits.matched(6), &r.relative, text) {
             let k = mirsad_text::key(&c[2]);
             let offset = if k.starts_with("اول") {
                 -2
@@ -359,7 +391,7 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
             }
             push(c.get(1).expect("group 1"), Some(date(day_str(d), None, EventBasis::Relative)));
         }
-        for c in r.weekday.captures_iter(text) {
+        for c in caps(hits.matched(7), &r.weekday, text) {
             let Some(wd) = weekday(&c[2]) else { continue };
             let from_p = |d: NaiveDate| {
                 (d.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64).rem_euclid(7)
@@ -371,7 +403,7 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
             };
             push(c.get(1).expect("group 1"), Some(date(day_str(d), None, EventBasis::Relative)));
         }
-        for c in r.period.captures_iter(text) {
+        for c in caps(hits.matched(8), &r.period, text) {
             let whole = c.get(1).expect("group 1");
             let k = mirsad_text::key(whole.as_str());
             let by: i32 = if c.get(3).is_some_and(|x| is_past(x.as_str())) {
@@ -395,7 +427,7 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
             push(whole, Some(d));
         }
     }
-    find_more(text, published, &mut found);
+    find_more(text, published, &hits, &mut found);
     found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     let mut out: Vec<Timex> = Vec::new();
     for t in found {
@@ -770,7 +802,7 @@ static RULES2: LazyLock<Rules2> = LazyLock::new(|| {
 });
 
 /// The rules of this section; `found` gets their expressions.
-fn find_more(text: &str, published: Option<NaiveDate>, found: &mut Vec<Timex>) {
+fn find_more(text: &str, published: Option<NaiveDate>, hits: &regex::SetMatches, found: &mut Vec<Timex>) {
     let r = &*RULES2;
     let mut push = |m: regex::Match, d: Option<EventDate>| {
         if let Some(date) = d {
@@ -778,7 +810,7 @@ fn find_more(text: &str, published: Option<NaiveDate>, found: &mut Vec<Timex>) {
         }
     };
     if let Some(p) = published {
-        for c in r.ago.captures_iter(text) {
+        for c in caps(hits.matched(9), &r.ago, text) {
             let whole = c.get(1).expect("group 1");
             if ["من", "علي", "عن"].contains(&next_key(text, whole.end()).as_str()) {
                 continue; // «قبل ثلاثة أيام من الانتخابات»: counted from another event.
@@ -811,7 +843,7 @@ fn find_more(text: &str, published: Option<NaiveDate>, found: &mut Vec<Timex>) {
             }
             push(whole, shifted(p, unit, if after { -i64::from(n) } else { i64::from(n) }));
         }
-        for c in r.ago_bare.captures_iter(text) {
+        for c in caps(hits.matched(10), &r.ago_bare, text) {
             let whole = c.get(1).expect("group 1");
             if !AFTER_BARE.contains(&next_key(text, whole.end()).as_str()) {
                 continue;
@@ -821,12 +853,12 @@ fn find_more(text: &str, published: Option<NaiveDate>, found: &mut Vec<Timex>) {
             }
         }
     }
-    for c in r.century.captures_iter(text) {
+    for c in caps(hits.matched(11), &r.century, text) {
         let Some((n, basis)) = century_of(&c, published).filter(|(n, _)| (1..=22).contains(n)) else { continue };
         let y = (n - 1) * 100;
         push(c.get(1).expect("group 1"), Some(date(format!("{y:04}"), Some(format!("{:04}", y + 99)), basis)));
     }
-    for c in r.decade.captures_iter(text) {
+    for c in caps(hits.matched(12), &r.decade, text) {
         let whole = c.get(1).expect("group 1");
         let next = next_key(text, whole.end());
         let after = mirsad_text::key(&text[whole.end()..].chars().take(16).collect::<String>());
@@ -845,7 +877,7 @@ fn find_more(text: &str, published: Option<NaiveDate>, found: &mut Vec<Timex>) {
         let y = (century - 1) * 100 + tens as i32;
         push(whole, Some(date(format!("{y:04}"), Some(format!("{:04}", y + 9)), basis)));
     }
-    for c in r.decade_ord.captures_iter(text) {
+    for c in caps(hits.matched(13), &r.decade_ord, text) {
         let (Some(k), Some((century, basis))) =
             (lookup(ORDINALS, &mirsad_text::key(&c["ord"])), century_of(&c, published))
         else {
@@ -854,7 +886,7 @@ fn find_more(text: &str, published: Option<NaiveDate>, found: &mut Vec<Timex>) {
         let y = (century - 1) * 100 + (k as i32 - 1) * 10;
         push(c.get(1).expect("group 1"), Some(date(format!("{y:04}"), Some(format!("{:04}", y + 9)), basis)));
     }
-    for c in r.season.captures_iter(text) {
+    for c in caps(hits.matched(14), &r.season, text) {
         let name = ["s1", "s2", "s3", "s4"].iter().find_map(|g| c.name(g)).expect("one season group");
         let k = mirsad_text::key(name.as_str());
         let Some(s) = SEASONS.iter().position(|(n, _, _)| *n == k) else { continue };
@@ -889,7 +921,7 @@ fn find_more(text: &str, published: Option<NaiveDate>, found: &mut Vec<Timex>) {
         };
         push(whole, d);
     }
-    for c in r.part.captures_iter(text) {
+    for c in caps(hits.matched(15), &r.part, text) {
         let whole = c.get(1).expect("group 1");
         if ["y", "this", "rel", "cent"].iter().all(|g| c.name(g).is_none()) {
             let next = next_key(text, whole.end());
@@ -937,7 +969,7 @@ fn find_more(text: &str, published: Option<NaiveDate>, found: &mut Vec<Timex>) {
         push(whole, Some(month_range((year, first), (year, first + len - 1), basis)));
     }
     if let Some(p) = published {
-        for c in r.present.captures_iter(text) {
+        for c in caps(hits.matched(16), &r.present, text) {
             push(c.get(1).expect("group 1"), Some(date(day_str(p), None, EventBasis::Relative)));
         }
     }

@@ -153,7 +153,7 @@ impl Story {
             }
         }
         // Stable: ties keep the order of first mention.
-        count.sort_by(|a, b| b.1.cmp(&a.1));
+        count.sort_by_key(|c| std::cmp::Reverse(c.1));
         self.entities = count.into_iter().map(|c| c.0.to_string()).collect();
         events.sort_by(|a, b| a.date.start.cmp(&b.date.start));
         self.events = events.into_iter().cloned().collect();

@@ -325,22 +325,31 @@ impl Store {
                 }
             }
         }
-        // 2. Duplicates and stories, oldest first.
+        // 2. Duplicates and stories, oldest first; the analysis (which reads neither `story` nor
+        // `duplicate_of`) runs beside it on a copy of the batch.
         let clusterer = self.clusterer.as_mut().expect("loaded by put_batch");
-        clusterer.assign_batch(&mut fresh);
+        let analyzer = self.analyzer.as_ref();
+        let analyses = std::thread::scope(|scope| {
+            let job = analyzer.map(|f| {
+                let view = fresh.clone();
+                scope.spawn(move || f(&view))
+            });
+            clusterer.assign_batch(&mut fresh);
+            job.map(|j| j.join())
+        });
         let changes = clusterer.take_changes();
-        let analyses = match &self.analyzer {
-            Some(f) => {
-                let v = f(&fresh);
-                if v.len() != fresh.len() {
-                    return Err(StoreError::Corrupt {
-                        id: "analysis".into(),
-                        reason: format!("{} analyses for {} articles", v.len(), fresh.len()),
-                    });
-                }
-                v
-            }
+        let analyses = match analyses {
             None => Vec::new(),
+            Some(Err(_)) => {
+                return Err(StoreError::Corrupt { id: "analysis".into(), reason: "the analysis stage panicked".into() })
+            }
+            Some(Ok(v)) if v.len() != fresh.len() => {
+                return Err(StoreError::Corrupt {
+                    id: "analysis".into(),
+                    reason: format!("{} analyses for {} articles", v.len(), fresh.len()),
+                })
+            }
+            Some(Ok(v)) => v,
         };
         // 3. One transaction: articles, their analyses and the story state that describes them.
         let tx = self.conn.transaction().map_err(sql)?;

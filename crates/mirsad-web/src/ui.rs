@@ -305,7 +305,7 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
                             p.story-link {
                                 "ضمن القصة: "
                                 a href=(story_href(sid)) dir="auto" {
-                                    (story.as_ref().map(|s| story_title(s)).unwrap_or("عرض القصة"))
+                                    (story.as_ref().map(story_title).unwrap_or("عرض القصة"))
                                 }
                                 @if let Some(s) = &story {
                                     " (" (s.articles.len()) " مقالة)"

@@ -182,7 +182,7 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
         }
         let copies = articles.iter().filter(|a| a.duplicate_of.is_some()).count();
         let mut shared: Vec<&mirsad_model::Story> = stories.iter().filter(|s| s.articles.len() > 1).collect();
-        shared.sort_by(|a, b| b.articles.len().cmp(&a.articles.len()));
+        shared.sort_by_key(|s| std::cmp::Reverse(s.articles.len()));
         for s in &shared {
             writeln!(out, "story {} · {} articles · {}", s.id, s.articles.len(), s.outlets.join("، "))?;
             writeln!(out, "    {}", s.title)?;

@@ -30,7 +30,7 @@ pub struct IngestArgs {
 pub fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
     let mut store = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
     if !args.no_analysis {
-        store.set_analyzer(Box::new(|arts| mirsad_analyze::analyze_articles(arts)));
+        store.set_analyzer(Box::new(mirsad_analyze::analyze_articles));
     }
     let batch = args.batch.max(1);
     let mut pending = Vec::with_capacity(batch);

@@ -33,7 +33,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
     }
     let mut store = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
     // Articles posted to /api/ingest are analyzed like those of `mirsad ingest`.
-    store.set_analyzer(Box::new(|arts| mirsad_analyze::analyze_articles(arts)));
+    store.set_analyzer(Box::new(mirsad_analyze::analyze_articles));
     let articles = store.count()?;
     // One read handle per core beside the writing one, so requests do not queue on one lock.
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());

@@ -146,6 +146,15 @@ fn ui_in_headless_chromium() {
     assert!(story.contains("المواقع التي غطتها"), "outlets section: {story}");
     assert!(story.matches("href=\"/articles/").count() >= 2, "timeline links its articles: {story}");
 
+    // Entities: the list (ingest analyzed the sample) and the page of the most mentioned one.
+    let entities = chromium(&profile, &["--dump-dom"], &format!("{base}entities"));
+    assert!(entities.contains("الأعلام"), "{entities}");
+    let href_at = entities.find("href=\"/entities/").expect("an entity is listed") + "href=\"".len();
+    let entity_path = &entities[href_at..href_at + entities[href_at..].find('"').unwrap()];
+    let entity = chromium(&profile, &["--dump-dom"], &format!("{}{}", base.trim_end_matches('/'), entity_path));
+    assert!(entity.contains("صيغ الاسم") && entity.contains("أحدث المقالات"), "entity page: {entity}");
+    assert!(entity.contains("href=\"/articles/"), "links its articles: {entity}");
+
     // A phone-sized screenshot of the home page.
     let shot = target_dir().join("ui-home.png");
     let _ = std::fs::remove_file(&shot);
