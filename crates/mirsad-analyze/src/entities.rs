@@ -48,18 +48,9 @@ pub fn entity_key(name: &str) -> String {
     MAP.get(&k).cloned().unwrap_or(k)
 }
 
-fn type_code(t: EntityType) -> &'static str {
-    match t {
-        EntityType::PER => "PER",
-        EntityType::LOC => "LOC",
-        EntityType::ORG => "ORG",
-        EntityType::MISC => "MISC",
-    }
-}
-
 /// Stable id of an entity: its type and key hashed.
 pub fn entity_id(kind: EntityType, key: &str) -> String {
-    let h = xxhash_rust::xxh3::xxh3_64(format!("{}\u{0}{key}", type_code(kind)).as_bytes());
+    let h = xxhash_rust::xxh3::xxh3_64(format!("{}\u{0}{key}", kind.code()).as_bytes());
     format!("e{:015x}", h >> 4)
 }
 

@@ -187,6 +187,23 @@ pub enum EntityType {
     MISC,
 }
 
+impl EntityType {
+    /// The name as serialized: `PER`, `LOC`, `ORG`, `MISC`.
+    pub fn code(self) -> &'static str {
+        match self {
+            EntityType::PER => "PER",
+            EntityType::LOC => "LOC",
+            EntityType::ORG => "ORG",
+            EntityType::MISC => "MISC",
+        }
+    }
+
+    /// The type of a [`EntityType::code`]; `None` for anything else.
+    pub fn from_code(s: &str) -> Option<EntityType> {
+        [EntityType::PER, EntityType::LOC, EntityType::ORG, EntityType::MISC].into_iter().find(|t| t.code() == s)
+    }
+}
+
 /// One real-world entity with every surface form seen for it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entity {

@@ -105,25 +105,6 @@ pub const ENTITY_STORIES: usize = 20;
 pub const ENTITY_EVENTS: usize = 200;
 pub const ENTITY_QUOTES: usize = 50;
 
-pub(crate) fn kind_code(k: EntityType) -> &'static str {
-    match k {
-        EntityType::PER => "PER",
-        EntityType::LOC => "LOC",
-        EntityType::ORG => "ORG",
-        EntityType::MISC => "MISC",
-    }
-}
-
-fn parse_kind(s: &str) -> Option<EntityType> {
-    Some(match s {
-        "PER" => EntityType::PER,
-        "LOC" => EntityType::LOC,
-        "ORG" => EntityType::ORG,
-        "MISC" => EntityType::MISC,
-        _ => return None,
-    })
-}
-
 fn sql(e: rusqlite::Error) -> StoreError {
     StoreError::Sqlite { path: PathBuf::from("mirsad.sqlite"), source: e }
 }
@@ -212,7 +193,7 @@ pub(crate) fn refresh_entities(tx: &Transaction, touched: Touched) -> Result<()>
             continue;
         }
         if let Some(k) = kind {
-            add.execute(params![&id, kind_code(k)]).map_err(sql)?;
+            add.execute(params![&id, k.code()]).map_err(sql)?;
         }
         let best: String = name.query_row([&id], |r| r.get(0)).map_err(sql)?;
         set.execute(params![&id, best, n]).map_err(sql)?;
@@ -237,7 +218,7 @@ impl Store {
             .map_err(e)?;
         for row in rows {
             let (entity, kind, text) = row.map_err(e)?;
-            let kind = parse_kind(&kind).ok_or_else(|| corrupt(&entity, format!("entity type {kind}")))?;
+            let kind = EntityType::from_code(&kind).ok_or_else(|| corrupt(&entity, format!("entity type {kind}")))?;
             out.mentions.push(EntityMention { entity, kind, text });
         }
         out.quotes = self.json_rows("SELECT json FROM quotes WHERE article = ?1 ORDER BY n", [article])?;
@@ -268,14 +249,14 @@ impl Store {
             )
             .map_err(e)?;
         let rows = stmt
-            .query_map(params![kind.map(kind_code), limit as i64, offset as i64], |r| {
+            .query_map(params![kind.map(EntityType::code), limit as i64, offset as i64], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
             })
             .map_err(e)?;
         let mut out = Vec::new();
         for row in rows {
             let (id, name, k, n) = row.map_err(e)?;
-            let kind = parse_kind(&k).ok_or_else(|| corrupt(&id, format!("entity type {k}")))?;
+            let kind = EntityType::from_code(&k).ok_or_else(|| corrupt(&id, format!("entity type {k}")))?;
             out.push(EntitySummary { id, name, kind, article_count: n as u64 });
         }
         Ok(out)
@@ -293,7 +274,7 @@ impl Store {
                 .optional()
                 .map_err(e)?;
             if let Some((name, k, n)) = row {
-                let kind = parse_kind(&k).ok_or_else(|| corrupt(id, format!("entity type {k}")))?;
+                let kind = EntityType::from_code(&k).ok_or_else(|| corrupt(id, format!("entity type {k}")))?;
                 out.push(EntitySummary { id: id.clone(), name, kind, article_count: n as u64 });
             }
         }
@@ -303,7 +284,7 @@ impl Store {
     /// Number of entities (of one type when `kind` is given).
     pub fn entity_count(&self, kind: Option<EntityType>) -> Result<u64> {
         self.conn
-            .query_row("SELECT COUNT(*) FROM entities WHERE ?1 IS NULL OR kind = ?1", [kind.map(kind_code)], |r| {
+            .query_row("SELECT COUNT(*) FROM entities WHERE ?1 IS NULL OR kind = ?1", [kind.map(EntityType::code)], |r| {
                 r.get::<_, i64>(0)
             })
             .map(|n| n as u64)
@@ -321,7 +302,7 @@ impl Store {
             .optional()
             .map_err(e)?;
         let Some((name, kind, article_count)) = head else { return Ok(None) };
-        let kind = parse_kind(&kind).ok_or_else(|| corrupt(id, format!("entity type {kind}")))?;
+        let kind = EntityType::from_code(&kind).ok_or_else(|| corrupt(id, format!("entity type {kind}")))?;
         let strings = |query: &str, p: &[&dyn rusqlite::ToSql]| -> Result<Vec<String>> {
             let mut stmt = self.conn.prepare_cached(query).map_err(e)?;
             let rows = stmt.query_map(p, |r| r.get::<_, String>(0)).map_err(e)?;

@@ -50,14 +50,12 @@ pub(crate) struct EntityParams {
 
 impl EntityParams {
     pub(crate) fn kind(&self) -> Result<Option<EntityType>, Error> {
-        Ok(match crate::nonempty(&self.kind) {
-            None => None,
-            Some("PER") => Some(EntityType::PER),
-            Some("LOC") => Some(EntityType::LOC),
-            Some("ORG") => Some(EntityType::ORG),
-            Some("MISC") => Some(EntityType::MISC),
-            Some(other) => return Err(Error::bad_request(format!("type must be PER, LOC, ORG or MISC, got {other:?}"))),
-        })
+        match crate::nonempty(&self.kind) {
+            None => Ok(None),
+            Some(k) => EntityType::from_code(k)
+                .map(Some)
+                .ok_or_else(|| Error::bad_request(format!("type must be PER, LOC, ORG or MISC, got {k:?}"))),
+        }
     }
 }
 

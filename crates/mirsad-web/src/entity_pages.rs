@@ -24,15 +24,6 @@ fn kind_label(k: EntityType) -> &'static str {
     }
 }
 
-fn kind_code(k: EntityType) -> &'static str {
-    match k {
-        EntityType::PER => "PER",
-        EntityType::LOC => "LOC",
-        EntityType::ORG => "ORG",
-        EntityType::MISC => "MISC",
-    }
-}
-
 const KINDS: [(Option<EntityType>, &str); 5] = [
     (None, "الكل"),
     (Some(EntityType::PER), "أشخاص"),
@@ -130,7 +121,7 @@ pub(crate) async fn entities(State(state): State<AppState>, q: Result<Query<Enti
             let page = query_page("page", &p.page, MAX_LIST_OFFSET / PAGE_SIZE)?;
             let r = entities_page(&state, kind, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
             let pages = pages_for(r.total as usize);
-            let type_qs = kind.map(|k| format!("type={}&", kind_code(k))).unwrap_or_default();
+            let type_qs = kind.map(|k| format!("type={}&", k.code())).unwrap_or_default();
             Ok(layout(
                 "الأعلام",
                 None,
@@ -141,7 +132,7 @@ pub(crate) async fn entities(State(state): State<AppState>, q: Result<Query<Enti
                             @if k == kind {
                                 strong { (label) }
                             } @else {
-                                a href={ "/entities" @if let Some(k) = k { "?type=" (kind_code(k)) } } { (label) }
+                                a href={ "/entities" @if let Some(k) = k { "?type=" (k.code()) } } { (label) }
                             }
                         }
                     }
@@ -187,7 +178,7 @@ pub(crate) async fn entity(State(state): State<AppState>, id: Result<Path<String
                         h1 dir="auto" { (e.name) }
                         dl.meta {
                             dt { "النوع" }
-                            dd { a href={ "/entities?type=" (kind_code(e.kind)) } { (kind_label(e.kind)) } }
+                            dd { a href={ "/entities?type=" (e.kind.code()) } { (kind_label(e.kind)) } }
                             dt { "عدد المقالات" }
                             dd { (r.article_count) }
                             dt { "صيغ الاسم" }
