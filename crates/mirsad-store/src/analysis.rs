@@ -202,6 +202,60 @@ pub(crate) fn refresh_entities(tx: &Transaction, touched: Touched) -> Result<()>
 }
 
 impl Store {
+    /// Runs the analyzer again over every stored article, `batch` articles per transaction, and
+    /// replaces their analysis rows (for collections stored before the analysis existed or
+    /// with an older model). `progress` gets the number of articles done after each batch.
+    /// Returns the number of articles analyzed. Articles and stories are not touched.
+    pub fn reanalyze(&mut self, batch: usize, mut progress: impl FnMut(usize)) -> Result<usize> {
+        let Some(analyzer) = self.analyzer.take() else {
+            return Err(StoreError::Query("reanalyze: no analyzer set".into()));
+        };
+        let result = self.reanalyze_with(&analyzer, batch.max(1), &mut progress);
+        self.analyzer = Some(analyzer);
+        result
+    }
+
+    fn reanalyze_with(&mut self, analyzer: &crate::Analyzer, batch: usize, progress: &mut dyn FnMut(usize)) -> Result<usize> {
+        let mut done = 0usize;
+        let mut after = 0i64;
+        loop {
+            let mut arts = Vec::with_capacity(batch);
+            {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT seq, id, json FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2")
+                    .map_err(|e| self.sql_err(e))?;
+                let rows = stmt
+                    .query_map(params![after, batch as i64], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+                    })
+                    .map_err(|e| self.sql_err(e))?;
+                for row in rows {
+                    let (seq, id, json) = row.map_err(|e| self.sql_err(e))?;
+                    after = seq;
+                    arts.push(crate::parse_article(&id, &json)?);
+                }
+            }
+            if arts.is_empty() {
+                return Ok(done);
+            }
+            let analyses = analyzer(&arts);
+            if analyses.len() != arts.len() {
+                return Err(corrupt("analysis", format!("{} analyses for {} articles", analyses.len(), arts.len())));
+            }
+            let tx = self.conn.transaction().map_err(sql)?;
+            let mut touched = Touched::default();
+            for (a, an) in arts.iter().zip(&analyses) {
+                delete_article(&tx, &a.id, &mut touched)?;
+                insert_article(&tx, &a.id, an, &mut touched)?;
+            }
+            refresh_entities(&tx, touched)?;
+            tx.commit().map_err(sql)?;
+            done += arts.len();
+            progress(done);
+        }
+    }
+
     /// The stored analysis of one article (empty when it was stored without one).
     pub fn analysis(&self, article: &str) -> Result<ArticleAnalysis> {
         let e = |e| self.sql_err(e);

@@ -561,7 +561,7 @@ fn open_index(dir: &Path, schema: &Schema) -> Result<Index> {
     Ok(index)
 }
 
-fn parse_article(id: &str, json: &str) -> Result<Article> {
+pub(crate) fn parse_article(id: &str, json: &str) -> Result<Article> {
     serde_json::from_str(json).map_err(|e| StoreError::Corrupt { id: id.to_string(), reason: e.to_string() })
 }
 

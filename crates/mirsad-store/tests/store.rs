@@ -320,3 +320,23 @@ fn analyses_are_stored_per_article_and_summarized_per_entity() {
     assert!(s.entity("lib").unwrap().is_none());
     assert_eq!(s.entity_count(None).unwrap(), 0);
 }
+
+#[test]
+fn reanalyze_fills_a_collection_stored_without_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    s.put_batch(&fixture()).unwrap();
+    assert_eq!(s.entity_count(None).unwrap(), 0);
+    assert!(s.reanalyze(2, |_| {}).is_err(), "no analyzer set");
+    s.set_analyzer(Box::new(|arts: &[Article]| arts.iter().map(fake_analysis).collect()));
+    let mut seen = Vec::new();
+    assert_eq!(s.reanalyze(3, |n| seen.push(n)).unwrap(), 4);
+    assert_eq!(seen, [3, 4], "progress per batch");
+    let e = s.entity("lib").unwrap().unwrap();
+    assert_eq!(e.article_count, 1);
+    assert_eq!(s.analysis("a3").unwrap().events.len(), 1);
+    // Running it again replaces the rows: nothing is counted twice.
+    s.reanalyze(10, |_| {}).unwrap();
+    assert_eq!(s.entity("lib").unwrap().unwrap().article_count, 1);
+    assert_eq!(s.analysis("a3").unwrap().events.len(), 1);
+}

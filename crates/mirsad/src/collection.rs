@@ -72,6 +72,36 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
 }
 
 #[derive(clap::Args)]
+pub struct ReanalyzeArgs {
+    #[arg(long, default_value = "./mirsad-data")]
+    pub data: PathBuf,
+    /// Articles per transaction.
+    #[arg(long, default_value_t = 1000)]
+    pub batch: usize,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+pub fn reanalyze(args: ReanalyzeArgs) -> anyhow::Result<u8> {
+    let mut store = open_existing(&args.data)?;
+    store.set_analyzer(Box::new(mirsad_analyze::analyze_articles));
+    let total = store.count()?;
+    let bar = indicatif::ProgressBar::new(total);
+    if args.quiet {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    let n = store.reanalyze(args.batch, |done| bar.set_position(done as u64))?;
+    bar.finish_and_clear();
+    println!(
+        "{n} articles analyzed: {} entities in {}",
+        store.entity_count(None)?,
+        args.data.display()
+    );
+    Ok(0)
+}
+
+#[derive(clap::Args)]
 pub struct SearchArgs {
     /// Words to search for; "quoted phrases" and AND/OR/-word work.
     pub query: String,

@@ -28,6 +28,9 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Add articles to the collection in a data directory (idempotent).
     Ingest(collection::IngestArgs),
+    /// Run the entity, quote and date analysis again over every stored article (collections
+    /// stored with --no-analysis or by an older version, or after retraining the tagger).
+    Reanalyze(collection::ReanalyzeArgs),
     /// Ranked search over the collection.
     Search(collection::SearchArgs),
     /// Stories in the collection, newest first.
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Ingest(args) => collection::ingest(args),
+        Command::Reanalyze(args) => collection::reanalyze(args),
         Command::Search(args) => collection::search(args),
         Command::Stories(args) => collection::stories(args),
         Command::Serve(args) => serve::run(args),
