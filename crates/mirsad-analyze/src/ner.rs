@@ -410,7 +410,8 @@ fn prepare_keys(words: &[&str], keys: Vec<String>, gaz: &Gazetteer, clusters: &C
     th.push(pad(eos, EOS_CLUSTER));
     th.push(pad(eos, EOS_CLUSTER));
     // Two-word gazetteer entries starting at each token.
-    let g2: Vec<u8> = (0..n).map(|i| if i + 1 < n { gz_of(gz_hash_words([th[i + 2].k, th[i + 3].k])) } else { 0 }).collect();
+    let g2: Vec<u8> =
+        (0..n).map(|i| if i + 1 < n { gz_of(gz_hash_words([th[i + 2].k, th[i + 3].k])) } else { 0 }).collect();
     let mut feats = Vec::with_capacity(n * 48);
     let mut starts = Vec::with_capacity(n + 1);
     for i in 0..n {
@@ -577,7 +578,13 @@ impl Tagger {
 
     /// A tagger with all weights zero and no gazetteer.
     pub fn empty(bits: u32) -> Tagger {
-        Tagger { bits, weights: vec![[0; N_TAGS]; 1usize << bits], scale: 1.0, gazetteer: Gazetteer::default(), clusters: Clusters::default() }
+        Tagger {
+            bits,
+            weights: vec![[0; N_TAGS]; 1usize << bits],
+            scale: 1.0,
+            gazetteer: Gazetteer::default(),
+            clusters: Clusters::default(),
+        }
     }
 
     /// Reads a model written by [`Tagger::to_bytes`] (gzip-compressed).
@@ -727,12 +734,11 @@ fn decode<R: Rows + ?Sized>(rows: &R, bits: u32, prep: &Prepared) -> Vec<usize> 
         }
     }
     // The previous-tag feature alone is the same for every token.
-    let t1: [[f32; N_TAGS]; N_TAGS + 1] =
-        std::array::from_fn(|p| {
-            let mut r = [0.0; N_TAGS];
-            rows.add((f1(K::T1, p as u64) & mask) as usize, &mut r);
-            r
-        });
+    let t1: [[f32; N_TAGS]; N_TAGS + 1] = std::array::from_fn(|p| {
+        let mut r = [0.0; N_TAGS];
+        rows.add((f1(K::T1, p as u64) & mask) as usize, &mut r);
+        r
+    });
     let bos = sh("<s>");
     let mut back = vec![[0u8; N_TAGS]; n];
     let mut delta = [f32::NEG_INFINITY; N_TAGS];
@@ -919,9 +925,8 @@ impl Trainer {
             }
         }
         let scale = if max > 0.0 { max / 32767.0 } else { 1.0 };
-        let weights = (0..self.weights.len())
-            .map(|r| std::array::from_fn(|t| (avg(r, t) / scale).round() as i16))
-            .collect();
+        let weights =
+            (0..self.weights.len()).map(|r| std::array::from_fn(|t| (avg(r, t) / scale).round() as i16)).collect();
         Tagger {
             bits: self.model.bits,
             weights,
@@ -935,7 +940,6 @@ impl Trainer {
     pub fn set_clusters(&mut self, clusters: Clusters) {
         self.model.clusters = clusters;
     }
-
 }
 
 #[cfg(test)]

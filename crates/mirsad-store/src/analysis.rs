@@ -148,18 +148,20 @@ pub(crate) fn insert_article(
         spellings.entry((&m.entity, &m.text)).or_insert((0, rank as i64)).0 += 1;
         touched.0.insert(m.entity.clone(), Some(m.kind));
     }
-    let mut ins =
-        tx.prepare_cached("INSERT INTO mentions (entity, article, text, count, first) VALUES (?1, ?2, ?3, ?4, ?5)")
-            .map_err(sql)?;
+    let mut ins = tx
+        .prepare_cached("INSERT INTO mentions (entity, article, text, count, first) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .map_err(sql)?;
     for ((entity, text), (count, first)) in spellings {
         ins.execute(params![entity, article, text, count, first]).map_err(sql)?;
     }
-    let mut q = tx.prepare_cached("INSERT INTO quotes (article, n, speaker, json) VALUES (?1, ?2, ?3, ?4)").map_err(sql)?;
+    let mut q =
+        tx.prepare_cached("INSERT INTO quotes (article, n, speaker, json) VALUES (?1, ?2, ?3, ?4)").map_err(sql)?;
     for (n, quote) in an.quotes.iter().enumerate() {
         let json = serde_json::to_string(quote).map_err(|e| corrupt(article, e))?;
         q.execute(params![article, n as i64, &quote.speaker, json]).map_err(sql)?;
     }
-    let mut ev = tx.prepare_cached("INSERT INTO events (article, n, start, json) VALUES (?1, ?2, ?3, ?4)").map_err(sql)?;
+    let mut ev =
+        tx.prepare_cached("INSERT INTO events (article, n, start, json) VALUES (?1, ?2, ?3, ?4)").map_err(sql)?;
     let mut ee = tx
         .prepare_cached("INSERT OR IGNORE INTO event_entities (entity, start, article, n) VALUES (?1, ?2, ?3, ?4)")
         .map_err(sql)?;
@@ -179,10 +181,11 @@ pub(crate) fn refresh_entities(tx: &Transaction, touched: Touched) -> Result<()>
     let mut add = tx
         .prepare_cached("INSERT OR IGNORE INTO entities (id, kind, name, articles) VALUES (?1, ?2, '', 0)")
         .map_err(sql)?;
-    let mut count =
-        tx.prepare_cached("SELECT COUNT(DISTINCT article) FROM mentions WHERE entity = ?1").map_err(sql)?;
+    let mut count = tx.prepare_cached("SELECT COUNT(DISTINCT article) FROM mentions WHERE entity = ?1").map_err(sql)?;
     let mut name = tx
-        .prepare_cached("SELECT text FROM mentions WHERE entity = ?1 GROUP BY text ORDER BY SUM(count) DESC, text LIMIT 1")
+        .prepare_cached(
+            "SELECT text FROM mentions WHERE entity = ?1 GROUP BY text ORDER BY SUM(count) DESC, text LIMIT 1",
+        )
         .map_err(sql)?;
     let mut set = tx.prepare_cached("UPDATE entities SET name = ?2, articles = ?3 WHERE id = ?1").map_err(sql)?;
     let mut del = tx.prepare_cached("DELETE FROM entities WHERE id = ?1").map_err(sql)?;
@@ -215,7 +218,12 @@ impl Store {
         result
     }
 
-    fn reanalyze_with(&mut self, analyzer: &crate::Analyzer, batch: usize, progress: &mut dyn FnMut(usize)) -> Result<usize> {
+    fn reanalyze_with(
+        &mut self,
+        analyzer: &crate::Analyzer,
+        batch: usize,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<usize> {
         let mut done = 0usize;
         let mut after = 0i64;
         loop {
@@ -338,9 +346,11 @@ impl Store {
     /// Number of entities (of one type when `kind` is given).
     pub fn entity_count(&self, kind: Option<EntityType>) -> Result<u64> {
         self.conn
-            .query_row("SELECT COUNT(*) FROM entities WHERE ?1 IS NULL OR kind = ?1", [kind.map(EntityType::code)], |r| {
-                r.get::<_, i64>(0)
-            })
+            .query_row(
+                "SELECT COUNT(*) FROM entities WHERE ?1 IS NULL OR kind = ?1",
+                [kind.map(EntityType::code)],
+                |r| r.get::<_, i64>(0),
+            )
             .map(|n| n as u64)
             .map_err(|e| self.sql_err(e))
     }

@@ -18,7 +18,9 @@ use std::path::{Path, PathBuf};
 use tantivy::schema::{DateOptions, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING};
 use tantivy::{DateTime, Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
-pub use analysis::{Analyzer, EntityRecord, EntitySummary, StoryRef, ENTITY_ARTICLES, ENTITY_EVENTS, ENTITY_QUOTES, ENTITY_STORIES};
+pub use analysis::{
+    Analyzer, EntityRecord, EntitySummary, StoryRef, ENTITY_ARTICLES, ENTITY_EVENTS, ENTITY_QUOTES, ENTITY_STORIES,
+};
 pub use search::{collapse_by_story, Hit, SearchQuery, SearchResults, COLLAPSE_FACTOR};
 
 #[derive(Debug, thiserror::Error)]
@@ -178,7 +180,16 @@ impl Store {
         let ix = |e| StoreError::Index { path: index_dir.clone(), source: e };
         index.tokenizers().register(analyzer::ARABIC, analyzer::ArabicTokenizer);
         let reader = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into().map_err(ix)?;
-        let mut store = Store { dir: dir.to_path_buf(), conn, index, reader, writer: None, fields, clusterer: None, analyzer: None };
+        let mut store = Store {
+            dir: dir.to_path_buf(),
+            conn,
+            index,
+            reader,
+            writer: None,
+            fields,
+            clusterer: None,
+            analyzer: None,
+        };
         store.catch_up()?;
         Ok(store)
     }

@@ -136,7 +136,9 @@ pub(crate) async fn entities_page(
     limit: usize,
 ) -> Result<EntityPage, Error> {
     state
-        .with_store(move |s| Ok(EntityPage { total: s.entity_count(kind)?, entities: s.entities(kind, offset, limit)? }))
+        .with_store(move |s| {
+            Ok(EntityPage { total: s.entity_count(kind)?, entities: s.entities(kind, offset, limit)? })
+        })
         .await
 }
 
@@ -322,7 +324,10 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
     )
 }
 
-pub(crate) async fn entities(State(state): State<AppState>, q: Result<Query<EntityParams>, QueryRejection>) -> Response {
+pub(crate) async fn entities(
+    State(state): State<AppState>,
+    q: Result<Query<EntityParams>, QueryRejection>,
+) -> Response {
     respond(
         async {
             let p = query(q)?;

@@ -113,7 +113,10 @@ pub(crate) fn quotes_list(quotes: &[Quote], names: &[EntitySummary], with_articl
     }
 }
 
-pub(crate) async fn entities(State(state): State<AppState>, q: Result<Query<EntityParams>, QueryRejection>) -> Response {
+pub(crate) async fn entities(
+    State(state): State<AppState>,
+    q: Result<Query<EntityParams>, QueryRejection>,
+) -> Response {
     render(
         async {
             let p = q.map(|Query(p)| p).map_err(|e| Error::bad_request(e.body_text()))?;

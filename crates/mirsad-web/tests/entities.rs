@@ -57,7 +57,8 @@ async fn entities_api_pages_and_article_sections() {
     assert_eq!(e["name"], "موسكو");
     assert_eq!(e["articles"].as_array().unwrap().len(), 2);
     assert!(!e["stories"].as_array().unwrap().is_empty(), "{e}");
-    let days: Vec<&str> = e["timeline"].as_array().unwrap().iter().map(|ev| ev["date"]["start"].as_str().unwrap()).collect();
+    let days: Vec<&str> =
+        e["timeline"].as_array().unwrap().iter().map(|ev| ev["date"]["start"].as_str().unwrap()).collect();
     assert!(!days.is_empty(), "events in sentences naming Moscow: {e}");
     assert!(days.windows(2).all(|w| w[0] <= w[1]), "ordered by event date: {days:?}");
     assert_eq!(get(&app, "/api/entities/nothing").await.status, StatusCode::NOT_FOUND);
@@ -92,7 +93,8 @@ async fn story_lists_entities_and_events_by_event_date() {
     let story = get(&app, "/api/articles/k1").await.json()["story"].as_str().unwrap().to_string();
     let s = get(&app, &format!("/api/stories/{}", enc(&story))).await.json();
     assert!(!s["entities"].as_array().unwrap().is_empty(), "{s}");
-    let days: Vec<&str> = s["events"].as_array().unwrap().iter().map(|ev| ev["date"]["start"].as_str().unwrap()).collect();
+    let days: Vec<&str> =
+        s["events"].as_array().unwrap().iter().map(|ev| ev["date"]["start"].as_str().unwrap()).collect();
     assert!(days.windows(2).all(|w| w[0] <= w[1]), "{days:?}");
     let page = get(&app, &format!("/stories/{}", enc(&story))).await;
     assert!(page.body.contains("الأحداث حسب تاريخ وقوعها"), "{}", page.body);

@@ -93,11 +93,7 @@ pub fn reanalyze(args: ReanalyzeArgs) -> anyhow::Result<u8> {
     }
     let n = store.reanalyze(args.batch, |done| bar.set_position(done as u64))?;
     bar.finish_and_clear();
-    println!(
-        "{n} articles analyzed: {} entities in {}",
-        store.entity_count(None)?,
-        args.data.display()
-    );
+    println!("{n} articles analyzed: {} entities in {}", store.entity_count(None)?, args.data.display());
     Ok(0)
 }
 
