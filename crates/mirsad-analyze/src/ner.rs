@@ -69,14 +69,14 @@ impl Tag {
         if s == "O" {
             return Some(Tag::O);
         }
+        Tag::parse_with(s, |ty| if ty == "PERS" { Some(EntityType::PER) } else { EntityType::from_code(ty) })
+    }
+
+    /// Parses `B-X`/`I-X`, mapping the type name `X` with `kind` (corpora name types their own
+    /// way); `None` when either part is unknown.
+    pub fn parse_with(s: &str, kind: impl Fn(&str) -> Option<EntityType>) -> Option<Tag> {
         let (bi, ty) = s.split_once('-')?;
-        let ty = match ty {
-            "PER" | "PERS" => EntityType::PER,
-            "LOC" => EntityType::LOC,
-            "ORG" => EntityType::ORG,
-            "MISC" => EntityType::MISC,
-            _ => return None,
-        };
+        let ty = kind(ty)?;
         match bi {
             "B" => Some(Tag::B(ty)),
             "I" => Some(Tag::I(ty)),

@@ -295,7 +295,7 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let json = row.map_err(e)?;
-            out.push(serde_json::from_str(&json).map_err(|err| corrupt(query, err))?);
+            out.push(serde_json::from_str(&json).map_err(|err| corrupt("stored quote or event", err))?);
         }
         Ok(out)
     }

@@ -43,6 +43,12 @@ pub(crate) fn entity_links(entities: &[EntitySummary]) -> Markup {
     }
 }
 
+/// Entity ids in order of first appearance, each once (the ids whose names a page needs).
+pub(crate) fn unique_ids(ids: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.into_iter().filter(|id| seen.insert(id.clone())).collect()
+}
+
 /// The name of an entity id when the list knows it.
 fn name_of<'a>(names: &'a [EntitySummary], id: &str) -> Option<&'a EntitySummary> {
     names.iter().find(|e| e.id == id)
@@ -166,10 +172,9 @@ pub(crate) async fn entity(State(state): State<AppState>, id: Result<Path<String
             let Path(id) = id.map_err(|e| Error::bad_request(e.body_text()))?;
             let r = get_entity(&state, id).await?;
             // Names of the other entities in its events and of its quotes' speakers.
-            let mut ids: Vec<String> = r.timeline.iter().flat_map(|e| e.entities.iter().cloned()).collect();
-            ids.extend(r.quotes.iter().filter_map(|q| q.speaker.clone()));
-            ids.sort();
-            ids.dedup();
+            let ids = unique_ids(
+                r.timeline.iter().flat_map(|e| e.entities.iter().cloned()).chain(r.quotes.iter().filter_map(|q| q.speaker.clone())),
+            );
             let names = crate::api::entity_names(&state, ids).await?;
             let articles = crate::api::article_titles(&state, r.entity.articles.clone()).await?;
             let e = &r.entity;

@@ -6,7 +6,7 @@
 use crate::api::{
     entity_names, get_analysis, get_article, get_related_collapsed, get_story, latest_page, search_page, stories_page,
 };
-use crate::entity_pages::{entity_links, events_list, quotes_list};
+use crate::entity_pages::{entity_links, events_list, quotes_list, unique_ids};
 use crate::{nonempty, parse_count, safe_url, url_encode, AppState, Error, SearchParams, MAX_SEARCH_OFFSET, PAGE_SIZE};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -276,11 +276,13 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
                 None => None,
             };
             let analysis = get_analysis(&state, a.id.clone()).await?;
-            let mut ids: Vec<String> = analysis.mentions.iter().map(|m| m.entity.clone()).collect();
-            ids.extend(analysis.quotes.iter().filter_map(|q| q.speaker.clone()));
-            ids.dedup();
-            let mut seen = std::collections::HashSet::new();
-            ids.retain(|id| seen.insert(id.clone()));
+            let ids = unique_ids(
+                analysis
+                    .mentions
+                    .iter()
+                    .map(|m| m.entity.clone())
+                    .chain(analysis.quotes.iter().filter_map(|q| q.speaker.clone())),
+            );
             let names = entity_names(&state, ids).await?;
             let title = a.title.clone().unwrap_or_else(|| "(بلا عنوان)".into());
             Ok(layout(
@@ -529,10 +531,9 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
         async {
             let Path(id) = id.map_err(|e| Error::bad_request(e.body_text()))?;
             let s = get_story(&state, id).await?;
-            let mut ids: Vec<String> = s.entities.iter().take(STORY_ENTITIES).cloned().collect();
-            ids.extend(s.events.iter().flat_map(|e| e.entities.iter().cloned()));
-            let mut seen = std::collections::HashSet::new();
-            ids.retain(|id| seen.insert(id.clone()));
+            let ids = unique_ids(
+                s.entities.iter().take(STORY_ENTITIES).cloned().chain(s.events.iter().flat_map(|e| e.entities.iter().cloned())),
+            );
             let names = entity_names(&state, ids).await?;
             let top: Vec<EntitySummary> =
                 names.iter().filter(|n| s.entities.iter().take(STORY_ENTITIES).any(|e| *e == n.id)).cloned().collect();

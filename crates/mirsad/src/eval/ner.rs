@@ -79,19 +79,13 @@ pub fn anercorp_split(data: &Path) -> anyhow::Result<(Vec<Sentence>, Vec<Sentenc
 }
 
 fn wojood_tag(t: &str) -> Option<Tag> {
-    let (bi, ty) = t.split_once('-')?;
-    let ty = match ty {
-        "PERS" => EntityType::PER,
-        "GPE" | "LOC" => EntityType::LOC,
-        "ORG" => EntityType::ORG,
-        "EVENT" => EntityType::MISC,
-        _ => return None,
-    };
-    match bi {
-        "B" => Some(Tag::B(ty)),
-        "I" => Some(Tag::I(ty)),
+    Tag::parse_with(t, |ty| match ty {
+        "PERS" => Some(EntityType::PER),
+        "GPE" | "LOC" => Some(EntityType::LOC),
+        "ORG" => Some(EntityType::ORG),
+        "EVENT" => Some(EntityType::MISC),
         _ => None,
-    }
+    })
 }
 
 fn parse_wojood(text: &str) -> Vec<Sentence> {
