@@ -382,125 +382,166 @@ fn prepare(words: &[&str], gaz: &Gazetteer) -> Prepared {
 
 fn prepare_keys(words: &[&str], keys: Vec<String>, gaz: &Gazetteer, clusters: &Clusters) -> Prepared {
     let n = keys.len();
-    let gz_of = |h: u64| -> u8 { gaz.get(&h).copied().unwrap_or(0) };
-    let mut stems: Vec<String> = Vec::with_capacity(n);
     let mut th: Vec<TokHash> = Vec::with_capacity(n + 4);
-    let (bos, eos) = (sh("<s>"), sh("</s>"));
-    let pad = |h, c| TokHash { k: h, s: h, n: h, gz: 0, c };
-    th.push(pad(bos, BOS_CLUSTER));
-    th.push(pad(bos, BOS_CLUSTER));
-    let cluster_of = |k: &str| clusters.get(&clusters::cluster_hash(k)).map(|&c| u64::from(c));
-    for k in &keys {
-        let stem = stem_key(k);
-        let hk = sh(k);
-        let hs = sh(&stem);
-        let mut gz = gz_of(gz_hash_words([hk])) | gz_of(gz_hash_words([hs]));
-        if let Some(r) = k.strip_prefix("ال").filter(|r| r.chars().count() >= 2) {
-            gz |= gz_of(gz_hash_words([sh(r)]));
-        }
-        let nc = strip_clitics(k);
-        let c = if clusters.is_empty() {
-            NO_CLUSTER
-        } else {
-            cluster_of(k).or_else(|| cluster_of(nc)).unwrap_or(NO_CLUSTER)
-        };
-        th.push(TokHash { k: hk, s: hs, n: sh(nc), gz, c });
-        stems.push(stem);
+    let mut suf2 = Vec::with_capacity(n);
+    let mut own = Vec::with_capacity(n * 24);
+    let mut own_starts = Vec::with_capacity(n + 1);
+    th.extend(PAD_BEFORE);
+    for (w, k) in words.iter().zip(&keys) {
+        own_starts.push(own.len());
+        let (h, s2) = describe(w, k, gaz, clusters, &mut own);
+        th.push(h);
+        suf2.push(s2);
     }
-    th.push(pad(eos, EOS_CLUSTER));
-    th.push(pad(eos, EOS_CLUSTER));
-    // Two-word gazetteer entries starting at each token.
-    let g2: Vec<u8> =
-        (0..n).map(|i| if i + 1 < n { gz_of(gz_hash_words([th[i + 2].k, th[i + 3].k])) } else { 0 }).collect();
+    own_starts.push(own.len());
+    th.extend(PAD_AFTER);
+    let g2 = two_word_gazetteer(&th, gaz);
     let mut feats = Vec::with_capacity(n * 48);
     let mut starts = Vec::with_capacity(n + 1);
     for i in 0..n {
         starts.push(feats.len());
-        // th[j + 2] is token j.
-        let (m2, m1, c, p1, p2) = (th[i], th[i + 1], th[i + 2], th[i + 3], th[i + 4]);
-        let k = keys[i].as_str();
-        let stem = stems[i].as_str();
-        let f = &mut feats;
-        f.push(f1(K::Bias, 0));
-        f.push(f1(K::W0, c.k));
-        f.push(f1(K::S0, c.s));
-        f.push(f1(K::N0, c.n));
-        f.push(f1(K::Nm1, m1.n));
-        f.push(f1(K::Np1, p1.n));
-        for len in 1..=3 {
-            if let Some(p) = char_prefix(k, len) {
-                f.push(f1(K::Pre, sh(p)));
-            }
-            if let Some(s) = char_suffix(k, len) {
-                f.push(f1(K::Suf, sh(s)));
-            }
-        }
-        let nchars = k.chars().count();
-        for (ci, cl) in CLITICS.iter().enumerate() {
-            // Clitics are Arabic letters: two bytes each.
-            if k.starts_with(cl) && nchars > cl.len() / 2 + 1 {
-                f.push(f1(K::Cl, ci as u64));
-            }
-        }
-        f.push(f1(K::Wm1, m1.k));
-        f.push(f1(K::Wm2, m2.k));
-        f.push(f1(K::Wp1, p1.k));
-        f.push(f1(K::Wp2, p2.k));
-        f.push(f1(K::Sm1, m1.s));
-        f.push(f1(K::Sp1, p1.s));
-        f.push(f2(K::Wm1W0, m1.k, c.k));
-        f.push(f2(K::W0Wp1, c.k, p1.k));
-        f.push(f2(K::Sm1S0, m1.s, c.s));
-        for len in 2..=3 {
-            if let Some(p) = char_prefix(stem, len) {
-                f.push(f1(K::SPre, sh(p)));
-            }
-            if let Some(s) = char_suffix(stem, len) {
-                f.push(f1(K::SSuf, sh(s)));
-            }
-        }
-        if let Some(s) = char_suffix(k, 4) {
-            f.push(f1(K::Suf4, sh(s)));
-        }
-        f.push(f2(K::Sm1Suf2, m1.s, sh(char_suffix(k, 2).unwrap_or(""))));
-        if !clusters.is_empty() {
-            f.push(f1(K::C0, c.c));
-            f.push(f1(K::Cm1, m1.c));
-            f.push(f1(K::Cp1, p1.c));
-            f.push(f2(K::Cm1C0, m1.c, c.c));
-        }
-        let shp = shape(words[i], k);
-        f.push(f1(K::Shape, shp));
-        f.push(f2(K::ShapeLen, shp, nchars.min(8) as u64));
-        // Gazetteer: the word (or its stem, or it without «ال») and its neighbours, and
-        // two-word entries starting or ending here.
-        let g_next = g2[i];
-        let g_prev = if i > 0 { g2[i - 1] } else { 0 };
-        for b in 0..3u64 {
-            let bit = 1u8 << b;
-            if m1.gz & bit != 0 {
-                f.push(f1(K::GzM1, b));
-            }
-            if p1.gz & bit != 0 {
-                f.push(f1(K::GzP1, b));
-            }
-            if c.gz & bit != 0 {
-                f.push(f1(K::Gz1, b));
-            }
-            if c.gz & (bit << 3) != 0 {
-                f.push(f1(K::GzPart, b));
-            }
-            if g_next & bit != 0 {
-                f.push(f1(K::Gz2b, b));
-            }
-            if g_prev & bit != 0 {
-                f.push(f1(K::Gz2i, b));
-            }
-        }
+        feats.extend_from_slice(&own[own_starts[i]..own_starts[i + 1]]);
+        context_features(&th, &g2, &suf2, i, !clusters.is_empty(), &mut feats);
     }
     starts.push(feats.len());
     let hk = th[2..n + 2].iter().map(|t| t.k).collect();
     Prepared { keys, hk, feats, starts }
+}
+
+/// Padding before the first token and after the last (two each: the context reaches ±2).
+const PAD_BEFORE: [TokHash; 2] = [PAD_BOS; 2];
+const PAD_AFTER: [TokHash; 2] = [PAD_EOS; 2];
+const PAD_BOS: TokHash = TokHash { k: BOS, s: BOS, n: BOS, gz: 0, c: BOS_CLUSTER };
+const PAD_EOS: TokHash = TokHash { k: EOS, s: EOS, n: EOS, gz: 0, c: EOS_CLUSTER };
+/// `sh("<s>")` and `sh("</s>")`, spelled out so that they can be constants.
+const BOS: u64 = fnv_const(b"<s>");
+const EOS: u64 = fnv_const(b"</s>");
+
+const fn fnv_const(bytes: &[u8]) -> u64 {
+    let mut h = FNV_OFFSET;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(FNV_PRIME);
+        i += 1;
+    }
+    h
+}
+
+/// The hashes of one word and the features that look at that word alone (pushed onto `own`);
+/// returns the hashes and the hash of the key's last two letters (a feature of the next word).
+/// Nothing here depends on the neighbours, so the tagger computes it once per distinct word.
+fn describe(raw: &str, k: &str, gaz: &Gazetteer, clusters: &Clusters, own: &mut Vec<u64>) -> (TokHash, u64) {
+    let gz_of = |h: u64| -> u8 { gaz.get(&h).copied().unwrap_or(0) };
+    let cluster_of = |k: &str| clusters.get(&clusters::cluster_hash(k)).map(|&c| u64::from(c));
+    let stem = stem_key(k);
+    let hk = sh(k);
+    let hs = sh(&stem);
+    let mut gz = gz_of(gz_hash_words([hk])) | gz_of(gz_hash_words([hs]));
+    if let Some(r) = k.strip_prefix("ال").filter(|r| r.chars().count() >= 2) {
+        gz |= gz_of(gz_hash_words([sh(r)]));
+    }
+    let nc = strip_clitics(k);
+    let c =
+        if clusters.is_empty() { NO_CLUSTER } else { cluster_of(k).or_else(|| cluster_of(nc)).unwrap_or(NO_CLUSTER) };
+    let th = TokHash { k: hk, s: hs, n: sh(nc), gz, c };
+    let f = own;
+    f.push(f1(K::Bias, 0));
+    f.push(f1(K::W0, hk));
+    f.push(f1(K::S0, hs));
+    f.push(f1(K::N0, th.n));
+    for len in 1..=3 {
+        if let Some(p) = char_prefix(k, len) {
+            f.push(f1(K::Pre, sh(p)));
+        }
+        if let Some(s) = char_suffix(k, len) {
+            f.push(f1(K::Suf, sh(s)));
+        }
+    }
+    let nchars = k.chars().count();
+    for (ci, cl) in CLITICS.iter().enumerate() {
+        // Clitics are Arabic letters: two bytes each.
+        if k.starts_with(cl) && nchars > cl.len() / 2 + 1 {
+            f.push(f1(K::Cl, ci as u64));
+        }
+    }
+    for len in 2..=3 {
+        if let Some(p) = char_prefix(&stem, len) {
+            f.push(f1(K::SPre, sh(p)));
+        }
+        if let Some(s) = char_suffix(&stem, len) {
+            f.push(f1(K::SSuf, sh(s)));
+        }
+    }
+    if let Some(s) = char_suffix(k, 4) {
+        f.push(f1(K::Suf4, sh(s)));
+    }
+    if !clusters.is_empty() {
+        f.push(f1(K::C0, c));
+    }
+    let shp = shape(raw, k);
+    f.push(f1(K::Shape, shp));
+    f.push(f2(K::ShapeLen, shp, nchars.min(8) as u64));
+    for b in 0..3u64 {
+        let bit = 1u8 << b;
+        if gz & bit != 0 {
+            f.push(f1(K::Gz1, b));
+        }
+        if gz & (bit << 3) != 0 {
+            f.push(f1(K::GzPart, b));
+        }
+    }
+    (th, sh(char_suffix(k, 2).unwrap_or("")))
+}
+
+/// Gazetteer bits of the two-word entry starting at each token; `th` is padded as in
+/// [`prepare_keys`] (`th[j + 2]` is token `j`).
+fn two_word_gazetteer(th: &[TokHash], gaz: &Gazetteer) -> Vec<u8> {
+    let n = th.len() - 4;
+    (0..n)
+        .map(|i| if i + 1 < n { gaz.get(&gz_hash_words([th[i + 2].k, th[i + 3].k])).copied().unwrap_or(0) } else { 0 })
+        .collect()
+}
+
+/// The features of token `i` that look at its neighbours (the word's own are [`describe`]'s).
+/// `th` is padded (`th[j + 2]` is token `j`); `suf2[j]` is token `j`'s last-two-letters hash.
+fn context_features(th: &[TokHash], g2: &[u8], suf2: &[u64], i: usize, clusters: bool, f: &mut Vec<u64>) {
+    let (m2, m1, c, p1, p2) = (th[i], th[i + 1], th[i + 2], th[i + 3], th[i + 4]);
+    f.push(f1(K::Nm1, m1.n));
+    f.push(f1(K::Np1, p1.n));
+    f.push(f1(K::Wm1, m1.k));
+    f.push(f1(K::Wm2, m2.k));
+    f.push(f1(K::Wp1, p1.k));
+    f.push(f1(K::Wp2, p2.k));
+    f.push(f1(K::Sm1, m1.s));
+    f.push(f1(K::Sp1, p1.s));
+    f.push(f2(K::Wm1W0, m1.k, c.k));
+    f.push(f2(K::W0Wp1, c.k, p1.k));
+    f.push(f2(K::Sm1S0, m1.s, c.s));
+    f.push(f2(K::Sm1Suf2, m1.s, suf2[i]));
+    if clusters {
+        f.push(f1(K::Cm1, m1.c));
+        f.push(f1(K::Cp1, p1.c));
+        f.push(f2(K::Cm1C0, m1.c, c.c));
+    }
+    // Gazetteer: the neighbours, and two-word entries starting or ending here.
+    let g_next = g2[i];
+    let g_prev = if i > 0 { g2[i - 1] } else { 0 };
+    for b in 0..3u64 {
+        let bit = 1u8 << b;
+        if m1.gz & bit != 0 {
+            f.push(f1(K::GzM1, b));
+        }
+        if p1.gz & bit != 0 {
+            f.push(f1(K::GzP1, b));
+        }
+        if g_next & bit != 0 {
+            f.push(f1(K::Gz2b, b));
+        }
+        if g_prev & bit != 0 {
+            f.push(f1(K::Gz2i, b));
+        }
+    }
 }
 
 /// Features that depend on the previous tag `p1` (the transition features of the Viterbi
@@ -553,8 +594,43 @@ impl Rows for [[i16; N_TAGS]] {
     }
 }
 
+/// What [`Tagger::tag`] keeps of one word between sentences.
+#[derive(Clone, Copy)]
+struct Word {
+    th: TokHash,
+    suf2: u64,
+    /// Summed weights of the word's own features.
+    emit: [f32; N_TAGS],
+}
+
+/// Per-thread cache of [`Word`]s by the hash of the raw token (the token itself is kept and
+/// compared, so a hash collision costs a recomputation, never a wrong answer).
+#[derive(Default)]
+struct WordCache {
+    tagger: u64,
+    map: HashMap<u64, (Box<str>, Option<Word>), std::hash::BuildHasherDefault<IdHasher>>,
+    /// Scratch space for a word's features.
+    own: Vec<u64>,
+}
+
+/// Distinct words kept per thread before the cache starts over (about 100 bytes each).
+const WORD_CACHE_MAX: usize = 1 << 17;
+
+thread_local! {
+    static WORDS: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::default());
+}
+
+/// Ids of taggers, so that a thread's cache never serves one tagger's sums to another.
+static NEXT_TAGGER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+fn next_tagger_id() -> u64 {
+    NEXT_TAGGER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// The tagger: weights and the hashed gazetteer.
 pub struct Tagger {
+    /// Identifies this tagger's entries in the per-thread word cache.
+    id: u64,
     bits: u32,
     /// One row of per-tag weights per feature bucket, quantized to 16 bits (the weight is
     /// `q × scale`; decoding never needs `scale`, as it scales every score alike). Half the
@@ -579,6 +655,7 @@ impl Tagger {
     /// A tagger with all weights zero and no gazetteer.
     pub fn empty(bits: u32) -> Tagger {
         Tagger {
+            id: next_tagger_id(),
             bits,
             weights: vec![[0; N_TAGS]; 1usize << bits],
             scale: 1.0,
@@ -623,7 +700,7 @@ impl Tagger {
             let c = r.varint()?;
             clusters.insert(u32::try_from(h).map_err(|_| "model: bad cluster table")?, c as u16);
         }
-        Ok(Tagger { bits, weights, scale, gazetteer, clusters })
+        Ok(Tagger { id: next_tagger_id(), bits, weights, scale, gazetteer, clusters })
     }
 
     /// Writes the model: weights quantized to 16 bits, zeros left out, gzip-compressed.
@@ -663,25 +740,73 @@ impl Tagger {
     }
 
     /// Tags one sentence of tokens. Punctuation tokens get `O`.
+    ///
+    /// A word's own features (everything but its neighbours) and their summed weights are
+    /// computed once per distinct word and thread and kept in a bounded cache: news repeats
+    /// its words, so most tokens cost a look-up plus their context features. The weights are
+    /// integers, so the cached sums are exact and the tags are those of the uncached path.
     pub fn tag(&self, tokens: &[&str]) -> Vec<Tag> {
+        let mask = (1u64 << self.bits) - 1;
         let mut idx = Vec::with_capacity(tokens.len());
-        let mut words = Vec::with_capacity(tokens.len());
-        let mut keys = Vec::with_capacity(tokens.len());
-        for (i, t) in tokens.iter().enumerate() {
-            let k = token_key(t);
-            if is_word_key(&k) {
-                idx.push(i);
-                words.push(*t);
-                keys.push(k);
+        let mut th: Vec<TokHash> = Vec::with_capacity(tokens.len() + 4);
+        let mut suf2 = Vec::with_capacity(tokens.len());
+        let mut emit: Vec<[f32; N_TAGS]> = Vec::with_capacity(tokens.len());
+        th.extend(PAD_BEFORE);
+        WORDS.with_borrow_mut(|cache| {
+            if cache.tagger != self.id || cache.map.len() >= WORD_CACHE_MAX {
+                cache.map.clear();
+                cache.tagger = self.id;
+            }
+            for (i, t) in tokens.iter().enumerate() {
+                let h = sh(t);
+                let word = match cache.map.get(&h) {
+                    Some((raw, w)) if **raw == **t => *w,
+                    _ => {
+                        let w = self.word(t, &mut cache.own, mask);
+                        cache.map.insert(h, ((*t).into(), w));
+                        w
+                    }
+                };
+                if let Some(w) = word {
+                    idx.push(i);
+                    th.push(w.th);
+                    suf2.push(w.suf2);
+                    emit.push(w.emit);
+                }
+            }
+        });
+        th.extend(PAD_AFTER);
+        let g2 = two_word_gazetteer(&th, &self.gazetteer);
+        let mut feats = Vec::with_capacity(24);
+        for (i, e) in emit.iter_mut().enumerate() {
+            feats.clear();
+            context_features(&th, &g2, &suf2, i, !self.clusters.is_empty(), &mut feats);
+            for f in &feats {
+                self.weights.as_slice().add((f & mask) as usize, e);
             }
         }
-        let prep = prepare_keys(&words, keys, &self.gazetteer, &self.clusters);
-        let best = decode(self.weights.as_slice(), self.bits, &prep);
+        let hk: Vec<u64> = th[2..th.len() - 2].iter().map(|t| t.k).collect();
+        let best = viterbi(self.weights.as_slice(), self.bits, emit, &hk);
         let mut out = vec![Tag::O; tokens.len()];
         for (j, &i) in idx.iter().enumerate() {
             out[i] = Tag::from_index(best[j]);
         }
         out
+    }
+
+    /// A token's hashes and the summed weights of its own features; `None` for punctuation.
+    fn word(&self, token: &str, own: &mut Vec<u64>, mask: u64) -> Option<Word> {
+        let k = token_key(token);
+        if !is_word_key(&k) {
+            return None;
+        }
+        own.clear();
+        let (th, suf2) = describe(token, &k, &self.gazetteer, &self.clusters, own);
+        let mut emit = [0f32; N_TAGS];
+        for f in own.iter() {
+            self.weights.as_slice().add((f & mask) as usize, &mut emit);
+        }
+        Some(Word { th, suf2, emit })
     }
 
     /// Entity mentions in raw text: sentences end at `. ! ? ؟` and newlines; words are
@@ -719,20 +844,27 @@ impl Tagger {
     }
 }
 
-/// Best tag sequence (Viterbi over first-order transitions; `I-X` only after `B-X`/`I-X`).
+/// Best tag sequence of a prepared sentence.
 fn decode<R: Rows + ?Sized>(rows: &R, bits: u32, prep: &Prepared) -> Vec<usize> {
-    let n = prep.keys.len();
-    if n == 0 {
-        return Vec::new();
-    }
     // Emission scores of every token first: many independent memory reads in flight.
-    let mut emit = vec![[0f32; N_TAGS]; n];
+    let mut emit = vec![[0f32; N_TAGS]; prep.keys.len()];
     let mask = (1u64 << bits) - 1;
     for (i, e) in emit.iter_mut().enumerate() {
         for f in prep.feats(i) {
             rows.add((f & mask) as usize, e);
         }
     }
+    viterbi(rows, bits, emit, &prep.hk)
+}
+
+/// Best tag sequence given each token's emission scores and key hash (Viterbi over
+/// first-order transitions; `I-X` only after `B-X`/`I-X`).
+fn viterbi<R: Rows + ?Sized>(rows: &R, bits: u32, emit: Vec<[f32; N_TAGS]>, hks: &[u64]) -> Vec<usize> {
+    let n = emit.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mask = (1u64 << bits) - 1;
     // The previous-tag feature alone is the same for every token.
     let t1: [[f32; N_TAGS]; N_TAGS + 1] = std::array::from_fn(|p| {
         let mut r = [0.0; N_TAGS];
@@ -743,8 +875,8 @@ fn decode<R: Rows + ?Sized>(rows: &R, bits: u32, prep: &Prepared) -> Vec<usize> 
     let mut back = vec![[0u8; N_TAGS]; n];
     let mut delta = [f32::NEG_INFINITY; N_TAGS];
     for i in 0..n {
-        let hk = prep.hk[i];
-        let hkm1 = if i > 0 { prep.hk[i - 1] } else { bos };
+        let hk = hks[i];
+        let hkm1 = if i > 0 { hks[i - 1] } else { bos };
         let mut next = [f32::NEG_INFINITY; N_TAGS];
         let prevs = if i == 0 { START..START + 1 } else { 0..N_TAGS };
         for p in prevs {
@@ -928,6 +1060,7 @@ impl Trainer {
         let weights =
             (0..self.weights.len()).map(|r| std::array::from_fn(|t| (avg(r, t) / scale).round() as i16)).collect();
         Tagger {
+            id: next_tagger_id(),
             bits: self.model.bits,
             weights,
             scale,

@@ -104,3 +104,36 @@ fn clusters_put_words_with_the_same_neighbours_together_and_survive_the_model_fi
     let again = Tagger::from_bytes(&t.averaged().to_bytes()).unwrap();
     assert_eq!(again.clusters, table);
 }
+
+#[test]
+fn cached_tagging_gives_the_tags_of_the_uncached_path() {
+    let mut t = Trainer::new(12, &[(EntityType::LOC, "القاهرة".to_string())]);
+    for _ in 0..5 {
+        t.epoch(&fixture());
+    }
+    let a = t.averaged();
+    // A second tagger with other weights: the per-thread cache must not mix the two.
+    let b = Trainer::new(12, &[]).averaged();
+    let sentences: Vec<Vec<&str>> = vec![
+        vec!["قال", "الوزير", "سامر", "حداد", "في", "القاهرة", "،", "أمس"],
+        vec!["وصل", "الرئيس", "نادر", "خليل", "إلى", "عمان"],
+        vec!["قال", "الوزير", "سامر", "حداد", "في", "القاهرة", "،", "أمس"],
+        vec!["Reuters", "نقلت", "عن", "شركة", "النور"],
+    ];
+    for _ in 0..2 {
+        for s in &sentences {
+            for tagger in [&a, &b, &a] {
+                let words: Vec<&str> = s.iter().copied().filter(|w| is_word_key(&token_key(w))).collect();
+                let keys = words.iter().map(|w| token_key(w)).collect();
+                let prep = prepare_keys(&words, keys, &tagger.gazetteer, &tagger.clusters);
+                let uncached: Vec<Tag> =
+                    decode(tagger.weights.as_slice(), tagger.bits, &prep).into_iter().map(Tag::from_index).collect();
+                let cached = tagger.tag(s);
+                let cached_words: Vec<Tag> =
+                    s.iter().zip(cached).filter(|(w, _)| is_word_key(&token_key(w))).map(|(_, t)| t).collect();
+                assert_eq!(cached_words, uncached);
+            }
+        }
+    }
+    assert!(a.tag(&sentences[0]).iter().any(|t| *t != Tag::O), "the trained tagger finds something");
+}
