@@ -19,10 +19,10 @@
 pub mod minhash;
 pub mod terms;
 
+use foldhash::{HashMap, HashMapExt};
 use minhash::{Lsh, Signature};
 use mirsad_model::Article;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use terms::{dot, TermModel, Vector};
 
 /// Estimated Jaccard at or above which two texts are copies (the pair threshold is 0.8; the

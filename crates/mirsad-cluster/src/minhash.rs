@@ -12,7 +12,7 @@
 //!   1 − (1 − 0.8⁵)²⁰ ≈ 0.9996, a pair at 0.3 with ≈ 0.05, so candidates stay few and
 //!   each is confirmed on the whole signature.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Hash functions per signature.

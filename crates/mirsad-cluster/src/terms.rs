@@ -15,15 +15,17 @@ const PRIOR_DOCS: f32 = 50.0;
 /// A sparse vector sorted by term id.
 pub type Vector = Vec<(u32, f32)>;
 
-/// Fast hashing for the term table (xxh3; the keys are our own stems, not attacker-chosen
-/// in any way that matters for a batch job's hash table).
-type Fast = xxhash_rust::xxh3::Xxh3DefaultBuilder;
+/// Fast hashing for the term tables: foldhash with a fixed seed, so that iteration order, and
+/// with it the order of floating-point sums over a vector, is the same on every run.
+type Fast = foldhash::fast::FixedState;
+/// Term id → weight.
+type Tf = HashMap<u32, f32, Fast>;
 
 #[derive(Default)]
 pub struct TermModel {
     ids: HashMap<String, u32, Fast>,
     /// Term counts computed by `observe`, reused by `vector` for the same article.
-    counted: HashMap<String, HashMap<u32, f32>, Fast>,
+    counted: HashMap<String, Tf, Fast>,
     /// Per term: its stem, a readable surface form (the shortest seen), document frequency.
     stems: Vec<String>,
     surfaces: Vec<String>,
@@ -37,7 +39,7 @@ pub struct TermModel {
 /// Counts (stem, surface) occurrences, keeping the shortest surface of each stem.
 #[derive(Default)]
 pub(crate) struct WordCounter {
-    at: HashMap<String, usize>,
+    at: HashMap<String, usize, Fast>,
     pub(crate) out: Vec<(String, String, f32)>,
 }
 
@@ -114,12 +116,12 @@ impl TermModel {
     }
 
     /// Term counts of an article (title words weighted up), interning new terms.
-    fn counts(&mut self, a: &Article) -> HashMap<u32, f32> {
+    fn counts(&mut self, a: &Article) -> Tf {
         self.intern_counts(&word_counts(a))
     }
 
-    fn intern_counts(&mut self, words: &[(String, String, f32)]) -> HashMap<u32, f32> {
-        let mut tf: HashMap<u32, f32> = HashMap::with_capacity(words.len());
+    fn intern_counts(&mut self, words: &[(String, String, f32)]) -> Tf {
+        let mut tf: Tf = HashMap::with_capacity_and_hasher(words.len(), Fast::default());
         for (stem, surface, c) in words {
             *tf.entry(self.intern(stem, surface)).or_default() += c;
         }
@@ -138,7 +140,7 @@ impl TermModel {
         self.count_in(a, tf);
     }
 
-    fn count_in(&mut self, a: &Article, tf: HashMap<u32, f32>) {
+    fn count_in(&mut self, a: &Article, tf: Tf) {
         self.docs += 1;
         for id in tf.keys() {
             let i = *id as usize;
