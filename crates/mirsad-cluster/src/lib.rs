@@ -587,7 +587,10 @@ pub fn story_record(state: &StoryState, members: &[&Article]) -> mirsad_model::S
 pub fn cluster_all(articles: &mut [Article]) -> Vec<mirsad_model::Story> {
     let mut c = Clusterer::new();
     c.assign_batch(articles);
-    let relabels: HashMap<String, String> = c.take_changes().relabels.into_iter().map(|(o, n, _)| (o, n)).collect();
+    // Only the relabels: the rest of `take_changes` (every story, group and term in saved
+    // form) is for the store and would be built here for nothing.
+    let relabels: HashMap<String, String> =
+        std::mem::take(&mut c.relabels).into_iter().map(|(o, n, _)| (o, n)).collect();
     if !relabels.is_empty() {
         // Follow chains (a → b → c) to the final original.
         let resolve = |mut id: String| {
