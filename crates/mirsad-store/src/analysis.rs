@@ -181,25 +181,33 @@ pub(crate) fn refresh_entities(tx: &Transaction, touched: Touched) -> Result<()>
     let mut add = tx
         .prepare_cached("INSERT OR IGNORE INTO entities (id, kind, name, articles) VALUES (?1, ?2, '', 0)")
         .map_err(sql)?;
-    let mut count = tx.prepare_cached("SELECT COUNT(DISTINCT article) FROM mentions WHERE entity = ?1").map_err(sql)?;
-    let mut name = tx
-        .prepare_cached(
-            "SELECT text FROM mentions WHERE entity = ?1 GROUP BY text ORDER BY SUM(count) DESC, text LIMIT 1",
-        )
-        .map_err(sql)?;
+    // One pass over the entity's mentions (in primary-key order: by article) gives both the
+    // number of articles and the most used spelling.
+    let mut rows = tx.prepare_cached("SELECT article, text, count FROM mentions WHERE entity = ?1").map_err(sql)?;
     let mut set = tx.prepare_cached("UPDATE entities SET name = ?2, articles = ?3 WHERE id = ?1").map_err(sql)?;
     let mut del = tx.prepare_cached("DELETE FROM entities WHERE id = ?1").map_err(sql)?;
     for (id, kind) in touched.0 {
-        let n: i64 = count.query_row([&id], |r| r.get(0)).map_err(sql)?;
-        if n == 0 {
+        let mut articles = 0i64;
+        let mut last_article = String::new();
+        let mut spellings: HashMap<String, i64> = HashMap::new();
+        let mut q = rows.query([&id]).map_err(sql)?;
+        while let Some(r) = q.next().map_err(sql)? {
+            let article: String = r.get(0).map_err(sql)?;
+            if article != last_article {
+                articles += 1;
+                last_article = article;
+            }
+            *spellings.entry(r.get(1).map_err(sql)?).or_default() += r.get::<_, i64>(2).map_err(sql)?;
+        }
+        // Most used spelling; the smallest text among equals (as `ORDER BY SUM(count) DESC, text`).
+        let Some(best) = spellings.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(t, _)| t) else {
             del.execute([&id]).map_err(sql)?;
             continue;
-        }
+        };
         if let Some(k) = kind {
             add.execute(params![&id, k.code()]).map_err(sql)?;
         }
-        let best: String = name.query_row([&id], |r| r.get(0)).map_err(sql)?;
-        set.execute(params![&id, best, n]).map_err(sql)?;
+        set.execute(params![&id, best, articles]).map_err(sql)?;
     }
     Ok(())
 }
