@@ -33,30 +33,46 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
         store.set_analyzer(Box::new(mirsad_analyze::analyze_articles));
     }
     let batch = args.batch.max(1);
-    let mut pending = Vec::with_capacity(batch);
-    let mut summary = BatchSummary::default();
-    let mut acked = 0usize;
-    let mut flush = |pending: &mut Vec<_>, summary: &mut BatchSummary| -> anyhow::Result<()> {
-        *summary += store.put_batch(pending)?;
-        acked += pending.len();
-        pending.clear();
-        if args.ack {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "ack {acked}")?;
-            out.flush()?;
+    // The store writes a batch (stories, analysis, SQLite, index) on its own thread while
+    // reading and extraction go on with the next one; one batch waits in between at most.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<mirsad_model::Article>>(1);
+    let ack = args.ack;
+    let (totals, written) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> anyhow::Result<(Store, BatchSummary)> {
+            let mut summary = BatchSummary::default();
+            let mut acked = 0usize;
+            for pending in rx {
+                summary += store.put_batch(&pending)?;
+                acked += pending.len();
+                if ack {
+                    let mut out = std::io::stdout().lock();
+                    writeln!(out, "ack {acked}")?;
+                    out.flush()?;
+                }
+            }
+            Ok((store, summary))
+        });
+        let mut pending = Vec::with_capacity(batch);
+        let totals = run_pipeline(&args.paths, &args.input, |arts| {
+            pending.extend(arts);
+            if pending.len() >= batch {
+                // A closed channel means the writer stopped on an error, reported below.
+                if tx.send(std::mem::replace(&mut pending, Vec::with_capacity(batch))).is_err() {
+                    anyhow::bail!("the store stopped");
+                }
+            }
+            Ok(())
+        });
+        if totals.is_ok() && !pending.is_empty() {
+            let _ = tx.send(pending);
         }
-        Ok(())
-    };
-    let totals = run_pipeline(&args.paths, &args.input, |arts| {
-        pending.extend(arts);
-        if pending.len() >= batch {
-            flush(&mut pending, &mut summary)?;
-        }
-        Ok(())
-    })?;
-    if !pending.is_empty() {
-        flush(&mut pending, &mut summary)?;
-    }
+        drop(tx);
+        let written = writer.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the store's writer thread panicked")));
+        (totals, written)
+    });
+    // The writer's error explains a stopped pipeline better than "the store stopped".
+    let (store, summary) = written?;
+    let totals = totals?;
     println!(
         "{} documents: {} new, {} updated, {} unchanged, {} duplicates, {} errors; {} articles in {}",
         totals.documents,
