@@ -604,7 +604,7 @@ struct Word {
 }
 
 /// Per-thread cache of [`Word`]s: direct-mapped (one slot per 128-bit hash of the raw token,
-/// a newer word takes the slot), small enough to stay in the processor's cache. The full
+/// a newer word takes the slot), so a look-up is one memory access and the size is fixed. The full
 /// 128-bit hash is kept and compared, so a word is only ever served its own entry.
 struct WordCache {
     tagger: u64,
@@ -613,8 +613,10 @@ struct WordCache {
     own: Vec<u64>,
 }
 
-/// Slots per thread (about 100 bytes each).
-const WORD_CACHE_SLOTS: usize = 1 << 15;
+/// Slots per thread, 112 bytes each: 14 MB. On the two JSONL corpora 2^15 slots served 78 % of
+/// the tokens, 2^17 90 % and 2^18 93 %; 2^18 made the full `analyze` run only about 2 % faster
+/// than 2^17, not worth twice the memory per thread.
+const WORD_CACHE_SLOTS: usize = 1 << 17;
 
 thread_local! {
     static WORDS: std::cell::RefCell<WordCache> =
