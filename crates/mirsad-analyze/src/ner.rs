@@ -9,7 +9,8 @@
 //! previous word). Every string is hashed once per token; features are those hashes mixed with
 //! a per-kind constant by integer arithmetic. Feature hashes index a fixed table of `2^bits`
 //! buckets × 9 tags, held as 8-bit weights (the 590 KB table stays in the core's cache:
-//! reading it is most of the tagging time). Decoding is Viterbi and never puts `I-X` after anything but `B-X`/`I-X`.
+//! reading it is most of the tagging time). Decoding is Viterbi and never puts `I-X` after
+//! anything but `B-X`/`I-X`.
 //! Tokens without a letter or digit (punctuation) are not tagged (always `O`) and are not
 //! context for their neighbours, so raw text cut by `mirsad_text::tokens` (which drops
 //! punctuation) and corpus tokens look the same to the model.
@@ -429,7 +430,8 @@ const fn fnv_const(bytes: &[u8]) -> u64 {
 }
 
 /// The hashes of one word and the features that look at that word alone (pushed onto `own`);
-/// returns the hashes and the hash of the key's last two letters (a feature of the next word).
+/// returns the hashes and the hash of the key's last two letters (which a context feature pairs
+/// with the previous word's stem).
 /// Nothing here depends on the neighbours, so the tagger computes it once per distinct word.
 fn describe(raw: &str, k: &str, gaz: &Gazetteer, clusters: &Clusters, own: &mut Vec<u64>) -> (TokHash, u64) {
     let gz_of = |h: u64| -> u8 { gaz.get(&h).copied().unwrap_or(0) };
@@ -877,12 +879,11 @@ fn viterbi<R: Rows + ?Sized>(rows: &R, bits: u32, emit: Vec<[f32; N_TAGS]>, hks:
         rows.add((f1(K::T1, p as u64) & mask) as usize, &mut r);
         r
     });
-    let bos = sh("<s>");
     let mut back = vec![[0u8; N_TAGS]; n];
     let mut delta = [f32::NEG_INFINITY; N_TAGS];
     for i in 0..n {
         let hk = hks[i];
-        let hkm1 = if i > 0 { hks[i - 1] } else { bos };
+        let hkm1 = if i > 0 { hks[i - 1] } else { BOS };
         let mut next = [f32::NEG_INFINITY; N_TAGS];
         let prevs = if i == 0 { START..START + 1 } else { 0..N_TAGS };
         for p in prevs {
@@ -1003,7 +1004,6 @@ impl Trainer {
             order.swap(i, (self.seed % (i as u64 + 1)) as usize);
         }
         let (mut wrong, mut total) = (0usize, 0usize);
-        let bos = sh("<s>");
         for &s in &order {
             let sent = &sentences[s];
             let mut words = Vec::new();
@@ -1027,7 +1027,7 @@ impl Trainer {
                     self.update(prep.feats(i), pred[i], -1.0);
                 }
                 if gold[i] != pred[i] || gp != pp {
-                    let hkm1 = if i > 0 { prep.hk[i - 1] } else { bos };
+                    let hkm1 = if i > 0 { prep.hk[i - 1] } else { BOS };
                     self.update(&tag_features(gp, prep.hk[i], hkm1), gold[i], 1.0);
                     self.update(&tag_features(pp, prep.hk[i], hkm1), pred[i], -1.0);
                 }
