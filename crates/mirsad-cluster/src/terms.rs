@@ -44,8 +44,8 @@ pub(crate) struct WordCounter {
 }
 
 impl WordCounter {
-    pub(crate) fn add(&mut self, stem: String, surface: &str, w: f32) {
-        match self.at.get(&stem) {
+    pub(crate) fn add(&mut self, stem: &str, surface: &str, w: f32) {
+        match self.at.get(stem) {
             Some(&i) => {
                 let e = &mut self.out[i];
                 e.2 += w;
@@ -54,15 +54,15 @@ impl WordCounter {
                 }
             }
             None => {
-                self.at.insert(stem.clone(), self.out.len());
-                self.out.push((stem, surface.to_string(), w));
+                self.at.insert(stem.to_string(), self.out.len());
+                self.out.push((stem.to_string(), surface.to_string(), w));
             }
         }
     }
 
     pub(crate) fn add_title(&mut self, title: &str) {
         for (s, w) in words(title) {
-            self.add(s, w, TITLE_WEIGHT);
+            self.add(&s, w, TITLE_WEIGHT);
         }
     }
 }
@@ -75,7 +75,7 @@ pub fn word_counts(a: &Article) -> Vec<(String, String, f32)> {
         c.add_title(t);
     }
     for (s, w) in words(&a.body) {
-        c.add(s, w, 1.0);
+        c.add(&s, w, 1.0);
     }
     c.out
 }
