@@ -145,43 +145,18 @@ pub fn prepare(a: &Article) -> Prepared {
         counter.add_title(t);
     }
     let mut hashes = Vec::new();
-    WORDS.with_borrow_mut(|cache| {
-        if cache.is_empty() {
-            cache.resize(WORD_CACHE_SLOTS, (0, None));
+    for tok in mirsad_text::tokens(&a.body) {
+        let k = mirsad_text::key(tok);
+        if k.is_empty() {
+            continue;
         }
-        for tok in mirsad_text::tokens(&a.body) {
-            let h = xxhash_rust::xxh3::xxh3_128(tok.as_bytes()).max(1);
-            let slot = &mut cache[(h as usize) & (WORD_CACHE_SLOTS - 1)];
-            if slot.0 != h {
-                *slot = (h, word(tok));
-            }
-            let Some((hash, stem)) = &slot.1 else { continue };
-            hashes.push(*hash);
-            if let Some(stem) = stem {
-                counter.add(stem, tok, 1.0);
-            }
+        hashes.push(minhash::word_hash(&k));
+        if let Some(stem) = terms::topical_stem(&k) {
+            counter.add(&stem, tok, 1.0);
         }
-    });
+    }
     let sh = minhash::shingles_of_words(&hashes);
     Prepared { signature: (!sh.is_empty()).then(|| minhash::signature(&sh)), words: counter.out }
-}
-
-/// What [`prepare`] needs of a body token: its [`minhash::word_hash`] and its topical stem;
-/// `None` for a token with an empty key.
-type WordInfo = Option<(u64, Option<Box<str>>)>;
-
-fn word(tok: &str) -> WordInfo {
-    let k = mirsad_text::key(tok);
-    (!k.is_empty()).then(|| (minhash::word_hash(&k), terms::topical_stem(&k).map(String::into_boxed_str)))
-}
-
-/// Slots of the per-thread cache of [`word`] (direct-mapped by the 128-bit hash of the raw
-/// token, which is kept and compared): news repeats its words, and keying and stemming a word
-/// costs more than a look-up. About 40 bytes a slot plus the stems: 3 MB per thread.
-const WORD_CACHE_SLOTS: usize = 1 << 16;
-
-thread_local! {
-    static WORDS: std::cell::RefCell<Vec<(u128, WordInfo)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn text_signature(body: &str) -> Option<Signature> {
