@@ -113,6 +113,14 @@ fn corrupt(id: &str, e: impl ToString) -> StoreError {
     StoreError::Corrupt { id: id.to_string(), reason: e.to_string() }
 }
 
+/// An analyzer's output for `articles` articles, refused unless it is one analysis per article.
+pub(crate) fn one_per_article(analyses: Vec<ArticleAnalysis>, articles: usize) -> Result<Vec<ArticleAnalysis>> {
+    if analyses.len() != articles {
+        return Err(corrupt("analysis", format!("{} analyses for {articles} articles", analyses.len())));
+    }
+    Ok(analyses)
+}
+
 /// Entities whose summary rows a batch must recompute, with their type when known.
 #[derive(Default)]
 pub(crate) struct Touched(HashMap<String, Option<EntityType>>);
@@ -255,10 +263,7 @@ impl Store {
             if arts.is_empty() {
                 return Ok(done);
             }
-            let analyses = analyzer(&arts);
-            if analyses.len() != arts.len() {
-                return Err(corrupt("analysis", format!("{} analyses for {} articles", analyses.len(), arts.len())));
-            }
+            let analyses = one_per_article(analyzer(&arts), arts.len())?;
             let tx = self.conn.transaction().map_err(sql)?;
             let mut touched = Touched::default();
             for (a, an) in arts.iter().zip(&analyses) {

@@ -359,13 +359,7 @@ impl Store {
             Some(Err(_)) => {
                 return Err(StoreError::Corrupt { id: "analysis".into(), reason: "the analysis stage panicked".into() })
             }
-            Some(Ok(v)) if v.len() != fresh.len() => {
-                return Err(StoreError::Corrupt {
-                    id: "analysis".into(),
-                    reason: format!("{} analyses for {} articles", v.len(), fresh.len()),
-                })
-            }
-            Some(Ok(v)) => v,
+            Some(Ok(v)) => analysis::one_per_article(v, fresh.len())?,
         };
         // 3. One transaction: articles, their analyses and the story state that describes them.
         let tx = self.conn.transaction().map_err(sql)?;
