@@ -130,15 +130,18 @@ pub struct Clusterer {
     prepared_signatures: HashMap<String, Signature>,
 }
 
+/// Articles prepared at once by [`Clusterer::observe_all`].
+const OBSERVE_CHUNK: usize = 2048;
+
 /// The text work for one article, independent of any state: its signature and counted words.
 #[derive(Debug, Clone)]
-pub struct Prepared {
+pub struct Prepared<'a> {
     signature: Option<Signature>,
-    words: Vec<(String, String, f32)>,
+    words: Vec<(String, &'a str, f32)>,
 }
 
 /// Does the per-article text work (shingling, MinHash, word counting); pure and thread-safe.
-pub fn prepare(a: &Article) -> Prepared {
+pub fn prepare(a: &Article) -> Prepared<'_> {
     // One pass over the body: each token keyed once, for shingles and for term counts.
     let mut counter = terms::WordCounter::default();
     if let Some(t) = &a.title {
@@ -152,11 +155,11 @@ pub fn prepare(a: &Article) -> Prepared {
         }
         hashes.push(minhash::word_hash(&k));
         if let Some(stem) = terms::topical_stem(&k) {
-            counter.add(&stem, tok, 1.0);
+            counter.add(stem, tok, 1.0);
         }
     }
     let sh = minhash::shingles_of_words(&hashes);
-    Prepared { signature: (!sh.is_empty()).then(|| minhash::signature(&sh)), words: counter.out }
+    Prepared { signature: (!sh.is_empty()).then(|| minhash::signature(&sh)), words: counter.finish() }
 }
 
 fn text_signature(body: &str) -> Option<Signature> {
@@ -193,11 +196,14 @@ impl Clusterer {
     }
 
     /// Observes a batch, doing the text work on all cores (rayon) and the counting in order.
+    /// Chunks bound the counted words held at once, so their memory is reused, not new.
     pub fn observe_all(&mut self, arts: &[Article]) {
         use rayon::prelude::*;
-        let prepared: Vec<Prepared> = arts.par_iter().map(prepare).collect();
-        for (a, p) in arts.iter().zip(prepared) {
-            self.observe_prepared(a, p);
+        for chunk in arts.chunks(OBSERVE_CHUNK) {
+            let prepared: Vec<Prepared> = chunk.par_iter().map(prepare).collect();
+            for (a, p) in chunk.iter().zip(prepared) {
+                self.observe_prepared(a, p);
+            }
         }
     }
 
@@ -214,7 +220,7 @@ impl Clusterer {
 
     /// [`Clusterer::observe`] for an article whose text work [`prepare`] already did (in
     /// parallel, say); its signature is kept for [`Clusterer::assign`].
-    pub fn observe_prepared(&mut self, a: &Article, p: Prepared) {
+    pub fn observe_prepared(&mut self, a: &Article, p: Prepared<'_>) {
         self.terms.observe_counted(a, &p.words);
         if let Some(sig) = p.signature {
             self.prepared_signatures.insert(a.id.clone(), sig);

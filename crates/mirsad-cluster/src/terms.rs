@@ -36,48 +36,59 @@ pub struct TermModel {
     dirty: Vec<bool>,
 }
 
-/// Counts (stem, surface) occurrences, keeping the shortest surface of each stem.
+/// Counts (stem, surface) occurrences, keeping the shortest surface of each stem. Surfaces are
+/// borrowed from the article and each distinct stem is allocated once: this runs for every
+/// token of every article.
 #[derive(Default)]
-pub(crate) struct WordCounter {
+pub(crate) struct WordCounter<'a> {
     at: HashMap<String, usize, Fast>,
-    pub(crate) out: Vec<(String, String, f32)>,
+    counts: Vec<(&'a str, f32)>,
 }
 
-impl WordCounter {
-    pub(crate) fn add(&mut self, stem: &str, surface: &str, w: f32) {
-        match self.at.get(stem) {
+impl<'a> WordCounter<'a> {
+    pub(crate) fn add(&mut self, stem: String, surface: &'a str, w: f32) {
+        match self.at.get(&stem) {
             Some(&i) => {
-                let e = &mut self.out[i];
-                e.2 += w;
-                if surface.len() < e.1.len() {
-                    e.1 = surface.to_string();
+                let e = &mut self.counts[i];
+                e.1 += w;
+                if surface.len() < e.0.len() {
+                    e.0 = surface;
                 }
             }
             None => {
-                self.at.insert(stem.to_string(), self.out.len());
-                self.out.push((stem.to_string(), surface.to_string(), w));
+                self.at.insert(stem, self.counts.len());
+                self.counts.push((surface, w));
             }
         }
     }
 
-    pub(crate) fn add_title(&mut self, title: &str) {
+    pub(crate) fn add_title(&mut self, title: &'a str) {
         for (s, w) in words(title) {
-            self.add(&s, w, TITLE_WEIGHT);
+            self.add(s, w, TITLE_WEIGHT);
         }
+    }
+
+    /// (stem, surface, count) in first-seen order.
+    pub(crate) fn finish(self) -> Vec<(String, &'a str, f32)> {
+        let mut stems: Vec<String> = vec![String::new(); self.counts.len()];
+        for (stem, i) in self.at {
+            stems[i] = stem;
+        }
+        stems.into_iter().zip(self.counts).map(|(stem, (surface, c))| (stem, surface, c)).collect()
     }
 }
 
 /// (stem, surface, count) of an article's topical words, title words weighted up. Pure, so
 /// callers can run it for many articles in parallel before the serial assignment.
-pub fn word_counts(a: &Article) -> Vec<(String, String, f32)> {
+pub fn word_counts(a: &Article) -> Vec<(String, &str, f32)> {
     let mut c = WordCounter::default();
     if let Some(t) = &a.title {
         c.add_title(t);
     }
     for (s, w) in words(&a.body) {
-        c.add(&s, w, 1.0);
+        c.add(s, w, 1.0);
     }
-    c.out
+    c.finish()
 }
 
 /// The stem of a keyed word when it is topical: not a stopword, not a number, two letters or
@@ -120,7 +131,7 @@ impl TermModel {
         self.intern_counts(&word_counts(a))
     }
 
-    fn intern_counts(&mut self, words: &[(String, String, f32)]) -> Tf {
+    fn intern_counts(&mut self, words: &[(String, &str, f32)]) -> Tf {
         let mut tf: Tf = HashMap::with_capacity_and_hasher(words.len(), Fast::default());
         for (stem, surface, c) in words {
             *tf.entry(self.intern(stem, surface)).or_default() += c;
@@ -135,7 +146,7 @@ impl TermModel {
     }
 
     /// [`TermModel::observe`] with the words already counted by [`word_counts`].
-    pub fn observe_counted(&mut self, a: &Article, words: &[(String, String, f32)]) {
+    pub fn observe_counted(&mut self, a: &Article, words: &[(String, &str, f32)]) {
         let tf = self.intern_counts(words);
         self.count_in(a, tf);
     }
