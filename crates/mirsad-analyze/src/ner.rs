@@ -547,11 +547,20 @@ fn context_features(th: &[TokHash], g2: &[u8], suf2: &[u64], i: usize, clusters:
 }
 
 /// Features that depend on the previous tag `p1` (the transition features of the Viterbi
-/// search), given the hashes of this token's key and the previous token's.
+/// search), given the hashes of this token's key and the previous token's. The lexicalized
+/// ones take the row of the word's hash plus the previous tag, so the rows of all previous
+/// tags of one word are adjacent: Viterbi reads them as one block, hashing once per word.
 #[inline]
 fn tag_features(p1: usize, hk: u64, hkm1: u64) -> [u64; 3] {
     let p = p1 as u64;
-    [f1(K::T1, p), f2(K::T1W0, p, hk), f2(K::T1Wm1, p, hkm1)]
+    [f1(K::T1, p), block(K::T1W0, hk) + p, block(K::T1Wm1, hkm1) + p]
+}
+
+/// First row of a word's block of transition rows: a multiple of 16, so two words' blocks
+/// are the same or apart, never overlapping in part.
+#[inline]
+fn block(kind: K, a: u64) -> u64 {
+    f1(kind, a) & !15
 }
 
 /// May tag `t` follow tag `p` (`p` = `START` before the first token)?
@@ -649,7 +658,7 @@ pub struct Tagger {
 
 static EMBEDDED: &[u8] = include_bytes!("../model/ner.bin.gz");
 
-const MAGIC: &[u8; 5] = b"MNER4";
+const MAGIC: &[u8; 5] = b"MNER5";
 
 impl Tagger {
     /// The embedded model (`model/ner.bin.gz`). An empty or unreadable embedded file gives a
@@ -882,8 +891,9 @@ fn viterbi<R: Rows + ?Sized>(rows: &R, bits: u32, emit: Vec<[f32; N_TAGS]>, hks:
     let mut back = vec![[0u8; N_TAGS]; n];
     let mut delta = [f32::NEG_INFINITY; N_TAGS];
     for i in 0..n {
-        let hk = hks[i];
-        let hkm1 = if i > 0 { hks[i - 1] } else { BOS };
+        // See `tag_features`: row of (previous tag p, word) = word's row + p.
+        let w0 = block(K::T1W0, hks[i]);
+        let wm1 = block(K::T1Wm1, if i > 0 { hks[i - 1] } else { BOS });
         let mut next = [f32::NEG_INFINITY; N_TAGS];
         let prevs = if i == 0 { START..START + 1 } else { 0..N_TAGS };
         for p in prevs {
@@ -893,8 +903,8 @@ fn viterbi<R: Rows + ?Sized>(rows: &R, bits: u32, emit: Vec<[f32; N_TAGS]>, hks:
             }
             let pp = p as u64;
             let mut tr = t1[p];
-            rows.add((f2(K::T1W0, pp, hk) & mask) as usize, &mut tr);
-            rows.add((f2(K::T1Wm1, pp, hkm1) & mask) as usize, &mut tr);
+            rows.add(((w0 + pp) & mask) as usize, &mut tr);
+            rows.add(((wm1 + pp) & mask) as usize, &mut tr);
             for t in 0..N_TAGS {
                 let v = base + emit[i][t] + tr[t];
                 if ALLOWED[p][t] && v > next[t] {
