@@ -614,19 +614,76 @@ struct Word {
     emit: [f32; N_TAGS],
 }
 
-/// Per-thread cache of [`Word`]s: direct-mapped (one slot per 128-bit hash of the raw token,
-/// a newer word takes the slot), so a look-up is one memory access and the size is fixed. The full
-/// 128-bit hash is kept and compared, so a word is only ever served its own entry.
+/// Per-thread cache of [`Word`]s: direct-mapped (the low bits of a 128-bit hash of the raw
+/// token pick the slot, a newer word takes it), so a look-up is one memory access and the size
+/// is fixed. The hash's high 64 bits are kept and compared, so a word is served another's entry
+/// only if two tokens agree on 81 hash bits.
 struct WordCache {
     tagger: u64,
-    slots: Vec<(u128, Option<Word>)>,
+    slots: Vec<Slot>,
     /// Scratch space for a word's features.
     own: Vec<u64>,
 }
 
-/// Slots per thread, 112 bytes each: 14 MB. On the two JSONL corpora 2^15 slots served 78 % of
-/// the tokens, 2^17 90 % and 2^18 93 %; 2^18 made the full `analyze` run only about 2 % faster
-/// than 2^17, not worth twice the memory per thread.
+/// One cache slot: a [`Word`] packed into one 64-byte cache line (a look-up is one miss, not
+/// two). The emission sums are integers (8-bit weights summed) kept as `i16`.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Slot {
+    /// High 64 bits of the token's hash; 0 marks an empty slot.
+    tag: u64,
+    k: u64,
+    s: u64,
+    n: u64,
+    suf2: u64,
+    c: u32,
+    emit: [i16; N_TAGS],
+    gz: u8,
+    /// False for punctuation (no word, not tagged).
+    word: bool,
+}
+
+const _: () = assert!(std::mem::size_of::<Slot>() == 64);
+
+const EMPTY_SLOT: Slot = Slot { tag: 0, k: 0, s: 0, n: 0, suf2: 0, c: 0, emit: [0; N_TAGS], gz: 0, word: false };
+
+impl Slot {
+    /// The slot of `w` under `tag`; `None` when a sum does not fit in `i16` or the cluster
+    /// number in `u32` (then the word is not cached).
+    fn pack(tag: u64, w: Option<Word>) -> Option<Slot> {
+        let Some(w) = w else { return Some(Slot { tag, ..EMPTY_SLOT }) };
+        let mut emit = [0i16; N_TAGS];
+        for (e, &v) in emit.iter_mut().zip(&w.emit) {
+            if v.abs() > f32::from(i16::MAX) {
+                return None;
+            }
+            *e = v as i16;
+        }
+        let th = w.th;
+        Some(Slot {
+            tag,
+            k: th.k,
+            s: th.s,
+            n: th.n,
+            suf2: w.suf2,
+            c: u32::try_from(th.c).ok()?,
+            emit,
+            gz: th.gz,
+            word: true,
+        })
+    }
+
+    fn unpack(&self) -> Option<Word> {
+        self.word.then(|| Word {
+            th: TokHash { k: self.k, s: self.s, n: self.n, gz: self.gz, c: u64::from(self.c) },
+            suf2: self.suf2,
+            emit: self.emit.map(f32::from),
+        })
+    }
+}
+
+/// Slots per thread, 64 bytes each: 8 MB. On the two JSONL corpora 2^15 slots served 78 % of
+/// the tokens, 2^17 90 % and 2^18 93 %.
 const WORD_CACHE_SLOTS: usize = 1 << 17;
 
 thread_local! {
@@ -770,18 +827,21 @@ impl Tagger {
         WORDS.with_borrow_mut(|cache| {
             if cache.tagger != self.id {
                 cache.slots.clear();
-                // Hash 0 is never stored for a word (see below), so it marks an empty slot.
-                cache.slots.resize(WORD_CACHE_SLOTS, (0, None));
+                cache.slots.resize(WORD_CACHE_SLOTS, EMPTY_SLOT);
                 cache.tagger = self.id;
             }
             for (i, t) in tokens.iter().enumerate() {
-                let h = xxhash_rust::xxh3::xxh3_128(t.as_bytes()).max(1);
+                let h = xxhash_rust::xxh3::xxh3_128(t.as_bytes());
                 let slot = (h as usize) & (WORD_CACHE_SLOTS - 1);
-                let word = if cache.slots[slot].0 == h {
-                    cache.slots[slot].1
+                // Tag 0 is never stored, so it marks an empty slot.
+                let tag = ((h >> 64) as u64).max(1);
+                let word = if cache.slots[slot].tag == tag {
+                    cache.slots[slot].unpack()
                 } else {
                     let w = self.word(t, &mut cache.own, mask);
-                    cache.slots[slot] = (h, w);
+                    if let Some(packed) = Slot::pack(tag, w) {
+                        cache.slots[slot] = packed;
+                    }
                     w
                 };
                 if let Some(w) = word {
