@@ -580,12 +580,24 @@ const ALLOWED: [[bool; N_TAGS]; N_TAGS + 1] = {
 
 // ---------------------------------------------------------------- model
 
-/// Rows of per-tag weights, one per feature bucket, as the decoder reads them.
+/// Rows of per-tag weights, one per feature bucket, as the decoder reads them, and the score
+/// type they sum into: `f32` while training, `i32` for the 8-bit model (integer sums are exact,
+/// and Viterbi then needs no conversions).
 trait Rows {
-    fn add(&self, row: usize, out: &mut [f32; N_TAGS]);
+    type Score: Copy + PartialOrd + std::ops::Add<Output = Self::Score>;
+    const ZERO: Self::Score;
+    /// Below every reachable score: marks an impossible path.
+    const NEG: Self::Score;
+    fn add(&self, row: usize, out: &mut [Self::Score; N_TAGS]);
+    /// Shifts a token's path scores so they cannot run out of range on a long sentence
+    /// (integers only; the same shift for every path changes no decision).
+    fn renormalize(_scores: &mut [Self::Score; N_TAGS]) {}
 }
 
 impl Rows for [[f32; N_TAGS]] {
+    type Score = f32;
+    const ZERO: f32 = 0.0;
+    const NEG: f32 = f32::NEG_INFINITY;
     #[inline]
     fn add(&self, row: usize, out: &mut [f32; N_TAGS]) {
         let r = &self[row];
@@ -596,11 +608,22 @@ impl Rows for [[f32; N_TAGS]] {
 }
 
 impl Rows for [[i8; N_TAGS]] {
+    type Score = i32;
+    const ZERO: i32 = 0;
+    /// A sentence's scores stay far above this: each token adds at most a few hundred rows of
+    /// ±127, and Viterbi renormalizes after each token (see [`viterbi`]).
+    const NEG: i32 = i32::MIN / 2;
     #[inline]
-    fn add(&self, row: usize, out: &mut [f32; N_TAGS]) {
+    fn add(&self, row: usize, out: &mut [i32; N_TAGS]) {
         let r = &self[row];
         for t in 0..N_TAGS {
-            out[t] += f32::from(r[t]);
+            out[t] += i32::from(r[t]);
+        }
+    }
+    fn renormalize(scores: &mut [i32; N_TAGS]) {
+        let top = scores.iter().copied().max().unwrap_or(0);
+        for s in scores.iter_mut().filter(|s| **s != Self::NEG) {
+            *s -= top;
         }
     }
 }
@@ -611,7 +634,7 @@ struct Word {
     th: TokHash,
     suf2: u64,
     /// Summed weights of the word's own features.
-    emit: [f32; N_TAGS],
+    emit: [i32; N_TAGS],
 }
 
 /// Per-thread cache of [`Word`]s: direct-mapped (the low bits of a 128-bit hash of the raw
@@ -654,10 +677,7 @@ impl Slot {
         let Some(w) = w else { return Some(Slot { tag, ..EMPTY_SLOT }) };
         let mut emit = [0i16; N_TAGS];
         for (e, &v) in emit.iter_mut().zip(&w.emit) {
-            if v.abs() > f32::from(i16::MAX) {
-                return None;
-            }
-            *e = v as i16;
+            *e = i16::try_from(v).ok()?;
         }
         let th = w.th;
         Some(Slot {
@@ -677,7 +697,7 @@ impl Slot {
         self.word.then(|| Word {
             th: TokHash { k: self.k, s: self.s, n: self.n, gz: self.gz, c: u64::from(self.c) },
             suf2: self.suf2,
-            emit: self.emit.map(f32::from),
+            emit: self.emit.map(i32::from),
         })
     }
 }
@@ -822,7 +842,7 @@ impl Tagger {
         let mut idx = Vec::with_capacity(tokens.len());
         let mut th: Vec<TokHash> = Vec::with_capacity(tokens.len() + 4);
         let mut suf2 = Vec::with_capacity(tokens.len());
-        let mut emit: Vec<[f32; N_TAGS]> = Vec::with_capacity(tokens.len());
+        let mut emit: Vec<[i32; N_TAGS]> = Vec::with_capacity(tokens.len());
         th.extend(PAD_BEFORE);
         WORDS.with_borrow_mut(|cache| {
             if cache.tagger != self.id {
@@ -879,7 +899,7 @@ impl Tagger {
         }
         own.clear();
         let (th, suf2) = describe(token, &k, &self.gazetteer, &self.clusters, own);
-        let mut emit = [0f32; N_TAGS];
+        let mut emit = [0i32; N_TAGS];
         for f in own.iter() {
             self.weights.as_slice().add((f & mask) as usize, &mut emit);
         }
@@ -924,7 +944,7 @@ impl Tagger {
 /// Best tag sequence of a prepared sentence.
 fn decode<R: Rows + ?Sized>(rows: &R, bits: u32, prep: &Prepared) -> Vec<usize> {
     // Emission scores of every token first: many independent memory reads in flight.
-    let mut emit = vec![[0f32; N_TAGS]; prep.keys.len()];
+    let mut emit = vec![[R::ZERO; N_TAGS]; prep.keys.len()];
     let mask = (1u64 << bits) - 1;
     for (i, e) in emit.iter_mut().enumerate() {
         for f in prep.feats(i) {
@@ -936,29 +956,29 @@ fn decode<R: Rows + ?Sized>(rows: &R, bits: u32, prep: &Prepared) -> Vec<usize> 
 
 /// Best tag sequence given each token's emission scores and key hash (Viterbi over
 /// first-order transitions; `I-X` only after `B-X`/`I-X`).
-fn viterbi<R: Rows + ?Sized>(rows: &R, bits: u32, emit: Vec<[f32; N_TAGS]>, hks: &[u64]) -> Vec<usize> {
+fn viterbi<R: Rows + ?Sized>(rows: &R, bits: u32, emit: Vec<[R::Score; N_TAGS]>, hks: &[u64]) -> Vec<usize> {
     let n = emit.len();
     if n == 0 {
         return Vec::new();
     }
     let mask = (1u64 << bits) - 1;
     // The previous-tag feature alone is the same for every token.
-    let t1: [[f32; N_TAGS]; N_TAGS + 1] = std::array::from_fn(|p| {
-        let mut r = [0.0; N_TAGS];
+    let t1: [[R::Score; N_TAGS]; N_TAGS + 1] = std::array::from_fn(|p| {
+        let mut r = [R::ZERO; N_TAGS];
         rows.add((f1(K::T1, p as u64) & mask) as usize, &mut r);
         r
     });
     let mut back = vec![[0u8; N_TAGS]; n];
-    let mut delta = [f32::NEG_INFINITY; N_TAGS];
+    let mut delta = [R::NEG; N_TAGS];
     for i in 0..n {
         // See `tag_features`: row of (previous tag p, word) = word's row + p.
         let w0 = block(K::T1W0, hks[i]);
         let wm1 = block(K::T1Wm1, if i > 0 { hks[i - 1] } else { BOS });
-        let mut next = [f32::NEG_INFINITY; N_TAGS];
+        let mut next = [R::NEG; N_TAGS];
         let prevs = if i == 0 { START..START + 1 } else { 0..N_TAGS };
         for p in prevs {
-            let base = if i == 0 { 0.0 } else { delta[p] };
-            if base == f32::NEG_INFINITY {
+            let base = if i == 0 { R::ZERO } else { delta[p] };
+            if base == R::NEG {
                 continue;
             }
             let pp = p as u64;
@@ -973,6 +993,7 @@ fn viterbi<R: Rows + ?Sized>(rows: &R, bits: u32, emit: Vec<[f32; N_TAGS]>, hks:
                 }
             }
         }
+        R::renormalize(&mut next);
         delta = next;
     }
     let mut t = (0..N_TAGS).fold(0, |b, t| if delta[t] > delta[b] { t } else { b });

@@ -137,3 +137,21 @@ fn cached_tagging_gives_the_tags_of_the_uncached_path() {
     }
     assert!(a.tag(&sentences[0]).iter().any(|t| *t != Tag::O), "the trained tagger finds something");
 }
+
+#[test]
+fn integer_viterbi_renormalizes_finite_scores_only() {
+    let neg = <[[i8; N_TAGS]] as Rows>::NEG;
+    let mut s = [5, neg, 3, -7, neg, 5, 0, 1, 2];
+    <[[i8; N_TAGS]] as Rows>::renormalize(&mut s);
+    assert_eq!(s, [0, neg, -2, -12, neg, 0, -5, -4, -3]);
+}
+
+#[test]
+fn a_very_long_sentence_is_tagged_whole() {
+    let tagger = Tagger::load();
+    let words: Vec<&str> = ["قال", "الرئيس", "الأمريكي", "دونالد", "ترامب", "في", "واشنطن"].repeat(30_000);
+    let tags = tagger.tag(&words);
+    assert_eq!(tags.len(), words.len());
+    // The same window far into the sentence is tagged as near its start.
+    assert_eq!(tags[7..14], tags[words.len() - 14..words.len() - 7]);
+}
