@@ -438,7 +438,7 @@ fn describe(raw: &str, k: &str, gaz: &Gazetteer, clusters: &Clusters, own: &mut 
     let cluster_of = |k: &str| clusters.get(&clusters::cluster_hash(k)).map(|&c| u64::from(c));
     let stem = stem_key(k);
     let hk = sh(k);
-    let hs = sh(&stem);
+    let hs = sh(stem);
     let mut gz = gz_of(gz_hash_words([hk])) | gz_of(gz_hash_words([hs]));
     if let Some(r) = k.strip_prefix("ال").filter(|r| r.chars().count() >= 2) {
         gz |= gz_of(gz_hash_words([sh(r)]));

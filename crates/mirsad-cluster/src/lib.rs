@@ -148,8 +148,9 @@ pub fn prepare(a: &Article) -> Prepared<'_> {
         counter.add_title(t);
     }
     let mut hashes = Vec::new();
+    let mut k = String::new();
     for tok in mirsad_text::tokens(&a.body) {
-        let k = mirsad_text::key(tok);
+        mirsad_text::key_into(tok, &mut k);
         if k.is_empty() {
             continue;
         }

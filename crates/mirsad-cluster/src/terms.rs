@@ -46,8 +46,8 @@ pub(crate) struct WordCounter<'a> {
 }
 
 impl<'a> WordCounter<'a> {
-    pub(crate) fn add(&mut self, stem: String, surface: &'a str, w: f32) {
-        match self.at.get(&stem) {
+    pub(crate) fn add(&mut self, stem: &str, surface: &'a str, w: f32) {
+        match self.at.get(stem) {
             Some(&i) => {
                 let e = &mut self.counts[i];
                 e.1 += w;
@@ -56,16 +56,14 @@ impl<'a> WordCounter<'a> {
                 }
             }
             None => {
-                self.at.insert(stem, self.counts.len());
+                self.at.insert(stem.to_string(), self.counts.len());
                 self.counts.push((surface, w));
             }
         }
     }
 
     pub(crate) fn add_title(&mut self, title: &'a str) {
-        for (s, w) in words(title) {
-            self.add(s, w, TITLE_WEIGHT);
-        }
+        for_each_word(title, |s, w| self.add(s, w, TITLE_WEIGHT));
     }
 
     /// (stem, surface, count) in first-seen order.
@@ -85,15 +83,13 @@ pub fn word_counts(a: &Article) -> Vec<(String, &str, f32)> {
     if let Some(t) = &a.title {
         c.add_title(t);
     }
-    for (s, w) in words(&a.body) {
-        c.add(s, w, 1.0);
-    }
+    for_each_word(&a.body, |s, w| c.add(s, w, 1.0));
     c.finish()
 }
 
 /// The stem of a keyed word when it is topical: not a stopword, not a number, two letters or
 /// more before and after stemming.
-pub(crate) fn topical_stem(k: &str) -> Option<String> {
+pub(crate) fn topical_stem(k: &str) -> Option<&str> {
     if k.chars().nth(1).is_none() || mirsad_text::is_stopword_key(k) || k.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -101,10 +97,16 @@ pub(crate) fn topical_stem(k: &str) -> Option<String> {
     s.chars().nth(1).is_some().then_some(s)
 }
 
-/// (stem, surface) pairs of a text's topical words: keyed, stopwords and numbers dropped,
-/// light-stemmed.
-fn words(text: &str) -> impl Iterator<Item = (String, &str)> {
-    mirsad_text::tokens(text).filter_map(|tok| topical_stem(&mirsad_text::key(tok)).map(|s| (s, tok)))
+/// Calls `f` with (stem, surface) of each of a text's topical words: keyed, stopwords and
+/// numbers dropped, light-stemmed.
+fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&str, &'a str)) {
+    let mut k = String::new();
+    for tok in mirsad_text::tokens(text) {
+        mirsad_text::key_into(tok, &mut k);
+        if let Some(s) = topical_stem(&k) {
+            f(s, tok);
+        }
+    }
 }
 
 impl TermModel {

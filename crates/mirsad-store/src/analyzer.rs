@@ -37,7 +37,7 @@ pub fn analyze(text: &str) -> Vec<Token> {
             offset_from: from,
             offset_to: to,
             position,
-            text: mirsad_text::stem_key(&k),
+            text: mirsad_text::stem_key(&k).to_string(),
             position_length: 1,
         });
         position += 1;

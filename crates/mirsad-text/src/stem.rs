@@ -13,8 +13,9 @@ const PREFIXES: &[&str] = &["ال", "وال", "بال", "كال", "فال", "ل�
 /// Suffixes, each removed in turn when the word ends with it.
 const SUFFIXES: &[&str] = &["ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي"];
 
-/// Stems one word given in key form (`mirsad_text::key` of a single token).
-pub fn stem_key(word: &str) -> String {
+/// Stems one word given in key form (`mirsad_text::key` of a single token). Light stemming only
+/// cuts affixes, so the stem is a slice of the word (no allocation per token).
+pub fn stem_key(word: &str) -> &str {
     // Works on byte slices: every affix is whole characters, so cutting at an affix boundary
     // stays on a char boundary. Lengths are counted in characters, as light10 states them.
     let mut w = word;
@@ -36,12 +37,12 @@ pub fn stem_key(word: &str) -> String {
             len -= slen;
         }
     }
-    w.to_string()
+    w
 }
 
 /// Stems a word in any spelling (keys it first).
 pub fn stem(word: &str) -> String {
-    stem_key(&key(word))
+    stem_key(&key(word)).to_string()
 }
 
 /// Function words that carry no topic, in key form.
@@ -203,7 +204,7 @@ pub fn terms(text: &str) -> Vec<String> {
         if k.is_empty() || is_stopword_key(&k) {
             continue;
         }
-        out.push(stem_key(&k));
+        out.push(stem_key(&k).to_string());
     }
     out
 }
