@@ -135,8 +135,25 @@ static VERB_FORMS: LazyLock<HashSet<String, foldhash::fast::FixedState>> =
 /// True when the word is a speech verb, with or without the clitic و/ف. `key` is scratch space
 /// (every word of every article is checked).
 fn is_speech_verb(word: &str, key: &mut String) -> bool {
+    if !may_end_a_verb(word) {
+        return false;
+    }
     mirsad_text::key_into(word, key);
     VERB_FORMS.contains(key.as_str())
+}
+
+/// Last letters of the [`VERBS`] (checked by a test).
+const VERB_ENDINGS: &[char] = &['ل', 'ت', 'ف', 'د', 'ح', 'ر', 'ع', 'ب', 'ن'];
+
+/// A cheap test that rejects most words before keying: the key of a word ending in a base
+/// Arabic letter ends in that letter or its folded form (alef, ya, ha and waw forms), and no
+/// folded form is a verb ending; so such a word is a verb only if that letter ends a verb.
+/// Words ending otherwise (marks, tatweel, other scripts) pass to the full check.
+fn may_end_a_verb(word: &str) -> bool {
+    match word.chars().next_back() {
+        Some(c @ ('\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}')) => VERB_ENDINGS.contains(&c),
+        _ => true,
+    }
 }
 
 /// The speaker run after a verb ending at `verb_end`: words up to a stop word, punctuation or
@@ -272,6 +289,28 @@ mod tests {
 
     fn run(text: &str) -> Vec<Found> {
         find(text, &mut None)
+    }
+
+    #[test]
+    fn the_ending_filter_lets_every_verb_form_through() {
+        for v in VERBS {
+            assert!(VERB_ENDINGS.contains(&v.chars().next_back().unwrap()), "{v}");
+        }
+        // No letter the key folds (alef, ya, ta marbuta, hamza forms) folds into an ending.
+        for c in ['أ', 'إ', 'آ', 'ى', 'ة', 'ؤ', 'ئ'] {
+            let k = mirsad_text::key(&c.to_string());
+            assert!(!VERB_ENDINGS.contains(&k.chars().next().unwrap()), "{c}");
+        }
+        let mut k = String::new();
+        for w in ["قال", "وقالت", "فأضاف", "أكّد", "وأوضحـت", "صرّح", "وتابعَ", "أعلن", "يقول"]
+        {
+            assert!(may_end_a_verb(w), "{w}");
+            assert!(is_speech_verb(w, &mut k), "{w}");
+        }
+        for w in ["الرئيس", "مدينة", "قالوا", "كتاب", "أمس"] {
+            assert!(!is_speech_verb(w, &mut k), "{w}");
+        }
+        assert!(!may_end_a_verb("مدينة") && !may_end_a_verb("الرئيس"));
     }
 
     #[test]
