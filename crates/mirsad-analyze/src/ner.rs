@@ -468,10 +468,10 @@ fn describe(raw: &str, k: &str, gaz: &Gazetteer, clusters: &Clusters, own: &mut 
         }
     }
     for len in 2..=3 {
-        if let Some(p) = char_prefix(&stem, len) {
+        if let Some(p) = char_prefix(stem, len) {
             f.push(f1(K::SPre, sh(p)));
         }
-        if let Some(s) = char_suffix(&stem, len) {
+        if let Some(s) = char_suffix(stem, len) {
             f.push(f1(K::SSuf, sh(s)));
         }
     }
