@@ -123,6 +123,8 @@ pub struct Clusterer {
     story_index: HashMap<String, u32>,
     /// (term, week) → stories with that term among their top terms that week.
     postings: HashMap<(u32, i32), Vec<u32>>,
+    /// Scratch for [`Clusterer::best_story`]: the article's vector by term id, else zero.
+    dense: Vec<f32>,
     newest_day: Option<i32>,
     changed_stories: Vec<u32>,
     changed_groups: Vec<u32>,
@@ -306,7 +308,7 @@ impl Clusterer {
         }
     }
 
-    fn best_story(&self, v: &Vector, day: i32) -> Option<u32> {
+    fn best_story(&mut self, v: &Vector, day: i32) -> Option<u32> {
         let mut probe: Vec<&(u32, f32)> = v.iter().collect();
         probe.sort_by(|a, b| b.1.total_cmp(&a.1));
         let week = day.div_euclid(7);
@@ -320,6 +322,15 @@ impl Clusterer {
         }
         cands.sort_unstable();
         cands.dedup();
+        // The article's weights by term id: each candidate's similarity is then one look-up per
+        // centroid term instead of a merge of two sorted lists.
+        let need = v.iter().map(|x| x.0 as usize + 1).max().unwrap_or(0);
+        if self.dense.len() < need {
+            self.dense.resize(need, 0.0);
+        }
+        for &(t, w) in v {
+            self.dense[t as usize] = w;
+        }
         let mut best: Option<(f32, u32)> = None;
         for si in cands {
             let s = &self.stories[si as usize];
@@ -330,10 +341,13 @@ impl Clusterer {
             {
                 continue;
             }
-            let sim = dot(v, &s.centroid) / s.norm;
+            let sim = dense_dot(&self.dense, &s.centroid) / s.norm;
             if sim >= STORY_SIMILARITY && best.is_none_or(|(b, _)| sim > b) {
                 best = Some((sim, si));
             }
+        }
+        for &(t, _) in v {
+            self.dense[t as usize] = 0.0;
         }
         best.map(|(_, si)| si)
     }
@@ -621,6 +635,17 @@ pub fn cluster_all(articles: &mut [Article]) -> Vec<mirsad_model::Story> {
         }
     }
     c.stories().iter().map(|st| story_record(st, members.get(st.id.as_str()).map_or(&[][..], |v| v))).collect()
+}
+
+/// [`dot`] of an id-sorted vector with one given densely by term id. The products of shared
+/// terms are summed in the same (id) order and the others add zero, so the result is the same
+/// to the bit.
+fn dense_dot(dense: &[f32], v: &[(u32, f32)]) -> f32 {
+    let mut s = 0.0;
+    for &(t, w) in v {
+        s += dense.get(t as usize).copied().unwrap_or(0.0) * w;
+    }
+    s
 }
 
 /// Sum of two id-sorted vectors, pruned to the heaviest `CENTROID_TERMS`.

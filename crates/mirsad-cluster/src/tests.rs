@@ -139,3 +139,15 @@ fn prepare_matches_the_separate_shingle_and_word_count_functions() {
         assert!(!p.words.is_empty());
     }
 }
+
+#[test]
+fn dense_dot_is_the_sorted_merge_dot_to_the_bit() {
+    let a: Vector = vec![(1, 0.31), (4, 0.2), (9, 0.77), (12, 0.05)];
+    let b: Vector = vec![(0, 0.4), (4, 0.13), (9, 0.61), (11, 0.9), (40, 0.2)];
+    let mut dense = vec![0.0; 13];
+    for &(t, w) in &a {
+        dense[t as usize] = w;
+    }
+    assert_eq!(dense_dot(&dense, &b).to_bits(), dot(&a, &b).to_bits());
+    assert!(dot(&a, &b) > 0.0);
+}

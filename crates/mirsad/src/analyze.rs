@@ -176,6 +176,9 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
         let export = Export { articles, stories, entities, quotes, events };
         write_export(&mut out, &export)?;
         writeln!(out)?;
+        // The process ends here: freeing every article, mention and string one by one took a
+        // fifth of a second on one core for the two JSONL corpora; the OS takes it back at once.
+        std::mem::forget(export);
     } else {
         for (n, a) in articles.iter().enumerate() {
             write_summary(&mut out, n + 1, a)?;
