@@ -89,6 +89,9 @@ pub fn article_mentions(tagger: &Tagger, a: &Article) -> Vec<Linked> {
 /// `و` is the conjunction or the name's own letter («وليد») cannot be told from the word alone,
 /// so it is dropped only when the rest of the word is a word of another mention of the article.
 fn strip_conjunctions(mentions: &mut [Linked]) {
+    if !mentions.iter().any(|m| m.text.starts_with('و')) {
+        return;
+    }
     let known: std::collections::HashSet<String> = mentions
         .iter()
         .flat_map(|m| mirsad_text::tokens(&m.text).map(mirsad_text::name_key).collect::<Vec<_>>())

@@ -1122,23 +1122,28 @@ pub fn sentences(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let bytes = text.as_bytes();
-    for (i, c) in text.char_indices() {
-        let end = match c {
-            '\n' | '!' | '?' | '؟' => true,
-            '.' => {
+    // Bytes, not chars: the ASCII marks never occur inside a multi-byte character, and `؟`
+    // (U+061F) is the pair D8 9F, which only that character encodes.
+    let mut i = 0;
+    while i < bytes.len() {
+        let len = match bytes[i] {
+            b'\n' | b'!' | b'?' => 1,
+            0xD8 if bytes.get(i + 1) == Some(&0x9F) => 2,
+            b'.' => {
                 let before = i > 0 && bytes[i - 1].is_ascii_digit();
                 let after = bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit());
-                !(before && after)
+                usize::from(!(before && after))
             }
-            _ => false,
+            _ => 0,
         };
-        if end {
-            let s = text[start..i + c.len_utf8()].trim();
+        if len > 0 {
+            let s = text[start..i + len].trim();
             if !s.is_empty() {
                 out.push(s);
             }
-            start = i + c.len_utf8();
+            start = i + len;
         }
+        i += len.max(1);
     }
     let s = text[start..].trim();
     if !s.is_empty() {
@@ -1151,6 +1156,17 @@ pub fn sentences(text: &str) -> Vec<&str> {
 mod event_tests {
     use super::*;
     use mirsad_model::{Article, Basis, Precision, Published};
+
+    #[test]
+    fn sentences_split_at_marks_but_not_inside_numbers() {
+        assert_eq!(
+            sentences("قال الوزير إن النمو بلغ 2.5 في المئة. هل يستمر؟ نعم!\nسطر جديد?  "),
+            ["قال الوزير إن النمو بلغ 2.5 في المئة.", "هل يستمر؟", "نعم!", "سطر جديد?"]
+        );
+        assert_eq!(sentences("؟؟ . \n"), ["؟", "؟", "."]);
+        assert!(sentences("").is_empty());
+        assert_eq!(sentences("بلا نهاية"), ["بلا نهاية"]);
+    }
 
     #[test]
     fn events_carry_sentence_and_resolve_against_publication() {
