@@ -153,13 +153,16 @@ pub fn entities<'a>(mentions: impl IntoIterator<Item = (&'a str, &'a [EntityMent
         articles: Vec<String>,
     }
     let mut order: Vec<String> = Vec::new();
-    let mut acc: HashMap<String, Acc> = HashMap::new();
+    // Runs once over every mention of the input, after the parallel analysis: no id is cloned
+    // for a mention of a known entity, and the ids hash with foldhash (order comes from `order`).
+    let mut acc: HashMap<String, Acc, foldhash::fast::RandomState> = HashMap::default();
     for (article, ms) in mentions {
         for m in ms {
-            let e = acc.entry(m.entity.clone()).or_insert_with(|| {
+            if !acc.contains_key(&m.entity) {
                 order.push(m.entity.clone());
-                Acc { kind: m.kind, spellings: Vec::new(), articles: Vec::new() }
-            });
+                acc.insert(m.entity.clone(), Acc { kind: m.kind, spellings: Vec::new(), articles: Vec::new() });
+            }
+            let Some(e) = acc.get_mut(&m.entity) else { continue };
             match e.spellings.iter_mut().find(|(s, _)| *s == m.text) {
                 Some(s) => s.1 += 1,
                 None => e.spellings.push((m.text.clone(), 1)),
