@@ -147,48 +147,46 @@ fn link_partial_names(mentions: &mut [Linked]) {
 /// Groups the mentions of many articles (`(article id, its mentions)`) into entities, in order
 /// of first mention.
 pub fn entities<'a>(mentions: impl IntoIterator<Item = (&'a str, &'a [EntityMention])>) -> Vec<Entity> {
-    struct Acc {
+    struct Acc<'a> {
+        id: &'a str,
         kind: EntityType,
-        spellings: Vec<(String, usize)>,
-        articles: Vec<String>,
+        spellings: Vec<(&'a str, usize)>,
+        articles: Vec<&'a str>,
     }
-    let mut order: Vec<String> = Vec::new();
-    // Runs once over every mention of the input, after the parallel analysis: no id is cloned
-    // for a mention of a known entity, and the ids hash with foldhash (order comes from `order`).
-    let mut acc: HashMap<String, Acc, foldhash::fast::RandomState> = HashMap::default();
+    // Runs once over every mention of the input, after the parallel analysis: entities are kept
+    // in order of first mention and found by their (borrowed) id; nothing is cloned until the end.
+    let mut at: HashMap<&'a str, usize, foldhash::fast::RandomState> = HashMap::default();
+    let mut acc: Vec<Acc<'a>> = Vec::new();
     for (article, ms) in mentions {
         for m in ms {
-            if !acc.contains_key(&m.entity) {
-                order.push(m.entity.clone());
-                acc.insert(m.entity.clone(), Acc { kind: m.kind, spellings: Vec::new(), articles: Vec::new() });
-            }
-            let Some(e) = acc.get_mut(&m.entity) else { continue };
+            let i = *at.entry(m.entity.as_str()).or_insert_with(|| {
+                acc.push(Acc { id: &m.entity, kind: m.kind, spellings: Vec::new(), articles: Vec::new() });
+                acc.len() - 1
+            });
+            let e = &mut acc[i];
             match e.spellings.iter_mut().find(|(s, _)| *s == m.text) {
                 Some(s) => s.1 += 1,
-                None => e.spellings.push((m.text.clone(), 1)),
+                None => e.spellings.push((&m.text, 1)),
             }
-            if e.articles.last().map(String::as_str) != Some(article) {
-                e.articles.push(article.to_string());
+            if e.articles.last() != Some(&article) {
+                e.articles.push(article);
             }
         }
     }
-    order
-        .into_iter()
-        .filter_map(|id| {
-            let a = acc.remove(&id)?;
+    acc.into_iter()
+        .filter_map(|mut a| {
             // Most frequent spelling; ties go to the first seen.
-            let name = a.spellings.iter().fold(None::<&(String, usize)>, |best, s| match best {
+            let name = a.spellings.iter().fold(None::<&(&str, usize)>, |best, s| match best {
                 Some(b) if b.1 >= s.1 => Some(b),
                 _ => Some(s),
             })?;
-            let mut articles = a.articles;
-            articles.dedup();
+            a.articles.dedup();
             Some(Entity {
-                id,
-                name: name.0.clone(),
+                id: a.id.to_string(),
+                name: name.0.to_string(),
                 kind: a.kind,
-                variants: a.spellings.iter().map(|s| s.0.clone()).collect(),
-                articles,
+                variants: a.spellings.iter().map(|s| s.0.to_string()).collect(),
+                articles: a.articles.into_iter().map(str::to_string).collect(),
             })
         })
         .collect()

@@ -553,14 +553,16 @@ fn context_features(th: &[TokHash], g2: &[u8], suf2: &[u64], i: usize, clusters:
 #[inline]
 fn tag_features(p1: usize, hk: u64, hkm1: u64) -> [u64; 3] {
     let p = p1 as u64;
-    [f1(K::T1, p), block(K::T1W0, hk) + p, block(K::T1Wm1, hkm1) + p]
+    let [w0, wm1] = transition_blocks(hk, hkm1);
+    [f1(K::T1, p), w0 + p, wm1 + p]
 }
 
-/// First row of a word's block of transition rows: a multiple of 16, so two words' blocks
-/// are the same or apart, never overlapping in part.
+/// First rows of a token's two blocks of lexicalized transition rows (previous tag with this
+/// word, previous tag with the previous word); the row for previous tag `p` is the first + `p`.
+/// Multiples of 16, so two words' blocks are the same or apart, never overlapping in part.
 #[inline]
-fn block(kind: K, a: u64) -> u64 {
-    f1(kind, a) & !15
+fn transition_blocks(hk: u64, hkm1: u64) -> [u64; 2] {
+    [f1(K::T1W0, hk) & !15, f1(K::T1Wm1, hkm1) & !15]
 }
 
 /// May tag `t` follow tag `p` (`p` = `START` before the first token)?
@@ -971,9 +973,8 @@ fn viterbi<R: Rows + ?Sized>(rows: &R, bits: u32, emit: Vec<[R::Score; N_TAGS]>,
     let mut back = vec![[0u8; N_TAGS]; n];
     let mut delta = [R::NEG; N_TAGS];
     for i in 0..n {
-        // See `tag_features`: row of (previous tag p, word) = word's row + p.
-        let w0 = block(K::T1W0, hks[i]);
-        let wm1 = block(K::T1Wm1, if i > 0 { hks[i - 1] } else { BOS });
+        // As `tag_features`, with the blocks looked up once per token instead of per `p`.
+        let [w0, wm1] = transition_blocks(hks[i], if i > 0 { hks[i - 1] } else { BOS });
         let mut next = [R::NEG; N_TAGS];
         let prevs = if i == 0 { START..START + 1 } else { 0..N_TAGS };
         for p in prevs {

@@ -150,17 +150,12 @@ pub fn prepare(a: &Article) -> Prepared<'_> {
         counter.add_title(t);
     }
     let mut hashes = Vec::new();
-    let mut k = String::new();
-    for tok in mirsad_text::tokens(&a.body) {
-        mirsad_text::key_into(tok, &mut k);
-        if k.is_empty() {
-            continue;
-        }
-        hashes.push(minhash::word_hash(&k));
-        if let Some(stem) = terms::topical_stem(&k) {
+    mirsad_text::for_each_key(&a.body, |k, tok| {
+        hashes.push(minhash::word_hash(k));
+        if let Some(stem) = terms::topical_stem(k) {
             counter.add(stem, tok, 1.0);
         }
-    }
+    });
     let sh = minhash::shingles_of_words(&hashes);
     Prepared { signature: (!sh.is_empty()).then(|| minhash::signature(&sh)), words: counter.finish() }
 }

@@ -29,8 +29,8 @@ pub struct Signature(pub [u16; HASHES]);
 
 /// The shingle hashes of a text, sorted and distinct.
 pub fn shingles(text: &str) -> Vec<u64> {
-    let words: Vec<u64> =
-        mirsad_text::tokens(text).map(mirsad_text::key).filter(|k| !k.is_empty()).map(|k| word_hash(&k)).collect();
+    let mut words = Vec::new();
+    mirsad_text::for_each_key(text, |k, _| words.push(word_hash(k)));
     shingles_of_words(&words)
 }
 

@@ -100,13 +100,11 @@ pub(crate) fn topical_stem(k: &str) -> Option<&str> {
 /// Calls `f` with (stem, surface) of each of a text's topical words: keyed, stopwords and
 /// numbers dropped, light-stemmed.
 fn for_each_word<'a>(text: &'a str, mut f: impl FnMut(&str, &'a str)) {
-    let mut k = String::new();
-    for tok in mirsad_text::tokens(text) {
-        mirsad_text::key_into(tok, &mut k);
-        if let Some(s) = topical_stem(&k) {
+    mirsad_text::for_each_key(text, |k, tok| {
+        if let Some(s) = topical_stem(k) {
             f(s, tok);
         }
-    }
+    });
 }
 
 impl TermModel {

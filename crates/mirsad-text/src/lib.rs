@@ -147,6 +147,18 @@ pub fn key_into(text: &str, out: &mut String) {
     }
 }
 
+/// Calls `f` with the key of each token of `text` (tokens whose key is empty are skipped) and
+/// the token itself, keying into one reused buffer: for stages that key every token.
+pub fn for_each_key<'a>(text: &'a str, mut f: impl FnMut(&str, &'a str)) {
+    let mut k = String::new();
+    for tok in tokens(text) {
+        key_into(tok, &mut k);
+        if !k.is_empty() {
+            f(&k, tok);
+        }
+    }
+}
+
 /// The key of a word made only of ASCII letters/digits and base Arabic letters (most words of
 /// Arabic news), appended to `out`; `false` (with `out` partly written) sends anything else
 /// through the general path. Analyzers key every token, so skipping the NFC check and the
@@ -306,6 +318,16 @@ mod tests {
         }
         assert!(!key_of_plain_word("كوریا", &mut String::new()));
         assert!(!key_of_plain_word("a b", &mut String::new()));
+    }
+
+    #[test]
+    fn for_each_key_gives_each_tokens_key_and_skips_empty_keys() {
+        let text = "قال الرئيسُ ـ Trump، ﻻ ــ 2024";
+        let mut got = Vec::new();
+        for_each_key(text, |k, tok| got.push((k.to_string(), tok)));
+        let want: Vec<(String, &str)> = tokens(text).map(|t| (key(t), t)).filter(|(k, _)| !k.is_empty()).collect();
+        assert_eq!(got, want);
+        assert!(tokens(text).any(|t| key(t).is_empty()), "the text has a token with an empty key");
     }
 
     #[test]
