@@ -250,8 +250,8 @@ fn date(start: String, end: Option<String>, basis: EventBasis) -> EventDate {
 
 /// Capacity of the lazy DFA's state cache, per regex and thread. With the default (2 MB) the
 /// set of all rules (Unicode word classes, many alternations, Arabic text) kept filling its
-/// cache, which is then cleared and rebuilt: 16 MB made the gate 2.5 times faster on the ANT
-/// corpus's sentences (a few MB are used in the end).
+/// cache, which is then cleared and rebuilt; with 16 MB it is not (`perf` on the full `analyze`
+/// run of docs/BENCHMARKS.md shows the gate's time as DFA steps, no longer as rebuilding).
 const DFA_CACHE: usize = 16 << 20;
 
 /// A rule's regex, with the larger DFA cache.
@@ -296,8 +296,8 @@ fn caps<'r, 't>(on: bool, re: &'r Regex, text: &'t str) -> impl Iterator<Item = 
 /// Overlapping matches keep the earliest-starting, then longest.
 pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
     let r = &*RULES;
-    // Most sentences have no date: `is_match` stops early and skips the overlapping search,
-    // about 2.5 times slower, that tells which rules match.
+    // Most sentences have no date: `is_match` stops early and skips the slower overlapping
+    // search that tells which rules match.
     if !GATE.is_match(text) {
         return Vec::new();
     }

@@ -12,9 +12,10 @@ mod serve;
 mod train_ner;
 
 /// mimalloc instead of the system allocator: the analysis allocates many small strings and
-/// vectors per article, and glibc's malloc/free took over a tenth of a full `analyze` run.
+/// vectors per article, and glibc's malloc/free took over a tenth of a full `analyze` run in
+/// `perf record` (docs/BENCHMARKS.md has the command and the before/after times).
 /// Built without transparent huge pages (`no_thp`): with them, every fresh 2 MB of the heap was
-/// zeroed by the kernel on first touch, a tenth of a full `analyze` run in system time.
+/// zeroed by the kernel on first touch (system time of the full run, docs/BENCHMARKS.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
