@@ -3,7 +3,8 @@
 //!
 //! Each word token is described by hashed features (its `mirsad_text::key`, light stem,
 //! 1–3 letter prefixes and suffixes of the key, clitic starts, neighbouring keys ±2 and stems
-//! ±1, digit/Latin shape, gazetteer membership, and — only when the model carries a cluster
+//! ±1, digit/Latin shape, gazetteer membership, how a first-round tagger tagged the word
+//! across an unlabelled corpus (see [`mined`]), and — only when the model carries a cluster
 //! table, which the shipped one does not — the word clusters of the token and its neighbours,
 //! see [`clusters`]) and transition features (previous tag, alone and with the word and the
 //! previous word). Every string is hashed once per token; features are those hashes mixed with
@@ -15,12 +16,13 @@
 //! context for their neighbours, so raw text cut by `mirsad_text::tokens` (which drops
 //! punctuation) and corpus tokens look the same to the model.
 //!
-//! The model (weights, hashed gazetteer keys and hashed cluster keys, never gazetteer or corpus
-//! text) is embedded in the binary from `model/ner.bin.gz`; see `model/README.md` for how it
+//! The model (weights, hashed gazetteer keys, hashed mined and cluster tables, never gazetteer
+//! or corpus text) is embedded in the binary from `model/ner.bin.gz`; see `model/README.md` for how it
 //! was trained.
 
 pub mod clusters;
 pub mod corpus;
+pub mod mined;
 
 use mirsad_model::EntityType;
 use mirsad_text::{key, stem_key};
@@ -207,6 +209,8 @@ enum K {
     Cm1,
     Cp1,
     Cm1C0,
+    Mn,
+    MnN,
 }
 
 /// A feature of one value hash.
@@ -259,6 +263,20 @@ type Gazetteer = HashMap<u64, u8, std::hash::BuildHasherDefault<IdHasher>>;
 
 /// Word clusters: [`clusters::cluster_hash`] of a key → cluster number.
 pub type Clusters = HashMap<u32, u16, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// Everything besides the weights that the features look up: the gazetteer, and the tables
+/// learned from unlabelled text (each empty when the model has none).
+#[derive(Clone, Default)]
+struct Lexicon {
+    gazetteer: Gazetteer,
+    clusters: Clusters,
+    /// How the tagger of the first training round tagged each word across an unlabelled
+    /// corpus (see [`mined`]).
+    mined: mined::Mined,
+}
+
+/// [`K::Mn`] value of a word not in the mined table.
+const NOT_MINED: u64 = 99;
 
 /// Cluster of a word not in the table, and of the padding before and after a sentence.
 const NO_CLUSTER: u64 = 0xffff;
@@ -378,10 +396,10 @@ const CLITICS: [&str; 6] = ["ال", "و", "ب", "ل", "وال", "بال"];
 #[cfg(test)]
 fn prepare(words: &[&str], gaz: &Gazetteer) -> Prepared {
     let keys: Vec<String> = words.iter().map(|w| token_key(w)).collect();
-    prepare_keys(words, keys, gaz, &Clusters::default())
+    prepare_keys(words, keys, &Lexicon { gazetteer: gaz.clone(), ..Lexicon::default() })
 }
 
-fn prepare_keys(words: &[&str], keys: Vec<String>, gaz: &Gazetteer, clusters: &Clusters) -> Prepared {
+fn prepare_keys(words: &[&str], keys: Vec<String>, lex: &Lexicon) -> Prepared {
     let n = keys.len();
     let mut th: Vec<TokHash> = Vec::with_capacity(n + 4);
     let mut suf2 = Vec::with_capacity(n);
@@ -390,19 +408,19 @@ fn prepare_keys(words: &[&str], keys: Vec<String>, gaz: &Gazetteer, clusters: &C
     th.extend(PAD_BEFORE);
     for (w, k) in words.iter().zip(&keys) {
         own_starts.push(own.len());
-        let (h, s2) = describe(w, k, gaz, clusters, &mut own);
+        let (h, s2) = describe(w, k, lex, &mut own);
         th.push(h);
         suf2.push(s2);
     }
     own_starts.push(own.len());
     th.extend(PAD_AFTER);
-    let g2 = two_word_gazetteer(&th, gaz);
+    let g2 = two_word_gazetteer(&th, &lex.gazetteer);
     let mut feats = Vec::with_capacity(n * 48);
     let mut starts = Vec::with_capacity(n + 1);
     for i in 0..n {
         starts.push(feats.len());
         feats.extend_from_slice(&own[own_starts[i]..own_starts[i + 1]]);
-        context_features(&th, &g2, &suf2, i, !clusters.is_empty(), &mut feats);
+        context_features(&th, &g2, &suf2, i, lex, &mut feats);
     }
     starts.push(feats.len());
     let hk = th[2..n + 2].iter().map(|t| t.k).collect();
@@ -433,7 +451,8 @@ const fn fnv_const(bytes: &[u8]) -> u64 {
 /// returns the hashes and the hash of the key's last two letters (which a context feature pairs
 /// with the previous word's stem).
 /// Nothing here depends on the neighbours, so the tagger computes it once per distinct word.
-fn describe(raw: &str, k: &str, gaz: &Gazetteer, clusters: &Clusters, own: &mut Vec<u64>) -> (TokHash, u64) {
+fn describe(raw: &str, k: &str, lex: &Lexicon, own: &mut Vec<u64>) -> (TokHash, u64) {
+    let (gaz, clusters) = (&lex.gazetteer, &lex.clusters);
     let gz_of = |h: u64| -> u8 { gaz.get(&h).copied().unwrap_or(0) };
     let cluster_of = |k: &str| clusters.get(&clusters::cluster_hash(k)).map(|&c| u64::from(c));
     let stem = stem_key(k);
@@ -481,6 +500,21 @@ fn describe(raw: &str, k: &str, gaz: &Gazetteer, clusters: &Clusters, own: &mut 
     if !clusters.is_empty() {
         f.push(f1(K::C0, c));
     }
+    if !lex.mined.is_empty() {
+        match lex.mined.get(&mined::word_hash(nc)) {
+            Some(&code) => {
+                for t in 0..4 {
+                    let (b, n) = mined::unpack(code, t);
+                    if b > 0 {
+                        f.push(f2(K::Mn, t as u64, b));
+                        f.push(f2(K::MnN, t as u64 * 8 + b, n));
+                    }
+                }
+            }
+            // Never tagged as a name in the corpus (or not in it).
+            None => f.push(f1(K::Mn, NOT_MINED)),
+        }
+    }
     let shp = shape(raw, k);
     f.push(f1(K::Shape, shp));
     f.push(f2(K::ShapeLen, shp, nchars.min(8) as u64));
@@ -507,7 +541,8 @@ fn two_word_gazetteer(th: &[TokHash], gaz: &Gazetteer) -> Vec<u8> {
 
 /// The features of token `i` that look at its neighbours (the word's own are [`describe`]'s).
 /// `th` is padded (`th[j + 2]` is token `j`); `suf2[j]` is token `j`'s last-two-letters hash.
-fn context_features(th: &[TokHash], g2: &[u8], suf2: &[u64], i: usize, clusters: bool, f: &mut Vec<u64>) {
+fn context_features(th: &[TokHash], g2: &[u8], suf2: &[u64], i: usize, lex: &Lexicon, f: &mut Vec<u64>) {
+    let clusters = !lex.clusters.is_empty();
     let (m2, m1, c, p1, p2) = (th[i], th[i + 1], th[i + 2], th[i + 3], th[i + 4]);
     f.push(f1(K::Nm1, m1.n));
     f.push(f1(K::Np1, p1.n));
@@ -731,13 +766,25 @@ pub struct Tagger {
     /// the time spent. On the dev slice 8 bits score as 16 did (F1 0.691–0.695 against 0.697).
     weights: Vec<[i8; N_TAGS]>,
     scale: f32,
-    gazetteer: Gazetteer,
-    clusters: Clusters,
+    lex: Lexicon,
 }
 
 static EMBEDDED: &[u8] = include_bytes!("../model/ner.bin.gz");
 
-const MAGIC: &[u8; 5] = b"MNER5";
+const MAGIC: &[u8; 5] = b"MNER6";
+
+impl Clone for Tagger {
+    /// A copy with its own id (the word cache must not serve one copy's sums to another).
+    fn clone(&self) -> Tagger {
+        Tagger {
+            id: next_tagger_id(),
+            bits: self.bits,
+            weights: self.weights.clone(),
+            scale: self.scale,
+            lex: self.lex.clone(),
+        }
+    }
+}
 
 impl Tagger {
     /// The embedded model (`model/ner.bin.gz`). An empty or unreadable embedded file gives a
@@ -753,8 +800,7 @@ impl Tagger {
             bits,
             weights: vec![[0; N_TAGS]; 1usize << bits],
             scale: 1.0,
-            gazetteer: Gazetteer::default(),
-            clusters: Clusters::default(),
+            lex: Lexicon::default(),
         }
     }
 
@@ -794,7 +840,9 @@ impl Tagger {
             let c = r.varint()?;
             clusters.insert(u32::try_from(h).map_err(|_| "model: bad cluster table")?, c as u16);
         }
-        Ok(Tagger { id: next_tagger_id(), bits, weights, scale, gazetteer, clusters })
+        let mined = mined::read(&mut r)?;
+        let lex = Lexicon { gazetteer, clusters, mined };
+        Ok(Tagger { id: next_tagger_id(), bits, weights, scale, lex })
     }
 
     /// Writes the model: weights quantized to 8 bits, zeros left out, gzip-compressed.
@@ -802,7 +850,7 @@ impl Tagger {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         out.push(self.bits as u8);
-        let mut gz: Vec<(&u64, &u8)> = self.gazetteer.iter().collect();
+        let mut gz: Vec<(&u64, &u8)> = self.lex.gazetteer.iter().collect();
         gz.sort();
         put_varint(&mut out, gz.len() as u64);
         for (h, m) in gz {
@@ -819,7 +867,7 @@ impl Tagger {
             last = i;
             out.push(v as u8);
         }
-        let mut cl: Vec<(u32, u16)> = self.clusters.iter().map(|(h, c)| (*h, *c)).collect();
+        let mut cl: Vec<(u32, u16)> = self.lex.clusters.iter().map(|(h, c)| (*h, *c)).collect();
         cl.sort();
         put_varint(&mut out, cl.len() as u64);
         let mut last = 0u64;
@@ -828,6 +876,7 @@ impl Tagger {
             last = u64::from(h);
             put_varint(&mut out, u64::from(c));
         }
+        mined::write(&self.lex.mined, &mut out);
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         enc.write_all(&out).expect("writing to memory");
         enc.finish().expect("writing to memory")
@@ -875,11 +924,11 @@ impl Tagger {
             }
         });
         th.extend(PAD_AFTER);
-        let g2 = two_word_gazetteer(&th, &self.gazetteer);
+        let g2 = two_word_gazetteer(&th, &self.lex.gazetteer);
         let mut feats = Vec::with_capacity(24);
         for (i, e) in emit.iter_mut().enumerate() {
             feats.clear();
-            context_features(&th, &g2, &suf2, i, !self.clusters.is_empty(), &mut feats);
+            context_features(&th, &g2, &suf2, i, &self.lex, &mut feats);
             for f in &feats {
                 self.weights.as_slice().add((f & mask) as usize, e);
             }
@@ -900,7 +949,7 @@ impl Tagger {
             return None;
         }
         own.clear();
-        let (th, suf2) = describe(token, &k, &self.gazetteer, &self.clusters, own);
+        let (th, suf2) = describe(token, &k, &self.lex, own);
         let mut emit = [0i32; N_TAGS];
         for f in own.iter() {
             self.weights.as_slice().add((f & mask) as usize, &mut emit);
@@ -1048,6 +1097,7 @@ pub struct Sentence {
 }
 
 /// Averaged-perceptron training.
+#[derive(Clone)]
 pub struct Trainer {
     /// Bits and gazetteer (its weights stay zero).
     model: Tagger,
@@ -1074,11 +1124,11 @@ impl Trainer {
             if k.is_empty() {
                 continue;
             }
-            *model.gazetteer.entry(gazetteer_hash(&k.join(" "))).or_insert(0) |= bit;
+            *model.lex.gazetteer.entry(gazetteer_hash(&k.join(" "))).or_insert(0) |= bit;
             if k.len() > 1 {
                 // Each word of a longer entry, marked as a part.
                 for w in &k {
-                    *model.gazetteer.entry(gazetteer_hash(w)).or_insert(0) |= bit << 3;
+                    *model.lex.gazetteer.entry(gazetteer_hash(w)).or_insert(0) |= bit << 3;
                 }
             }
         }
@@ -1109,7 +1159,7 @@ impl Trainer {
                     gold.push(tag.index());
                 }
             }
-            let prep = prepare_keys(&words, keys, &self.model.gazetteer, &self.model.clusters);
+            let prep = prepare_keys(&words, keys, &self.model.lex);
             let pred = decode(self.weights.as_slice(), self.model.bits, &prep);
             for i in 0..words.len() {
                 let (gp, pp) = if i > 0 { (gold[i - 1], pred[i - 1]) } else { (START, START) };
@@ -1157,19 +1207,17 @@ impl Trainer {
         let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
         let weights =
             (0..self.weights.len()).map(|r| std::array::from_fn(|t| (avg(r, t) / scale).round() as i8)).collect();
-        Tagger {
-            id: next_tagger_id(),
-            bits: self.model.bits,
-            weights,
-            scale,
-            gazetteer: self.model.gazetteer.clone(),
-            clusters: self.model.clusters.clone(),
-        }
+        Tagger { id: next_tagger_id(), bits: self.model.bits, weights, scale, lex: self.model.lex.clone() }
     }
 
     /// Word clusters to use as features (set before the first epoch; kept in the model).
     pub fn set_clusters(&mut self, clusters: Clusters) {
-        self.model.clusters = clusters;
+        self.model.lex.clusters = clusters;
+    }
+
+    /// Mined word statistics to use as features (set before the first epoch; kept in the model).
+    pub fn set_mined(&mut self, mined: mined::Mined) {
+        self.model.lex.mined = mined;
     }
 }
 

@@ -102,7 +102,7 @@ fn clusters_put_words_with_the_same_neighbours_together_and_survive_the_model_fi
     t.set_clusters(table.clone());
     t.epoch(&fixture());
     let again = Tagger::from_bytes(&t.averaged().to_bytes()).unwrap();
-    assert_eq!(again.clusters, table);
+    assert_eq!(again.lex.clusters, table);
 }
 
 #[test]
@@ -125,7 +125,7 @@ fn cached_tagging_gives_the_tags_of_the_uncached_path() {
             for tagger in [&a, &b, &a] {
                 let words: Vec<&str> = s.iter().copied().filter(|w| is_word_key(&token_key(w))).collect();
                 let keys = words.iter().map(|w| token_key(w)).collect();
-                let prep = prepare_keys(&words, keys, &tagger.gazetteer, &tagger.clusters);
+                let prep = prepare_keys(&words, keys, &tagger.lex);
                 let uncached: Vec<Tag> =
                     decode(tagger.weights.as_slice(), tagger.bits, &prep).into_iter().map(Tag::from_index).collect();
                 let cached = tagger.tag(s);
@@ -154,4 +154,59 @@ fn a_very_long_sentence_is_tagged_whole() {
     assert_eq!(tags.len(), words.len());
     // The same window far into the sentence is tagged as near its start.
     assert_eq!(tags[7..14], tags[words.len() - 14..words.len() - 7]);
+}
+
+#[test]
+fn mined_buckets_have_their_bounds() {
+    assert_eq!(mined::share_bucket(0, 10), 0);
+    assert_eq!(mined::share_bucket(1, 20), 1);
+    assert_eq!(mined::share_bucket(3, 20), 2);
+    assert_eq!(mined::share_bucket(7, 20), 3);
+    assert_eq!(mined::share_bucket(12, 20), 4);
+    assert_eq!(mined::share_bucket(13, 20), 5);
+    assert_eq!([1, 2, 3, 4, 10, 30, 100].map(mined::count_bucket), [1, 2, 2, 3, 4, 5, 6]);
+}
+
+#[test]
+fn mining_counts_how_a_word_is_tagged_across_a_corpus_and_survives_the_model_file() {
+    let mut first = Trainer::new(16, &[]);
+    for _ in 0..10 {
+        first.epoch(&fixture());
+    }
+    let first = first.averaged();
+    // «سامر» is a name after «الوزير» in 3 sentences, «مشروع» never; «وسامر» pools with
+    // «سامر» (words are counted by their key without clitics).
+    let corpus: Vec<Vec<String>> = [
+        "وصل الوزير سامر خليل إلى عمان",
+        "قال الوزير سامر خليل إن الوضع هادئ",
+        "التقى الوزير سامر خليل في القاهرة",
+        "أعلنت الشركة عن مشروع جديد وسامر",
+    ]
+    .iter()
+    .map(|s| s.split(' ').map(String::from).collect())
+    .collect();
+    let table = mined::mine(&first, &corpus);
+    let tagged = |w: &str| corpus.iter().flatten().filter(|t| t.as_str() == w).count();
+    assert_eq!(tagged("سامر"), 3);
+    let code = table.get(&mined::word_hash("سامر")).copied().expect("«سامر» was tagged");
+    let per = type_index(EntityType::PER);
+    let (share, count) = mined::unpack(code, per);
+    // At least 3 of its 4 occurrences as a person (above 60 %), 4 occurrences in all.
+    assert_eq!((share, count), (5, 3));
+    assert!(!table.contains_key(&mined::word_hash("مشروع")));
+    // The table is kept in the model file, and its features change the scores.
+    let mut second = Trainer::new(16, &[]);
+    second.set_mined(table.clone());
+    for _ in 0..10 {
+        second.epoch(&fixture());
+    }
+    let model = second.averaged();
+    let again = Tagger::from_bytes(&model.to_bytes()).unwrap();
+    assert_eq!(again.lex.mined, table);
+    let mut own = Vec::new();
+    describe("سامر", "سامر", &again.lex, &mut own);
+    assert!(own.contains(&f2(K::Mn, per as u64, 5)));
+    own.clear();
+    describe("مشروع", "مشروع", &again.lex, &mut own);
+    assert!(own.contains(&f1(K::Mn, NOT_MINED)));
 }
