@@ -3,8 +3,8 @@
 //!
 //! Each word token is described by hashed features (its `mirsad_text::key`, light stem,
 //! 1–3 letter prefixes and suffixes of the key, clitic starts, neighbouring keys ±2 and stems
-//! ±1, digit/Latin shape, gazetteer membership, how a first-round tagger tagged the word
-//! across an unlabelled corpus (see [`mined`]), and — only when the model carries a cluster
+//! ±1, digit/Latin shape, gazetteer membership, how name-like the word's contexts are across
+//! an unlabelled corpus (see [`mined`]), and — only when the model carries a cluster
 //! table, which the shipped one does not — the word clusters of the token and its neighbours,
 //! see [`clusters`]) and transition features (previous tag, alone and with the word and the
 //! previous word). Every string is hashed once per token; features are those hashes mixed with
@@ -270,9 +270,11 @@ pub type Clusters = HashMap<u32, u16, std::hash::BuildHasherDefault<IdHasher>>;
 struct Lexicon {
     gazetteer: Gazetteer,
     clusters: Clusters,
-    /// How the tagger of the first training round tagged each word across an unlabelled
-    /// corpus (see [`mined`]).
+    /// How name-like each word's contexts are across an unlabelled corpus (see [`mined`]).
     mined: mined::Mined,
+    /// Features of the context only: of a word's own, just the bias; no feature that pairs
+    /// the word with a neighbour; no transition with the word (see [`mined`]).
+    context_only: bool,
 }
 
 /// [`K::Mn`] value of a word not in the mined table.
@@ -453,6 +455,7 @@ const fn fnv_const(bytes: &[u8]) -> u64 {
 /// Nothing here depends on the neighbours, so the tagger computes it once per distinct word.
 fn describe(raw: &str, k: &str, lex: &Lexicon, own: &mut Vec<u64>) -> (TokHash, u64) {
     let (gaz, clusters) = (&lex.gazetteer, &lex.clusters);
+    let start = own.len();
     let gz_of = |h: u64| -> u8 { gaz.get(&h).copied().unwrap_or(0) };
     let cluster_of = |k: &str| clusters.get(&clusters::cluster_hash(k)).map(|&c| u64::from(c));
     let stem = stem_key(k);
@@ -527,6 +530,9 @@ fn describe(raw: &str, k: &str, lex: &Lexicon, own: &mut Vec<u64>) -> (TokHash, 
             f.push(f1(K::GzPart, b));
         }
     }
+    if lex.context_only {
+        f.truncate(start + 1);
+    }
     (th, sh(char_suffix(k, 2).unwrap_or("")))
 }
 
@@ -552,18 +558,23 @@ fn context_features(th: &[TokHash], g2: &[u8], suf2: &[u64], i: usize, lex: &Lex
     f.push(f1(K::Wp2, p2.k));
     f.push(f1(K::Sm1, m1.s));
     f.push(f1(K::Sp1, p1.s));
-    f.push(f2(K::Wm1W0, m1.k, c.k));
-    f.push(f2(K::W0Wp1, c.k, p1.k));
-    f.push(f2(K::Sm1S0, m1.s, c.s));
-    f.push(f2(K::Sm1Suf2, m1.s, suf2[i]));
+    if !lex.context_only {
+        f.push(f2(K::Wm1W0, m1.k, c.k));
+        f.push(f2(K::W0Wp1, c.k, p1.k));
+        f.push(f2(K::Sm1S0, m1.s, c.s));
+        f.push(f2(K::Sm1Suf2, m1.s, suf2[i]));
+    }
     if clusters {
         f.push(f1(K::Cm1, m1.c));
         f.push(f1(K::Cp1, p1.c));
         f.push(f2(K::Cm1C0, m1.c, c.c));
     }
     // Gazetteer: the neighbours, and two-word entries starting or ending here.
-    let g_next = g2[i];
-    let g_prev = if i > 0 { g2[i - 1] } else { 0 };
+    let (g_next, g_prev) = match (lex.context_only, i) {
+        (true, _) => (0, 0),
+        (false, 0) => (g2[i], 0),
+        (false, _) => (g2[i], g2[i - 1]),
+    };
     for b in 0..3u64 {
         let bit = 1u8 << b;
         if m1.gz & bit != 0 {
@@ -841,7 +852,7 @@ impl Tagger {
             clusters.insert(u32::try_from(h).map_err(|_| "model: bad cluster table")?, c as u16);
         }
         let mined = mined::read(&mut r)?;
-        let lex = Lexicon { gazetteer, clusters, mined };
+        let lex = Lexicon { gazetteer, clusters, mined, context_only: false };
         Ok(Tagger { id: next_tagger_id(), bits, weights, scale, lex })
     }
 
@@ -889,6 +900,18 @@ impl Tagger {
     /// its words, so most tokens cost a look-up plus their context features. The weights are
     /// integers, so the cached sums are exact and the tags are those of the uncached path.
     pub fn tag(&self, tokens: &[&str]) -> Vec<Tag> {
+        let (idx, emit, hk) = self.emissions(tokens);
+        let best = viterbi(self.weights.as_slice(), self.bits, emit, &hk, self.lex.context_only);
+        let mut out = vec![Tag::O; tokens.len()];
+        for (j, &i) in idx.iter().enumerate() {
+            out[i] = Tag::from_index(best[j]);
+        }
+        out
+    }
+
+    /// The word tokens' indices, emission scores (all features but the transitions) and key
+    /// hashes.
+    fn emissions(&self, tokens: &[&str]) -> (Vec<usize>, Vec<[i32; N_TAGS]>, Vec<u64>) {
         let mask = (1u64 << self.bits) - 1;
         let mut idx = Vec::with_capacity(tokens.len());
         let mut th: Vec<TokHash> = Vec::with_capacity(tokens.len() + 4);
@@ -934,12 +957,17 @@ impl Tagger {
             }
         }
         let hk: Vec<u64> = th[2..th.len() - 2].iter().map(|t| t.k).collect();
-        let best = viterbi(self.weights.as_slice(), self.bits, emit, &hk);
-        let mut out = vec![Tag::O; tokens.len()];
-        for (j, &i) in idx.iter().enumerate() {
-            out[i] = Tag::from_index(best[j]);
-        }
-        out
+        (idx, emit, hk)
+    }
+
+    /// Per word token (index), for each type, how far the best of its `B`/`I` emission
+    /// scores stands above `O`'s.
+    pub fn type_margins(&self, tokens: &[&str]) -> Vec<(usize, [f32; 4])> {
+        let (idx, emit, _) = self.emissions(tokens);
+        idx.into_iter()
+            .zip(emit)
+            .map(|(i, e)| (i, std::array::from_fn(|t| (e[2 * t + 1].max(e[2 * t + 2]) - e[0]) as f32 * self.scale)))
+            .collect()
     }
 
     /// A token's hashes and the summed weights of its own features; `None` for punctuation.
@@ -993,7 +1021,7 @@ impl Tagger {
 }
 
 /// Best tag sequence of a prepared sentence.
-fn decode<R: Rows + ?Sized>(rows: &R, bits: u32, prep: &Prepared) -> Vec<usize> {
+fn decode<R: Rows + ?Sized>(rows: &R, bits: u32, prep: &Prepared, context_only: bool) -> Vec<usize> {
     // Emission scores of every token first: many independent memory reads in flight.
     let mut emit = vec![[R::ZERO; N_TAGS]; prep.keys.len()];
     let mask = (1u64 << bits) - 1;
@@ -1002,12 +1030,19 @@ fn decode<R: Rows + ?Sized>(rows: &R, bits: u32, prep: &Prepared) -> Vec<usize> 
             rows.add((f & mask) as usize, e);
         }
     }
-    viterbi(rows, bits, emit, &prep.hk)
+    viterbi(rows, bits, emit, &prep.hk, context_only)
 }
 
 /// Best tag sequence given each token's emission scores and key hash (Viterbi over
-/// first-order transitions; `I-X` only after `B-X`/`I-X`).
-fn viterbi<R: Rows + ?Sized>(rows: &R, bits: u32, emit: Vec<[R::Score; N_TAGS]>, hks: &[u64]) -> Vec<usize> {
+/// first-order transitions; `I-X` only after `B-X`/`I-X`). `context_only`: no transition row
+/// of the word itself (all words share one).
+fn viterbi<R: Rows + ?Sized>(
+    rows: &R,
+    bits: u32,
+    emit: Vec<[R::Score; N_TAGS]>,
+    hks: &[u64],
+    context_only: bool,
+) -> Vec<usize> {
     let n = emit.len();
     if n == 0 {
         return Vec::new();
@@ -1023,7 +1058,8 @@ fn viterbi<R: Rows + ?Sized>(rows: &R, bits: u32, emit: Vec<[R::Score; N_TAGS]>,
     let mut delta = [R::NEG; N_TAGS];
     for i in 0..n {
         // As `tag_features`, with the blocks looked up once per token instead of per `p`.
-        let [w0, wm1] = transition_blocks(hks[i], if i > 0 { hks[i - 1] } else { BOS });
+        let own = if context_only { BOS } else { hks[i] };
+        let [w0, wm1] = transition_blocks(own, if i > 0 { hks[i - 1] } else { BOS });
         let mut next = [R::NEG; N_TAGS];
         let prevs = if i == 0 { START..START + 1 } else { 0..N_TAGS };
         for p in prevs {
@@ -1160,7 +1196,8 @@ impl Trainer {
                 }
             }
             let prep = prepare_keys(&words, keys, &self.model.lex);
-            let pred = decode(self.weights.as_slice(), self.model.bits, &prep);
+            let context_only = self.model.lex.context_only;
+            let pred = decode(self.weights.as_slice(), self.model.bits, &prep, context_only);
             for i in 0..words.len() {
                 let (gp, pp) = if i > 0 { (gold[i - 1], pred[i - 1]) } else { (START, START) };
                 if gold[i] != pred[i] {
@@ -1170,8 +1207,9 @@ impl Trainer {
                 }
                 if gold[i] != pred[i] || gp != pp {
                     let hkm1 = if i > 0 { prep.hk[i - 1] } else { BOS };
-                    self.update(&tag_features(gp, prep.hk[i], hkm1), gold[i], 1.0);
-                    self.update(&tag_features(pp, prep.hk[i], hkm1), pred[i], -1.0);
+                    let hk = if context_only { BOS } else { prep.hk[i] };
+                    self.update(&tag_features(gp, hk, hkm1), gold[i], 1.0);
+                    self.update(&tag_features(pp, hk, hkm1), pred[i], -1.0);
                 }
             }
             total += words.len();
@@ -1218,6 +1256,14 @@ impl Trainer {
     /// Mined word statistics to use as features (set before the first epoch; kept in the model).
     pub fn set_mined(&mut self, mined: mined::Mined) {
         self.model.lex.mined = mined;
+    }
+
+    /// A trainer of the same settings whose tagger sees only the context of a word, never the
+    /// word itself (the first round of [`mined`]).
+    pub fn context_only(&self) -> Trainer {
+        let mut t = self.clone();
+        t.model.lex.context_only = true;
+        t
     }
 }
 

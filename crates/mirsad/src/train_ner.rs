@@ -2,9 +2,9 @@
 //! ANERcorp (the last 1/6 is held out for `mirsad eval ner`), with ANERGazet membership as
 //! features, and writes the gzip-compressed model.
 //!
-//! With `--mine`, training has two rounds: the first tagger tags an unlabelled news corpus, and
-//! how it tagged each word there (see `mirsad_analyze::ner::mined`) becomes features of the
-//! second, which is the model.
+//! With `--mine`, training has two rounds: a first tagger that sees only the context of each
+//! word scores an unlabelled news corpus, and how name-like each word's contexts are there (see
+//! `mirsad_analyze::ner::mined`) becomes features of the second, which is the model.
 
 use crate::eval::ner::{anercorp_split, Counts};
 use anyhow::Context;
@@ -45,8 +45,8 @@ pub struct TrainNerArgs {
     /// smaller differences can be told from noise.
     #[arg(long, default_value_t = 0)]
     pub folds: usize,
-    /// Mined features: how a first-round tagger tags each word across the unlabelled corpus
-    /// (the shipped model is trained with it).
+    /// Mined features: how name-like a context-only first-round tagger finds each word's
+    /// contexts across the unlabelled corpus (the shipped model is trained with it).
     #[arg(long)]
     pub mine: bool,
 }
@@ -135,7 +135,7 @@ fn train_model(
     let mut trainer = fresh.clone();
     if args.mine {
         let t = Instant::now();
-        let mut first = fresh.clone();
+        let mut first = fresh.context_only();
         for _ in 0..args.epochs {
             first.epoch(part);
         }
