@@ -273,7 +273,8 @@ struct Lexicon {
     /// How name-like each word's contexts are across an unlabelled corpus (see [`mined`]).
     mined: mined::Mined,
     /// Features of the context only: of a word's own, just the bias; no feature that pairs
-    /// the word with a neighbour; no transition with the word (see [`mined`]).
+    /// the word with a neighbour; no transition with the word. Only the first training round
+    /// of [`mined`] sets it; a model file never carries it.
     context_only: bool,
 }
 
@@ -514,7 +515,7 @@ fn describe(raw: &str, k: &str, lex: &Lexicon, own: &mut Vec<u64>) -> (TokHash, 
                     }
                 }
             }
-            // Never tagged as a name in the corpus (or not in it).
+            // In no type's top 30 %, seen once, or not in the corpus.
             None => f.push(f1(K::Mn, NOT_MINED)),
         }
     }
@@ -961,12 +962,13 @@ impl Tagger {
     }
 
     /// Per word token (index), for each type, how far the best of its `B`/`I` emission
-    /// scores stands above `O`'s.
-    pub fn type_margins(&self, tokens: &[&str]) -> Vec<(usize, [f32; 4])> {
+    /// scores stands above `O`'s, in the model's integer units (exact, so sums of them do
+    /// not depend on the order of addition).
+    pub fn type_margins(&self, tokens: &[&str]) -> Vec<(usize, [i32; 4])> {
         let (idx, emit, _) = self.emissions(tokens);
         idx.into_iter()
             .zip(emit)
-            .map(|(i, e)| (i, std::array::from_fn(|t| (e[2 * t + 1].max(e[2 * t + 2]) - e[0]) as f32 * self.scale)))
+            .map(|(i, e)| (i, std::array::from_fn(|t| e[2 * t + 1].max(e[2 * t + 2]) - e[0])))
             .collect()
     }
 
@@ -1235,17 +1237,33 @@ impl Trainer {
 
     /// The averaged model as it stands, quantized (training can go on afterwards).
     pub fn averaged(&self) -> Tagger {
-        let avg = |r: usize, t: usize| (f64::from(self.weights[r][t]) - self.acc[r * N_TAGS + t] / self.c) as f32;
+        Trainer::averaged_of(std::slice::from_ref(self))
+    }
+
+    /// Starts the shuffle from another seed (0 is not a seed: it is taken as 1).
+    pub fn reseed(&mut self, seed: u64) {
+        self.seed = seed.max(1);
+    }
+
+    /// The mean of several trainers' averaged weights, quantized. The trainers must share
+    /// their settings and lexicon (the first one's are kept); typically they differ only in
+    /// their shuffle seed, and the mean is steadier than any one of them.
+    pub fn averaged_of(trainers: &[Trainer]) -> Tagger {
+        let first = &trainers[0];
+        let k = trainers.len() as f64;
+        let avg = |r: usize, t: usize| {
+            (trainers.iter().map(|x| f64::from(x.weights[r][t]) - x.acc[r * N_TAGS + t] / x.c).sum::<f64>() / k) as f32
+        };
         let mut max = 0f32;
-        for r in 0..self.weights.len() {
+        for r in 0..first.weights.len() {
             for t in 0..N_TAGS {
                 max = max.max(avg(r, t).abs());
             }
         }
         let scale = if max > 0.0 { max / 127.0 } else { 1.0 };
         let weights =
-            (0..self.weights.len()).map(|r| std::array::from_fn(|t| (avg(r, t) / scale).round() as i8)).collect();
-        Tagger { id: next_tagger_id(), bits: self.model.bits, weights, scale, lex: self.model.lex.clone() }
+            (0..first.weights.len()).map(|r| std::array::from_fn(|t| (avg(r, t) / scale).round() as i8)).collect();
+        Tagger { id: next_tagger_id(), bits: first.model.bits, weights, scale, lex: first.model.lex.clone() }
     }
 
     /// Word clusters to use as features (set before the first epoch; kept in the model).

@@ -4,12 +4,14 @@
 //!
 //! With `--mine`, training has two rounds: a first tagger that sees only the context of each
 //! word scores an unlabelled news corpus, and how name-like each word's contexts are there (see
-//! `mirsad_analyze::ner::mined`) becomes features of the second, which is the model.
+//! `mirsad_analyze::ner::mined`) becomes features of the second, which is the model. Each
+//! round's tagger is the mean of `--bags` perceptrons trained with different shuffle seeds.
 
 use crate::eval::ner::{anercorp_split, Counts};
 use anyhow::Context;
-use mirsad_analyze::ner::{clusters, corpus, mined, spans, Sentence, Trainer};
+use mirsad_analyze::ner::{clusters, corpus, mined, spans, Sentence, Tagger, Trainer};
 use mirsad_model::EntityType;
+use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -49,6 +51,11 @@ pub struct TrainNerArgs {
     /// contexts across the unlabelled corpus (the shipped model is trained with it).
     #[arg(long)]
     pub mine: bool,
+    /// Perceptrons per round, each with its own shuffle seed; the model is the mean of their
+    /// averaged weights (steadier than one: single models of different seeds scored 0.656 to
+    /// 0.678 on the held-out part, means of five 0.676 to 0.683).
+    #[arg(long, default_value_t = 5)]
+    pub bags: usize,
 }
 
 /// Sentences of raw tokens of a JSON-lines news corpus (`title` and `text`).
@@ -114,46 +121,60 @@ pub fn run(args: TrainNerArgs) -> anyhow::Result<u8> {
     if args.folds > 1 {
         return cross_validate(&train, &fresh, &args, &unlabelled);
     }
-    let trainer = train_model(&train, &fresh, &args, &unlabelled, &dev);
+    let model = train_model(&train, &fresh, &args, &unlabelled, &dev);
     if !args.dev {
-        let bytes = trainer.averaged().to_bytes();
+        let bytes = model.to_bytes();
         std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out.display()))?;
         eprintln!("wrote {} ({} bytes)", args.out.display(), bytes.len());
     }
     Ok(0)
 }
 
-/// Trains on `part` (both rounds with `--mine`), printing the training error per epoch and,
-/// when `dev` is not empty, the F1 on it.
+/// Trains on `part` (both rounds with `--mine`; each round the mean of `--bags` perceptrons),
+/// printing the training error per epoch and, when `dev` is not empty, the F1 on it.
 fn train_model(
     part: &[Sentence],
     fresh: &Trainer,
     args: &TrainNerArgs,
     unlabelled: &[Vec<String>],
     dev: &[Sentence],
-) -> Trainer {
-    let mut trainer = fresh.clone();
+) -> Tagger {
+    let bags = |base: &Trainer| -> Vec<Trainer> {
+        (0..args.bags.max(1))
+            .map(|i| {
+                let mut t = base.clone();
+                if i > 0 {
+                    t.reseed(0x2545_f491_4f6c_dd1d_u64.wrapping_mul(i as u64 + 1));
+                }
+                t
+            })
+            .collect()
+    };
+    let mut base = fresh.clone();
     if args.mine {
         let t = Instant::now();
-        let mut first = fresh.context_only();
+        let mut first = bags(&fresh.context_only());
         for _ in 0..args.epochs {
-            first.epoch(part);
+            first.par_iter_mut().for_each(|t| {
+                t.epoch(part);
+            });
         }
-        let table = mined::mine(&first.averaged(), unlabelled);
+        let table = mined::mine(&Trainer::averaged_of(&first), unlabelled);
         eprintln!(
             "train-ner: mined {} words from {} unlabelled sentences ({:.1}s)",
             table.len(),
             unlabelled.len(),
             t.elapsed().as_secs_f64()
         );
-        trainer.set_mined(table);
+        base.set_mined(table);
     }
+    let mut trainers = bags(&base);
     for e in 1..=args.epochs {
         let t = Instant::now();
-        let err = trainer.epoch(part);
-        eprint!("epoch {e}: training error {:.4} ({:.1}s)", err, t.elapsed().as_secs_f64());
+        let errs: Vec<f64> = trainers.par_iter_mut().map(|t| t.epoch(part)).collect();
+        eprint!("epoch {e}: training error {:.4} ({:.1}s)", errs[0], t.elapsed().as_secs_f64());
         if !dev.is_empty() {
-            let model = trainer.averaged();
+            let model = Trainer::averaged_of(&trainers);
             let mut c = Counts::default();
             for s in dev {
                 let toks: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
@@ -168,7 +189,7 @@ fn train_model(
         }
         eprintln!();
     }
-    trainer
+    Trainer::averaged_of(&trainers)
 }
 
 /// `--folds k`: trains on all contiguous folds of the training part but one, tags that one,
@@ -187,7 +208,7 @@ fn cross_validate(
     for f in 0..args.folds {
         let (a, b) = (cuts[f], cuts[f + 1]);
         let part: Vec<Sentence> = train[..a].iter().chain(&train[b..]).cloned().collect();
-        let model = train_model(&part, fresh, args, unlabelled, &[]).averaged();
+        let model = train_model(&part, fresh, args, unlabelled, &[]);
         let names: HashSet<&[String]> =
             part.iter().flat_map(|s| spans(&s.tags).into_iter().map(|(a, b, _)| &s.tokens[a..b])).collect();
         let words: HashSet<&str> = part.iter().flat_map(|s| s.tokens.iter().map(String::as_str)).collect();
