@@ -63,8 +63,8 @@ pub fn mine(tagger: &Tagger, sentences: &[Vec<String>]) -> Mined {
                 let toks: Vec<&str> = s.iter().map(String::as_str).collect();
                 for (i, m) in tagger.type_margins(&toks) {
                     let e = c.entry(word_hash(strip_clitics(&token_key(toks[i])))).or_default();
-                    for t in 0..4 {
-                        e.0[t] += i64::from(m[t]);
+                    for (sum, x) in e.0.iter_mut().zip(m) {
+                        *sum += i64::from(x);
                     }
                     e.1 += 1;
                 }
@@ -74,8 +74,8 @@ pub fn mine(tagger: &Tagger, sentences: &[Vec<String>]) -> Mined {
         .reduce(HashMap::new, |mut a, b| {
             for (h, v) in b {
                 let e = a.entry(h).or_default();
-                for t in 0..4 {
-                    e.0[t] += v.0[t];
+                for (sum, x) in e.0.iter_mut().zip(v.0) {
+                    *sum += x;
                 }
                 e.1 += v.1;
             }
