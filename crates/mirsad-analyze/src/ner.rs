@@ -598,18 +598,20 @@ fn context_features(th: &[TokHash], g2: &[u8], suf2: &[u64], i: usize, lex: &Lex
 /// ones take the row of the word's hash plus the previous tag, so the rows of all previous
 /// tags of one word are adjacent: Viterbi reads them as one block, hashing once per word.
 #[inline]
-fn tag_features(p1: usize, hk: u64, hkm1: u64) -> [u64; 3] {
+fn tag_features(p1: usize, hk: u64, hkm1: u64, context_only: bool) -> [u64; 3] {
     let p = p1 as u64;
-    let [w0, wm1] = transition_blocks(hk, hkm1);
+    let [w0, wm1] = transition_blocks(hk, hkm1, context_only);
     [f1(K::T1, p), w0 + p, wm1 + p]
 }
 
 /// First rows of a token's two blocks of lexicalized transition rows (previous tag with this
 /// word, previous tag with the previous word); the row for previous tag `p` is the first + `p`.
 /// Multiples of 16, so two words' blocks are the same or apart, never overlapping in part.
+/// `context_only`: every word shares one block of its own (the previous word's stays).
 #[inline]
-fn transition_blocks(hk: u64, hkm1: u64) -> [u64; 2] {
-    [f1(K::T1W0, hk) & !15, f1(K::T1Wm1, hkm1) & !15]
+fn transition_blocks(hk: u64, hkm1: u64, context_only: bool) -> [u64; 2] {
+    let own = if context_only { BOS } else { hk };
+    [f1(K::T1W0, own) & !15, f1(K::T1Wm1, hkm1) & !15]
 }
 
 /// May tag `t` follow tag `p` (`p` = `START` before the first token)?
@@ -1060,8 +1062,7 @@ fn viterbi<R: Rows + ?Sized>(
     let mut delta = [R::NEG; N_TAGS];
     for i in 0..n {
         // As `tag_features`, with the blocks looked up once per token instead of per `p`.
-        let own = if context_only { BOS } else { hks[i] };
-        let [w0, wm1] = transition_blocks(own, if i > 0 { hks[i - 1] } else { BOS });
+        let [w0, wm1] = transition_blocks(hks[i], if i > 0 { hks[i - 1] } else { BOS }, context_only);
         let mut next = [R::NEG; N_TAGS];
         let prevs = if i == 0 { START..START + 1 } else { 0..N_TAGS };
         for p in prevs {
@@ -1209,9 +1210,8 @@ impl Trainer {
                 }
                 if gold[i] != pred[i] || gp != pp {
                     let hkm1 = if i > 0 { prep.hk[i - 1] } else { BOS };
-                    let hk = if context_only { BOS } else { prep.hk[i] };
-                    self.update(&tag_features(gp, hk, hkm1), gold[i], 1.0);
-                    self.update(&tag_features(pp, hk, hkm1), pred[i], -1.0);
+                    self.update(&tag_features(gp, prep.hk[i], hkm1, context_only), gold[i], 1.0);
+                    self.update(&tag_features(pp, prep.hk[i], hkm1, context_only), pred[i], -1.0);
                 }
             }
             total += words.len();
