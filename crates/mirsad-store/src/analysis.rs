@@ -229,6 +229,10 @@ impl Store {
         let Some(analyzer) = self.analyzer.take() else {
             return Err(StoreError::Query("reanalyze: no analyzer set".into()));
         };
+        if let Err(e) = self.lock_writer(crate::Wait::Yes, || {}) {
+            self.analyzer = Some(analyzer);
+            return Err(e);
+        }
         let result = self.reanalyze_with(&analyzer, batch.max(1), &mut progress);
         self.analyzer = Some(analyzer);
         result

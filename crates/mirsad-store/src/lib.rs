@@ -9,6 +9,7 @@
 
 mod analysis;
 pub mod analyzer;
+mod query;
 mod search;
 
 use mirsad_cluster::{Changes, Clusterer, Group, StoryState};
@@ -21,6 +22,7 @@ use tantivy::{DateTime, Index, IndexReader, IndexWriter, TantivyDocument, Term};
 pub use analysis::{
     Analyzer, EntityRecord, EntitySummary, StoryRef, ENTITY_ARTICLES, ENTITY_EVENTS, ENTITY_QUOTES, ENTITY_STORIES,
 };
+pub use query::{QueryError, MAX_QUERY_BYTES, MAX_QUERY_DEPTH, MAX_QUERY_WORDS};
 pub use search::{collapse_by_story, Hit, SearchQuery, SearchResults, COLLAPSE_FACTOR};
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +47,14 @@ pub enum StoreError {
     },
     #[error("bad query: {0}")]
     Query(String),
+    /// Another process holds the data directory's writer lock (and the caller chose not to wait).
+    #[error(
+        "{path}: another process is writing to this collection (its writer lock is held); try again when it is done"
+    )]
+    Locked { path: PathBuf },
+    /// The search index failed in a way that means its files are damaged.
+    #[error("{path}: search index is damaged ({reason}); `mirsad check --data DIR` rebuilds it from the records")]
+    Damaged { path: PathBuf, reason: String },
     #[error("stored record {id} is unreadable: {reason}")]
     Corrupt { id: String, reason: String },
 }
@@ -92,7 +102,28 @@ pub struct Store {
     clusterer: Option<Clusterer>,
     /// The analysis stage, run on new and changed articles when set.
     analyzer: Option<Analyzer>,
+    /// The data directory's writer lock, while this handle holds it.
+    lock: Option<std::fs::File>,
+    /// SQLite's `data_version` when this handle last wrote: another value after taking the lock
+    /// means another process wrote meanwhile, so the in-memory story state is stale.
+    data_version: Option<i64>,
+    /// What `open` repaired (said to the user by the caller).
+    repairs: Vec<String>,
 }
+
+/// Whether taking the writer lock waits for another writer to finish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wait {
+    Yes,
+    No,
+}
+
+/// Records indexed per commit when the index catches up with the records.
+const CATCH_UP_CHUNK: i64 = 10_000;
+
+/// Name of the lock file in the data directory. Held (an OS advisory lock, released by the OS
+/// when the process dies) by the one process that writes; readers never take it.
+pub const LOCK_FILE: &str = "writer.lock";
 
 const SCHEMA_SQL: &str = "
 CREATE TABLE IF NOT EXISTS articles (
@@ -174,17 +205,24 @@ impl Store {
 
         let index_dir = dir.join("index");
         let (schema, fields) = schema();
-        let index = match open_index(&index_dir, &schema) {
-            Ok(i) => i,
-            Err(_) => {
-                // Unreadable or from another schema: the records can always rebuild it.
+        let mut repairs = Vec::new();
+        let (index, reader) = match open_index(&index_dir, &schema) {
+            Ok(ok) => ok,
+            Err(e) => {
+                // Unreadable, damaged or from another schema: the records can always rebuild it.
+                // Only the writer may delete it; a reader waits for no one and searches nothing
+                // until a writer (or `mirsad check`) has rebuilt it.
+                let lock = try_lock(dir)?.ok_or_else(|| StoreError::Damaged {
+                    path: index_dir.clone(),
+                    reason: format!("{e}; a writer holds the collection, it rebuilds the index when it opens it"),
+                })?;
+                repairs.push(format!("search index unreadable ({e}): rebuilt from the records"));
                 let _ = std::fs::remove_dir_all(&index_dir);
-                open_index(&index_dir, &schema)?
+                let ok = open_index(&index_dir, &schema)?;
+                drop(lock);
+                ok
             }
         };
-        let ix = |e| StoreError::Index { path: index_dir.clone(), source: e };
-        index.tokenizers().register(analyzer::ARABIC, analyzer::ArabicTokenizer);
-        let reader = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into().map_err(ix)?;
         let mut store = Store {
             dir: dir.to_path_buf(),
             conn,
@@ -194,9 +232,75 @@ impl Store {
             fields,
             clusterer: None,
             analyzer: None,
+            lock: None,
+            data_version: None,
+            repairs,
         };
-        store.catch_up()?;
+        // Bring the index up to date if no writer is at work (a writer does it itself).
+        if let Some(lock) = try_lock(dir)? {
+            store.lock = Some(lock);
+            let r = store.catch_up();
+            store.unlock_writer();
+            r?;
+        }
         Ok(store)
+    }
+
+    /// What opening the store repaired, for the caller to tell the user.
+    pub fn repairs(&self) -> &[String] {
+        &self.repairs
+    }
+
+    /// Takes the data directory's writer lock: with [`Wait::No`] fails at once with
+    /// [`StoreError::Locked`] when another process holds it; with [`Wait::Yes`] calls
+    /// `on_wait` once and waits. Then brings the index and the story state up to date with
+    /// what other writers committed. Writes ([`Store::put_batch`], [`Store::reanalyze`]) take
+    /// the lock themselves, waiting, when the handle does not hold it yet.
+    pub fn lock_writer(&mut self, wait: Wait, on_wait: impl FnOnce()) -> Result<()> {
+        if self.lock.is_some() {
+            return Ok(());
+        }
+        let lock = match try_lock(&self.dir)? {
+            Some(l) => l,
+            None if wait == Wait::No => return Err(StoreError::Locked { path: self.dir.clone() }),
+            None => {
+                on_wait();
+                let path = self.dir.join(LOCK_FILE);
+                let f = lock_file(&path)?;
+                f.lock().map_err(|e| StoreError::Io { path, source: e })?;
+                f
+            }
+        };
+        self.lock = Some(lock);
+        let r = self.sync_with_other_writers();
+        if r.is_err() {
+            self.unlock_writer();
+        }
+        r
+    }
+
+    /// Releases the writer lock (and the index writer, which holds tantivy's own lock).
+    pub fn unlock_writer(&mut self) {
+        self.writer = None;
+        self.lock = None;
+    }
+
+    /// True while this handle holds the writer lock.
+    pub fn is_writer(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    fn sync_with_other_writers(&mut self) -> Result<()> {
+        let version = self.data_version()?;
+        if self.data_version != Some(version) {
+            self.clusterer = None; // reloaded from the committed tables on the next batch
+        }
+        self.reader.reload().map_err(|e| self.ix_err(e))?;
+        self.catch_up()
+    }
+
+    fn data_version(&self) -> Result<i64> {
+        self.conn.query_row("PRAGMA data_version", [], |r| r.get(0)).map_err(|e| self.sql_err(e))
     }
 
     /// Makes every later [`Store::put_batch`] run `f` on the batch's new and changed articles
@@ -226,10 +330,11 @@ impl Store {
         Ok(self.writer.as_mut().expect("writer just set"))
     }
 
-    /// The highest record sequence number the committed index covers.
-    fn indexed_seq(&self) -> Result<i64> {
+    /// The highest record sequence number the committed index covers, and the analyzer
+    /// version it was built with.
+    fn index_state(&self) -> Result<IndexState> {
         let metas = self.index.load_metas().map_err(|e| self.ix_err(e))?;
-        Ok(metas.payload.and_then(|p| p.parse().ok()).unwrap_or(0))
+        Ok(metas.payload.as_deref().map(IndexState::parse).unwrap_or_default())
     }
 
     fn max_seq(&self) -> Result<i64> {
@@ -238,26 +343,55 @@ impl Store {
 
     /// Indexes every record newer than the index's last commit.
     fn catch_up(&mut self) -> Result<()> {
-        let from = self.indexed_seq()?;
+        let state = self.index_state()?;
         let to = self.max_seq()?;
-        if from >= to {
+        let mut from = state.seq;
+        if state.analyzer != analyzer::VERSION && to > 0 {
+            // Terms from another analysis would not match this version's queries.
+            self.repairs.push(format!(
+                "search analyzer changed (version {} to {}): index rebuilt from the records",
+                state.analyzer,
+                analyzer::VERSION
+            ));
+            self.writer()?.delete_all_documents().map_err(|e| self.ix_err(e))?;
+            from = 0;
+        }
+        if from >= to && state.analyzer == analyzer::VERSION {
             return self.reader.reload().map_err(|e| self.ix_err(e));
         }
-        let mut arts = Vec::new();
-        {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id, json FROM articles WHERE seq > ?1 ORDER BY seq")
-                .map_err(|e| self.sql_err(e))?;
-            let rows = stmt
-                .query_map([from], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-                .map_err(|e| self.sql_err(e))?;
-            for row in rows {
-                let (id, json) = row.map_err(|e| self.sql_err(e))?;
-                arts.push(parse_article(&id, &json)?);
+        // In chunks, each committed with the last `seq` it covers: memory stays bounded on a
+        // large rebuild, and an interrupted one goes on from where it stopped.
+        loop {
+            let mut arts = Vec::new();
+            let mut last = from;
+            {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT seq, id, json FROM articles WHERE seq > ?1 ORDER BY seq LIMIT ?2")
+                    .map_err(|e| self.sql_err(e))?;
+                let rows = stmt
+                    .query_map(params![from, CATCH_UP_CHUNK], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+                    })
+                    .map_err(|e| self.sql_err(e))?;
+                for row in rows {
+                    let (seq, id, json) = row.map_err(|e| self.sql_err(e))?;
+                    last = seq;
+                    match parse_article(&id, &json) {
+                        Ok(a) => arts.push(a),
+                        // Kept in the records (nothing is deleted), but not searchable.
+                        Err(e) => self.repairs.push(format!("{e}: not indexed")),
+                    }
+                }
             }
+            let done = last == from;
+            // An empty chunk still commits once: it records the analyzer version.
+            self.index_articles(&arts, last)?;
+            if done || last >= to {
+                return Ok(());
+            }
+            from = last;
         }
-        self.index_articles(&arts, to)
     }
 
     /// Replaces the index entries of `arts` and commits with `seq` as the covered sequence.
@@ -285,7 +419,7 @@ impl Store {
         }
         let mut prepared =
             writer.prepare_commit().map_err(|e| StoreError::Index { path: PathBuf::from("index"), source: e })?;
-        prepared.set_payload(&seq.to_string());
+        prepared.set_payload(&IndexState { seq, analyzer: analyzer::VERSION }.to_payload());
         prepared.commit().map_err(|e| self.ix_err(e))?;
         self.reader.reload().map_err(|e| self.ix_err(e))
     }
@@ -293,12 +427,21 @@ impl Store {
     /// Stores a batch in one transaction, then indexes it. Returns once the records are durable
     /// (acknowledged). Re-storing an unchanged article does nothing.
     pub fn put_batch(&mut self, arts: &[Article]) -> Result<BatchSummary> {
+        self.lock_writer(Wait::Yes, || {})?;
         if self.clusterer.is_none() {
             self.clusterer = Some(self.load_clusterer()?);
         }
-        let result = self.put_batch_inner(arts);
+        // A panic in a stage (a bug, never input) must not leave the in-memory story state
+        // counting a batch that was not committed: like an error, it drops that state, and the
+        // next batch reloads it from the committed tables.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.put_batch_inner(arts)))
+            .unwrap_or_else(|_| {
+                Err(StoreError::Corrupt {
+                    id: "batch".into(),
+                    reason: "a pipeline stage panicked; nothing was stored".into(),
+                })
+            });
         if result.is_err() {
-            // The in-memory story state may be ahead of what was committed: reload it.
             self.clusterer = None;
         }
         result
@@ -387,9 +530,12 @@ impl Store {
             analysis::refresh_entities(&tx, touched)?;
             save_changes(&tx, &changes)?;
         }
+        // The index covers exactly the records this transaction leaves (the writer lock keeps
+        // any other process from adding more between the commit and the index commit).
+        let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0)).map_err(sql)?;
         tx.commit().map_err(|e| self.sql_err(e))?;
+        self.data_version = Some(self.data_version()?);
         if !fresh.is_empty() {
-            let seq = self.max_seq()?;
             self.index_articles(&fresh, seq)?;
         }
         Ok(summary)
@@ -556,7 +702,9 @@ impl Store {
     }
 }
 
-fn open_index(dir: &Path, schema: &Schema) -> Result<Index> {
+/// Opens (or creates) the index and a reader on it. Opening the reader opens every segment,
+/// which checks their footers: a truncated or missing file fails here.
+fn open_index(dir: &Path, schema: &Schema) -> Result<(Index, IndexReader)> {
     let ix = |e| StoreError::Index { path: dir.to_path_buf(), source: e };
     std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_path_buf(), source: e })?;
     let mmap = tantivy::directory::MmapDirectory::open(dir)
@@ -568,7 +716,59 @@ fn open_index(dir: &Path, schema: &Schema) -> Result<Index> {
             source: tantivy::TantivyError::SchemaError("index schema differs from this version's".into()),
         });
     }
-    Ok(index)
+    index.tokenizers().register(analyzer::ARABIC, analyzer::ArabicTokenizer);
+    let reader = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into().map_err(ix)?;
+    Ok((index, reader))
+}
+
+fn lock_file(path: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| StoreError::Io { path: path.to_path_buf(), source: e })
+}
+
+/// The writer lock of `dir` if no other process holds it.
+fn try_lock(dir: &Path) -> Result<Option<std::fs::File>> {
+    let path = dir.join(LOCK_FILE);
+    let f = lock_file(&path)?;
+    match f.try_lock() {
+        Ok(()) => Ok(Some(f)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(StoreError::Io { path, source: e }),
+    }
+}
+
+/// What an index commit covers, kept in the commit's payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct IndexState {
+    /// The highest record `seq` indexed.
+    seq: i64,
+    /// [`analyzer::VERSION`] of the terms.
+    analyzer: u32,
+}
+
+impl Default for IndexState {
+    /// An empty index: nothing covered, built by the current analyzer.
+    fn default() -> Self {
+        IndexState { seq: 0, analyzer: analyzer::VERSION }
+    }
+}
+
+impl IndexState {
+    /// `SEQ analyzer=V`; a bare number is an index of analyzer version 1.
+    fn parse(payload: &str) -> IndexState {
+        let mut parts = payload.split_whitespace();
+        let seq = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        let analyzer = parts.find_map(|p| p.strip_prefix("analyzer=")?.parse().ok()).unwrap_or(1);
+        IndexState { seq, analyzer }
+    }
+
+    fn to_payload(self) -> String {
+        format!("{} analyzer={}", self.seq, self.analyzer)
+    }
 }
 
 pub(crate) fn parse_article(id: &str, json: &str) -> Result<Article> {

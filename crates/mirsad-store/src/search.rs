@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
 
@@ -60,18 +60,13 @@ impl Store {
     /// Runs a search.
     pub fn search(&self, q: &SearchQuery) -> crate::Result<SearchResults> {
         let f = self.fields;
-        let mut parser = QueryParser::for_index(&self.index, vec![f.title, f.body]);
-        parser.set_conjunction_by_default();
-        parser.set_field_boost(f.title, 2.0);
-        let text_query = if q.text.trim().is_empty() {
+        let parsed = if q.text.trim().is_empty() {
             None
         } else {
-            let (query, errors) = parser.parse_query_lenient(&q.text);
-            if !errors.is_empty() && q.text.chars().all(|c| !mirsad_text::is_word_char(c)) {
-                return Err(StoreError::Query(format!("nothing to search for in {:?}", q.text)));
-            }
-            Some(query)
+            let p = crate::query::parse(&q.text).map_err(|e| StoreError::Query(e.to_string()))?;
+            Some(p)
         };
+        let text_query = parsed.as_ref().map(|p| p.to_query(&[(f.title, 2.0), (f.body, 1.0)]));
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(t) = &text_query {
             clauses.push((Occur::Must, t.box_clone()));
@@ -118,17 +113,8 @@ impl Store {
         let (top, total) = searcher
             .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))
             .map_err(|e| self.ix_err(e))?;
-        // The analyzed terms the query asks for in the body, to highlight them.
-        let mut wanted: HashSet<String> = HashSet::new();
-        if let Some(t) = &text_query {
-            t.query_terms(&mut |term, _| {
-                if term.field() == f.body {
-                    if let Some(text) = term.value().as_str() {
-                        wanted.insert(text.to_string());
-                    }
-                }
-            });
-        }
+        // The analyzed terms the query asks for, to highlight them.
+        let wanted: HashSet<String> = parsed.map(|p| p.positive_terms.into_iter().collect()).unwrap_or_default();
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.ix_err(e))?;
@@ -246,11 +232,13 @@ pub fn highlight(body: &str, wanted: &HashSet<String>) -> Option<String> {
     if wanted.is_empty() {
         return None;
     }
-    let hits: Vec<(usize, usize, &str)> = analyzer::analyze(body)
+    let mut hits: Vec<(usize, usize, &str)> = analyzer::analyze(body)
         .into_iter()
         .filter(|t| wanted.contains(&t.text))
         .map(|t| (t.offset_from, t.offset_to, wanted.get(&t.text).map(String::as_str).unwrap_or("")))
         .collect();
+    // Two readings of one word (see `analyzer::analyze`) are one match.
+    hits.dedup_by_key(|h| h.0);
     if hits.is_empty() {
         return None;
     }

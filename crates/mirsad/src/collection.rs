@@ -23,12 +23,17 @@ pub struct IngestArgs {
     /// Store articles and stories only: no entities, quotes or dated events (faster).
     #[arg(long)]
     pub no_analysis: bool,
+    /// Fail at once (exit 2, nothing written) when another process is writing to the data
+    /// directory, instead of waiting for it to finish.
+    #[arg(long)]
+    pub no_wait: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
 
 pub fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
-    let mut store = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
+    let mut store = open_store(&args.data)?;
+    lock_writer(&mut store, args.no_wait)?;
     if !args.no_analysis {
         store.set_analyzer(Box::new(mirsad_analyze::analyze_articles));
     }
@@ -97,10 +102,14 @@ pub struct ReanalyzeArgs {
     /// Never show a progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Fail at once (exit 2) when another process is writing to the data directory.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 pub fn reanalyze(args: ReanalyzeArgs) -> anyhow::Result<u8> {
     let mut store = open_existing(&args.data)?;
+    lock_writer(&mut store, args.no_wait)?;
     store.set_analyzer(Box::new(mirsad_analyze::analyze_articles));
     let total = store.count()?;
     let bar = indicatif::ProgressBar::new(total);
@@ -241,5 +250,24 @@ fn open_existing(dir: &std::path::Path) -> anyhow::Result<Store> {
             dir.display()
         );
     }
-    Store::open(dir).with_context(|| format!("opening {}", dir.display()))
+    open_store(dir)
+}
+
+/// Opens the store in `dir` and says on stderr what opening it repaired.
+pub(crate) fn open_store(dir: &std::path::Path) -> anyhow::Result<Store> {
+    let store = Store::open(dir).with_context(|| format!("opening {}", dir.display()))?;
+    for r in store.repairs() {
+        eprintln!("mirsad: {}: {r}", dir.display());
+    }
+    Ok(store)
+}
+
+/// Takes the data directory's writer lock, waiting (with a message) unless `no_wait`.
+pub(crate) fn lock_writer(store: &mut Store, no_wait: bool) -> anyhow::Result<()> {
+    let dir = store.dir().display().to_string();
+    let wait = if no_wait { mirsad_store::Wait::No } else { mirsad_store::Wait::Yes };
+    store.lock_writer(wait, || {
+        eprintln!("mirsad: {dir}: another process is writing to this collection; waiting for it to finish (--no-wait to fail instead)")
+    })?;
+    Ok(())
 }
