@@ -9,8 +9,10 @@
 
 mod analysis;
 pub mod analyzer;
+mod check;
 mod query;
 mod search;
+mod verify;
 
 use mirsad_cluster::{Changes, Clusterer, Group, StoryState};
 use mirsad_model::Article;
@@ -22,6 +24,7 @@ use tantivy::{DateTime, Index, IndexReader, IndexWriter, TantivyDocument, Term};
 pub use analysis::{
     Analyzer, EntityRecord, EntitySummary, StoryRef, ENTITY_ARTICLES, ENTITY_EVENTS, ENTITY_QUOTES, ENTITY_STORIES,
 };
+pub use check::{Health, SCHEMA_VERSION};
 pub use query::{QueryError, MAX_QUERY_BYTES, MAX_QUERY_DEPTH, MAX_QUERY_WORDS};
 pub use search::{collapse_by_story, Hit, SearchQuery, SearchResults, COLLAPSE_FACTOR};
 
@@ -167,7 +170,7 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 ";
 
-fn schema() -> (Schema, Fields) {
+pub(crate) fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
@@ -200,8 +203,18 @@ impl Store {
         conn.pragma_update(None, "cache_size", -65_536).map_err(sql)?;
         conn.pragma_update(None, "wal_autocheckpoint", 16_384).map_err(sql)?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql)?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::Corrupt {
+                id: db_path.display().to_string(),
+                reason: format!("written by a newer mirsad (schema {version}, this one knows {SCHEMA_VERSION})"),
+            });
+        }
         conn.execute_batch(SCHEMA_SQL).map_err(sql)?;
         conn.execute_batch(analysis::SCHEMA_SQL).map_err(sql)?;
+        if version < SCHEMA_VERSION {
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)?;
+        }
 
         let index_dir = dir.join("index");
         let (schema, fields) = schema();
@@ -216,7 +229,11 @@ impl Store {
                     path: index_dir.clone(),
                     reason: format!("{e}; a writer holds the collection, it rebuilds the index when it opens it"),
                 })?;
-                repairs.push(format!("search index unreadable ({e}): rebuilt from the records"));
+                let why = match &e {
+                    StoreError::Damaged { reason, .. } => reason.clone(),
+                    e => e.to_string(),
+                };
+                repairs.push(format!("search index damaged ({why}): rebuilt from the records"));
                 let _ = std::fs::remove_dir_all(&index_dir);
                 let ok = open_index(&index_dir, &schema)?;
                 drop(lock);
@@ -295,8 +312,18 @@ impl Store {
         if self.data_version != Some(version) {
             self.clusterer = None; // reloaded from the committed tables on the next batch
         }
-        self.reader.reload().map_err(|e| self.ix_err(e))?;
-        self.catch_up()
+        let reloaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.reader.reload()))
+            .map_err(|p| StoreError::Damaged { path: self.dir.join("index"), reason: panic_message(&p) })
+            .and_then(|r| r.map_err(|e| self.ix_err(e)))
+            .and_then(|_| self.catch_up());
+        match reloaded {
+            Err(e @ (StoreError::Index { .. } | StoreError::Damaged { .. })) => {
+                // The index changed under us and does not read: the records rebuild it.
+                self.repairs.push(format!("{e}: index rebuilt from the records"));
+                self.rebuild_index()
+            }
+            r => r,
+        }
     }
 
     fn data_version(&self) -> Result<i64> {
@@ -332,17 +359,17 @@ impl Store {
 
     /// The highest record sequence number the committed index covers, and the analyzer
     /// version it was built with.
-    fn index_state(&self) -> Result<IndexState> {
+    pub(crate) fn index_state(&self) -> Result<IndexState> {
         let metas = self.index.load_metas().map_err(|e| self.ix_err(e))?;
         Ok(metas.payload.as_deref().map(IndexState::parse).unwrap_or_default())
     }
 
-    fn max_seq(&self) -> Result<i64> {
+    pub(crate) fn max_seq(&self) -> Result<i64> {
         self.conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0)).map_err(|e| self.sql_err(e))
     }
 
     /// Indexes every record newer than the index's last commit.
-    fn catch_up(&mut self) -> Result<()> {
+    pub(crate) fn catch_up(&mut self) -> Result<()> {
         let state = self.index_state()?;
         let to = self.max_seq()?;
         let mut from = state.seq;
@@ -704,7 +731,7 @@ impl Store {
 
 /// Opens (or creates) the index and a reader on it. Opening the reader opens every segment,
 /// which checks their footers: a truncated or missing file fails here.
-fn open_index(dir: &Path, schema: &Schema) -> Result<(Index, IndexReader)> {
+pub(crate) fn open_index(dir: &Path, schema: &Schema) -> Result<(Index, IndexReader)> {
     let ix = |e| StoreError::Index { path: dir.to_path_buf(), source: e };
     std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_path_buf(), source: e })?;
     let mmap = tantivy::directory::MmapDirectory::open(dir)
@@ -717,8 +744,23 @@ fn open_index(dir: &Path, schema: &Schema) -> Result<(Index, IndexReader)> {
         });
     }
     index.tokenizers().register(analyzer::ARABIC, analyzer::ArabicTokenizer);
-    let reader = index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into().map_err(ix)?;
+    // tantivy asserts (panics) on some damaged files while opening their segment.
+    let reader = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        index.reader_builder().reload_policy(tantivy::ReloadPolicy::Manual).try_into().map_err(ix)
+    }))
+    .map_err(|p| StoreError::Damaged { path: dir.to_path_buf(), reason: panic_message(&p) })??;
+    let data_dir = dir.parent().unwrap_or(dir);
+    verify::verify(&index, dir, data_dir, false)
+        .map_err(|reason| StoreError::Damaged { path: dir.to_path_buf(), reason })?;
     Ok((index, reader))
+}
+
+/// The message of a caught panic.
+pub(crate) fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
 }
 
 fn lock_file(path: &Path) -> Result<std::fs::File> {
@@ -743,7 +785,7 @@ fn try_lock(dir: &Path) -> Result<Option<std::fs::File>> {
 
 /// What an index commit covers, kept in the commit's payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct IndexState {
+pub(crate) struct IndexState {
     /// The highest record `seq` indexed.
     seq: i64,
     /// [`analyzer::VERSION`] of the terms.

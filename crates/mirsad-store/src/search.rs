@@ -57,8 +57,13 @@ const RELATED_TERMS: usize = 30;
 const COPY_OVERLAP: f64 = 0.8;
 
 impl Store {
-    /// Runs a search.
+    /// Runs a search. A failure of the index while reading it (damaged files: tantivy errors,
+    /// or its assertions, which panic) is [`StoreError::Damaged`], never a panic.
     pub fn search(&self, q: &SearchQuery) -> crate::Result<SearchResults> {
+        self.reading_index(|| self.search_unguarded(q))
+    }
+
+    fn search_unguarded(&self, q: &SearchQuery) -> crate::Result<SearchResults> {
         let f = self.fields;
         let parsed = if q.text.trim().is_empty() {
             None
@@ -112,12 +117,12 @@ impl Store {
         let limit = q.limit.clamp(1, 1000);
         let (top, total) = searcher
             .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))
-            .map_err(|e| self.ix_err(e))?;
+            .map_err(|e| self.damaged(e))?;
         // The analyzed terms the query asks for, to highlight them.
         let wanted: HashSet<String> = parsed.map(|p| p.positive_terms.into_iter().collect()).unwrap_or_default();
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.ix_err(e))?;
+            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.damaged(e))?;
             let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()).map(str::to_string) else { continue };
             let Some(a) = self.get(&id)? else { continue };
             let snippet = highlight(&a.body, &wanted).unwrap_or_else(|| escape_start(&a.body));
@@ -153,6 +158,10 @@ impl Store {
     /// The `k` articles most similar in content to article `id`, near-identical copies of it
     /// excluded. `None` when the article does not exist.
     pub fn related(&self, id: &str, k: usize) -> crate::Result<Option<Vec<Hit>>> {
+        self.reading_index(|| self.related_unguarded(id, k))
+    }
+
+    fn related_unguarded(&self, id: &str, k: usize) -> crate::Result<Option<Vec<Hit>>> {
         let Some(a) = self.get(id)? else { return Ok(None) };
         let f = self.fields;
         let searcher = self.reader.searcher();
@@ -165,7 +174,7 @@ impl Store {
         let n = searcher.num_docs().max(1) as f64;
         let mut weighted: Vec<(f64, String)> = Vec::new();
         for (term, c) in &tf {
-            let df = searcher.doc_freq(&Term::from_field_text(f.body, term)).map_err(|e| self.ix_err(e))? as f64;
+            let df = searcher.doc_freq(&Term::from_field_text(f.body, term)).map_err(|e| self.damaged(e))? as f64;
             if df <= 1.0 {
                 continue; // only this article has it: it cannot relate to another
             }
@@ -188,11 +197,11 @@ impl Store {
             .collect();
         let query = BooleanQuery::new(clauses);
         let top =
-            searcher.search(&query, &TopDocs::with_limit(k * 3 + 5).order_by_score()).map_err(|e| self.ix_err(e))?;
+            searcher.search(&query, &TopDocs::with_limit(k * 3 + 5).order_by_score()).map_err(|e| self.damaged(e))?;
         let own: std::collections::HashSet<&String> = tf.keys().collect();
         let mut out = Vec::new();
         for (score, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.ix_err(e))?;
+            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.damaged(e))?;
             let Some(other_id) = doc.get_first(f.id).and_then(|v| v.as_str()) else { continue };
             if other_id == id {
                 continue;
@@ -213,6 +222,19 @@ impl Store {
             }
         }
         Ok(Some(out))
+    }
+}
+
+impl Store {
+    /// Runs `f`, which reads the index, turning a panic inside tantivy into an error.
+    fn reading_index<T>(&self, f: impl FnOnce() -> crate::Result<T>) -> crate::Result<T> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| {
+            Err(StoreError::Damaged { path: self.dir.join("index"), reason: crate::panic_message(&p) })
+        })
+    }
+
+    fn damaged(&self, e: tantivy::TantivyError) -> StoreError {
+        StoreError::Damaged { path: self.dir.join("index"), reason: e.to_string() }
     }
 }
 

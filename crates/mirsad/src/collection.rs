@@ -271,3 +271,57 @@ pub(crate) fn lock_writer(store: &mut Store, no_wait: bool) -> anyhow::Result<()
     })?;
     Ok(())
 }
+
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    #[arg(long, default_value = "./mirsad-data")]
+    pub data: PathBuf,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Fail at once (exit 2) when another process is writing, instead of waiting for it.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+/// `mirsad check`: the store's health; a damaged or disagreeing index is rebuilt. Exit 0 when
+/// all is well (after repairs), 1 when a problem remains.
+pub fn check(args: CheckArgs) -> anyhow::Result<u8> {
+    let mut store = open_existing(&args.data)?;
+    let wait = if args.no_wait { mirsad_store::Wait::No } else { mirsad_store::Wait::Yes };
+    let dir = args.data.display().to_string();
+    let h = store.check(wait, || eprintln!("mirsad: {dir}: another process is writing to this collection; waiting"))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &h)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{}: {}", args.data.display(), if h.ok() { "healthy" } else { "PROBLEMS" })?;
+        writeln!(out, "  records: {} articles, {} stories, {} entities", h.articles, h.stories, h.entities)?;
+        writeln!(
+            out,
+            "  index: {} articles, covers records up to {} of {}, {} files checksummed",
+            h.indexed, h.indexed_seq, h.max_seq, h.index_files
+        )?;
+        writeln!(
+            out,
+            "  versions: schema {} (this build {}), search analyzer {} (index {})",
+            h.schema_version,
+            mirsad_store::SCHEMA_VERSION,
+            h.analyzer_version,
+            h.index_analyzer_version
+        )?;
+        writeln!(out, "  sqlite integrity: {}", h.sqlite)?;
+        for r in &h.repaired {
+            writeln!(out, "  repaired: {r}")?;
+        }
+        for p in &h.problems {
+            writeln!(out, "  problem: {p}")?;
+        }
+        if !h.unreadable_records.is_empty() {
+            writeln!(out, "  unreadable records: {}", h.unreadable_records.join(", "))?;
+        }
+    }
+    Ok(if h.ok() { 0 } else { 1 })
+}

@@ -43,6 +43,9 @@ enum Command {
     Search(collection::SearchArgs),
     /// Stories in the collection, newest first.
     Stories(collection::StoriesArgs),
+    /// The collection's health: counts, integrity, index agreement and versions; rebuilds a
+    /// damaged index from the records.
+    Check(collection::CheckArgs),
     /// JSON API, web UI and Atom feeds over the collection (default http://127.0.0.1:8080/).
     Serve(serve::ServeArgs),
     /// Time searches (and compare with SQLite FTS5 when asked) on a collection.
@@ -71,6 +74,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A panic is a bug, never the input's fault: one line that says so (and where), instead of
+    // the default report; the full one with RUST_BACKTRACE set. Stages that can recover (the
+    // store's index reads) catch their panics and go on.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+            default_hook(info);
+        } else {
+            eprintln!("mirsad: internal error (a bug, please report it): {info}");
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -85,6 +99,7 @@ fn main() -> ExitCode {
         Command::Reanalyze(args) => collection::reanalyze(args),
         Command::Search(args) => collection::search(args),
         Command::Stories(args) => collection::stories(args),
+        Command::Check(args) => collection::check(args),
         Command::Serve(args) => serve::run(args),
         Command::BenchSearch(args) => bench::run(args),
         Command::BenchStories(args) => bench_stories::run(args),
