@@ -1177,7 +1177,7 @@ mod event_tests {
     fn events_carry_sentence_and_resolve_against_publication() {
         let a = Article {
             published: Some(Published {
-                value: "2023-09-11".into(),
+                value: "2023-09-11".parse().unwrap(),
                 precision: Precision::Day,
                 basis: Basis::Explicit,
             }),

@@ -169,14 +169,20 @@ fn text_signature(body: &str) -> Option<Signature> {
 pub fn day_of(published: Option<&mirsad_model::Published>) -> Option<i32> {
     use chrono::Datelike;
     let p = published?;
-    let d = chrono::NaiveDate::parse_from_str(p.day()?, "%Y-%m-%d").ok()?;
-    Some(d.num_days_from_ce())
+    p.day()?;
+    Some(p.value.date()?.num_days_from_ce())
+}
+
+fn day_prefix(s: &str) -> &str {
+    s.get(..10).unwrap_or(s)
 }
 
 /// Sortable publication value: the ISO string (same-length prefixes sort by time).
 fn earlier(a: &Option<String>, b: &Option<String>) -> bool {
     match (a, b) {
-        (Some(x), Some(y)) => x[..x.len().min(10)] < y[..y.len().min(10)] || (x.len() > 10 && y.len() > 10 && x < y),
+        // Values are checked `DateValue`s (ASCII), but a story state saved by an older
+        // version may hold anything: never slice off a char boundary.
+        (Some(x), Some(y)) => day_prefix(x) < day_prefix(y) || (x.len() > 10 && y.len() > 10 && x < y),
         (Some(_), None) => true,
         _ => false,
     }
@@ -238,7 +244,7 @@ impl Clusterer {
         if self.newest_day.is_none_or(|d| day > d) && a.published.is_some() {
             self.newest_day = Some(day);
         }
-        let published = a.published.as_ref().map(|p| p.value.clone());
+        let published = a.published.as_ref().map(|p| p.value.to_string());
         a.duplicate_of = None;
         // Near-duplicates first: a copy belongs with its original.
         let sig = self.prepared_signatures.remove(&a.id).or_else(|| text_signature(&a.body));
@@ -349,7 +355,7 @@ impl Clusterer {
 
     fn start(&mut self, a: &Article, v: &Vector, day: i32) -> u32 {
         let si = self.stories.len() as u32;
-        let published = a.published.as_ref().map(|p| p.value.clone());
+        let published = a.published.as_ref().map(|p| p.value.to_string());
         let state = StoryState {
             id: format!("s{}", a.id),
             title: a.title.clone().unwrap_or_default(),
@@ -375,7 +381,7 @@ impl Clusterer {
         s.norm = s.centroid.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
         let st = &mut s.state;
         st.size += 1;
-        let published = a.published.as_ref().map(|p| p.value.clone());
+        let published = a.published.as_ref().map(|p| p.value.to_string());
         if earlier(&published, &st.first_published) {
             st.first_published = published.clone();
         }

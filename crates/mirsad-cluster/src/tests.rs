@@ -4,7 +4,7 @@ use mirsad_model::{Basis, Precision, Published};
 fn art(id: &str, day: &str, outlet: &str, title: &str, body: &str) -> Article {
     Article {
         title: Some(title.into()),
-        published: Some(Published { value: day.into(), precision: Precision::Day, basis: Basis::Explicit }),
+        published: Some(Published { value: day.parse().unwrap(), precision: Precision::Day, basis: Basis::Explicit }),
         outlet: Some(outlet.into()),
         ..Article::new(id, format!("{id}.txt"), body)
     }

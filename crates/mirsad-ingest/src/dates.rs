@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use chrono::{Datelike, FixedOffset, NaiveDate, NaiveTime};
-use mirsad_model::{Basis, Precision, Published};
+use mirsad_model::{Basis, DateValue, Precision, Published};
 use regex::{Captures, Regex};
 
 /// A date read from a string.
@@ -45,7 +45,8 @@ pub struct FoundDate {
 
 impl FoundDate {
     /// The contract form: `YYYY-MM-DD`, or `YYYY-MM-DDThh:mm[:ss][±hh:mm]` with a time.
-    pub fn to_published(&self, basis: Basis) -> Published {
+    /// `None` only for a date the contract cannot write (years are kept within 1900–2100 here).
+    pub fn to_published(&self, basis: Basis) -> Option<Published> {
         let mut value = self.date.format("%Y-%m-%d").to_string();
         if let (Some(t), true) = (self.time, self.precision > Precision::Day) {
             let fmt = if self.precision >= Precision::Second { "T%H:%M:%S" } else { "T%H:%M" };
@@ -54,7 +55,7 @@ impl FoundDate {
                 value.push_str(&o.to_string());
             }
         }
-        Published { value, precision: self.precision, basis }
+        Some(Published { value: DateValue::parse(&value).ok()?, precision: self.precision, basis })
     }
 }
 
@@ -977,7 +978,7 @@ mod tests {
     }
 
     fn published(s: &str) -> Option<String> {
-        find_date(s).map(|f| f.to_published(Basis::Explicit).value)
+        find_date(s).and_then(|f| f.to_published(Basis::Explicit)).map(|p| p.value.to_string())
     }
 
     #[test]
@@ -1030,7 +1031,7 @@ mod tests {
     #[test]
     fn rfc_2822() {
         let f = parse_date("Tue, 06 Mar 2018 14:05:09 GMT").unwrap();
-        assert_eq!(f.to_published(Basis::Explicit).value, "2018-03-06T14:05:09+00:00");
+        assert_eq!(f.to_published(Basis::Explicit).unwrap().value, "2018-03-06T14:05:09+00:00");
         assert_eq!(f.precision, Precision::Second);
         assert_eq!(published("Sat, 01 Jun 2019 08:15:00 +0400"), Some("2019-06-01T08:15:00+04:00".into()));
     }
@@ -1064,7 +1065,7 @@ mod tests {
     #[test]
     fn weekday_prefix_and_arabic_time() {
         let f = find_date("الاثنين 6 مارس 2023 الساعة 10:30 مساءً").unwrap();
-        assert_eq!(f.to_published(Basis::Explicit).value, "2023-03-06T22:30");
+        assert_eq!(f.to_published(Basis::Explicit).unwrap().value, "2023-03-06T22:30");
         assert_eq!(f.precision, Precision::Minute);
         assert_eq!(published("السبت 4 فبراير 2023 - 09:15 ص"), Some("2023-02-04T09:15".into()));
         assert_eq!(published("12/01/2022 - 11:05 م"), Some("2022-01-12T23:05".into()));

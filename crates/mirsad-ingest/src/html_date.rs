@@ -23,8 +23,8 @@
 
 use std::sync::LazyLock;
 
-use chrono::{Datelike, NaiveDate, Timelike};
-use mirsad_model::{Basis, Precision, Published};
+use chrono::{NaiveDate, Timelike};
+use mirsad_model::{Basis, DateValue, Precision, Published};
 use regex::Regex;
 use scraper::{ElementRef, Html};
 
@@ -43,7 +43,7 @@ pub fn page_date_evidence(html: &str, url: Option<&str>) -> Vec<(u8, String)> {
     let mut ev: Vec<(u8, String)> = collect(&Html::parse_document(html), url)
         .0
         .into_iter()
-        .map(|e| (e.rank, e.found.to_published(Basis::Explicit).value))
+        .filter_map(|e| Some((e.rank, e.found.to_published(Basis::Explicit)?.value.to_string())))
         .collect();
     ev.sort_by_key(|e| e.0);
     ev
@@ -599,7 +599,7 @@ fn choose(ev: Vec<Evidence>, americas: bool) -> Option<Published> {
     let url = ev.iter().find(|e| e.rank == URL_RANK).map(|e| e.found.date);
     let stated: Vec<&Evidence> = ev.iter().filter(|e| e.rank < URL_RANK).collect();
     let Some(best_rank) = stated.iter().map(|e| e.rank).min() else {
-        return url.map(|d| day_published(d, Basis::Inferred));
+        return url.and_then(|d| day_published(d, Basis::Inferred));
     };
     // Among the strongest: the first, or the same day with a time (more specific).
     // Metadata listing several publication dates (an article and the items embedded in it):
@@ -619,12 +619,12 @@ fn choose(ev: Vec<Evidence>, americas: bool) -> Option<Published> {
             // The URL is set once, when the article is published, while a stated date can be a
             // build, update or UTC stamp: evidence agreeing with the URL wins.
             if let Some(agree) = strongest(stated.iter().copied().filter(|e| e.found.date == u && e.rank < 7)) {
-                return Some(published(&agree.found));
+                return published(&agree.found);
             }
             let gap = (pick.found.date - u).num_days().abs();
             // Visible text alone can be another article's date.
             if gap > 1 || pick.rank >= 5 {
-                return Some(day_published(u, Basis::Inferred));
+                return day_published(u, Basis::Inferred);
             }
         }
     }
@@ -637,7 +637,7 @@ fn choose(ev: Vec<Evidence>, americas: bool) -> Option<Published> {
             e.found.offset.is_some_and(|o| o.local_minus_utc() != 0)
                 && instant.zip(utc_of(&e.found)).is_some_and(|(a, b)| (a - b).num_seconds().abs() <= 120)
         }) {
-            return Some(published(&local.found));
+            return published(&local.found);
         }
         // Visible (local) dates one day off, none on the pick's day, when the hour allows
         // it: the previous local day for a morning UTC hour, the next for an evening one.
@@ -649,7 +649,7 @@ fn choose(ev: Vec<Evidence>, americas: bool) -> Option<Published> {
                 let gap = (e.found.date - pick.found.date).num_days();
                 (gap == -1 && hour < 11) || (gap == 1 && hour >= 13)
             }) {
-                return Some(published(&v.found));
+                return published(&v.found);
             }
         }
         // An explicit UTC stamp in the small hours on an American site, when nothing local
@@ -661,10 +661,10 @@ fn choose(ev: Vec<Evidence>, americas: bool) -> Option<Published> {
                 .any(|e| e.found.date == pick.found.date && e.found.offset.is_some_and(|o| o.local_minus_utc() != 0));
         if americas && !confirmed && pick.found.offset.is_some() && hour < 4 {
             let d = pick.found.date.pred_opt()?;
-            return Some(day_published(d, Basis::Explicit));
+            return day_published(d, Basis::Explicit);
         }
     }
-    Some(published(&pick.found))
+    published(&pick.found)
 }
 
 /// The strongest evidence, preferring one with a time among those of its rank and day.
@@ -683,12 +683,12 @@ fn utc_of(f: &FoundDate) -> Option<chrono::NaiveDateTime> {
     f.date.and_time(t).checked_sub_signed(chrono::TimeDelta::seconds(i64::from(off)))
 }
 
-fn published(f: &FoundDate) -> Published {
+fn published(f: &FoundDate) -> Option<Published> {
     f.to_published(Basis::Explicit)
 }
 
-fn day_published(d: NaiveDate, basis: Basis) -> Published {
-    Published { value: format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()), precision: Precision::Day, basis }
+fn day_published(d: NaiveDate, basis: Basis) -> Option<Published> {
+    Some(Published { value: DateValue::from_day(d)?, precision: Precision::Day, basis })
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 use crate::document::{Document, Hints, Payload};
 use crate::error::{IngestError, Location};
 use crate::{dates, encoding};
-use mirsad_model::{Basis, Precision, Published};
+use mirsad_model::{Basis, DateValue, Precision, Published};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -384,15 +384,14 @@ pub fn jsonl_record(location: &str, line: &[u8], fields: &FieldMap) -> Result<Do
             ));
         }
     };
-    let mut published =
-        get(&fields.date, DATE_FIELDS).and_then(|d| dates::parse_date(&d)).map(|d| d.to_published(Basis::Explicit));
+    let mut published = get(&fields.date, DATE_FIELDS)
+        .and_then(|d| dates::parse_date(&d))
+        .and_then(|d| d.to_published(Basis::Explicit));
     if published.is_none() && fields.date.is_none() {
-        published = get(&None, CRAWL_DATE_FIELDS).and_then(|d| dates::parse_date(&d)).map(|d| {
-            let mut p = d.to_published(Basis::Inferred);
+        published = get(&None, CRAWL_DATE_FIELDS).and_then(|d| dates::parse_date(&d)).and_then(|d| {
             // A crawl time says on which day the page was seen, not when it was written.
-            p.value.truncate(10);
-            p.precision = Precision::Day.min(p.precision);
-            p
+            let day = DateValue::from_day(d.date)?;
+            Some(Published { value: day, precision: Precision::Day.min(d.precision), basis: Basis::Inferred })
         });
     }
     let keywords = match fields
@@ -458,11 +457,11 @@ pub fn feed_documents(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestEr
                 .filter(|b| !b.trim().is_empty())
                 .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()).filter(|b| !b.trim().is_empty()))
                 .ok_or_else(|| IngestError::malformed(&location, "feed item", "no content or summary"))?;
-            let published = entry.published.or(entry.updated).map(|d| Published {
-                value: d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                precision: Precision::Second,
-                basis: Basis::Explicit,
-            });
+            let published = entry
+                .published
+                .or(entry.updated)
+                .and_then(|d| DateValue::parse(&d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).ok())
+                .map(|value| Published { value, precision: Precision::Second, basis: Basis::Explicit });
             Ok(Document {
                 source: location,
                 url: entry.links.first().map(|l| l.href.clone()),

@@ -203,7 +203,7 @@ fn finish(mut seg: Segment, main: bool, page: &PageMeta, clean_body: bool) -> Op
         return None;
     }
     let published = match seg.date {
-        Some(d) => Some(d.to_published(Basis::Explicit)),
+        Some(d) => d.to_published(Basis::Explicit),
         // An appended article is not dated by the page it was glued onto.
         None if main => page.published.clone(),
         None => None,

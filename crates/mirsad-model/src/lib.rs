@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod date;
+pub use date::{DateError, DateValue};
+
 /// How precisely a date is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -28,18 +31,42 @@ pub enum Basis {
 }
 
 /// A publication date: `value` is ISO 8601 (`YYYY-MM-DD` for day precision,
-/// `YYYY-MM-DDThh:mm[:ss][±hh:mm]` for finer ones).
+/// `YYYY-MM-DDThh:mm[:ss][±hh:mm]` for finer ones). Reading one checks the value and that
+/// `precision` claims no more than the value says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "PublishedRecord")]
 pub struct Published {
-    pub value: String,
+    pub value: DateValue,
     pub precision: Precision,
     pub basis: Basis,
 }
 
+#[derive(Deserialize)]
+struct PublishedRecord {
+    value: DateValue,
+    precision: Precision,
+    basis: Basis,
+}
+
+impl TryFrom<PublishedRecord> for Published {
+    type Error = String;
+    fn try_from(r: PublishedRecord) -> Result<Published, String> {
+        if r.precision > r.value.precision() {
+            return Err(format!("precision {:?} is finer than the value {:?} says", r.precision, r.value.as_str()));
+        }
+        Ok(Published { value: r.value, precision: r.precision, basis: r.basis })
+    }
+}
+
 impl Published {
-    /// The calendar day of `value` (`YYYY-MM-DD`), when it has one.
+    /// A date whose precision is what its value says.
+    pub fn new(value: DateValue, basis: Basis) -> Published {
+        Published { precision: value.precision(), value, basis }
+    }
+
+    /// The calendar day of `value` (`YYYY-MM-DD`), when its precision is a day or finer.
     pub fn day(&self) -> Option<&str> {
-        (self.precision >= Precision::Day && self.value.len() >= 10).then(|| &self.value[..10])
+        self.value.day().filter(|_| self.precision >= Precision::Day)
     }
 }
 
@@ -107,8 +134,8 @@ pub struct Story {
     pub title: String,
     pub articles: Vec<String>,
     pub entities: Vec<String>,
-    pub first_published: Option<String>,
-    pub last_published: Option<String>,
+    pub first_published: Option<DateValue>,
+    pub last_published: Option<DateValue>,
     /// Extra: outlets that covered it, in order of first article.
     #[serde(default)]
     pub outlets: Vec<String>,
@@ -164,7 +191,7 @@ impl Story {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     pub article: String,
-    pub published: Option<String>,
+    pub published: Option<DateValue>,
     pub title: Option<String>,
     pub outlet: Option<String>,
     pub duplicate_of: Option<String>,
@@ -291,7 +318,7 @@ mod tests {
             title: Some("t".into()),
             body: "b".into(),
             published: Some(Published {
-                value: "2023-09-11".into(),
+                value: "2023-09-11".parse().unwrap(),
                 precision: Precision::Day,
                 basis: Basis::Explicit,
             }),
@@ -335,10 +362,13 @@ mod tests {
 
     #[test]
     fn published_day() {
-        let p =
-            Published { value: "2023-09-11T10:00+03:00".into(), precision: Precision::Minute, basis: Basis::Explicit };
+        let p = Published {
+            value: "2023-09-11T10:00+03:00".parse().unwrap(),
+            precision: Precision::Minute,
+            basis: Basis::Explicit,
+        };
         assert_eq!(p.day(), Some("2023-09-11"));
-        let y = Published { value: "2023".into(), precision: Precision::Year, basis: Basis::Inferred };
+        let y = Published { value: "2023".parse().unwrap(), precision: Precision::Year, basis: Basis::Inferred };
         assert_eq!(y.day(), None);
     }
 }

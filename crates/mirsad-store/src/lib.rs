@@ -433,7 +433,12 @@ impl Store {
                 doc.add_text(f.title, t);
             }
             doc.add_text(f.body, &a.body);
-            if let Some(d) = a.published.as_ref().and_then(|p| published_datetime(&p.value)) {
+            if let Some(d) = a
+                .published
+                .as_ref()
+                .filter(|p| p.precision >= mirsad_model::Precision::Day)
+                .and_then(|p| indexed_day(&p.value))
+            {
                 doc.add_date(f.published, d);
             }
             if let Some(o) = &a.outlet {
@@ -551,7 +556,7 @@ impl Store {
                 }
                 let json = serde_json::to_string(a)
                     .map_err(|e| StoreError::Corrupt { id: a.id.clone(), reason: e.to_string() })?;
-                let published = a.published.as_ref().map(|p| p.value.clone());
+                let published = a.published.as_ref().map(|p| p.value.to_string());
                 ins.execute(params![&a.id, ckey, hash, published, &a.outlet, &a.story, json]).map_err(sql)?;
             }
             analysis::refresh_entities(&tx, touched)?;
@@ -883,11 +888,10 @@ fn content_key(a: &Article) -> i64 {
     hash64(s.as_bytes())
 }
 
-/// The publication instant of a contract date value (`YYYY-MM-DD` or an RFC 3339 datetime).
-pub(crate) fn published_datetime(value: &str) -> Option<DateTime> {
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(value) {
-        return Some(DateTime::from_timestamp_secs(dt.timestamp()));
-    }
-    let day = chrono::NaiveDate::parse_from_str(value.get(..10)?, "%Y-%m-%d").ok()?;
+/// The index date of a contract date value: its stated calendar day (midnight UTC), so that
+/// a day filter means the day the article states, whatever its time zone. Values coarser than a
+/// day have none.
+pub(crate) fn indexed_day(value: &mirsad_model::DateValue) -> Option<DateTime> {
+    let day = value.date()?;
     Some(DateTime::from_timestamp_secs(day.and_hms_opt(0, 0, 0)?.and_utc().timestamp()))
 }

@@ -1,7 +1,7 @@
 //! Ranked search (BM25 over title and body through the Arabic analyzer) with date, outlet and
 //! keyword filters, highlighted snippets, and related articles.
 
-use crate::{analyzer, published_datetime, Store, StoreError};
+use crate::{analyzer, indexed_day, Store, StoreError};
 use mirsad_model::{Article, Published};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -80,7 +80,10 @@ impl Store {
             match s {
                 None => Ok(Bound::Unbounded),
                 Some(d) => {
-                    let dt = published_datetime(d)
+                    let dt = mirsad_model::DateValue::parse(d)
+                        .ok()
+                        .filter(|v| v.precision() == mirsad_model::Precision::Day)
+                        .and_then(|v| indexed_day(&v))
                         .ok_or_else(|| StoreError::Query(format!("bad date {d:?}, want YYYY-MM-DD")))?;
                     if end {
                         let next = tantivy::DateTime::from_timestamp_secs(dt.into_timestamp_secs() + 86_400);

@@ -9,7 +9,7 @@ fn art(id: &str, title: &str, body: &str, day: &str, outlet: &str) -> Article {
         segment: 0,
         title: Some(title.into()),
         body: body.into(),
-        published: Some(Published { value: day.into(), precision: Precision::Day, basis: Basis::Explicit }),
+        published: Some(Published { value: day.parse().unwrap(), precision: Precision::Day, basis: Basis::Explicit }),
         outlet: Some(outlet.into()),
         attribution: vec![],
         keywords: vec!["كوريا الشمالية".into()],

@@ -44,20 +44,15 @@ fn xml_clean(s: &str) -> String {
     s.chars().filter(|&c| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')).collect()
 }
 
-/// RFC 3339 instant of a contract date value (a bare day is midnight UTC).
+/// RFC 3339 instant of a contract date value (a bare day is midnight UTC, a time without an
+/// offset is taken as UTC); none for a value coarser than a day.
 fn rfc3339(p: &Published) -> Option<String> {
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(&p.value) {
+    p.value.day()?;
+    if let Some(dt) = p.value.datetime() {
         return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     }
-    // `YYYY-MM-DDThh:mm±hh:mm` (minute precision) is not RFC 3339: add the seconds.
-    if p.value.len() > 16 && p.value.as_bytes().get(10) == Some(&b'T') {
-        let with_secs = format!("{}:00{}", &p.value[..16], &p.value[16..]);
-        if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(&with_secs) {
-            return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-        }
-    }
-    let day = chrono::NaiveDate::parse_from_str(p.value.get(..10)?, "%Y-%m-%d").ok()?;
-    Some(format!("{}T00:00:00Z", day.format("%Y-%m-%d")))
+    chrono::DateTime::from_timestamp(p.value.timestamp(), 0)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 fn text_el(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> io::Result<()> {
@@ -240,7 +235,7 @@ mod tests {
 
     #[test]
     fn dates_become_rfc3339() {
-        let p = |v: &str, precision| Published { value: v.into(), precision, basis: Basis::Explicit };
+        let p = |v: &str, precision| Published { value: v.parse().unwrap(), precision, basis: Basis::Explicit };
         assert_eq!(rfc3339(&p("2023-09-11", Precision::Day)).as_deref(), Some("2023-09-11T00:00:00Z"));
         assert_eq!(
             rfc3339(&p("2023-09-11T10:05+03:00", Precision::Minute)).as_deref(),

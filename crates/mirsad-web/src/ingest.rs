@@ -28,11 +28,15 @@ fn parse_lines(text: &str) -> Result<Vec<Article>, Error> {
         if line.trim().is_empty() {
             continue;
         }
-        let a: Article = serde_json::from_str(line)
-            .map_err(|e| Error::bad_request(format!("line {}: not an article record: {e}", i + 1)))?;
-        if a.id.trim().is_empty() {
-            return Err(Error::bad_request(format!("line {}: empty id", i + 1)));
-        }
+        // The path of the field that failed (`published.value: bad date …`), not only a column.
+        let mut de = serde_json::Deserializer::from_str(line);
+        let a: Article = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let field = e.path().to_string();
+            Error::bad_request(format!("line {}: field {field}: {}", i + 1, e.into_inner()))
+        })?;
+        de.end().map_err(|e| Error::bad_request(format!("line {}: not one JSON record: {e}", i + 1)))?;
+        crate::validate::article(&a)
+            .map_err(|(field, why)| Error::bad_request(format!("line {}: field {field} {why}", i + 1)))?;
         out.push(a);
     }
     Ok(out)

@@ -22,6 +22,7 @@ mod entity_pages;
 mod ingest;
 mod openapi;
 pub mod ui;
+mod validate;
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
-use mirsad_model::{Article, Basis, Published, Story};
+use mirsad_model::{Article, Basis, DateValue, Published, Story};
 use mirsad_store::{EntitySummary, Hit};
 use serde::Deserialize;
 
@@ -116,20 +116,17 @@ fn story_title(s: &Story) -> &str {
     }
 }
 
-/// The day of an ISO date or datetime.
-fn day_of(v: &str) -> &str {
-    v.get(..10).unwrap_or(v)
-}
-
 /// "from – to" of a story, one day when both are the same.
-fn span_markup(first: &Option<String>, last: &Option<String>) -> Markup {
+fn span_markup(first: &Option<DateValue>, last: &Option<DateValue>) -> Markup {
     html! {
-        @match (first.as_deref(), last.as_deref()) {
-            (Some(f), Some(l)) if day_of(f) == day_of(l) => { time datetime=(f) { (day_of(f)) } }
-            (Some(f), Some(l)) => {
-                time datetime=(f) { (day_of(f)) } " – " time datetime=(l) { (day_of(l)) }
+        @match (first, last) {
+            (Some(f), Some(l)) if f.day_or_coarser() == l.day_or_coarser() => {
+                time datetime=(f.as_str()) { (f.day_or_coarser()) }
             }
-            (Some(d), None) | (None, Some(d)) => { time datetime=(d) { (day_of(d)) } }
+            (Some(f), Some(l)) => {
+                time datetime=(f.as_str()) { (f.day_or_coarser()) } " – " time datetime=(l.as_str()) { (l.day_or_coarser()) }
+            }
+            (Some(d), None) | (None, Some(d)) => { time datetime=(d.as_str()) { (d.day_or_coarser()) } }
             (None, None) => { "بلا تاريخ" }
         }
     }
@@ -157,7 +154,7 @@ fn keyword_tags(keywords: &[String]) -> Markup {
 fn date_markup(p: &Option<Published>) -> Markup {
     html! {
         @if let Some(p) = p {
-            time datetime=(p.value) { (p.day().unwrap_or(&p.value)) }
+            time datetime=(p.value.as_str()) { (p.day().unwrap_or(p.value.as_str())) }
             @if p.basis == Basis::Inferred { " (تقديري)" }
         }
     }
@@ -581,7 +578,7 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
                                     li {
                                         p.meta {
                                             @if let Some(p) = &e.published {
-                                                time datetime=(p) { (day_of(p)) }
+                                                time datetime=(p.as_str()) { (p.day_or_coarser()) }
                                             } @else {
                                                 "بلا تاريخ"
                                             }

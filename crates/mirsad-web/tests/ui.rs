@@ -262,7 +262,7 @@ async fn atom_feeds_are_well_formed() {
     let mut ctl =
         art("ctl", "عنوان\u{1}مع\u{0}محارف تحكم & رموز", "نص المكتبة\u{b} مع محرف تحكم.", "2024-03-02", "صحيفة ألف");
     ctl.published = Some(mirsad_model::Published {
-        value: "2024-03-02T10:05+03:00".into(),
+        value: "2024-03-02T10:05+03:00".parse().unwrap(),
         precision: mirsad_model::Precision::Minute,
         basis: mirsad_model::Basis::Explicit,
     });

@@ -174,7 +174,7 @@ pub fn search(args: SearchArgs) -> anyhow::Result<u8> {
     writeln!(out, "{} results for {}", results.total, args.query)?;
     for (i, h) in results.hits.iter().enumerate() {
         writeln!(out, "\n[{}] {} ({:.2})", args.offset + i + 1, h.title.as_deref().unwrap_or("(no title)"), h.score)?;
-        let date = h.published.as_ref().map(|p| p.value.as_str()).unwrap_or("no date");
+        let date = h.published.as_ref().map_or("no date", |p| p.value.as_str());
         writeln!(out, "    {} · {} · {}", h.id, date, h.outlet.as_deref().unwrap_or("-"))?;
         writeln!(out, "    {}", terminal_snippet(&h.snippet))?;
     }
@@ -222,10 +222,10 @@ pub fn stories(args: StoriesArgs) -> anyhow::Result<u8> {
     writeln!(out, "{} stories in {}", store.story_count_min(args.min_articles)?, args.data.display())?;
     for s in &stories {
         let span = match (&s.first_published, &s.last_published) {
-            (Some(a), Some(b)) if a[..a.len().min(10)] != b[..b.len().min(10)] => {
-                format!("{} … {}", &a[..a.len().min(10)], &b[..b.len().min(10)])
+            (Some(a), Some(b)) if a.day_or_coarser() != b.day_or_coarser() => {
+                format!("{} … {}", a.day_or_coarser(), b.day_or_coarser())
             }
-            (Some(a), _) => a[..a.len().min(10)].to_string(),
+            (Some(a), _) => a.day_or_coarser().to_string(),
             _ => "no date".into(),
         };
         let copies: usize = s.copies.iter().map(|c| c.copies.len()).sum();

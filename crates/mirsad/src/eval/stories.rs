@@ -166,8 +166,8 @@ fn corpora(data: &Path, details: Option<&Path>) -> anyhow::Result<()> {
             "story {} · {} articles · {} … {} · {}",
             s.id,
             s.articles.len(),
-            s.first_published.as_deref().unwrap_or("?"),
-            s.last_published.as_deref().unwrap_or("?"),
+            s.first_published.as_ref().map_or("?", |d| d.as_str()),
+            s.last_published.as_ref().map_or("?", |d| d.as_str()),
             s.outlets.join(", ")
         )?;
         for t in s.timeline.iter().take(12) {
@@ -175,7 +175,7 @@ fn corpora(data: &Path, details: Option<&Path>) -> anyhow::Result<()> {
             writeln!(
                 f,
                 "    {} {} | {}{}",
-                t.published.as_deref().map(|p| &p[..p.len().min(10)]).unwrap_or("----------"),
+                t.published.as_ref().map_or("----------", |p| p.day_or_coarser()),
                 t.outlet.as_deref().unwrap_or("-"),
                 a.and_then(|a| a.title.as_deref()).unwrap_or("(no title)"),
                 if t.duplicate_of.is_some() { "  [copy]" } else { "" }
