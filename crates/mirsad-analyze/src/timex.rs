@@ -445,10 +445,11 @@ const RULES: &[Rule] = &[
         name: "present",
         pattern: |_| {
             format!(
-                r"{B}{clitic}(ال[آا]ن|{haliyan}|{waqt}){E}",
+                r"{B}{clitic}(ال[آا]ن|{haliyan}|{fi_waqt}\s+(?:{now})){E}",
                 clitic = CLITIC,
                 haliyan = loose_d("حاليا"),
-                waqt = format!("{}\\s+(?:{})", loose_d("في الوقت"), alternation_d(&["الحالي", "الراهن"])),
+                fi_waqt = loose_d("في الوقت"),
+                now = alternation_d(&["الحالي", "الراهن"]),
             )
         },
         resolve: Resolve::Relative(|_, _, p| Some(date(day_str(p), None, EventBasis::Relative))),
