@@ -252,9 +252,9 @@ mod tests {
 
     #[test]
     fn spellings_and_long_forms_resolve_to_one_entity() {
-        let a = vec![linked("كيم جونج أون", EntityType::PER), linked("المملكة العربية السعودية", EntityType::LOC)];
-        let b = vec![linked("كيم جونغ أون", EntityType::PER), linked("السعودية", EntityType::LOC)];
-        let c = vec![linked("كيم جونغ-أون", EntityType::PER), linked("كيم جونغ أون", EntityType::PER)];
+        let a = [linked("كيم جونج أون", EntityType::PER), linked("المملكة العربية السعودية", EntityType::LOC)];
+        let b = [linked("كيم جونغ أون", EntityType::PER), linked("السعودية", EntityType::LOC)];
+        let c = [linked("كيم جونغ-أون", EntityType::PER), linked("كيم جونغ أون", EntityType::PER)];
         let es = entities([("a", &a[..]), ("b", &b[..]), ("c", &c[..])]);
         assert_eq!(es.len(), 2, "{es:#?}");
         let kim = &es[0];
@@ -266,14 +266,14 @@ mod tests {
 
     #[test]
     fn same_name_different_type_stays_apart() {
-        let a = vec![linked("الأردن", EntityType::LOC), linked("الأردن", EntityType::ORG)];
+        let a = [linked("الأردن", EntityType::LOC), linked("الأردن", EntityType::ORG)];
         assert_eq!(entities([("a", &a[..])]).len(), 2);
         assert_ne!(entity_id(EntityType::PER, "x"), entity_id(EntityType::LOC, "x"));
     }
 
     #[test]
     fn tagger_mentions_link_in_an_article() {
-        let tagger = Tagger::load();
+        let tagger = Tagger::load().expect("the embedded model loads");
         let a = Article::new("a", "a.txt", "قال الرئيس الروسي فلاديمير بوتين في موسكو إن العلاقات مع الصين قوية.");
         let ms = article_mentions(&tagger, &a);
         assert!(ms.iter().any(|m| m.kind == EntityType::LOC && m.text.contains("موسكو")), "{ms:?}");

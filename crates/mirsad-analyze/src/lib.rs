@@ -1,5 +1,6 @@
 //! The analysis stage: what an article says beyond its text. Pure functions over
-//! `mirsad_model::Article`; no I/O except loading the embedded tagger model.
+//! `mirsad_model::Article` and a [`Tagger`] the caller loads once ([`Tagger::load`] for the
+//! embedded model, an error when that model is damaged); no I/O.
 //!
 //! - [`ner`]: named entities (PER/LOC/ORG/MISC), an averaged-perceptron BIO tagger;
 //! - [`entities`]: mentions grouped into one entity across spellings;
@@ -11,18 +12,15 @@ pub mod ner;
 pub mod quotes;
 pub mod timex;
 
-pub use ner::{Mention, Tag, Tagger};
+pub use ner::{Mention, ModelError, Tag, Tagger};
 
 use mirsad_model::{Article, ArticleAnalysis, EntityMention, EntityType};
-
-/// The embedded tagger, loaded once per process.
-static TAGGER: std::sync::LazyLock<Tagger> = std::sync::LazyLock::new(Tagger::load);
 
 /// Tags, links, and finds quotes and dated events in one article. A quote's `speaker` is the
 /// person or organization mentioned in its speaker words; an event's `entities` are those
 /// mentioned in its sentence.
-pub fn analyze_article(a: &Article) -> ArticleAnalysis {
-    let mentions = entities::article_mentions(&TAGGER, a);
+pub fn analyze_article(tagger: &Tagger, a: &Article) -> ArticleAnalysis {
+    let mentions = entities::article_mentions(tagger, a);
     let mut quotes = quotes::quotes(a);
     let mut events = timex::events(a);
     for q in &mut quotes {
@@ -47,9 +45,9 @@ pub fn analyze_article(a: &Article) -> ArticleAnalysis {
 }
 
 /// [`analyze_article`] over many articles in parallel; the result is in input order.
-pub fn analyze_articles(articles: &[Article]) -> Vec<ArticleAnalysis> {
+pub fn analyze_articles(tagger: &Tagger, articles: &[Article]) -> Vec<ArticleAnalysis> {
     use rayon::prelude::*;
-    articles.par_iter().map(analyze_article).collect()
+    articles.par_iter().map(|a| analyze_article(tagger, a)).collect()
 }
 
 /// Everything the analysis stage says about a set of articles.
@@ -62,8 +60,8 @@ pub struct Analysis {
 }
 
 /// Analyzes every article and groups their mentions into entities.
-pub fn analyze_all(articles: &[Article]) -> Analysis {
-    let per = analyze_articles(articles);
+pub fn analyze_all(tagger: &Tagger, articles: &[Article]) -> Analysis {
+    let per = analyze_articles(tagger, articles);
     let entities = entities::entities(articles.iter().zip(&per).map(|(a, p)| (a.id.as_str(), &p.mentions[..])));
     Analysis { entities, articles: per }
 }

@@ -801,10 +801,10 @@ impl Clone for Tagger {
 }
 
 impl Tagger {
-    /// The embedded model (`model/ner.bin.gz`). An empty or unreadable embedded file gives a
-    /// tagger that finds nothing (only while bootstrapping the first training run).
-    pub fn load() -> Tagger {
-        Tagger::from_bytes(EMBEDDED).unwrap_or_else(|_| Tagger::empty(10))
+    /// The embedded model (`model/ner.bin.gz`). A damaged or empty embedded file is an error,
+    /// never a tagger that silently finds nothing.
+    pub fn load() -> Result<Tagger, ModelError> {
+        Tagger::from_bytes(EMBEDDED)
     }
 
     /// A tagger with all weights zero and no gazetteer.
@@ -818,43 +818,53 @@ impl Tagger {
         }
     }
 
-    /// Reads a model written by [`Tagger::to_bytes`] (gzip-compressed).
-    pub fn from_bytes(gz: &[u8]) -> Result<Tagger, String> {
+    /// Reads a model written by [`Tagger::to_bytes`] (gzip-compressed). Damaged bytes give an
+    /// error naming the part of the model and the offset, never a panic or a huge allocation.
+    pub fn from_bytes(gz: &[u8]) -> Result<Tagger, ModelError> {
         let mut raw = Vec::new();
-        flate2::read::GzDecoder::new(gz).read_to_end(&mut raw).map_err(|e| format!("model: {e}"))?;
-        let mut r = Reader { b: &raw, i: 0 };
-        if r.take(5)? != MAGIC {
-            return Err("model: bad magic".into());
+        flate2::read::GzDecoder::new(gz).read_to_end(&mut raw).map_err(ModelError::Gzip)?;
+        let mut r = Reader::new(&raw);
+        r.section("header");
+        let magic: [u8; 5] = r.array()?;
+        if &magic != MAGIC {
+            return Err(ModelError::Magic { found: String::from_utf8_lossy(&magic).into_owned() });
         }
-        let bits = u32::from(r.take(1)?[0]);
+        let bits = u32::from(r.byte()?);
         if !(8..=24).contains(&bits) {
-            return Err("model: bad table size".into());
+            return Err(ModelError::TableBits(bits));
         }
-        let ngaz = r.varint()? as usize;
+        r.section("gazetteer");
+        let ngaz = r.count(9)?;
         let mut gazetteer = Gazetteer::with_capacity_and_hasher(ngaz, Default::default());
         for _ in 0..ngaz {
-            let h = u64::from_le_bytes(r.take(8)?.try_into().unwrap());
-            gazetteer.insert(h, r.take(1)?[0]);
+            let h = u64::from_le_bytes(r.array()?);
+            gazetteer.insert(h, r.byte()?);
         }
-        let scale = f32::from_le_bytes(r.take(4)?.try_into().unwrap());
-        let nw = r.varint()? as usize;
+        r.section("scale");
+        let scale = f32::from_le_bytes(r.array()?);
+        r.section("weights");
+        let nw = r.count(2)?;
         let mut weights = vec![[0i8; N_TAGS]; 1usize << bits];
-        let mut idx = 0usize;
+        let mut idx = 0u64;
         for _ in 0..nw {
-            idx += r.varint()? as usize;
-            let q = r.take(1)?[0] as i8;
-            let row = weights.get_mut(idx / N_TAGS).ok_or("model: weight index out of range")?;
-            row[idx % N_TAGS] = q;
+            idx = r.sum(idx)?;
+            let q = r.byte()? as i8;
+            let i: usize = r.fits(idx)?;
+            weights.get_mut(i / N_TAGS).ok_or(r.out_of_range(idx))?[i % N_TAGS] = q;
         }
-        let nc = r.varint()? as usize;
+        r.section("cluster table");
+        let nc = r.count(2)?;
         let mut clusters = Clusters::with_capacity_and_hasher(nc, Default::default());
         let mut h = 0u64;
         for _ in 0..nc {
-            h += r.varint()?;
+            h = r.sum(h)?;
             let c = r.varint()?;
-            clusters.insert(u32::try_from(h).map_err(|_| "model: bad cluster table")?, c as u16);
+            clusters.insert(r.fits(h)?, r.fits(c)?);
         }
         let mined = mined::read(&mut r)?;
+        if r.left() > 0 {
+            return Err(ModelError::Trailing { left: r.left() });
+        }
         let lex = Lexicon { gazetteer, clusters, mined, context_only: false };
         Ok(Tagger { id: next_tagger_id(), bits, weights, scale, lex })
     }
@@ -1094,27 +1104,105 @@ fn viterbi<R: Rows + ?Sized>(
     out
 }
 
+/// Why a model file cannot be read. Offsets count bytes of the decompressed model.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("not a gzip stream, or a damaged one: {0}")]
+    Gzip(std::io::Error),
+    #[error("not a tagger model of this version (starts with {found:?}, expected \"MNER6\")")]
+    Magic { found: String },
+    #[error("weight table of 2^{0} rows, outside 2^8..2^24")]
+    TableBits(u32),
+    #[error("{section}: cut short at byte {at} ({needed} bytes needed, {left} left)")]
+    Truncated { section: &'static str, at: usize, needed: usize, left: usize },
+    #[error("{section}: a number longer than 64 bits at byte {at}")]
+    Varint { section: &'static str, at: usize },
+    #[error("{section}: {count} entries announced at byte {at}, more than the {left} bytes left can hold")]
+    Count { section: &'static str, at: usize, count: u64, left: usize },
+    #[error("{section}: value {value} out of range at byte {at}")]
+    OutOfRange { section: &'static str, at: usize, value: u64 },
+    #[error("{left} bytes after the end of the model")]
+    Trailing { left: usize },
+}
+
+/// Reads the decompressed model, knowing which part of it it is in for the errors.
 struct Reader<'a> {
     b: &'a [u8],
     i: usize,
+    section: &'static str,
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let s = self.b.get(self.i..self.i + n).ok_or("model: truncated")?;
+    fn new(b: &'a [u8]) -> Reader<'a> {
+        Reader { b, i: 0, section: "header" }
+    }
+
+    fn section(&mut self, name: &'static str) {
+        self.section = name;
+    }
+
+    fn left(&self) -> usize {
+        self.b.len() - self.i
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
+        let s = self.b.get(self.i..self.i.saturating_add(n)).ok_or(ModelError::Truncated {
+            section: self.section,
+            at: self.i,
+            needed: n,
+            left: self.left(),
+        })?;
         self.i += n;
         Ok(s)
     }
-    fn varint(&mut self) -> Result<u64, String> {
+
+    fn byte(&mut self) -> Result<u8, ModelError> {
+        Ok(self.take(1)?[0])
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
+        let mut a = [0; N];
+        a.copy_from_slice(self.take(N)?);
+        Ok(a)
+    }
+
+    fn varint(&mut self) -> Result<u64, ModelError> {
+        let at = self.i;
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
-            let b = self.take(1)?[0];
+            let b = self.byte()?;
             v |= u64::from(b & 0x7f) << shift;
             if b & 0x80 == 0 {
                 return Ok(v);
             }
         }
-        Err("model: bad varint".into())
+        Err(ModelError::Varint { section: self.section, at })
+    }
+
+    /// An entry count, checked against what the bytes left can hold (each entry takes at least
+    /// `min_entry` bytes), so a damaged count never reserves gigabytes.
+    fn count(&mut self, min_entry: usize) -> Result<usize, ModelError> {
+        let at = self.i;
+        let count = self.varint()?;
+        match usize::try_from(count) {
+            Ok(n) if n <= self.left() / min_entry => Ok(n),
+            _ => Err(ModelError::Count { section: self.section, at, count, left: self.left() }),
+        }
+    }
+
+    /// `base` plus the next delta-coded varint.
+    fn sum(&mut self, base: u64) -> Result<u64, ModelError> {
+        let step = self.varint()?;
+        base.checked_add(step).ok_or(self.out_of_range(step))
+    }
+
+    /// `v` as a narrower integer, or an error at the current offset.
+    fn fits<T: TryFrom<u64>>(&self, v: u64) -> Result<T, ModelError> {
+        T::try_from(v).map_err(|_| self.out_of_range(v))
+    }
+
+    fn out_of_range(&self, value: u64) -> ModelError {
+        ModelError::OutOfRange { section: self.section, at: self.i, value }
     }
 }
 

@@ -122,82 +122,6 @@ fn weekday(name: &str) -> Option<Weekday> {
 const B: &str = r"(?:^|[^\w])";
 const E: &str = r"(?:[^\w]|$)";
 
-struct Rules {
-    range: Regex,
-    day_month: Regex,
-    numeric: Regex,
-    month_year: Regex,
-    month_rel: Regex,
-    year: Regex,
-    relative: Regex,
-    weekday: Regex,
-    period: Regex,
-}
-
-static RULES: LazyLock<Rules> = LazyLock::new(|| {
-    let m = alternation(ARABIC_MONTHS.iter().map(|(n, _)| *n));
-    let w = alternation(WEEKDAYS.iter().map(|(n, _)| *n));
-    let year = r"(?:(?:من\s+)?(?:لل|ل|ال)?(?:عام|سن[هة])\s+)?(\d{4})\s*م?";
-    let r = rule;
-    Rules {
-        range: r(format!(
-            r"{B}((?:{yawmay}|{bayna}|من)\s+(\d{{1,2}})\s*(?:و|-|–|{ila}|{hatta})\s*(\d{{1,2}})\s+({m})(?:\s+{year})?){E}",
-            yawmay = loose("يومي"),
-            bayna = loose("بين"),
-            ila = loose("الي"),
-            hatta = loose("حتي"),
-        )),
-        day_month: r(format!(r"{B}((\d{{1,2}})\s+(?:{shahr}\s+)?({m})(?:\s+{year})?){E}", shahr = loose("من شهر"))),
-        numeric: r(format!(r"{B}((\d{{1,2}})[/.](\d{{1,2}})[/.](\d{{4}})|(\d{{4}})-(\d{{2}})-(\d{{2}})){E}")),
-        month_year: r(format!(r"{B}((?:{shahr}\s+)?({m})\s+{year}){E}", shahr = loose("شهر"))),
-        month_rel: r(format!(
-            r"{B}((?:{shahr}\s+)?({m})\s+({past}|{next}|{cur}|{cur2})){E}",
-            shahr = loose("شهر"),
-            past = loose("الماضي"),
-            next = any(&["المقبل", "القادم"]),
-            cur = loose("الجاري"),
-            cur2 = loose("الحالي"),
-        )),
-        year: r(format!(
-            r"{B}((?:لل|ل|ال)?(?:{aam}|{sana})\s+(\d{{4}})\s*م?|(\d{{4}})\s*م){E}",
-            aam = loose("عام"),
-            sana = loose("سنه")
-        )),
-        relative: r(format!(
-            r"{B}(({early}|{before_yesterday}|{yesterday}|{after_tomorrow}|{tomorrow}|{today}|{tonight})(?:\s+({w}))?){E}",
-            early = loose("في وقت سابق من اليوم"),
-            before_yesterday = any(&["اول امس", "اول من امس"]),
-            yesterday = any(&["بالامس", "امس", "الامس", "البارحه"]),
-            after_tomorrow = loose("بعد غد"),
-            tomorrow = any(&["غدا", "غداً", "يوم غد"]),
-            today = any(&["صباح اليوم", "مساء اليوم", "اليوم"]),
-            tonight = loose("الليله"),
-        )),
-        weekday: r(format!(
-            r"{B}((?:{yawm}|{sabah}|{masa}|{layla}\s+)?({w})(?:\s+({past}|{next}))?){E}",
-            yawm = loose("يوم "),
-            sabah = loose("صباح "),
-            masa = loose("مساء "),
-            layla = loose("ليله"),
-            past = loose("الماضي"),
-            next = any(&["المقبل", "القادم"]),
-        )),
-        period: r(format!(
-            r"{B}(({week}|{month}|{year})\s+({past}|{next}|{cur}|{cur2})|({this_w}|{this_m}|{this_y})){E}",
-            week = loose("الاسبوع"),
-            month = loose("الشهر"),
-            year = any(&["العام", "السنه"]),
-            past = any(&["الماضي", "الماضيه"]),
-            next = any(&["المقبل", "القادم", "المقبله", "القادمه"]),
-            cur = any(&["الجاري", "الجاريه"]),
-            cur2 = any(&["الحالي", "الحاليه"]),
-            this_w = loose("هذا الاسبوع"),
-            this_m = loose("هذا الشهر"),
-            this_y = any(&["هذا العام", "هذه السنه"]),
-        )),
-    }
-});
-
 fn num(s: &str) -> Option<u32> {
     mirsad_text::ascii_digits(s).parse().ok()
 }
@@ -255,197 +179,374 @@ fn date(start: String, end: Option<String>, basis: EventBasis) -> EventDate {
 const DFA_CACHE: usize = 16 << 20;
 
 /// A rule's regex, with the larger DFA cache.
-fn rule(pattern: String) -> Regex {
-    regex::RegexBuilder::new(&pattern).dfa_size_limit(DFA_CACHE).build().expect("static regex")
+fn rule(name: &str, pattern: &str) -> Regex {
+    let built = regex::RegexBuilder::new(pattern).dfa_size_limit(DFA_CACHE).build();
+    built.unwrap_or_else(|e| panic!("timex rule {name}: {e}"))
 }
 
-/// Every rule's pattern in one set: a single pass over the text tells which rules can match
-/// there, and only those run their own (capturing) search. A text matches few of the rules.
-static GATE: LazyLock<regex::RegexSet> = LazyLock::new(|| {
-    let (a, b) = (&*RULES, &*RULES2);
-    regex::RegexSetBuilder::new([
-        a.range.as_str(),
-        a.numeric.as_str(),
-        a.day_month.as_str(),
-        a.month_year.as_str(),
-        a.month_rel.as_str(),
-        a.year.as_str(),
-        a.relative.as_str(),
-        a.weekday.as_str(),
-        a.period.as_str(),
-        b.ago.as_str(),
-        b.ago_bare.as_str(),
-        b.century.as_str(),
-        b.decade.as_str(),
-        b.decade_ord.as_str(),
-        b.season.as_str(),
-        b.part.as_str(),
-        b.present.as_str(),
-    ])
-    .dfa_size_limit(DFA_CACHE)
-    .build()
-    .expect("static regexes")
+/// A rule: one kind of temporal expression, its pattern and how a match becomes a date. Group 1
+/// of every pattern is the expression (the boundaries around it are not part of it).
+struct Rule {
+    /// Names the rule in tests and in the message of a pattern that does not compile.
+    name: &'static str,
+    /// The pattern, from the pieces several rules share.
+    pattern: fn(&Pieces) -> String,
+    resolve: Resolve,
+}
+
+/// How a rule's match becomes a date (`None`: the match is not taken).
+enum Resolve {
+    /// Absolute forms; a year-less one may use the publication day when there is one.
+    Any(fn(&regex::Captures, &Ctx) -> Option<EventDate>),
+    /// Forms relative to the publication day: not even searched for without one.
+    Relative(fn(&regex::Captures, &Ctx, NaiveDate) -> Option<EventDate>),
+}
+
+/// What a rule's handler may look at besides its captures.
+struct Ctx<'t> {
+    text: &'t str,
+    published: Option<NaiveDate>,
+}
+
+/// The rules, in the order their expressions win ties (same start and end). The gate, the
+/// regexes and the handlers are all indexed by a rule's place in this one list.
+const RULES: &[Rule] = &[
+    Rule {
+        name: "range",
+        pattern: |p| {
+            format!(
+                r"{B}((?:{yawmay}|{bayna}|من)\s+(\d{{1,2}})\s*(?:و|-|–|{ila}|{hatta})\s*(\d{{1,2}})\s+({m})(?:\s+{year})?){E}",
+                m = p.months,
+                year = p.year,
+                yawmay = loose("يومي"),
+                bayna = loose("بين"),
+                ila = loose("الي"),
+                hatta = loose("حتي"),
+            )
+        },
+        resolve: Resolve::Any(range),
+    },
+    Rule {
+        name: "numeric",
+        pattern: |_| format!(r"{B}((\d{{1,2}})[/.](\d{{1,2}})[/.](\d{{4}})|(\d{{4}})-(\d{{2}})-(\d{{2}})){E}"),
+        resolve: Resolve::Any(numeric),
+    },
+    Rule {
+        name: "day_month",
+        pattern: |p| {
+            format!(
+                r"{B}((\d{{1,2}})\s+(?:{shahr}\s+)?({m})(?:\s+{year})?){E}",
+                m = p.months,
+                year = p.year,
+                shahr = loose("من شهر")
+            )
+        },
+        resolve: Resolve::Any(day_month),
+    },
+    Rule {
+        name: "month_year",
+        pattern: |p| {
+            format!(r"{B}((?:{shahr}\s+)?({m})\s+{year}){E}", m = p.months, year = p.year, shahr = loose("شهر"))
+        },
+        resolve: Resolve::Any(month_year),
+    },
+    Rule {
+        name: "month_rel",
+        pattern: |p| {
+            format!(
+                r"{B}((?:{shahr}\s+)?({m})\s+({past}|{next}|{cur}|{cur2})){E}",
+                m = p.months,
+                shahr = loose("شهر"),
+                past = loose("الماضي"),
+                next = any(&["المقبل", "القادم"]),
+                cur = loose("الجاري"),
+                cur2 = loose("الحالي"),
+            )
+        },
+        resolve: Resolve::Relative(month_rel),
+    },
+    Rule {
+        name: "year",
+        pattern: |_| {
+            format!(
+                r"{B}((?:لل|ل|ال)?(?:{aam}|{sana})\s+(\d{{4}})\s*م?|(\d{{4}})\s*م){E}",
+                aam = loose("عام"),
+                sana = loose("سنه")
+            )
+        },
+        resolve: Resolve::Any(year),
+    },
+    Rule {
+        name: "relative",
+        pattern: |p| {
+            format!(
+                r"{B}(({early}|{before_yesterday}|{yesterday}|{after_tomorrow}|{tomorrow}|{today}|{tonight})(?:\s+({w}))?){E}",
+                w = p.weekdays,
+                early = loose("في وقت سابق من اليوم"),
+                before_yesterday = any(&["اول امس", "اول من امس"]),
+                yesterday = any(&["بالامس", "امس", "الامس", "البارحه"]),
+                after_tomorrow = loose("بعد غد"),
+                tomorrow = any(&["غدا", "غداً", "يوم غد"]),
+                today = any(&["صباح اليوم", "مساء اليوم", "اليوم"]),
+                tonight = loose("الليله"),
+            )
+        },
+        resolve: Resolve::Relative(relative_day),
+    },
+    Rule {
+        name: "weekday",
+        pattern: |p| {
+            format!(
+                r"{B}((?:{yawm}|{sabah}|{masa}|{layla}\s+)?({w})(?:\s+({past}|{next}))?){E}",
+                w = p.weekdays,
+                yawm = loose("يوم "),
+                sabah = loose("صباح "),
+                masa = loose("مساء "),
+                layla = loose("ليله"),
+                past = loose("الماضي"),
+                next = any(&["المقبل", "القادم"]),
+            )
+        },
+        resolve: Resolve::Relative(weekday_rel),
+    },
+    Rule {
+        name: "period",
+        pattern: |_| {
+            format!(
+                r"{B}(({week}|{month}|{year})\s+({past}|{next}|{cur}|{cur2})|({this_w}|{this_m}|{this_y})){E}",
+                week = loose("الاسبوع"),
+                month = loose("الشهر"),
+                year = any(&["العام", "السنه"]),
+                past = any(&["الماضي", "الماضيه"]),
+                next = any(&["المقبل", "القادم", "المقبله", "القادمه"]),
+                cur = any(&["الجاري", "الجاريه"]),
+                cur2 = any(&["الحالي", "الحاليه"]),
+                this_w = loose("هذا الاسبوع"),
+                this_m = loose("هذا الشهر"),
+                this_y = any(&["هذا العام", "هذه السنه"]),
+            )
+        },
+        resolve: Resolve::Relative(period),
+    },
+    Rule {
+        name: "ago",
+        pattern: |p| {
+            format!(
+                r"{B}{clitic}((?P<prep>{preps})\s+(?:(?:{about})\s+)?(?:(?P<n>{number})\s+(?P<unit>{plural})|(?P<dual>{dual}))){E}",
+                clitic = CLITIC,
+                about = p.about,
+                number = p.number,
+                preps = alternation_d(&["قبل", "منذ", "بعد"]),
+                plural = alternation_d(&[
+                    "عاما",
+                    "عام",
+                    "اعوام",
+                    "سنوات",
+                    "سنين",
+                    "سنه",
+                    "شهرا",
+                    "شهر",
+                    "اشهر",
+                    "شهور",
+                    "اسبوعا",
+                    "اسبوع",
+                    "اسابيع",
+                    "يوما",
+                    "يوم",
+                    "ايام",
+                ]),
+                dual = alternation_d(&["عامين", "سنتين", "شهرين", "اسبوعين", "يومين"]),
+            )
+        },
+        resolve: Resolve::Relative(ago),
+    },
+    Rule {
+        name: "ago_bare",
+        pattern: |p| {
+            format!(
+                r"{B}{clitic}((?P<prep>{qabl_mundh})\s+(?:(?:{about})\s+)?(?P<unit>{singular})){E}",
+                clitic = CLITIC,
+                about = p.about,
+                qabl_mundh = alternation_d(&["قبل", "منذ"]),
+                singular = alternation_d(&["عام", "سنه", "شهر", "اسبوع", "يوم"]),
+            )
+        },
+        resolve: Resolve::Relative(ago_bare),
+    },
+    Rule {
+        name: "century",
+        pattern: |p| format!(r"{B}{clitic}({century}){E}", clitic = CLITIC, century = p.century),
+        resolve: Resolve::Any(century),
+    },
+    Rule {
+        name: "decade",
+        pattern: |p| {
+            format!(
+                r"{B}{clitic}((?:ال)?(?P<tens>{tens10})(?:{yat})(?:\s+(?:{min}\s+)?{century})?){E}",
+                clitic = CLITIC,
+                century = p.century,
+                yat = alternation_d(&["يات", "ات"]),
+                tens10 = alternation_d(&["عشرين", "ثلاثين", "اربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين"]),
+                min = loose("من"),
+            )
+        },
+        resolve: Resolve::Any(decade),
+    },
+    Rule {
+        name: "decade_ord",
+        pattern: |p| {
+            format!(
+                r"{B}{clitic}({aqd}\s+(?P<ord>{ord1})\s+(?:{min}\s+)?{century}){E}",
+                clitic = CLITIC,
+                century = p.century,
+                ord1 = p.ordinals,
+                aqd = loose_d("العقد"),
+                min = loose("من"),
+            )
+        },
+        resolve: Resolve::Any(decade_ord),
+    },
+    Rule {
+        name: "season",
+        pattern: |p| {
+            format!(
+                r"{B}{clitic}((?:{fasl}\s+)?(?:(?:ال)?(?P<s1>{seasons})\s+(?:{year_word}\s+)?(?P<y>\d{{4}}|[٠-٩]{{4}})|ال(?P<s2>{seasons})\s+(?P<rel>{rel})|(?P<s3>{seasons})\s+(?:{aam}\s+(?P<yrel>{rel})|(?P<this>{this_year}))|{hatha}\s+ال(?P<s4>{seasons}))){E}",
+                clitic = CLITIC,
+                rel = p.rel,
+                year_word = p.year_word,
+                aam = p.aam,
+                this_year = p.this_year,
+                seasons = alternation_d(&SEASONS.iter().map(|(n, _, _)| *n).collect::<Vec<_>>()),
+                fasl = loose_d("فصل"),
+                hatha = loose_d("هذا"),
+            )
+        },
+        resolve: Resolve::Any(season),
+    },
+    Rule {
+        name: "part",
+        pattern: |p| {
+            format!(
+                r"{B}{clitic}((?P<kind>{kinds})\s+(?P<ord>{ords})\s+{min}\s+(?:(?:{year_word}\s+)?(?P<y>\d{{4}}|[٠-٩]{{4}})|(?P<this>{this_year})|(?P<cent>{century})|{aam}(?:\s+(?P<rel>{rel}))?)){E}",
+                clitic = CLITIC,
+                rel = p.rel,
+                year_word = p.year_word,
+                aam = p.aam,
+                this_year = p.this_year,
+                century = p.century,
+                kinds = alternation_d(&["النصف", "الربع"]),
+                ords = alternation_d(&["الاول", "الثاني", "الثالث", "الرابع", "الاخير"]),
+                min = loose("من"),
+            )
+        },
+        resolve: Resolve::Any(part),
+    },
+    Rule {
+        name: "present",
+        pattern: |_| {
+            format!(
+                r"{B}{clitic}(ال[آا]ن|{haliyan}|{fi_waqt}\s+(?:{now})){E}",
+                clitic = CLITIC,
+                haliyan = loose_d("حاليا"),
+                fi_waqt = loose_d("في الوقت"),
+                now = alternation_d(&["الحالي", "الراهن"]),
+            )
+        },
+        resolve: Resolve::Relative(|_, _, p| Some(date(day_str(p), None, EventBasis::Relative))),
+    },
+];
+
+/// Clitics a counted offset, century, decade, season, half or present may carry (`وقبل`, `بالقرن`).
+const CLITIC: &str = "(?:و|ف|ب|ل|وب|ول|وف)?";
+
+/// Pattern pieces several rules share.
+struct Pieces {
+    /// Month names of all series, longest first.
+    months: String,
+    weekdays: String,
+    /// An optional `عام`/`سنة` and a four-digit year (group), optionally `م`.
+    year: &'static str,
+    /// `نحو`, `حوالي`…: an approximate count.
+    about: String,
+    /// A count in digits or words (1–19, tens, `خمسة وتسعين`).
+    number: String,
+    /// A century with named groups `cnum`, `cord`, `crel` ([`century_of`]).
+    century: String,
+    /// Past, next or current markers (`الماضي`, `المقبل`, `الحالي`).
+    rel: String,
+    year_word: String,
+    /// `العام`/`السنة`.
+    aam: String,
+    this_year: String,
+    ordinals: String,
+}
+
+impl Pieces {
+    fn new() -> Pieces {
+        let units = alternation_d(&UNIT_WORDS.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+        let tens = alternation_d(&TENS_WORDS.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+        let teens = alternation_d(&TEEN_WORDS.iter().chain(UNIT_WORDS).map(|(n, _)| *n).collect::<Vec<_>>());
+        let ashar = format!("(?:{})", alternation_d(&["عشر", "عشره"]));
+        Pieces {
+            months: alternation(ARABIC_MONTHS.iter().map(|(n, _)| *n)),
+            weekdays: alternation(WEEKDAYS.iter().map(|(n, _)| *n)),
+            year: r"(?:(?:من\s+)?(?:لل|ل|ال)?(?:عام|سن[هة])\s+)?(\d{4})\s*م?",
+            about: alternation_d(&["نحو", "حوالي", "زهاء", "قرابه"]),
+            number: format!(
+                r"\d{{1,4}}|[٠-٩]{{1,4}}|(?:{units})\s+و\s*(?:{tens})|(?:{teens})\s+{ashar}|{tens}|{units}",
+            ),
+            century: century_pattern(),
+            rel: alternation_d(&["الماضي", "الماضيه", "المنصرم", "المقبل", "القادم", "الحالي", "الجاري"]),
+            year_word: format!("(?:{})", alternation_d(&["عام", "العام", "سنه", "السنه"])),
+            aam: format!("(?:{})", alternation_d(&["العام", "السنه"])),
+            this_year: alternation_d(&["هذا العام", "هذه السنه"]),
+            ordinals: alternation_d(&ORDINALS.iter().map(|(n, _)| *n).collect::<Vec<_>>()),
+        }
+    }
+}
+
+/// The rules compiled: `gate` holds every rule's pattern in one set, so a single pass over the
+/// text tells which rules can match there, and only those run their own (capturing) search. A
+/// text matches few of the rules. `regexes[i]` and the gate's pattern `i` are `RULES[i]`'s.
+struct Compiled {
+    gate: regex::RegexSet,
+    regexes: Vec<Regex>,
+}
+
+static COMPILED: LazyLock<Compiled> = LazyLock::new(|| {
+    let pieces = Pieces::new();
+    let patterns: Vec<String> = RULES.iter().map(|r| (r.pattern)(&pieces)).collect();
+    let gate = regex::RegexSetBuilder::new(&patterns).dfa_size_limit(DFA_CACHE).build().expect("static regexes");
+    Compiled { gate, regexes: RULES.iter().zip(&patterns).map(|(r, p)| rule(r.name, p)).collect() }
 });
-
-/// The captures of `re` in `text` when the gate says it can match.
-fn caps<'r, 't>(on: bool, re: &'r Regex, text: &'t str) -> impl Iterator<Item = regex::Captures<'t>> + use<'r, 't> {
-    on.then(|| re.captures_iter(text)).into_iter().flatten()
-}
 
 /// Finds the temporal expressions of `text`; relative and year-less ones need `published`.
 /// Overlapping matches keep the earliest-starting, then longest.
 pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
-    let r = &*RULES;
+    let compiled = &*COMPILED;
     // Most sentences have no date: `is_match` stops early and skips the slower overlapping
     // search that tells which rules match.
-    if !GATE.is_match(text) {
+    if !compiled.gate.is_match(text) {
         return Vec::new();
     }
-    let hits = GATE.matches(text);
+    let ctx = Ctx { text, published };
     let mut found: Vec<Timex> = Vec::new();
-    let mut push = |m: regex::Match, d: Option<EventDate>| {
-        if let Some(date) = d {
-            found.push(Timex { start: m.start(), end: m.end(), expression: m.as_str().to_string(), date });
+    for i in compiled.gate.matches(text).iter() {
+        let resolve = &RULES[i].resolve;
+        if matches!(resolve, Resolve::Relative(_)) && published.is_none() {
+            continue;
         }
-    };
-    for c in caps(hits.matched(0), &r.range, text) {
-        let (Some(d1), Some(d2), Some(mo)) = (num(&c[2]), num(&c[3]), month_number(&c[4])) else { continue };
-        let d = match c.get(5).and_then(|y| num(y.as_str())).filter(|y| plausible_year(*y)) {
-            Some(y) => NaiveDate::from_ymd_opt(y as i32, mo, d1)
-                .zip(NaiveDate::from_ymd_opt(y as i32, mo, d2))
-                .map(|(a, b)| date(day_str(a), Some(day_str(b)), EventBasis::Explicit)),
-            None => published.and_then(|p| infer_year(mo, d1, p)).and_then(|a| {
-                NaiveDate::from_ymd_opt(a.year(), mo, d2)
-                    .map(|b| date(day_str(a), Some(day_str(b)), EventBasis::Inferred))
-            }),
-        };
-        push(c.get(1).expect("group 1"), d.filter(|d| d.end.as_deref() >= Some(d.start.as_str())));
-    }
-    for c in caps(hits.matched(1), &r.numeric, text) {
-        let d = if let (Some(d), Some(m), Some(y)) = (c.get(2), c.get(3), c.get(4)) {
-            NaiveDate::from_ymd_opt(
-                num(y.as_str()).unwrap_or(0) as i32,
-                num(m.as_str()).unwrap_or(0),
-                num(d.as_str()).unwrap_or(0),
-            )
-        } else {
-            let g = |i: usize| c.get(i).and_then(|x| num(x.as_str())).unwrap_or(0);
-            NaiveDate::from_ymd_opt(g(5) as i32, g(6), g(7))
-        };
-        push(
-            c.get(1).expect("group 1"),
-            d.filter(|d| plausible_year(d.year() as u32)).map(|d| date(day_str(d), None, EventBasis::Explicit)),
-        );
-    }
-    for c in caps(hits.matched(2), &r.day_month, text) {
-        let (Some(day), Some(mo)) = (num(&c[2]), month_number(&c[3])) else { continue };
-        let d = match c.get(4).and_then(|y| num(y.as_str())).filter(|y| plausible_year(*y)) {
-            Some(y) => NaiveDate::from_ymd_opt(y as i32, mo, day).map(|d| date(day_str(d), None, EventBasis::Explicit)),
-            None => {
-                published.and_then(|p| infer_year(mo, day, p)).map(|d| date(day_str(d), None, EventBasis::Inferred))
+        for c in compiled.regexes[i].captures_iter(text) {
+            let d = match resolve {
+                Resolve::Any(f) => f(&c, &ctx),
+                Resolve::Relative(f) => published.and_then(|p| f(&c, &ctx, p)),
+            };
+            if let (Some(m), Some(date)) = (c.get(1), d) {
+                found.push(Timex { start: m.start(), end: m.end(), expression: m.as_str().to_string(), date });
             }
-        };
-        push(c.get(1).expect("group 1"), d);
-    }
-    for c in caps(hits.matched(3), &r.month_year, text) {
-        let (Some(mo), Some(y)) = (month_number(&c[2]), num(&c[3])) else { continue };
-        push(
-            c.get(1).expect("group 1"),
-            plausible_year(y).then(|| date(month_str(y as i32, mo), None, EventBasis::Explicit)),
-        );
-    }
-    if let Some(p) = published {
-        for c in caps(hits.matched(4), &r.month_rel, text) {
-            let Some(mo) = month_number(&c[2]) else { continue };
-            let y = if is_past(&c[3]) {
-                if mo >= p.month() {
-                    p.year() - 1
-                } else {
-                    p.year()
-                }
-            } else if is_next(&c[3]) {
-                if mo <= p.month() {
-                    p.year() + 1
-                } else {
-                    p.year()
-                }
-            } else {
-                p.year()
-            };
-            push(c.get(1).expect("group 1"), Some(date(month_str(y, mo), None, EventBasis::Relative)));
         }
     }
-    for c in caps(hits.matched(5), &r.year, text) {
-        // After `عام`/`سنة` any year since 1000 is a year (history pieces name the 1800s); a bare
-        // `2002م` keeps the narrow range, as `م` also abbreviates metres.
-        let y = match (c.get(2), c.get(3)) {
-            (Some(y), _) => num(y.as_str()).filter(|y| (1000..=2100).contains(y)),
-            (_, Some(y)) => num(y.as_str()).filter(|y| plausible_year(*y)),
-            _ => None,
-        };
-        push(c.get(1).expect("group 1"), y.map(|y| date(format!("{y:04}"), None, EventBasis::Explicit)));
-    }
-    if let Some(p) = published {
-        for c in caps(hits.matched(6), &r.relative, text) {
-            let k = mirsad_text::key(&c[2]);
-            let offset = if k.starts_with("اول") {
-                -2
-            } else if k.contains("امس") || k.contains("البارحه") {
-                -1
-            } else if k.starts_with("بعد") {
-                2
-            } else if k.contains("غد") {
-                1
-            } else {
-                0
-            };
-            let mut d = p + Duration::days(offset);
-            // «أمس الأحد»: the weekday names the day; trust it when it is within a day.
-            if let Some(wd) = c.get(3).and_then(|w| weekday(w.as_str())) {
-                let back = (d.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64).rem_euclid(7);
-                if back <= 1 {
-                    d -= Duration::days(back);
-                }
-            }
-            push(c.get(1).expect("group 1"), Some(date(day_str(d), None, EventBasis::Relative)));
-        }
-        for c in caps(hits.matched(7), &r.weekday, text) {
-            let Some(wd) = weekday(&c[2]) else { continue };
-            let from_p = |d: NaiveDate| {
-                (d.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64).rem_euclid(7)
-            };
-            let d = match c.get(3).map(|x| x.as_str()) {
-                Some(x) if is_next(x) => p + Duration::days((7 - from_p(p)).rem_euclid(7).max(1)),
-                Some(_) => p - Duration::days(if from_p(p) == 0 { 7 } else { from_p(p) }),
-                None => p - Duration::days(from_p(p)),
-            };
-            push(c.get(1).expect("group 1"), Some(date(day_str(d), None, EventBasis::Relative)));
-        }
-        for c in caps(hits.matched(8), &r.period, text) {
-            let whole = c.get(1).expect("group 1");
-            let k = mirsad_text::key(whole.as_str());
-            let by: i32 = if c.get(3).is_some_and(|x| is_past(x.as_str())) {
-                -1
-            } else if c.get(3).is_some_and(|x| is_next(x.as_str())) {
-                1
-            } else {
-                0
-            };
-            let d = if k.contains("الاسبوع") {
-                // Weeks run Saturday to Friday, as in most Arab countries.
-                let start =
-                    p - Duration::days(p.weekday().days_since(Weekday::Sat) as i64) + Duration::weeks(by as i64);
-                date(day_str(start), Some(day_str(start + Duration::days(6))), EventBasis::Relative)
-            } else if k.contains("الشهر") {
-                let (y, m) = shift_month(p.year(), p.month(), by);
-                date(month_str(y, m), None, EventBasis::Relative)
-            } else {
-                date(format!("{:04}", p.year() + by), None, EventBasis::Relative)
-            };
-            push(whole, Some(d));
-        }
-    }
-    find_more(text, published, &hits, &mut found);
+    // A stable sort: equal spans keep the order of `RULES`.
     found.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
     let mut out: Vec<Timex> = Vec::new();
     for t in found {
@@ -455,6 +556,134 @@ pub fn find(text: &str, published: Option<NaiveDate>) -> Vec<Timex> {
         out.push(t);
     }
     out
+}
+
+fn range(c: &regex::Captures, x: &Ctx) -> Option<EventDate> {
+    let (d1, d2, mo) = (num(&c[2])?, num(&c[3])?, month_number(&c[4])?);
+    let d = match c.get(5).and_then(|y| num(y.as_str())).filter(|y| plausible_year(*y)) {
+        Some(y) => NaiveDate::from_ymd_opt(y as i32, mo, d1)
+            .zip(NaiveDate::from_ymd_opt(y as i32, mo, d2))
+            .map(|(a, b)| date(day_str(a), Some(day_str(b)), EventBasis::Explicit)),
+        None => x.published.and_then(|p| infer_year(mo, d1, p)).and_then(|a| {
+            NaiveDate::from_ymd_opt(a.year(), mo, d2).map(|b| date(day_str(a), Some(day_str(b)), EventBasis::Inferred))
+        }),
+    };
+    d.filter(|d| d.end.as_deref() >= Some(d.start.as_str()))
+}
+
+fn numeric(c: &regex::Captures, _: &Ctx) -> Option<EventDate> {
+    let d = if let (Some(d), Some(m), Some(y)) = (c.get(2), c.get(3), c.get(4)) {
+        NaiveDate::from_ymd_opt(
+            num(y.as_str()).unwrap_or(0) as i32,
+            num(m.as_str()).unwrap_or(0),
+            num(d.as_str()).unwrap_or(0),
+        )
+    } else {
+        let g = |i: usize| c.get(i).and_then(|x| num(x.as_str())).unwrap_or(0);
+        NaiveDate::from_ymd_opt(g(5) as i32, g(6), g(7))
+    };
+    d.filter(|d| plausible_year(d.year() as u32)).map(|d| date(day_str(d), None, EventBasis::Explicit))
+}
+
+fn day_month(c: &regex::Captures, x: &Ctx) -> Option<EventDate> {
+    let (day, mo) = (num(&c[2])?, month_number(&c[3])?);
+    match c.get(4).and_then(|y| num(y.as_str())).filter(|y| plausible_year(*y)) {
+        Some(y) => NaiveDate::from_ymd_opt(y as i32, mo, day).map(|d| date(day_str(d), None, EventBasis::Explicit)),
+        None => x.published.and_then(|p| infer_year(mo, day, p)).map(|d| date(day_str(d), None, EventBasis::Inferred)),
+    }
+}
+
+fn month_year(c: &regex::Captures, _: &Ctx) -> Option<EventDate> {
+    let (mo, y) = (month_number(&c[2])?, num(&c[3])?);
+    plausible_year(y).then(|| date(month_str(y as i32, mo), None, EventBasis::Explicit))
+}
+
+fn month_rel(c: &regex::Captures, _: &Ctx, p: NaiveDate) -> Option<EventDate> {
+    let mo = month_number(&c[2])?;
+    let y = if is_past(&c[3]) {
+        if mo >= p.month() {
+            p.year() - 1
+        } else {
+            p.year()
+        }
+    } else if is_next(&c[3]) {
+        if mo <= p.month() {
+            p.year() + 1
+        } else {
+            p.year()
+        }
+    } else {
+        p.year()
+    };
+    Some(date(month_str(y, mo), None, EventBasis::Relative))
+}
+
+fn year(c: &regex::Captures, _: &Ctx) -> Option<EventDate> {
+    // After `عام`/`سنة` any year since 1000 is a year (history pieces name the 1800s); a bare
+    // `2002م` keeps the narrow range, as `م` also abbreviates metres.
+    let y = match (c.get(2), c.get(3)) {
+        (Some(y), _) => num(y.as_str()).filter(|y| (1000..=2100).contains(y)),
+        (_, Some(y)) => num(y.as_str()).filter(|y| plausible_year(*y)),
+        _ => None,
+    };
+    y.map(|y| date(format!("{y:04}"), None, EventBasis::Explicit))
+}
+
+fn relative_day(c: &regex::Captures, _: &Ctx, p: NaiveDate) -> Option<EventDate> {
+    let k = mirsad_text::key(&c[2]);
+    let offset = if k.starts_with("اول") {
+        -2
+    } else if k.contains("امس") || k.contains("البارحه") {
+        -1
+    } else if k.starts_with("بعد") {
+        2
+    } else if k.contains("غد") {
+        1
+    } else {
+        0
+    };
+    let mut d = p + Duration::days(offset);
+    // «أمس الأحد»: the weekday names the day; trust it when it is within a day.
+    if let Some(wd) = c.get(3).and_then(|w| weekday(w.as_str())) {
+        let back = (d.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64).rem_euclid(7);
+        if back <= 1 {
+            d -= Duration::days(back);
+        }
+    }
+    Some(date(day_str(d), None, EventBasis::Relative))
+}
+
+fn weekday_rel(c: &regex::Captures, _: &Ctx, p: NaiveDate) -> Option<EventDate> {
+    let wd = weekday(&c[2])?;
+    let from_p =
+        |d: NaiveDate| (d.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64).rem_euclid(7);
+    let d = match c.get(3).map(|x| x.as_str()) {
+        Some(x) if is_next(x) => p + Duration::days((7 - from_p(p)).rem_euclid(7).max(1)),
+        Some(_) => p - Duration::days(if from_p(p) == 0 { 7 } else { from_p(p) }),
+        None => p - Duration::days(from_p(p)),
+    };
+    Some(date(day_str(d), None, EventBasis::Relative))
+}
+
+fn period(c: &regex::Captures, _: &Ctx, p: NaiveDate) -> Option<EventDate> {
+    let k = mirsad_text::key(c.get(1)?.as_str());
+    let by: i32 = if c.get(3).is_some_and(|x| is_past(x.as_str())) {
+        -1
+    } else if c.get(3).is_some_and(|x| is_next(x.as_str())) {
+        1
+    } else {
+        0
+    };
+    Some(if k.contains("الاسبوع") {
+        // Weeks run Saturday to Friday, as in most Arab countries.
+        let start = p - Duration::days(p.weekday().days_since(Weekday::Sat) as i64) + Duration::weeks(by as i64);
+        date(day_str(start), Some(day_str(start + Duration::days(6))), EventBasis::Relative)
+    } else if k.contains("الشهر") {
+        let (y, m) = shift_month(p.year(), p.month(), by);
+        date(month_str(y, m), None, EventBasis::Relative)
+    } else {
+        date(format!("{:04}", p.year() + by), None, EventBasis::Relative)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -710,17 +939,6 @@ fn direction(word: &str) -> i32 {
     }
 }
 
-struct Rules2 {
-    ago: Regex,
-    ago_bare: Regex,
-    century: Regex,
-    decade: Regex,
-    decade_ord: Regex,
-    season: Regex,
-    part: Regex,
-    present: Regex,
-}
-
 /// A century: `القرن العشرين`, `القرن الـ19`, `القرن 19`, `القرن التاسع عشر`, `القرن
 /// الحادي والعشرين`, `القرن الماضي`/`الحالي`/`المقبل`. Named groups `cnum`, `cord`, `crel`.
 fn century_pattern() -> String {
@@ -746,251 +964,140 @@ fn century_of(c: &regex::Captures, p: Option<NaiveDate>) -> Option<(i32, EventBa
     p.map(|p| (p.year() / 100 + 1 + by, EventBasis::Relative))
 }
 
-static RULES2: LazyLock<Rules2> = LazyLock::new(|| {
-    let r = rule;
-    let clitic = "(?:و|ف|ب|ل|وب|ول|وف)?";
-    let preps = alternation_d(&["قبل", "منذ", "بعد"]);
-    let about = alternation_d(&["نحو", "حوالي", "زهاء", "قرابه"]);
-    let units = alternation_d(&UNIT_WORDS.iter().map(|(n, _)| *n).collect::<Vec<_>>());
-    let tens = alternation_d(&TENS_WORDS.iter().map(|(n, _)| *n).collect::<Vec<_>>());
-    let teens = alternation_d(&TEEN_WORDS.iter().chain(UNIT_WORDS).map(|(n, _)| *n).collect::<Vec<_>>());
-    let ashar = format!("(?:{})", alternation_d(&["عشر", "عشره"]));
-    let number = format!(r"\d{{1,4}}|[٠-٩]{{1,4}}|(?:{units})\s+و\s*(?:{tens})|(?:{teens})\s+{ashar}|{tens}|{units}",);
-    let plural = alternation_d(&[
-        "عاما",
-        "عام",
-        "اعوام",
-        "سنوات",
-        "سنين",
-        "سنه",
-        "شهرا",
-        "شهر",
-        "اشهر",
-        "شهور",
-        "اسبوعا",
-        "اسبوع",
-        "اسابيع",
-        "يوما",
-        "يوم",
-        "ايام",
-    ]);
-    let dual = alternation_d(&["عامين", "سنتين", "شهرين", "اسبوعين", "يومين"]);
-    let singular = alternation_d(&["عام", "سنه", "شهر", "اسبوع", "يوم"]);
-    let century = century_pattern();
-    let rel = alternation_d(&["الماضي", "الماضيه", "المنصرم", "المقبل", "القادم", "الحالي", "الجاري"]);
-    let seasons = alternation_d(&SEASONS.iter().map(|(n, _, _)| *n).collect::<Vec<_>>());
-    let year_word = format!("(?:{})", alternation_d(&["عام", "العام", "سنه", "السنه"]));
-    let aam = format!("(?:{})", alternation_d(&["العام", "السنه"]));
-    let waqt = format!("{}\\s+(?:{})", loose_d("في الوقت"), alternation_d(&["الحالي", "الراهن"]));
-    let this_year = alternation_d(&["هذا العام", "هذه السنه"]);
-    let ord1 = alternation_d(&ORDINALS.iter().map(|(n, _)| *n).collect::<Vec<_>>());
-    Rules2 {
-        ago: r(format!(
-            r"{B}{clitic}((?P<prep>{preps})\s+(?:(?:{about})\s+)?(?:(?P<n>{number})\s+(?P<unit>{plural})|(?P<dual>{dual}))){E}"
-        )),
-        ago_bare: r(format!(
-            r"{B}{clitic}((?P<prep>{qabl_mundh})\s+(?:(?:{about})\s+)?(?P<unit>{singular})){E}",
-            qabl_mundh = alternation_d(&["قبل", "منذ"]),
-        )),
-        century: r(format!(r"{B}{clitic}({century}){E}")),
-        decade: r(format!(
-            r"{B}{clitic}((?:ال)?(?P<tens>{tens10})(?:{yat})(?:\s+(?:{min}\s+)?{century})?){E}",
-            yat = alternation_d(&["يات", "ات"]),
-            tens10 = alternation_d(&["عشرين", "ثلاثين", "اربعين", "خمسين", "ستين", "سبعين", "ثمانين", "تسعين"]),
-            min = loose("من"),
-        )),
-        decade_ord: r(format!(
-            r"{B}{clitic}({aqd}\s+(?P<ord>{ord1})\s+(?:{min}\s+)?{century}){E}",
-            aqd = loose_d("العقد"),
-            min = loose("من"),
-        )),
-        season: r(format!(
-            r"{B}{clitic}((?:{fasl}\s+)?(?:(?:ال)?(?P<s1>{seasons})\s+(?:{year_word}\s+)?(?P<y>\d{{4}}|[٠-٩]{{4}})|ال(?P<s2>{seasons})\s+(?P<rel>{rel})|(?P<s3>{seasons})\s+(?:{aam}\s+(?P<yrel>{rel})|(?P<this>{this_year}))|{hatha}\s+ال(?P<s4>{seasons}))){E}",
-            fasl = loose_d("فصل"),
-            hatha = loose_d("هذا"),
-        )),
-        part: r(format!(
-            r"{B}{clitic}((?P<kind>{kinds})\s+(?P<ord>{ords})\s+{min}\s+(?:(?:{year_word}\s+)?(?P<y>\d{{4}}|[٠-٩]{{4}})|(?P<this>{this_year})|(?P<cent>{century})|{aam}(?:\s+(?P<rel>{rel}))?)){E}",
-            kinds = alternation_d(&["النصف", "الربع"]),
-            ords = alternation_d(&["الاول", "الثاني", "الثالث", "الرابع", "الاخير"]),
-            min = loose("من"),
-        )),
-        present: r(format!(r"{B}{clitic}(ال[آا]ن|{haliyan}|{waqt}){E}", haliyan = loose_d("حاليا"),)),
+fn ago(c: &regex::Captures, x: &Ctx, p: NaiveDate) -> Option<EventDate> {
+    let whole = c.get(1)?;
+    if ["من", "علي", "عن"].contains(&next_key(x.text, whole.end()).as_str()) {
+        return None; // «قبل ثلاثة أيام من الانتخابات»: counted from another event.
     }
-});
-
-/// The rules of this section; `found` gets their expressions.
-fn find_more(text: &str, published: Option<NaiveDate>, hits: &regex::SetMatches, found: &mut Vec<Timex>) {
-    let r = &*RULES2;
-    let mut push = |m: regex::Match, d: Option<EventDate>| {
-        if let Some(date) = d {
-            found.push(Timex { start: m.start(), end: m.end(), expression: m.as_str().to_string(), date });
-        }
+    let (unit, n) = match (c.name("n"), c.name("unit"), c.name("dual")) {
+        (Some(n), Some(u), _) => (unit_of(u.as_str())?.0, count_value(n.as_str())?),
+        (_, _, Some(d)) => match unit_of(d.as_str())? {
+            (unit, Some(n)) => (unit, n),
+            _ => return None,
+        },
+        _ => return None,
     };
-    if let Some(p) = published {
-        for c in caps(hits.matched(9), &r.ago, text) {
-            let whole = c.get(1).expect("group 1");
-            if ["من", "علي", "عن"].contains(&next_key(text, whole.end()).as_str()) {
-                continue; // «قبل ثلاثة أيام من الانتخابات»: counted from another event.
-            }
-            let (unit, n) = match (c.name("n"), c.name("unit"), c.name("dual")) {
-                (Some(n), Some(u), _) => match (count_value(n.as_str()), unit_of(u.as_str())) {
-                    (Some(n), Some((unit, _))) => (unit, n),
-                    _ => continue,
-                },
-                (_, _, Some(d)) => match unit_of(d.as_str()) {
-                    Some((unit, Some(n))) => (unit, n),
-                    _ => continue,
-                },
-                _ => continue,
-            };
-            if n == 0 || n > 2000 {
-                continue;
-            }
-            let after = mirsad_text::key(&c["prep"]).starts_with("بعد");
-            if after {
-                // «بعد» counts from publication far less often than from the story's own events:
-                // «أفرج عنه بعد أربع سنوات», «وبعد يومين، لقي…», «بعد 60 عاما» (of absence),
-                // «بعد 5 أيام حافلة». Only a count of days, weeks or months that stands alone,
-                // not a story's next step (a clitic `و`/`ف`), is taken.
-                let clitic = text[..whole.start()].ends_with(['و', 'ف']);
-                let next = next_key(text, whole.end());
-                if matches!(unit, Unit::Year) || clitic || !(AFTER_BARE.contains(&next.as_str()) || next == "ضد") {
-                    continue;
-                }
-            }
-            push(whole, shifted(p, unit, if after { -i64::from(n) } else { i64::from(n) }));
-        }
-        for c in caps(hits.matched(10), &r.ago_bare, text) {
-            let whole = c.get(1).expect("group 1");
-            if !AFTER_BARE.contains(&next_key(text, whole.end()).as_str()) {
-                continue;
-            }
-            if let Some((unit, Some(1))) = unit_of(&c["unit"]) {
-                push(whole, shifted(p, unit, 1));
-            }
+    if n == 0 || n > 2000 {
+        return None;
+    }
+    let after = mirsad_text::key(&c["prep"]).starts_with("بعد");
+    if after {
+        // «بعد» counts from publication far less often than from the story's own events:
+        // «أفرج عنه بعد أربع سنوات», «وبعد يومين، لقي…», «بعد 60 عاما» (of absence),
+        // «بعد 5 أيام حافلة». Only a count of days, weeks or months that stands alone,
+        // not a story's next step (a clitic `و`/`ف`), is taken.
+        let clitic = x.text[..whole.start()].ends_with(['و', 'ف']);
+        let next = next_key(x.text, whole.end());
+        if matches!(unit, Unit::Year) || clitic || !(AFTER_BARE.contains(&next.as_str()) || next == "ضد") {
+            return None;
         }
     }
-    for c in caps(hits.matched(11), &r.century, text) {
-        let Some((n, basis)) = century_of(&c, published).filter(|(n, _)| (1..=22).contains(n)) else { continue };
-        let y = (n - 1) * 100;
-        push(c.get(1).expect("group 1"), Some(date(format!("{y:04}"), Some(format!("{:04}", y + 99)), basis)));
+    shifted(p, unit, if after { -i64::from(n) } else { i64::from(n) })
+}
+
+fn ago_bare(c: &regex::Captures, x: &Ctx, p: NaiveDate) -> Option<EventDate> {
+    if !AFTER_BARE.contains(&next_key(x.text, c.get(1)?.end()).as_str()) {
+        return None;
     }
-    for c in caps(hits.matched(12), &r.decade, text) {
-        let whole = c.get(1).expect("group 1");
-        let next = next_key(text, whole.end());
-        let after = mirsad_text::key(&text[whole.end()..].chars().take(16).collect::<String>());
-        if next == "من" && after.contains("عمر") {
-            continue; // «في الستينيات من عمره»: an age.
+    match unit_of(&c["unit"])? {
+        (unit, Some(1)) => shifted(p, unit, 1),
+        _ => None,
+    }
+}
+
+fn century(c: &regex::Captures, x: &Ctx) -> Option<EventDate> {
+    let (n, basis) = century_of(c, x.published).filter(|(n, _)| (1..=22).contains(n))?;
+    let y = (n - 1) * 100;
+    Some(date(format!("{y:04}"), Some(format!("{:04}", y + 99)), basis))
+}
+
+fn decade(c: &regex::Captures, x: &Ctx) -> Option<EventDate> {
+    let end = c.get(1)?.end();
+    let next = next_key(x.text, end);
+    let after = mirsad_text::key(&x.text[end..].chars().take(16).collect::<String>());
+    if next == "من" && after.contains("عمر") {
+        return None; // «في الستينيات من عمره»: an age.
+    }
+    let tens = lookup(TENS_WORDS, &mirsad_text::key(&c["tens"]))?;
+    let (century, basis) = if c.name("cnum").or(c.name("cord")).or(c.name("crel")).is_some() {
+        century_of(c, x.published)?
+    } else {
+        (20, EventBasis::Inferred)
+    };
+    let y = (century - 1) * 100 + tens as i32;
+    Some(date(format!("{y:04}"), Some(format!("{:04}", y + 9)), basis))
+}
+
+fn decade_ord(c: &regex::Captures, x: &Ctx) -> Option<EventDate> {
+    let k = lookup(ORDINALS, &mirsad_text::key(&c["ord"]))?;
+    let (century, basis) = century_of(c, x.published)?;
+    let y = (century - 1) * 100 + (k as i32 - 1) * 10;
+    Some(date(format!("{y:04}"), Some(format!("{:04}", y + 9)), basis))
+}
+
+fn season(c: &regex::Captures, x: &Ctx) -> Option<EventDate> {
+    let name = ["s1", "s2", "s3", "s4"].iter().find_map(|g| c.name(g))?;
+    let k = mirsad_text::key(name.as_str());
+    let s = SEASONS.iter().position(|(n, _, _)| *n == k)?;
+    if let Some(y) = c.name("y") {
+        return num(y.as_str()).filter(|y| plausible_year(*y)).map(|y| {
+            let (a, b) = season_range(s, y as i32);
+            month_range(a, b, EventBasis::Explicit)
+        });
+    }
+    let p = x.published?;
+    let pm = (p.year(), p.month());
+    let (a, b) = if let Some(yr) = c.name("yrel") {
+        season_range(s, p.year() + direction(yr.as_str()))
+    } else if c.name("this").is_some() {
+        season_range(s, p.year())
+    } else {
+        let dir = c.name("rel").map_or(0, |x| direction(x.as_str()));
+        let occ: Vec<_> = (p.year() - 1..=p.year() + 2).map(|y| season_range(s, y)).collect();
+        let pick = match dir {
+            -1 => occ.iter().rev().find(|(_, b)| *b < pm),
+            1 => occ.iter().find(|(a, _)| *a > pm),
+            _ => occ.iter().find(|(a, b)| *a <= pm && pm <= *b).or(occ.iter().find(|(a, _)| a.0 == p.year())),
+        };
+        *pick?
+    };
+    Some(month_range(a, b, EventBasis::Relative))
+}
+
+fn part(c: &regex::Captures, x: &Ctx) -> Option<EventDate> {
+    if ["y", "this", "rel", "cent"].iter().all(|g| c.name(g).is_none()) {
+        let next = next_key(x.text, c.get(1)?.end());
+        if next.starts_with("المالي") || next.starts_with("الدراسي") || next.starts_with("الهجري") {
+            return None; // a fiscal or school year does not start in January.
         }
-        let Some(tens) = lookup(TENS_WORDS, &mirsad_text::key(&c["tens"])) else { continue };
-        let (century, basis) = if c.name("cnum").or(c.name("cord")).or(c.name("crel")).is_some() {
-            match century_of(&c, published) {
-                Some(x) => x,
-                None => continue,
-            }
+    }
+    let half = mirsad_text::key(&c["kind"]) == "النصف";
+    let ord = mirsad_text::key(&c["ord"]);
+    let n = if ord == "الاخير" {
+        if half {
+            2
         } else {
-            (20, EventBasis::Inferred)
-        };
-        let y = (century - 1) * 100 + tens as i32;
-        push(whole, Some(date(format!("{y:04}"), Some(format!("{:04}", y + 9)), basis)));
-    }
-    for c in caps(hits.matched(13), &r.decade_ord, text) {
-        let (Some(k), Some((century, basis))) =
-            (lookup(ORDINALS, &mirsad_text::key(&c["ord"])), century_of(&c, published))
-        else {
-            continue;
-        };
-        let y = (century - 1) * 100 + (k as i32 - 1) * 10;
-        push(c.get(1).expect("group 1"), Some(date(format!("{y:04}"), Some(format!("{:04}", y + 9)), basis)));
-    }
-    for c in caps(hits.matched(14), &r.season, text) {
-        let name = ["s1", "s2", "s3", "s4"].iter().find_map(|g| c.name(g)).expect("one season group");
-        let k = mirsad_text::key(name.as_str());
-        let Some(s) = SEASONS.iter().position(|(n, _, _)| *n == k) else { continue };
-        let whole = c.get(1).expect("group 1");
-        let d = if let Some(y) = c.name("y") {
-            num(y.as_str()).filter(|y| plausible_year(*y)).map(|y| {
-                let (a, b) = season_range(s, y as i32);
-                month_range(a, b, EventBasis::Explicit)
-            })
-        } else if let Some(p) = published {
-            let pm = (p.year(), p.month());
-            let (a, b) = if let Some(yr) = c.name("yrel") {
-                season_range(s, p.year() + direction(yr.as_str()))
-            } else if c.name("this").is_some() {
-                season_range(s, p.year())
-            } else {
-                let dir = c.name("rel").map_or(0, |x| direction(x.as_str()));
-                let occ: Vec<_> = (p.year() - 1..=p.year() + 2).map(|y| season_range(s, y)).collect();
-                let pick = match dir {
-                    -1 => occ.iter().rev().find(|(_, b)| *b < pm),
-                    1 => occ.iter().find(|(a, _)| *a > pm),
-                    _ => occ.iter().find(|(a, b)| *a <= pm && pm <= *b).or(occ.iter().find(|(a, _)| a.0 == p.year())),
-                };
-                match pick {
-                    Some(&x) => x,
-                    None => continue,
-                }
-            };
-            Some(month_range(a, b, EventBasis::Relative))
-        } else {
-            None
-        };
-        push(whole, d);
-    }
-    for c in caps(hits.matched(15), &r.part, text) {
-        let whole = c.get(1).expect("group 1");
-        if ["y", "this", "rel", "cent"].iter().all(|g| c.name(g).is_none()) {
-            let next = next_key(text, whole.end());
-            if next.starts_with("المالي") || next.starts_with("الدراسي") || next.starts_with("الهجري")
-            {
-                continue; // a fiscal or school year does not start in January.
-            }
+            4
         }
-        let half = mirsad_text::key(&c["kind"]) == "النصف";
-        let ord = mirsad_text::key(&c["ord"]);
-        let n = if ord == "الاخير" {
-            if half {
-                2
-            } else {
-                4
-            }
-        } else {
-            match lookup(ORDINALS, &ord) {
-                Some(n) if n <= if half { 2 } else { 4 } => n,
-                _ => continue,
-            }
-        };
-        if c.name("cent").is_some() {
-            // «النصف الثاني من القرن العشرين»: years 50 or 25 at a time.
-            let Some((century, basis)) = century_of(&c, published).filter(|(n, _)| (1..=22).contains(n)) else {
-                continue;
-            };
-            let span = if half { 50 } else { 25 };
-            let y = (century - 1) * 100 + (n as i32 - 1) * span;
-            push(whole, Some(date(format!("{y:04}"), Some(format!("{:04}", y + span - 1)), basis)));
-            continue;
-        }
-        let (year, basis) = if let Some(y) = c.name("y") {
-            match num(y.as_str()).filter(|y| plausible_year(*y)) {
-                Some(y) => (y as i32, EventBasis::Explicit),
-                None => continue,
-            }
-        } else if let Some(p) = published {
-            (p.year() + c.name("rel").map_or(0, |x| direction(x.as_str())), EventBasis::Relative)
-        } else {
-            continue;
-        };
-        let len = if half { 6 } else { 3 };
-        let first = (n - 1) * len + 1;
-        push(whole, Some(month_range((year, first), (year, first + len - 1), basis)));
+    } else {
+        lookup(ORDINALS, &ord).filter(|n| *n <= if half { 2 } else { 4 })?
+    };
+    if c.name("cent").is_some() {
+        // «النصف الثاني من القرن العشرين»: years 50 or 25 at a time.
+        let (century, basis) = century_of(c, x.published).filter(|(n, _)| (1..=22).contains(n))?;
+        let span = if half { 50 } else { 25 };
+        let y = (century - 1) * 100 + (n as i32 - 1) * span;
+        return Some(date(format!("{y:04}"), Some(format!("{:04}", y + span - 1)), basis));
     }
-    if let Some(p) = published {
-        for c in caps(hits.matched(16), &r.present, text) {
-            push(c.get(1).expect("group 1"), Some(date(day_str(p), None, EventBasis::Relative)));
-        }
-    }
+    let (year, basis) = if let Some(y) = c.name("y") {
+        (num(y.as_str()).filter(|y| plausible_year(*y))? as i32, EventBasis::Explicit)
+    } else {
+        let p = x.published?;
+        (p.year() + c.name("rel").map_or(0, |x| direction(x.as_str())), EventBasis::Relative)
+    };
+    let len = if half { 6 } else { 3 };
+    let first = (n - 1) * len + 1;
+    Some(month_range((year, first), (year, first + len - 1), basis))
 }
 
 #[cfg(test)]
@@ -1010,6 +1117,50 @@ mod tests {
 
     fn d(start: &str, end: Option<&str>, basis: EventBasis) -> EventDate {
         EventDate { start: start.into(), end: end.map(Into::into), basis }
+    }
+
+    /// One example per rule, in the order of `RULES`: adding a rule needs an example here.
+    const EXAMPLES: &[(&str, &str)] = &[
+        ("range", "يومي 18 و19 يونيو"),
+        ("numeric", "15/3/2021"),
+        ("day_month", "15 مارس 2021"),
+        ("month_year", "مارس 2021"),
+        ("month_rel", "مارس الماضي"),
+        ("year", "عام 1998"),
+        ("relative", "أمس"),
+        ("weekday", "يوم الخميس"),
+        ("period", "الأسبوع الماضي"),
+        ("ago", "قبل خمسة أعوام"),
+        ("ago_bare", "قبل عام"),
+        ("century", "القرن العشرين"),
+        ("decade", "الستينيات"),
+        ("decade_ord", "العقد الأول من القرن الحادي والعشرين"),
+        ("season", "صيف 2020"),
+        ("part", "النصف الثاني من 2021"),
+        ("present", "حاليا"),
+    ];
+
+    #[test]
+    fn each_rule_resolves_its_example_through_its_own_gate_slot() {
+        let names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+        assert_eq!(names, EXAMPLES.iter().map(|(n, _)| *n).collect::<Vec<_>>());
+        let compiled = &*COMPILED;
+        assert_eq!(compiled.gate.len(), RULES.len());
+        assert_eq!(compiled.regexes.len(), RULES.len());
+        let p = pub_day().expect("a date");
+        for (i, (rule, (name, text))) in RULES.iter().zip(EXAMPLES).enumerate() {
+            assert_eq!(compiled.gate.patterns()[i], compiled.regexes[i].as_str(), "{name}");
+            assert!(compiled.gate.matches(text).matched(i), "{name}: the gate misses {text}");
+            let c = compiled.regexes[i].captures(text).unwrap_or_else(|| panic!("{name}: no match in {text}"));
+            assert_eq!(c.get(1).map(|m| m.as_str()), Some(*text), "{name}: group 1");
+            let ctx = Ctx { text, published: Some(p) };
+            let d = match rule.resolve {
+                Resolve::Any(f) => f(&c, &ctx),
+                Resolve::Relative(f) => f(&c, &ctx, p),
+            };
+            assert!(d.is_some(), "{name}: {text} gives no date");
+            assert_eq!(one(text).0, *text, "{name}");
+        }
     }
 
     #[test]

@@ -40,10 +40,25 @@ pub const WINDOW_DAYS: i32 = 7;
 /// subject in the news every week (a summit saga, daily market reports) chains into one story
 /// for months.
 pub const MAX_SPAN_DAYS: i32 = 30;
+/// The widest first-to-last-day span a restored story may have. [`Clusterer::assign`] never
+/// makes one near it (a story grows by at most [`WINDOW_DAYS`] before its first day per
+/// article); a wider one is a damaged row whose list of weeks would exhaust memory.
+pub const MAX_RESTORED_SPAN_DAYS: i64 = 36_525;
 /// Centroid terms kept per story.
 const CENTROID_TERMS: usize = 64;
 /// Terms of an article used to find candidate stories.
 const PROBE_TERMS: usize = 10;
+
+/// Why saved state cannot be restored by [`Clusterer::restore`].
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreError {
+    #[error("dedup group {index} out of order (group {expected} expected next)")]
+    GroupOrder { index: u32, expected: usize },
+    #[error("dedup group {index} has no signature")]
+    NoSignature { index: u32 },
+    #[error("story {id}: days {first_day}..{last_day} span more than {MAX_RESTORED_SPAN_DAYS} days")]
+    StorySpan { id: String, first_day: i32, last_day: i32 },
+}
 
 /// A dedup group as saved: the first text's signature and the group's original.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -479,7 +494,7 @@ impl Clusterer {
         terms: impl IntoIterator<Item = (String, String, u32)>,
         groups: impl IntoIterator<Item = Group>,
         stories: impl IntoIterator<Item = StoryState>,
-    ) -> Result<Clusterer, String> {
+    ) -> Result<Clusterer, RestoreError> {
         let mut c = Clusterer::new();
         c.terms.set_docs(docs);
         for (stem, surface, df) in terms {
@@ -487,14 +502,17 @@ impl Clusterer {
         }
         for g in groups {
             if g.index as usize != c.signatures.len() {
-                return Err(format!("dedup group {} out of order", g.index));
+                return Err(RestoreError::GroupOrder { index: g.index, expected: c.signatures.len() });
             }
-            let sig = g.signature.ok_or_else(|| format!("dedup group {} has no signature", g.index))?;
+            let sig = g.signature.ok_or(RestoreError::NoSignature { index: g.index })?;
             c.lsh.insert(g.index, &sig);
             c.signatures.push(sig);
             c.groups.push(GroupMem { original: g.original, original_published: g.original_published, story: g.story });
         }
         for st in stories {
+            if i64::from(st.last_day) - i64::from(st.first_day) > MAX_RESTORED_SPAN_DAYS {
+                return Err(RestoreError::StorySpan { id: st.id, first_day: st.first_day, last_day: st.last_day });
+            }
             let si = c.stories.len() as u32;
             let mut centroid: Vector = st
                 .centroid

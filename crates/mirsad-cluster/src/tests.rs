@@ -99,6 +99,30 @@ fn restored_state_assigns_like_the_original() {
 }
 
 #[test]
+fn damaged_state_is_a_typed_error() {
+    let mut first = vec![
+        art("k1", "2023-09-10", "أ", "الكرملين يعلن زيارة كيم جونغ أون إلى موسكو", KREMLIN),
+        art("r1", "2023-09-10", "أ", "أمطار غزيرة على جدة وتعليق الدراسة", RAIN),
+    ];
+    let ch = run(&mut first).take_changes();
+    assert_eq!(ch.groups.len(), 2);
+    let restore = |groups: Vec<Group>, stories: Vec<StoryState>| {
+        Clusterer::restore(ch.docs, ch.terms.clone(), groups, stories).err().expect("damaged state")
+    };
+    let e = restore(ch.groups[1..].to_vec(), ch.stories.clone());
+    assert!(matches!(e, RestoreError::GroupOrder { index: 1, expected: 0 }), "{e}");
+    let mut unsigned = ch.groups.clone();
+    unsigned[1].signature = None;
+    let e = restore(unsigned, ch.stories.clone());
+    assert!(matches!(e, RestoreError::NoSignature { index: 1 }), "{e}");
+    assert_eq!(e.to_string(), "dedup group 1 has no signature");
+    let mut wide = ch.stories.clone();
+    wide[0].first_day = i32::MIN;
+    let e = restore(ch.groups.clone(), wide);
+    assert!(matches!(&e, RestoreError::StorySpan { id, .. } if *id == ch.stories[0].id), "{e}");
+}
+
+#[test]
 fn merge_keeps_the_heaviest_terms() {
     let a: Vector = (0..50).map(|i| (i * 2, 1.0)).collect();
     let b: Vector = (0..50).map(|i| (i * 2 + 1, 0.5)).chain([(0, 5.0)]).collect::<Vec<_>>();

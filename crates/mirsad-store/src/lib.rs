@@ -607,7 +607,7 @@ impl Store {
         }
         let stories = self.story_states("SELECT id, state FROM stories ORDER BY rowid", [])?;
         Clusterer::restore(docs, terms, groups, stories)
-            .map_err(|reason| StoreError::Corrupt { id: "story state".into(), reason })
+            .map_err(|e| StoreError::Corrupt { id: "story state".into(), reason: e.to_string() })
     }
 
     fn story_states(&self, query: &str, p: impl rusqlite::Params) -> Result<Vec<StoryState>> {

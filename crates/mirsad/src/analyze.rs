@@ -7,7 +7,7 @@ use mirsad_ingest::IngestError;
 use mirsad_model::{Article, Export};
 use rayon::prelude::*;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Args)]
 pub struct AnalyzeArgs {
@@ -136,16 +136,38 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     pb
 }
 
+/// The named-entity tagger: the model built into the binary, or the model file named by
+/// `MIRSAD_NER_MODEL` (written by `train-ner`: try a new model without a rebuild). A damaged
+/// model is an error, raised before any input is read or anything is written.
+pub fn load_tagger() -> anyhow::Result<mirsad_analyze::Tagger> {
+    match std::env::var_os("MIRSAD_NER_MODEL") {
+        Some(p) => {
+            let path = Path::new(&p);
+            let bytes = std::fs::read(path)
+                .with_context(|| format!("reading the NER model {} (MIRSAD_NER_MODEL)", path.display()))?;
+            mirsad_analyze::Tagger::from_bytes(&bytes)
+                .with_context(|| format!("the NER model {} (MIRSAD_NER_MODEL) is unreadable", path.display()))
+        }
+        None => mirsad_analyze::Tagger::load()
+            .context("the NER model built into this binary (crates/mirsad-analyze/model/ner.bin.gz) is damaged"),
+    }
+}
+
+/// The store's analyzer: the analysis with [`load_tagger`]'s tagger, for each batch.
+pub fn store_analyzer() -> anyhow::Result<mirsad_store::Analyzer> {
+    let tagger = load_tagger()?;
+    Ok(Box::new(move |articles| mirsad_analyze::analyze_articles(&tagger, articles)))
+}
+
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
+    let tagger = if args.extract_only { None } else { Some(load_tagger()?) };
     // Stories need the whole input: articles are collected, then clustered oldest first.
     let mut articles: Vec<Article> = Vec::new();
     let totals = run_pipeline(&args.paths, &args.input, |arts| {
         articles.extend(arts);
         Ok(())
     })?;
-    let (mut stories, analysis) = if args.extract_only {
-        (Vec::new(), mirsad_analyze::Analysis::default())
-    } else {
+    let (mut stories, analysis) = if let Some(tagger) = &tagger {
         // Story assignment is sequential; the analysis runs beside it on the other cores. The
         // story stage fills `story` and `duplicate_of`, which the analysis does not read.
         let ((stories, clustered), analysis) = rayon::join(
@@ -153,10 +175,12 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
                 let mut c = articles.clone();
                 (mirsad_cluster::cluster_all(&mut c), c)
             },
-            || mirsad_analyze::analyze_all(&articles),
+            || mirsad_analyze::analyze_all(tagger, &articles),
         );
         articles = clustered;
         (stories, analysis)
+    } else {
+        (Vec::new(), mirsad_analyze::Analysis::default())
     };
     let at: std::collections::HashMap<&str, usize> =
         articles.iter().enumerate().map(|(i, a)| (a.id.as_str(), i)).collect();

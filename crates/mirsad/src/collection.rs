@@ -1,6 +1,6 @@
 //! `mirsad ingest` and `mirsad search`: the persistent collection in a data directory.
 
-use crate::analyze::{run_pipeline, InputArgs};
+use crate::analyze::{run_pipeline, store_analyzer, InputArgs};
 use anyhow::Context;
 use mirsad_store::{BatchSummary, SearchQuery, Store};
 use std::io::Write;
@@ -32,10 +32,12 @@ pub struct IngestArgs {
 }
 
 pub fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
+    // The model first: a damaged one stops the ingest before the data directory is touched.
+    let analyzer = if args.no_analysis { None } else { Some(store_analyzer()?) };
     let mut store = open_store(&args.data)?;
     lock_writer(&mut store, args.no_wait)?;
-    if !args.no_analysis {
-        store.set_analyzer(Box::new(mirsad_analyze::analyze_articles));
+    if let Some(analyzer) = analyzer {
+        store.set_analyzer(analyzer);
     }
     let batch = args.batch.max(1);
     // The store writes a batch (stories, analysis, SQLite, index) on its own thread while
@@ -108,9 +110,10 @@ pub struct ReanalyzeArgs {
 }
 
 pub fn reanalyze(args: ReanalyzeArgs) -> anyhow::Result<u8> {
+    let analyzer = store_analyzer()?;
     let mut store = open_existing(&args.data)?;
     lock_writer(&mut store, args.no_wait)?;
-    store.set_analyzer(Box::new(mirsad_analyze::analyze_articles));
+    store.set_analyzer(analyzer);
     let total = store.count()?;
     let bar = indicatif::ProgressBar::new(total);
     if args.quiet {

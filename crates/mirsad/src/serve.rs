@@ -31,9 +31,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
     if !args.addr.ip().is_loopback() {
         eprintln!("mirsad: warning: listening on {} — reachable from other machines, without TLS", args.addr);
     }
-    let mut store = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
     // Articles posted to /api/ingest are analyzed like those of `mirsad ingest`.
-    store.set_analyzer(Box::new(mirsad_analyze::analyze_articles));
+    let analyzer = crate::analyze::store_analyzer()?;
+    let mut store = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
+    store.set_analyzer(analyzer);
     let articles = store.count()?;
     // One read handle per core beside the writing one, so requests do not queue on one lock.
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());

@@ -20,7 +20,7 @@
 //!
 //! Only `hash of the key → packed buckets` is kept in the model, never corpus text.
 
-use super::{sh, strip_clitics, token_key, IdHasher, Reader, Tagger};
+use super::{sh, strip_clitics, token_key, IdHasher, ModelError, Reader, Tagger};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -130,14 +130,15 @@ pub(super) fn write(m: &Mined, out: &mut Vec<u8>) {
     }
 }
 
-pub(super) fn read(r: &mut Reader<'_>) -> Result<Mined, String> {
-    let n = r.varint()? as usize;
+pub(super) fn read(r: &mut Reader<'_>) -> Result<Mined, ModelError> {
+    r.section("mined table");
+    let n = r.count(3)?;
     let mut m = Mined::with_capacity_and_hasher(n, Default::default());
     let mut h = 0u64;
     for _ in 0..n {
-        h += r.varint()?;
-        let c = u16::from_le_bytes(r.take(2)?.try_into().map_err(|_| "model: bad mined table")?);
-        m.insert(u32::try_from(h).map_err(|_| "model: bad mined table")?, c);
+        h = r.sum(h)?;
+        let c = u16::from_le_bytes(r.array()?);
+        m.insert(r.fits(h)?, c);
     }
     Ok(m)
 }

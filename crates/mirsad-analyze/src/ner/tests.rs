@@ -72,7 +72,7 @@ fn reads_anercorp_lines_and_splits_at_a_sentence_end() {
 
 #[test]
 fn embedded_model_finds_a_person_and_a_place() {
-    let tagger = Tagger::load();
+    let tagger = Tagger::load().expect("the embedded model loads");
     let text = "قال الرئيس الروسي فلاديمير بوتين في موسكو إن المحادثات ستستمر.";
     let found = tagger.entities(text);
     let per = found.iter().find(|m| m.kind == EntityType::PER).expect("a person");
@@ -150,7 +150,7 @@ fn integer_viterbi_renormalizes_finite_scores_only() {
 
 #[test]
 fn a_very_long_sentence_is_tagged_whole() {
-    let tagger = Tagger::load();
+    let tagger = Tagger::load().expect("the embedded model loads");
     let words: Vec<&str> = ["قال", "الرئيس", "الأمريكي", "دونالد", "ترامب", "في", "واشنطن"].repeat(30_000);
     let tags = tagger.tag(&words);
     assert_eq!(tags.len(), words.len());
@@ -202,4 +202,87 @@ fn mining_ranks_words_by_how_name_like_their_contexts_are() {
     own.clear();
     describe("ساعة", "ساعة", &again.lex, &mut own);
     assert!(own.contains(&f1(K::Mn, NOT_MINED)));
+}
+
+fn gzip(raw: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(raw).expect("writing to memory");
+    enc.finish().expect("writing to memory")
+}
+
+/// The decompressed bytes of a small model with every section filled: gazetteer, weights,
+/// cluster table and mined table.
+fn small_model_raw() -> Vec<u8> {
+    let mut t = Trainer::new(8, &[(EntityType::LOC, "عمان".to_string())]);
+    t.set_clusters([(7u32, 3u16), (900, 1)].into_iter().collect());
+    t.set_mined([(11u32, 0x1234u16), (70_000, 5)].into_iter().collect());
+    t.epoch(&fixture());
+    let mut raw = Vec::new();
+    flate2::read::GzDecoder::new(&t.averaged().to_bytes()[..]).read_to_end(&mut raw).expect("our own gzip");
+    raw
+}
+
+#[test]
+fn the_embedded_model_loads_whole() {
+    let tagger = Tagger::load().expect("the embedded model loads");
+    assert!(!tagger.lex.gazetteer.is_empty() && !tagger.lex.mined.is_empty());
+    assert!(tagger.weights.iter().any(|row| row.iter().any(|w| *w != 0)));
+}
+
+#[test]
+fn damaged_models_are_errors_that_name_the_part() {
+    let raw = small_model_raw();
+    let intact = Tagger::from_bytes(&gzip(&raw)).expect("an intact model");
+    assert_eq!(intact.lex.clusters.get(&900), Some(&1));
+    assert_eq!(intact.lex.mined.get(&11), Some(&0x1234));
+
+    assert!(matches!(Tagger::from_bytes(b"not a model"), Err(ModelError::Gzip(_))));
+    assert!(Tagger::from_bytes(b"").is_err(), "an empty file is no model");
+    // Every cut is an error (mostly "cut short"; a cut count may also exceed what is left).
+    for n in 0..raw.len() {
+        match Tagger::from_bytes(&gzip(&raw[..n])) {
+            Err(ModelError::Truncated { .. } | ModelError::Count { .. }) => {}
+            other => panic!("cut at {n} of {}: {:?}", raw.len(), other.map(|_| "a model")),
+        }
+    }
+    let last = Tagger::from_bytes(&gzip(&raw[..raw.len() - 1])).err().expect("cut");
+    assert!(last.to_string().starts_with("mined table: cut short at byte"), "{last}");
+
+    let mut bad = raw.clone();
+    bad[0] = b'X';
+    assert!(matches!(Tagger::from_bytes(&gzip(&bad)), Err(ModelError::Magic { .. })));
+    let mut bad = raw.clone();
+    bad[5] = 30;
+    assert!(matches!(Tagger::from_bytes(&gzip(&bad)), Err(ModelError::TableBits(30))));
+    let mut bad = raw.clone();
+    bad.push(0);
+    assert!(matches!(Tagger::from_bytes(&gzip(&bad)), Err(ModelError::Trailing { left: 1 })));
+
+    // Header, then a gazetteer count of 2^40: refused before anything is reserved.
+    let mut huge = raw[..6].to_vec();
+    put_varint(&mut huge, 1 << 40);
+    let e = Tagger::from_bytes(&gzip(&huge)).err().expect("a huge count");
+    assert!(matches!(e, ModelError::Count { section: "gazetteer", count: 1099511627776, .. }), "{e}");
+
+    // No gazetteer, a scale, one weight far beyond the 2^8 × 9 table.
+    let mut far = raw[..6].to_vec();
+    put_varint(&mut far, 0);
+    far.extend_from_slice(&1f32.to_le_bytes());
+    put_varint(&mut far, 1);
+    put_varint(&mut far, 256 * N_TAGS as u64);
+    far.push(1);
+    let e = Tagger::from_bytes(&gzip(&far)).err().expect("a weight out of the table");
+    assert!(matches!(e, ModelError::OutOfRange { section: "weights", value: 2304, .. }), "{e}");
+}
+
+#[test]
+fn changed_bytes_never_panic() {
+    let raw = small_model_raw();
+    for i in 0..raw.len() {
+        for v in [0x00, 0x80, 0xff] {
+            let mut b = raw.clone();
+            b[i] = v;
+            let _ = Tagger::from_bytes(&gzip(&b));
+        }
+    }
 }

@@ -87,7 +87,8 @@ pub fn fixture() -> Vec<Article> {
 pub fn app_with(arts: &[Article], token: Option<&str>) -> (Router, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
-    store.set_analyzer(Box::new(mirsad_analyze::analyze_articles));
+    let tagger = mirsad_analyze::Tagger::load().expect("the embedded model loads");
+    store.set_analyzer(Box::new(move |a| mirsad_analyze::analyze_articles(&tagger, a)));
     store.put_batch(arts).unwrap();
     (router(AppState::with_token(store, token.map(str::to_string))), dir)
 }

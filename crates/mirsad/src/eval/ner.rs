@@ -155,13 +155,7 @@ fn score(set: &str, tagger: &Tagger, sentences: &[Sentence]) {
 pub fn run(data: &Path) -> anyhow::Result<u8> {
     // `MIRSAD_NER_MODEL=path` scores a model file written by `train-ner` instead of the
     // embedded one (no rebuild needed between training and scoring).
-    let tagger = match std::env::var_os("MIRSAD_NER_MODEL") {
-        Some(p) => {
-            let bytes = std::fs::read(&p).with_context(|| format!("reading {}", Path::new(&p).display()))?;
-            Tagger::from_bytes(&bytes).map_err(anyhow::Error::msg)?
-        }
-        None => Tagger::load(),
-    };
+    let tagger = crate::analyze::load_tagger()?;
     if !skip_if_absent(&data.join("ner-anercorp/ANERCorp.txt")) {
         let (_, heldout) = anercorp_split(data)?;
         score("anercorp-heldout", &tagger, &heldout);
