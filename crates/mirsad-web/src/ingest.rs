@@ -76,7 +76,16 @@ pub(crate) async fn ingest(
         };
         let arts = if jsonl { parse_lines(text)? } else { parse_text(text)? };
         let ids: Vec<String> = arts.iter().map(|a| a.id.clone()).collect();
-        let summary = state.with_writer(move |s| Ok(s.put_batch(&arts)?)).await?;
+        // The writer lock for this batch only, without waiting: a long `mirsad ingest` holds
+        // it, and a request must not hang behind it (503, try again).
+        let summary = state
+            .with_writer(move |s| {
+                s.lock_writer(mirsad_store::Wait::No, || {})?;
+                let r = s.put_batch(&arts);
+                s.unlock_writer();
+                Ok(r?)
+            })
+            .await?;
         Ok(serde_json::json!({
             "new": summary.new,
             "updated": summary.updated,

@@ -155,6 +155,17 @@ impl From<StoreError> for Error {
     fn from(e: StoreError) -> Error {
         match e {
             StoreError::Query(m) => Error::bad_request(m),
+            StoreError::Locked { .. } => Error {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                message: "another process is writing to this collection; try again shortly".into(),
+            },
+            e @ StoreError::Damaged { .. } => {
+                eprintln!("mirsad serve: error: {e}");
+                Error {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    message: "the search index is damaged; `mirsad check` rebuilds it".into(),
+                }
+            }
             e => Error::internal(e),
         }
     }

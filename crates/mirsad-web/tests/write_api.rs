@@ -82,3 +82,17 @@ async fn story_statistics_count_only_what_was_stored() {
     assert_eq!(sizes, 5);
     assert_eq!(get(&app, "/api/articles?limit=100").await.json()["total"], 5);
 }
+
+#[tokio::test]
+async fn a_busy_collection_is_503_not_a_hung_request() {
+    let (app, dir) = app_with(&fixture(), Some("s3cret"));
+    let mut other = mirsad_store::Store::open(dir.path()).unwrap();
+    other.lock_writer(mirsad_store::Wait::No, || {}).unwrap();
+    let r = send(&app, post(record("busy", date("2024-01-05", "day")))).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+    other.unlock_writer();
+    let r = send(&app, post(record("busy", date("2024-01-05", "day")))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The server released the lock after its batch: another writer can take it at once.
+    other.lock_writer(mirsad_store::Wait::No, || {}).unwrap();
+}

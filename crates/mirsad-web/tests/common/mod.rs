@@ -90,6 +90,7 @@ pub fn app_with(arts: &[Article], token: Option<&str>) -> (Router, tempfile::Tem
     let tagger = mirsad_analyze::Tagger::load().expect("the embedded model loads");
     store.set_analyzer(Box::new(move |a| mirsad_analyze::analyze_articles(&tagger, a)));
     store.put_batch(arts).unwrap();
+    store.unlock_writer(); // as `mirsad serve` holds it: only while it writes a batch
     (router(AppState::with_token(store, token.map(str::to_string))), dir)
 }
 
