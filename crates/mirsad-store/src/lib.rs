@@ -10,7 +10,7 @@
 mod analysis;
 pub mod analyzer;
 mod check;
-mod query;
+pub mod query;
 mod search;
 mod verify;
 

@@ -418,6 +418,35 @@ mod tests {
     }
 
     #[test]
+    fn random_queries_parse_or_fail_cleanly() {
+        // A deterministic stand-in for the `query` fuzz target (fuzz/): pieces of the syntax in
+        // random order and number, including nesting far past the limit.
+        let pieces = ["(", ")", "\"", "«", "»", "-", "OR", "AND", "NOT", "|", " ", "نفط", "للاعبين", "x", "في", "كيم-جونغ"];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let schema = {
+            let mut b = tantivy::schema::Schema::builder();
+            b.add_text_field("body", tantivy::schema::TEXT);
+            b.build()
+        };
+        let field = schema.get_field("body").unwrap();
+        for _ in 0..3000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let n = (seed % 400) as usize;
+            let mut text = String::new();
+            let mut s = seed;
+            for _ in 0..n {
+                s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push_str(pieces[(s >> 33) as usize % pieces.len()]);
+            }
+            if let Ok(p) = parse(&text) {
+                let _ = p.to_query(&[(field, 2.0), (field, 1.0)]);
+            }
+        }
+    }
+
+    #[test]
     fn positive_terms_skip_exclusions() {
         let p = parse("نفط -غاز NOT (قطر)").unwrap();
         assert_eq!(p.positive_terms, vec!["نفط".to_string()]);

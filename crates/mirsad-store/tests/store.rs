@@ -253,7 +253,7 @@ fn fake_analysis(a: &Article) -> mirsad_model::ArticleAnalysis {
         }
     }
     let entities: Vec<String> = an.mentions.first().map(|m| m.entity.clone()).into_iter().collect();
-    let day = a.published.as_ref().map(|p| p.value.clone()).unwrap_or_default();
+    let day = a.published.as_ref().map(|p| p.value.to_string()).unwrap_or_default();
     an.events.push(Event {
         article: a.id.clone(),
         date: EventDate { start: day, end: None, basis: EventBasis::Explicit },
