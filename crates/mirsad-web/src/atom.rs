@@ -50,9 +50,10 @@ fn rfc3339(p: &Published) -> Option<String> {
         return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     }
     // `YYYY-MM-DDThh:mm±hh:mm` (minute precision) is not RFC 3339: add the seconds.
-    if p.value.len() > 16 && p.value.as_bytes().get(10) == Some(&b'T') {
-        let with_secs = format!("{}:00{}", &p.value[..16], &p.value[16..]);
-        if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(&with_secs) {
+    // `get` and not a slice: a stored value may have a multi-byte character at byte 16.
+    if let (Some(minutes), Some(zone), Some(b'T')) = (p.value.get(..16), p.value.get(16..), p.value.as_bytes().get(10))
+    {
+        if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(&format!("{minutes}:00{zone}")) {
             return Some(dt.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
         }
     }
@@ -247,6 +248,16 @@ mod tests {
             Some("2023-09-11T10:05:00+03:00")
         );
         assert_eq!(rfc3339(&p("2023", Precision::Year)), None);
+    }
+
+    #[test]
+    fn hostile_stored_dates_do_not_panic() {
+        let p = |v: &str| Published { value: v.into(), precision: Precision::Minute, basis: Basis::Explicit };
+        // A multi-byte character across byte 16, where the seconds are inserted: the day stays.
+        assert_eq!(rfc3339(&p("2024-01-05T00:0é+03:00")), Some("2024-01-05T00:00:00Z".into()));
+        assert_eq!(rfc3339(&p("2024-01-05T00:00")), Some("2024-01-05T00:00:00Z".into()));
+        assert_eq!(rfc3339(&p("٢٠٢٤-٠١-٠٥T10:05")), None);
+        assert_eq!(rfc3339(&p("")), None);
     }
 
     #[test]
