@@ -209,6 +209,11 @@ pub fn router_with(state: AppState, limits: &Limits) -> Router {
     if state.token().is_some() {
         app = app.route("/api/ingest", post(ingest::ingest));
     }
+    with_layers(app, body_limit, limits).with_state(state)
+}
+
+/// What every route gets: a panic answered 500, the body limit and timeouts, security headers.
+fn with_layers(app: Router<AppState>, body_limit: usize, limits: &Limits) -> Router<AppState> {
     app.layer(Extension(BodyDeadline(limits.request_timeout)))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(RequestBodyTimeoutLayer::new(limits.body_read_timeout))
@@ -221,7 +226,6 @@ pub fn router_with(state: AppState, limits: &Limits) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-        .with_state(state)
 }
 
 /// Answers 503 when a read request takes longer than the request timeout (the blocking work
@@ -460,6 +464,65 @@ mod tests {
         assert_eq!(parse_day("from", &Some("2024-03-01".into())).unwrap().as_deref(), Some("2024-03-01"));
         assert!(parse_day("from", &Some("2024-3-1".into())).is_err());
         assert!(parse_day("from", &Some("2024-02-30".into())).is_err());
+    }
+
+    async fn boom() -> &'static str {
+        panic!("boom in a handler")
+    }
+
+    /// A router with handlers that panic (in async code and on the blocking pool) and one that
+    /// is too slow, under the layers every route gets.
+    fn failing_app(dir: &std::path::Path) -> Router {
+        let limits = Limits { request_timeout: Duration::from_millis(200), ..Limits::default() };
+        let app = Router::new()
+            .route("/api/boom", get(boom))
+            .route(
+                "/api/boom-blocking",
+                get(|State(s): State<AppState>| async move {
+                    match s.with_store(|_| -> Result<(), Error> { panic!("boom on the blocking pool") }).await {
+                        Ok(()) => "ok".into_response(),
+                        Err(e) => e.into_json(),
+                    }
+                }),
+            )
+            .route("/slow", get(|| tokio::time::sleep(Duration::from_secs(600))))
+            .route("/api/ok", get(|| async { "ok" }))
+            .layer(axum::middleware::from_fn_with_state(limits.request_timeout, request_deadline));
+        let state = AppState::new(Store::open(dir).unwrap());
+        with_layers(app, BODY_LIMIT, &limits).with_state(state)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_or_slow_handler_is_answered_and_the_server_stays_up() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let dir = tempfile::tempdir().unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve_listener(listener, failing_app(dir.path()), Limits::default(), async {
+            let _ = stopped.await;
+        }));
+        let get = |path: &'static str| async move {
+            let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let req = format!("GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            s.write_all(req.as_bytes()).await.unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).await.unwrap();
+            out
+        };
+        for _ in 0..2 {
+            let a = get("/api/boom").await;
+            assert!(a.starts_with("HTTP/1.1 500"), "{a}");
+            assert!(a.contains("\"status\":500") && a.contains("nosniff"), "{a}");
+            let a = get("/api/boom-blocking").await;
+            assert!(a.starts_with("HTTP/1.1 500"), "{a}");
+            assert!(get("/api/ok").await.starts_with("HTTP/1.1 200"));
+        }
+        let a = get("/slow").await;
+        assert!(a.starts_with("HTTP/1.1 503"), "{a}");
+        assert!(a.contains("text/html"), "{a}");
+        stop.send(()).unwrap();
+        server.await.unwrap().unwrap();
     }
 
     #[test]
