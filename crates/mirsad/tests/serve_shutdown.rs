@@ -48,13 +48,20 @@ fn sigterm_stops_the_server_with_stalled_clients() {
 
     let mut slowloris = TcpStream::connect(&addr).unwrap();
     slowloris.write_all(b"GET / HTTP/1.1\r\nHost: t\r\nX-Slow: a").unwrap();
+    // A request in flight: `100 Continue` comes once the handler reads the body, which never
+    // comes.
     let mut stalled = TcpStream::connect(&addr).unwrap();
+    stalled.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     stalled
         .write_all(
             b"POST /api/ingest HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer t\r\nContent-Type: text/plain\r\n\
-              Content-Length: 1000\r\n\r\nx",
+              Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n",
         )
         .unwrap();
+    let mut continued = [0u8; 12];
+    stalled.read_exact(&mut continued).expect("100 Continue");
+    assert_eq!(&continued, b"HTTP/1.1 100");
+    stalled.write_all(b"x").unwrap();
     // Both are open while the server answers others.
     assert!(get(&addr, "/api/articles?limit=1").starts_with("HTTP/1.1 200"));
 
