@@ -245,6 +245,16 @@ mod tests {
     }
 
     #[test]
+    fn hostile_stored_dates_do_not_panic() {
+        let p = |v: &str| Published { value: v.into(), precision: Precision::Minute, basis: Basis::Explicit };
+        // A multi-byte character across byte 16, where the seconds are inserted: the day stays.
+        assert_eq!(rfc3339(&p("2024-01-05T00:0é+03:00")), Some("2024-01-05T00:00:00Z".into()));
+        assert_eq!(rfc3339(&p("2024-01-05T00:00")), Some("2024-01-05T00:00:00Z".into()));
+        assert_eq!(rfc3339(&p("٢٠٢٤-٠١-٠٥T10:05")), None);
+        assert_eq!(rfc3339(&p("")), None);
+    }
+
+    #[test]
     fn control_characters_are_dropped() {
         assert_eq!(xml_clean("a\u{0}b\u{1b}c\nd\u{FFFF}"), "abc\nd");
     }

@@ -4,22 +4,48 @@
 //! application/x-ndjson`, or any body whose first non-blank character is `{`) or raw text of one
 //! article page (`text/plain`), which goes through the same pipeline as `mirsad ingest`.
 //! The batch is one store transaction: the answer comes after it commits.
+//!
+//! The token is checked before the body is read. The body is read whole within the request
+//! timeout (each chunk within the body read timeout) and up to [`crate::INGEST_BODY_LIMIT`].
 
-use crate::{json_response, AppState, Error};
+use crate::{json_response, AppState, BodyDeadline, Error};
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
+use axum::Extension;
 use mirsad_ingest::document::{Document, Hints, Payload};
 use mirsad_model::Article;
+use subtle::ConstantTimeEq;
 
+/// `Authorization: Bearer TOKEN`; the scheme name is case-insensitive (RFC 7235), the token is
+/// compared in constant time (only its length can show).
 fn authorized(headers: &HeaderMap, token: &str) -> bool {
-    let Some(given) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else { return false };
-    let Some(given) = given.strip_prefix("Bearer ") else { return false };
-    // Compare without an early exit on the first differing byte.
-    let (a, b) = (given.trim().as_bytes(), token.as_bytes());
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else { return false };
+    let Some((scheme, given)) = value.trim_start().split_once([' ', '\t']) else { return false };
+    scheme.eq_ignore_ascii_case("bearer") && bool::from(given.trim().as_bytes().ct_eq(token.as_bytes()))
+}
+
+/// Reads the whole body within `deadline`: 408 when the client is too slow (a stalled or
+/// trickling body), 413 beyond the body limit.
+async fn read_body(request: Request, deadline: std::time::Duration) -> Result<Bytes, Error> {
+    let timed_out =
+        || Error { status: StatusCode::REQUEST_TIMEOUT, message: "request body not received in time".into() };
+    match tokio::time::timeout(deadline, Bytes::from_request(request, &())).await {
+        Err(_) => Err(timed_out()),
+        Ok(Ok(body)) => Ok(body),
+        Ok(Err(rejection)) => {
+            // The body timeout of the server's layer surfaces as an error inside the rejection.
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&rejection);
+            while let Some(e) = source {
+                if e.is::<tower_http::timeout::TimeoutError>() {
+                    return Err(timed_out());
+                }
+                source = e.source();
+            }
+            Err(Error { status: rejection.status(), message: rejection.body_text() })
+        }
+    }
 }
 
 fn parse_lines(text: &str) -> Result<Vec<Article>, Error> {
@@ -50,8 +76,9 @@ fn parse_text(text: &str) -> Result<Vec<Article>, Error> {
 
 pub(crate) async fn ingest(
     State(state): State<AppState>,
+    Extension(BodyDeadline(deadline)): Extension<BodyDeadline>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    request: Request,
 ) -> Response {
     let r = async {
         let token = state.token().ok_or_else(|| Error::not_found("no write endpoint"))?;
@@ -61,7 +88,7 @@ pub(crate) async fn ingest(
                 message: "missing or wrong Authorization: Bearer token".into(),
             });
         }
-        let body = body.map_err(|e| Error { status: e.status(), message: e.body_text() })?;
+        let body = read_body(request, deadline).await?;
         let text = std::str::from_utf8(&body).map_err(|_| Error::bad_request("body is not UTF-8"))?;
         if text.trim().is_empty() {
             return Err(Error::bad_request("empty body"));
@@ -112,14 +139,29 @@ pub(crate) async fn ingest(
 mod tests {
     use super::*;
 
+    fn auth(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::AUTHORIZATION, value.parse().unwrap());
+        h
+    }
+
     #[test]
     fn bearer_token_must_match_exactly() {
-        let mut h = HeaderMap::new();
-        assert!(!authorized(&h, "s3cret"));
-        h.insert(header::AUTHORIZATION, "Bearer s3cret".parse().unwrap());
-        assert!(authorized(&h, "s3cret"));
-        assert!(!authorized(&h, "s3cre"));
-        h.insert(header::AUTHORIZATION, "Basic s3cret".parse().unwrap());
-        assert!(!authorized(&h, "s3cret"));
+        assert!(!authorized(&HeaderMap::new(), "s3cret"));
+        assert!(authorized(&auth("Bearer s3cret"), "s3cret"));
+        assert!(!authorized(&auth("Bearer s3cre"), "s3cret"));
+        assert!(!authorized(&auth("Bearer s3cretX"), "s3cret"));
+        assert!(!authorized(&auth("Bearer S3cret"), "s3cret"));
+        assert!(!authorized(&auth("Basic s3cret"), "s3cret"));
+        assert!(!authorized(&auth("Bearers3cret"), "s3cret"));
+        assert!(!authorized(&auth("Bearer"), "s3cret"));
+        assert!(!authorized(&auth("Bearer "), "s3cret"));
+    }
+
+    #[test]
+    fn bearer_scheme_is_case_insensitive() {
+        for v in ["bearer s3cret", "BEARER s3cret", "bEaReR s3cret", "Bearer  s3cret", "Bearer\ts3cret"] {
+            assert!(authorized(&auth(v), "s3cret"), "{v:?}");
+        }
     }
 }

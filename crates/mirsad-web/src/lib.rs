@@ -3,7 +3,9 @@
 //!
 //! [`router`] builds the whole application as an axum [`Router`], so tests drive it with
 //! `tower::ServiceExt::oneshot` without binding a port; [`serve`] binds a loopback address and
-//! runs it until Ctrl-C or SIGTERM.
+//! runs it until Ctrl-C or SIGTERM under the timeouts and connection cap of [`Limits`] (see
+//! [`server`]). Request bodies are capped at [`BODY_LIMIT`], or [`INGEST_BODY_LIMIT`] when the
+//! write endpoint is on; a panic in a handler is answered 500 and the server stays up.
 //!
 //! Everything shown comes from untrusted pages: HTML is produced only through maud (which
 //! escapes every interpolated value), Atom only through quick-xml (which escapes text and
@@ -21,24 +23,32 @@ mod atom;
 mod entity_pages;
 mod ingest;
 mod openapi;
+pub mod server;
 pub mod ui;
 mod validate;
 
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
+use axum::{Extension, Router};
 use mirsad_store::{Store, StoreError};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 pub use openapi::spec as openapi_spec;
+pub use server::{serve_listener, Limits};
 
 /// Largest request body accepted without `--token` (there is no write endpoint then).
 pub const BODY_LIMIT: usize = 16 * 1024;
-/// Largest request body accepted by `POST /api/ingest`.
+/// Largest request body accepted by `POST /api/ingest` (the only limit: axum's own default
+/// body limit is off, so a bigger body is a 413 and a smaller one is read whole).
 pub const INGEST_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Results per page in the UI and the default `limit` of the API.
@@ -171,24 +181,21 @@ impl From<StoreError> for Error {
     }
 }
 
-/// Builds the application.
+/// Builds the application with the default [`Limits`].
 pub fn router(state: AppState) -> Router {
+    router_with(state, &Limits::default())
+}
+
+/// Time allowed to read a request body whole, given to the ingest handler.
+#[derive(Clone, Copy)]
+pub(crate) struct BodyDeadline(pub Duration);
+
+/// Builds the application; `limits` gives the body and request timeouts.
+pub fn router_with(state: AppState, limits: &Limits) -> Router {
     let body_limit = if state.token().is_some() { INGEST_BODY_LIMIT } else { BODY_LIMIT };
-    let mut api = Router::new()
-        .route("/api/articles", get(api::articles))
-        .route("/api/articles/{id}", get(api::article))
-        .route("/api/articles/{id}/related", get(api::related))
-        .route("/api/articles/{id}/analysis", get(api::analysis))
-        .route("/api/entities", get(api::entities))
-        .route("/api/entities/{id}", get(api::entity))
-        .route("/api/search", get(api::search))
-        .route("/api/stories", get(api::stories))
-        .route("/api/stories/{id}", get(api::story))
-        .route("/api/openapi.json", get(api::openapi));
-    if state.token().is_some() {
-        api = api.route("/api/ingest", post(ingest::ingest));
-    }
-    Router::new()
+    // Read routes answer within the request timeout. The write route bounds only the reading
+    // of its body: a batch whose body was read commits and is answered, however long it takes.
+    let mut app = Router::new()
         .route("/", get(ui::home))
         .route("/articles/{id}", get(ui::article))
         .route("/search", get(ui::search))
@@ -199,8 +206,30 @@ pub fn router(state: AppState) -> Router {
         .route("/atom", get(atom::latest))
         .route("/search.atom", get(atom::search))
         .route("/static/style.css", get(ui::stylesheet))
-        .merge(api)
+        .route("/api/articles", get(api::articles))
+        .route("/api/articles/{id}", get(api::article))
+        .route("/api/articles/{id}/related", get(api::related))
+        .route("/api/articles/{id}/analysis", get(api::analysis))
+        .route("/api/entities", get(api::entities))
+        .route("/api/entities/{id}", get(api::entity))
+        .route("/api/search", get(api::search))
+        .route("/api/stories", get(api::stories))
+        .route("/api/stories/{id}", get(api::story))
+        .route("/api/openapi.json", get(api::openapi))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(limits.request_timeout, request_deadline));
+    if state.token().is_some() {
+        app = app.route("/api/ingest", post(ingest::ingest));
+    }
+    with_layers(app, body_limit, limits).with_state(state)
+}
+
+/// What every route gets: a panic answered 500, the body limit and timeouts, security headers.
+fn with_layers(app: Router<AppState>, body_limit: usize, limits: &Limits) -> Router<AppState> {
+    app.layer(Extension(BodyDeadline(limits.request_timeout)))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(RequestBodyTimeoutLayer::new(limits.body_read_timeout))
+        .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -209,12 +238,42 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
-        .with_state(state)
+}
+
+/// Answers 503 when a read request takes longer than the request timeout (the blocking work
+/// it started runs on, but the connection is answered and freed).
+async fn request_deadline(State(limit): State<Duration>, req: Request, next: Next) -> Response {
+    let api = is_api(req.uri().path());
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => {
+            let e = Error { status: StatusCode::SERVICE_UNAVAILABLE, message: "request took too long".into() };
+            if api {
+                e.into_json()
+            } else {
+                ui::error_page(e)
+            }
+        }
+    }
+}
+
+/// A handler panicked (a bug on some input): answer 500 and keep serving.
+fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = cause
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| cause.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".into());
+    Error::internal(format!("handler panicked: {what}")).into_json()
+}
+
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
 }
 
 /// Unknown paths: a JSON error under `/api/`, an HTML page elsewhere.
 async fn not_found(uri: axum::http::Uri) -> Response {
-    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+    if is_api(uri.path()) {
         api::not_found(uri).await
     } else {
         ui::not_found(uri).await
@@ -222,15 +281,26 @@ async fn not_found(uri: axum::http::Uri) -> Response {
 }
 
 /// Binds `addr`, calls `on_listen` with the bound address (port 0 picks a free port), and
-/// serves until Ctrl-C or SIGTERM.
-pub fn serve(state: AppState, addr: SocketAddr, on_listen: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+/// serves under `limits` until Ctrl-C or SIGTERM, then drains within `limits.shutdown_deadline`.
+/// Call [`Limits::fit_open_file_limit`] first to fit the connection cap to the process.
+pub fn serve(
+    state: AppState,
+    addr: SocketAddr,
+    limits: Limits,
+    on_listen: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
     let rt =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).max_blocking_threads(8).enable_all().build()?;
-    rt.block_on(async move {
+    let served = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         on_listen(listener.local_addr()?);
-        axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await
-    })
+        let app = router_with(state, &limits);
+        serve_listener(listener, app, limits, shutdown_signal()).await
+    });
+    // Blocking work still running after the deadline (a slow search) is abandoned, not awaited:
+    // a batch cut this way was never acknowledged, and SQLite rolls it back.
+    rt.shutdown_timeout(Duration::from_millis(100));
+    served
 }
 
 async fn shutdown_signal() {
@@ -406,6 +476,65 @@ mod tests {
         assert_eq!(parse_day("from", &Some("2024-03-01".into())).unwrap().as_deref(), Some("2024-03-01"));
         assert!(parse_day("from", &Some("2024-3-1".into())).is_err());
         assert!(parse_day("from", &Some("2024-02-30".into())).is_err());
+    }
+
+    async fn boom() -> &'static str {
+        panic!("boom in a handler")
+    }
+
+    /// A router with handlers that panic (in async code and on the blocking pool) and one that
+    /// is too slow, under the layers every route gets.
+    fn failing_app(dir: &std::path::Path) -> Router {
+        let limits = Limits { request_timeout: Duration::from_millis(200), ..Limits::default() };
+        let app = Router::new()
+            .route("/api/boom", get(boom))
+            .route(
+                "/api/boom-blocking",
+                get(|State(s): State<AppState>| async move {
+                    match s.with_store(|_| -> Result<(), Error> { panic!("boom on the blocking pool") }).await {
+                        Ok(()) => "ok".into_response(),
+                        Err(e) => e.into_json(),
+                    }
+                }),
+            )
+            .route("/slow", get(|| tokio::time::sleep(Duration::from_secs(600))))
+            .route("/api/ok", get(|| async { "ok" }))
+            .layer(axum::middleware::from_fn_with_state(limits.request_timeout, request_deadline));
+        let state = AppState::new(Store::open(dir).unwrap());
+        with_layers(app, BODY_LIMIT, &limits).with_state(state)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_or_slow_handler_is_answered_and_the_server_stays_up() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let dir = tempfile::tempdir().unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve_listener(listener, failing_app(dir.path()), Limits::default(), async {
+            let _ = stopped.await;
+        }));
+        let get = |path: &'static str| async move {
+            let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let req = format!("GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            s.write_all(req.as_bytes()).await.unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).await.unwrap();
+            out
+        };
+        for _ in 0..2 {
+            let a = get("/api/boom").await;
+            assert!(a.starts_with("HTTP/1.1 500"), "{a}");
+            assert!(a.contains("\"status\":500") && a.contains("nosniff"), "{a}");
+            let a = get("/api/boom-blocking").await;
+            assert!(a.starts_with("HTTP/1.1 500"), "{a}");
+            assert!(get("/api/ok").await.starts_with("HTTP/1.1 200"));
+        }
+        let a = get("/slow").await;
+        assert!(a.starts_with("HTTP/1.1 503"), "{a}");
+        assert!(a.contains("text/html"), "{a}");
+        stop.send(()).unwrap();
+        server.await.unwrap().unwrap();
     }
 
     #[test]

@@ -134,7 +134,8 @@ pub fn spec(ingest: bool) -> Value {
                     "new": {"type": "integer"}, "updated": {"type": "integer"},
                     "unchanged": {"type": "integer"}, "duplicates": {"type": "integer"},
                     "ids": {"type": "array", "items": {"type": "string"}}}}), "What the batch did."),
-                "400": error, "401": error, "413": {"description": "Body too large."}}
+                "400": error, "401": error, "408": error,
+                "413": {"description": format!("Body over {} bytes.", crate::INGEST_BODY_LIMIT)}}
         }});
     }
     let nullable_string = json!({"type": ["string", "null"]});

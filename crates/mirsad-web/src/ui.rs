@@ -33,7 +33,7 @@ fn page_response(status: StatusCode, m: Markup) -> Response {
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], m.into_string()).into_response()
 }
 
-fn error_page(e: Error) -> Response {
+pub(crate) fn error_page(e: Error) -> Response {
     let title = match e.status {
         StatusCode::NOT_FOUND => "غير موجود",
         StatusCode::BAD_REQUEST => "طلب غير صالح",

@@ -2,9 +2,11 @@
 
 use anyhow::Context;
 use mirsad_store::Store;
+use mirsad_web::server::{self, Limits};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -18,6 +20,50 @@ pub struct ServeArgs {
     /// server has no write endpoint. Also read from MIRSAD_TOKEN.
     #[arg(long, env = "MIRSAD_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// Seconds for a whole request head, from accept or the previous response (also closes idle
+    /// keep-alive connections).
+    #[arg(long, value_name = "SECS", default_value_t = secs(server::HEADER_READ_TIMEOUT), value_parser = positive_secs)]
+    pub header_timeout: f64,
+    /// Longest pause, in seconds, between two chunks of a request body.
+    #[arg(long, value_name = "SECS", default_value_t = secs(server::BODY_READ_TIMEOUT), value_parser = positive_secs)]
+    pub body_timeout: f64,
+    /// Seconds to read a whole request body, and to answer a read request (then 503).
+    #[arg(long, value_name = "SECS", default_value_t = secs(server::REQUEST_TIMEOUT), value_parser = positive_secs)]
+    pub request_timeout: f64,
+    /// Most connections open at once (lowered to fit the open-file limit). Beyond it the
+    /// connection waiting longest for a request head is closed, or the new one refused.
+    #[arg(long, value_name = "N", default_value_t = server::MAX_CONNECTIONS, value_parser = connection_count)]
+    pub max_connections: usize,
+    /// Seconds given to requests in flight after SIGINT/SIGTERM before the server exits anyway.
+    #[arg(long, value_name = "SECS", default_value_t = secs(server::SHUTDOWN_DEADLINE), value_parser = non_negative_secs)]
+    pub shutdown_deadline: f64,
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+fn non_negative_secs(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if v.is_finite() && (0.0..=86_400.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{s:?}: give seconds from 0 to 86400"))
+    }
+}
+
+fn connection_count(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("{s:?}: give a whole number of connections, at least 1")),
+    }
+}
+
+fn positive_secs(s: &str) -> Result<f64, String> {
+    match non_negative_secs(s)? {
+        v if v > 0.0 => Ok(v),
+        _ => Err(format!("{s:?}: give more than 0 seconds")),
+    }
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
@@ -43,7 +89,18 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("opening {}", args.data.display()))?;
     let state = mirsad_web::AppState::with_readers(store, readers, args.token);
-    mirsad_web::serve(state, args.addr, |bound| {
+    let mut limits = Limits {
+        header_read_timeout: Duration::from_secs_f64(args.header_timeout),
+        body_read_timeout: Duration::from_secs_f64(args.body_timeout),
+        request_timeout: Duration::from_secs_f64(args.request_timeout),
+        write_timeout: server::WRITE_TIMEOUT,
+        max_connections: args.max_connections,
+        shutdown_deadline: Duration::from_secs_f64(args.shutdown_deadline),
+    };
+    if let Some(note) = limits.fit_open_file_limit() {
+        eprintln!("mirsad: warning: {note}");
+    }
+    mirsad_web::serve(state, args.addr, limits, |bound| {
         eprintln!("mirsad: serving {articles} articles from {}", args.data.display());
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "http://{bound}/");
