@@ -119,7 +119,7 @@ pub fn run_pipeline(
 }
 
 fn name_of(inp: &Input) -> String {
-    inp.name()
+    mirsad_text::escape_for_display(&inp.name()).into_owned()
 }
 
 fn progress_bar(quiet: bool) -> ProgressBar {
@@ -265,7 +265,7 @@ fn basis_name(b: mirsad_model::Basis) -> &'static str {
 /// A readable block per article: title, date, outlet, sources, tags, first words.
 fn write_summary(out: &mut impl Write, n: usize, a: &Article) -> std::io::Result<()> {
     writeln!(out, "[{n}] {}", a.title.as_deref().unwrap_or("(no title)"))?;
-    let mut line = format!("    {}", a.document);
+    let mut line = format!("    {}", mirsad_text::escape_for_display(&a.document));
     if a.segment > 0 {
         line.push_str(&format!(" · segment {}", a.segment));
     }

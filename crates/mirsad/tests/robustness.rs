@@ -207,3 +207,27 @@ fn usage_error_exits_2() {
     let out = mirsad(&["analyze"]);
     assert_eq!(out.status.code(), Some(2), "no path given");
 }
+
+#[test]
+fn file_names_cannot_forge_or_reorder_log_lines() {
+    let dir = TempDir::new("names");
+    dir.write("a.txt", good_scrape());
+    // An empty file (reported) whose name holds a line end, a fake second message and a
+    // right-to-left override.
+    dir.write("x\nmirsad: forged.txt: all fine\u{202E}txt.exe", "");
+    let (code, export, stderr) = analyze_json(&dir.0);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(export["articles"].as_array().map(Vec::len), Some(1));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one error, one line: {stderr:?}");
+    assert!(
+        lines[0].starts_with("mirsad: ")
+            && lines[0].ends_with("x\\u{a}mirsad: forged.txt: all fine\\u{202e}txt.exe: empty input"),
+        "{stderr:?}"
+    );
+    // The human-readable summary on stdout names documents escaped as well.
+    dir.write("y\n.txt", good_scrape());
+    let out = mirsad(&["analyze", "--quiet", "--extract-only", dir.0.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("y\\u{a}.txt"), "{stdout}");
+}
