@@ -84,7 +84,7 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// The day we find for one page, `None` when we find nothing (or the file is missing).
 fn predict(path: &Path, url: &str) -> anyhow::Result<Option<String>> {
     let Ok(bytes) = std::fs::read(path) else {
-        eprintln!("missing page {}", crate::shown(&path));
+        eprintln!("missing page {}", crate::shown(path));
         return Ok(None);
     };
     let html = mirsad_ingest::encoding::decode_html(&bytes);
