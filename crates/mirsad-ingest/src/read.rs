@@ -84,12 +84,15 @@ impl Input {
 }
 
 /// Expands paths into inputs: folders recursively (sorted, hidden entries skipped), `-` as
-/// standard input. A path that does not exist is an error.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, IngestError> {
+/// standard input. A path given that does not exist fails the whole call (a mistyped path stops
+/// a run before anything is written). Inside a folder, an entry that cannot be read (a
+/// sub-folder without permission, a path too long for the OS) becomes an `Err` item in its place,
+/// naming it with the reason, and the walk goes on with the rest.
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<Result<Input, IngestError>>, IngestError> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            out.push(Input::Stdin);
+            out.push(Ok(Input::Stdin));
             continue;
         }
         let meta = std::fs::metadata(p).map_err(|e| IngestError::Io { location: loc(p), source: e })?;
@@ -99,19 +102,28 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, IngestError> {
                 .into_iter()
                 .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.')));
             for entry in walker {
-                let entry = entry.map_err(|e| IngestError::Io {
-                    location: Location(e.path().unwrap_or(p).display().to_string()),
-                    source: e.into(),
-                })?;
-                if entry.file_type().is_file() {
-                    out.push(Input::File(entry.into_path()));
+                match entry {
+                    Ok(entry) if entry.file_type().is_file() => out.push(Ok(Input::File(entry.into_path()))),
+                    Ok(_) => {}
+                    Err(e) => out.push(Err(walk_error(p, e))),
                 }
             }
         } else {
-            out.push(Input::File(p.clone()));
+            out.push(Ok(Input::File(p.clone())));
         }
     }
     Ok(out)
+}
+
+/// A walk error as an `Io` error on the entry it concerns (the OS error alone: the location
+/// already names the path that walkdir's own message repeats).
+fn walk_error(root: &Path, e: walkdir::Error) -> IngestError {
+    let location = loc(e.path().unwrap_or(root));
+    let source = match e.into_io_error() {
+        Some(io) => io,
+        None => std::io::Error::other("a symbolic link loops back to a folder above it"),
+    };
+    IngestError::Io { location, source }
 }
 
 /// The formats the readers know.
@@ -980,5 +992,48 @@ mod tests {
     fn missing_path_is_an_error() {
         let e = expand(&[PathBuf::from("/nonexistent/mirsad/x")]).unwrap_err();
         assert!(e.to_string().contains("/nonexistent/mirsad/x"));
+    }
+
+    /// A folder whose full path is longer than the OS accepts (PATH_MAX, 4096 bytes on Linux)
+    /// cannot be opened, whoever runs the test (root reads a `chmod 000` folder anyway).
+    /// `mkdir -p`, run inside `root` with a relative path, makes it one step at a time.
+    #[cfg(unix)]
+    pub(crate) fn too_deep_folder(root: &Path) -> PathBuf {
+        let name = "d".repeat(250);
+        let rel = vec![name.as_str(); 20].join("/");
+        let ok = std::process::Command::new("mkdir")
+            .arg("-p")
+            .arg(&rel)
+            .current_dir(root)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "could not build the deep folder");
+        root.join(&name)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unreadable_sub_folder_is_an_error_item_and_the_walk_goes_on() {
+        let root = std::env::temp_dir().join(format!("mirsad-expand-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("b")).unwrap();
+        std::fs::write(root.join("a.txt"), "x").unwrap();
+        std::fs::write(root.join("b/c.txt"), "x").unwrap();
+        std::fs::write(root.join("z.txt"), "x").unwrap();
+        let deep = too_deep_folder(&root);
+        let items = expand(std::slice::from_ref(&root)).unwrap();
+        let _ = std::process::Command::new("rm").arg("-rf").arg(&root).status();
+        let files: Vec<String> = items
+            .iter()
+            .filter_map(|i| i.as_ref().ok())
+            .map(|i| i.name().rsplit('/').next().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(files, ["a.txt", "c.txt", "z.txt"]);
+        let errors: Vec<String> = items.iter().filter_map(|i| i.as_ref().err()).map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with(&deep.display().to_string()) && errors[0].contains("cannot read"), "{errors:?}");
+        // the error stands where the folder is in the walk: after b/, before z.txt
+        let at = items.iter().position(|i| i.is_err()).unwrap();
+        assert_eq!(at, 2, "{items:?}");
     }
 }

@@ -80,6 +80,8 @@ pub fn run_pipeline(
         // Only the first call in a process can set the global pool; later calls keep it.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
     }
+    // A path that does not exist stops the run (exit 2) before anything is read; an unreadable
+    // entry inside a folder is reported in its place and the rest is read (exit 1).
     let inputs = read::expand(paths).map_err(|e| anyhow::anyhow!("{e}"))?;
     let progress = progress_bar(input.quiet);
     let mut totals = Totals::default();
@@ -90,6 +92,13 @@ pub fn run_pipeline(
         }
     };
     for inp in &inputs {
+        let inp = match inp {
+            Ok(inp) => inp,
+            Err(e) => {
+                report(e, &mut totals);
+                continue;
+            }
+        };
         let mut docs = read::read_pending(inp, &opts).peekable();
         while docs.peek().is_some() {
             let batch: Vec<Pending> = docs.by_ref().take(BATCH).collect();
