@@ -28,10 +28,23 @@ pub enum IngestError {
     Malformed { location: Location, format: &'static str, reason: String },
     #[error("{location}: empty input")]
     Empty { location: Location },
-    #[error("{location}: {size} bytes is over the limit of {limit} bytes per document")]
-    TooLarge { location: Location, size: u64, limit: u64 },
+    /// `size` is `None` when reading stopped at the limit (decompressed or endless input is
+    /// not read to its end just to count it).
+    #[error("{location}: {}", too_large(*size, *limit))]
+    TooLarge { location: Location, size: Option<u64>, limit: u64 },
+    /// A gzip input expanded far more than text does (see `read::gzip`); the rest of it is
+    /// skipped.
+    #[error("{location}: gzip data expands more than {} times ({expanded} bytes from {compressed}): a compression bomb; the rest of this input is skipped", crate::read::gzip::MAX_RATIO)]
+    Bomb { location: Location, expanded: u64, compressed: u64 },
     #[error("{location}: no article text found")]
     NoContent { location: Location },
+}
+
+fn too_large(size: Option<u64>, limit: u64) -> String {
+    match size {
+        Some(size) => format!("{size} bytes is over the limit of {limit} bytes per document"),
+        None => format!("over the limit of {limit} bytes per document (reading stopped there)"),
+    }
 }
 
 impl IngestError {
@@ -41,6 +54,7 @@ impl IngestError {
             | IngestError::Malformed { location, .. }
             | IngestError::Empty { location }
             | IngestError::TooLarge { location, .. }
+            | IngestError::Bomb { location, .. }
             | IngestError::NoContent { location } => location,
         }
     }
@@ -68,7 +82,9 @@ mod tests {
             IngestError::Io { location: location(), source: std::io::Error::other("gone") },
             IngestError::malformed(HOSTILE, "HTML", "binary data"),
             IngestError::Empty { location: location() },
-            IngestError::TooLarge { location: location(), size: 10, limit: 5 },
+            IngestError::TooLarge { location: location(), size: Some(10), limit: 5 },
+            IngestError::TooLarge { location: location(), size: None, limit: 5 },
+            IngestError::Bomb { location: location(), expanded: 100, compressed: 1 },
             IngestError::NoContent { location: location() },
         ];
         for e in &errors {

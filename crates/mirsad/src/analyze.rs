@@ -50,7 +50,7 @@ impl InputArgs {
     pub fn read_options(&self) -> anyhow::Result<ReadOptions> {
         let mut fields = FieldMap::default();
         for f in &self.fields {
-            fields.set(f).map_err(anyhow::Error::msg).context("--field")?;
+            fields.set(f).context("--field")?;
         }
         Ok(ReadOptions { max_doc_bytes: self.max_doc_bytes, fields })
     }

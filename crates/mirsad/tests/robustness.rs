@@ -283,3 +283,19 @@ fn unreadable_sub_folders_are_reported_and_the_rest_is_stored() {
     assert!(stdout.contains(&format!("{stored} new")), "{stdout}");
     assert!(stdout.contains(&format!("{stored} articles in")), "the rest is stored: {stdout}");
 }
+
+#[test]
+fn gzip_bomb_is_reported_by_name() {
+    // 1 GiB of zeros in about 1 MB: one gzip member of 16 MiB, 64 times.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, &vec![0u8; 16 << 20]).unwrap();
+    let bomb = gz.finish().unwrap().repeat(64);
+    let dir = TempDir::new("bomb");
+    dir.write("a.txt", good_scrape());
+    dir.write("page.html.gz", &bomb);
+    let (code, export, stderr) = analyze_json(&dir.0);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(export["articles"].as_array().map(Vec::len), Some(1));
+    let line = error_line(&stderr, "page.html.gz");
+    assert!(line.contains("compression bomb"), "{line}");
+}
