@@ -2,14 +2,20 @@
 //!
 //! A path is a file, a folder (read recursively, in sorted order so output is deterministic)
 //! or `-` for standard input. Each file's format is taken from its name when that is clear and
-//! sniffed from its first bytes otherwise; `.gz` files are decompressed first. Multi-record
-//! formats (JSONL, feeds, WARC) stream their records, so memory stays bounded by one record.
-//! Every problem becomes an [`IngestError`] naming the file or record; reading goes on with the
-//! next record where the format allows it.
+//! sniffed from its first bytes otherwise; gzip input is decompressed first, never past the
+//! document limit for a single document nor past a bounded expansion ratio for a stream
+//! ([`gzip`]). Multi-record formats (JSONL, WARC) stream their records, so memory stays
+//! bounded by one record. Every problem becomes an [`IngestError`] naming the file or record;
+//! reading goes on with the next record where the format allows it.
+
+pub mod gzip;
+mod warc;
+pub use warc::{HttpError, WarcError};
 
 use crate::document::{Document, Hints, Payload};
 use crate::error::{IngestError, Location};
 use crate::{dates, encoding};
+use gzip::Counted;
 use mirsad_model::{Basis, DateValue, Precision, Published};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -43,10 +49,19 @@ pub struct FieldMap {
     pub keywords: Option<String>,
 }
 
+/// A `--field` value that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum FieldSpecError {
+    #[error("field mapping `{0}` is not NAME=FIELD")]
+    NotNameField(String),
+    #[error("unknown field name `{0}` (known: body, html, title, url, date, outlet, author, keywords)")]
+    UnknownName(String),
+}
+
 impl FieldMap {
     /// Sets one mapping from a `name=field` flag value.
-    pub fn set(&mut self, spec: &str) -> Result<(), String> {
-        let (name, field) = spec.split_once('=').ok_or_else(|| format!("field mapping `{spec}` is not NAME=FIELD"))?;
+    pub fn set(&mut self, spec: &str) -> Result<(), FieldSpecError> {
+        let (name, field) = spec.split_once('=').ok_or_else(|| FieldSpecError::NotNameField(spec.to_string()))?;
         let slot = match name.trim() {
             "body" | "text" => &mut self.body,
             "html" => &mut self.html,
@@ -56,11 +71,7 @@ impl FieldMap {
             "outlet" | "source" => &mut self.outlet,
             "author" => &mut self.author,
             "keywords" | "tags" => &mut self.keywords,
-            other => {
-                return Err(format!(
-                    "unknown field name `{other}` (known: body, html, title, url, date, outlet, author, keywords)"
-                ))
-            }
+            other => return Err(FieldSpecError::UnknownName(other.to_string())),
         };
         *slot = Some(field.trim().to_string());
         Ok(())
@@ -84,12 +95,15 @@ impl Input {
 }
 
 /// Expands paths into inputs: folders recursively (sorted, hidden entries skipped), `-` as
-/// standard input. A path that does not exist is an error.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, IngestError> {
+/// standard input. A path given that does not exist fails the whole call (a mistyped path stops
+/// a run before anything is written). Inside a folder, an entry that cannot be read (a
+/// sub-folder without permission, a path too long for the OS) becomes an `Err` item in its place,
+/// naming it with the reason, and the walk goes on with the rest.
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<Result<Input, IngestError>>, IngestError> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            out.push(Input::Stdin);
+            out.push(Ok(Input::Stdin));
             continue;
         }
         let meta = std::fs::metadata(p).map_err(|e| IngestError::Io { location: loc(p), source: e })?;
@@ -99,19 +113,28 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<Input>, IngestError> {
                 .into_iter()
                 .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_some_and(|n| n.starts_with('.')));
             for entry in walker {
-                let entry = entry.map_err(|e| IngestError::Io {
-                    location: Location(e.path().unwrap_or(p).display().to_string()),
-                    source: e.into(),
-                })?;
-                if entry.file_type().is_file() {
-                    out.push(Input::File(entry.into_path()));
+                match entry {
+                    Ok(entry) if entry.file_type().is_file() => out.push(Ok(Input::File(entry.into_path()))),
+                    Ok(_) => {}
+                    Err(e) => out.push(Err(walk_error(p, e))),
                 }
             }
         } else {
-            out.push(Input::File(p.clone()));
+            out.push(Ok(Input::File(p.clone())));
         }
     }
     Ok(out)
+}
+
+/// A walk error as an `Io` error on the entry it concerns (the OS error alone: the location
+/// already names the path that walkdir's own message repeats).
+fn walk_error(root: &Path, e: walkdir::Error) -> IngestError {
+    let location = loc(e.path().unwrap_or(root));
+    let source = match e.into_io_error() {
+        Some(io) => io,
+        None => std::io::Error::other("a symbolic link loops back to a folder above it"),
+    };
+    IngestError::Io { location, source }
 }
 
 /// The formats the readers know.
@@ -163,33 +186,49 @@ pub fn read_pending(input: &Input, opts: &ReadOptions) -> PendingDocuments {
 
 fn open(input: &Input, opts: &ReadOptions) -> Result<PendingDocuments, IngestError> {
     let name = input.name();
-    let raw: Box<dyn Read + Send> = match input {
-        Input::Stdin => Box::new(std::io::stdin()),
+    let (raw, size): (Box<dyn Read + Send>, Option<u64>) = match input {
+        Input::Stdin => (Box::new(std::io::stdin()), None),
         Input::File(p) => {
-            Box::new(std::fs::File::open(p).map_err(|e| IngestError::Io { location: loc(p), source: e })?)
+            let f = std::fs::File::open(p).map_err(|e| IngestError::Io { location: loc(p), source: e })?;
+            // The size of a regular file names an oversized one without reading it to the end.
+            let size = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+            (Box::new(f), size)
         }
     };
-    open_reader(name, raw, opts)
+    open_reader(name, raw, size, opts)
 }
 
 /// Reads documents from bytes already in memory, as if they were a file called `name` (the
 /// name's extension still chooses the format when it is clear). For tests and fuzzing.
 pub fn read_bytes(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> Documents {
-    match open_reader(name.to_string(), Box::new(std::io::Cursor::new(bytes)), opts) {
+    let size = Some(bytes.len() as u64);
+    match open_reader(name.to_string(), Box::new(std::io::Cursor::new(bytes)), size, opts) {
         Ok(d) => Box::new(d.map(Pending::resolve)),
         Err(e) => Box::new(std::iter::once(Err(e))),
     }
 }
 
-fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> Result<PendingDocuments, IngestError> {
-    let mut reader = BufReader::with_capacity(1 << 16, raw);
-    let head = reader.fill_buf().map_err(|e| IngestError::Io { location: Location(name.clone()), source: e })?;
-    let (mut reader, name_for_format): (Box<dyn BufRead + Send>, String) = if head.starts_with(&[0x1f, 0x8b]) {
-        let inner = name.strip_suffix(".gz").unwrap_or(&name).to_string();
-        (Box::new(BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(reader))), inner)
-    } else {
-        (Box::new(reader), name.clone())
-    };
+/// The raw input, counted so that the gzip guard can compare what it read with what it gave.
+type Source = BufReader<Counted<Box<dyn Read + Send>>>;
+
+/// `size` is the input's length when known without reading it (a regular file, not gzip).
+fn open_reader(
+    name: String,
+    raw: Box<dyn Read + Send>,
+    size: Option<u64>,
+    opts: &ReadOptions,
+) -> Result<PendingDocuments, IngestError> {
+    let mut reader: Source = BufReader::with_capacity(1 << 16, Counted::new(raw));
+    let head = reader.fill_buf().map_err(|e| io_err(&name, e))?;
+    let (mut reader, name_for_format, size): (Box<dyn BufRead + Send>, String, Option<u64>) =
+        if head.starts_with(&[0x1f, 0x8b]) {
+            let inner = name.strip_suffix(".gz").unwrap_or(&name).to_string();
+            // What the decoder has taken: read from the source, less what waits in the buffer.
+            let decoder = gzip::Guarded::new(reader, |r: &Source| r.get_ref().count() - r.buffer().len() as u64);
+            (Box::new(BufReader::with_capacity(1 << 16, decoder)), inner, None)
+        } else {
+            (Box::new(reader), name.clone(), size)
+        };
     let head = reader.fill_buf().map_err(|e| io_err(&name, e))?.to_vec();
     if head.is_empty() {
         return Err(IngestError::Empty { location: Location(name) });
@@ -197,14 +236,15 @@ fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> R
     let format = format_from_name(&name_for_format).unwrap_or_else(|| sniff(&head));
     let opts = opts.clone();
     Ok(match format {
-        Format::Warc => crate::read::warc_documents(name, reader, opts),
+        Format::Warc => warc::warc_documents(name, reader, opts),
         Format::Jsonl => jsonl_documents(name, reader, opts),
         Format::Feed => {
-            let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes.saturating_mul(8))?;
+            // A feed holds many items, so it may be larger than one document.
+            let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes.saturating_mul(8), size)?;
             Box::new(feed_documents(&name, &bytes).into_iter().map(Pending::Ready))
         }
         Format::Html => {
-            let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes)?;
+            let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes, size)?;
             if let Some(reason) = encoding::binary_reason(&bytes) {
                 return Err(IngestError::malformed(name, "HTML", reason));
             }
@@ -216,7 +256,7 @@ fn open_reader(name: String, raw: Box<dyn Read + Send>, opts: &ReadOptions) -> R
             }))))
         }
         Format::Text => {
-            let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes)?;
+            let bytes = read_limited(&mut reader, &name, opts.max_doc_bytes, size)?;
             if let Some(reason) = encoding::binary_reason(&bytes) {
                 return Err(IngestError::malformed(name, "text", reason));
             }
@@ -243,18 +283,23 @@ fn loc(p: &Path) -> Location {
     Location(p.display().to_string())
 }
 
-fn io_err(name: &str, e: std::io::Error) -> IngestError {
-    IngestError::Io { location: Location(name.to_string()), source: e }
+/// A read failure at `location`: a refused gzip stream as `Bomb`, anything else as `Io`.
+fn io_err(location: impl Into<String>, e: std::io::Error) -> IngestError {
+    let location = Location(location.into());
+    match gzip::Bomb::of(&e) {
+        Some(b) => IngestError::Bomb { location, expanded: b.expanded, compressed: b.compressed },
+        None => IngestError::Io { location, source: e },
+    }
 }
 
-/// Reads a whole input, refusing one larger than `limit`.
-fn read_limited(reader: &mut dyn BufRead, name: &str, limit: u64) -> Result<Vec<u8>, IngestError> {
+/// Reads a whole input, refusing one larger than `limit`. Reading stops there: the rest of a
+/// decompressed or endless input is never read just to count it; `size`, when known, names it.
+fn read_limited(reader: &mut dyn BufRead, name: &str, limit: u64, size: Option<u64>) -> Result<Vec<u8>, IngestError> {
     let mut bytes = Vec::new();
     let n = reader.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| io_err(name, e))?;
     if n as u64 > limit {
-        // Count the rest without keeping it, so the message gives the real size.
-        let rest = std::io::copy(reader, &mut std::io::sink()).unwrap_or(0);
-        return Err(IngestError::TooLarge { location: Location(name.to_string()), size: n as u64 + rest, limit });
+        let size = size.filter(|&s| s > limit);
+        return Err(IngestError::TooLarge { location: Location(name.to_string()), size, limit });
     }
     Ok(bytes)
 }
@@ -322,7 +367,7 @@ fn jsonl_documents(name: String, mut reader: Box<dyn BufRead + Send>, opts: Read
             Err(e) => {
                 // a read error (a corrupt .gz) does not go away: report it once and stop
                 done = true;
-                return Some(Pending::Ready(Err(IngestError::Io { location: Location(location), source: e })));
+                return Some(Pending::Ready(Err(io_err(location, e))));
             }
         };
         if line.iter().all(|b| b.is_ascii_whitespace()) {
@@ -332,7 +377,7 @@ fn jsonl_documents(name: String, mut reader: Box<dyn BufRead + Send>, opts: Read
         if size > opts.max_doc_bytes {
             return Some(Pending::Ready(Err(IngestError::TooLarge {
                 location: Location(location),
-                size,
+                size: Some(size),
                 limit: opts.max_doc_bytes,
             })));
         }
@@ -484,227 +529,6 @@ pub fn feed_documents(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestEr
         .collect()
 }
 
-// ---------------------------------------------------------------- WARC
-
-/// After this many consecutive broken records a WARC file is given up (the stream has lost
-/// its record boundaries and would only yield noise).
-const WARC_MAX_CONSECUTIVE_ERRORS: usize = 20;
-
-fn warc_documents(name: String, reader: Box<dyn BufRead + Send>, opts: ReadOptions) -> PendingDocuments {
-    Box::new(warc_records(name, reader, opts).map(Pending::Ready))
-}
-
-fn warc_records(
-    name: String,
-    reader: Box<dyn BufRead + Send>,
-    opts: ReadOptions,
-) -> impl Iterator<Item = Result<Document, IngestError>> + Send {
-    let mut records =
-        WarcRecords { reader, max_body: opts.max_doc_bytes, resync: false, done: false, line: Vec::new() };
-    let mut n = 0usize;
-    let mut errors = 0usize;
-    std::iter::from_fn(move || loop {
-        if errors >= WARC_MAX_CONSECUTIVE_ERRORS {
-            return None;
-        }
-        let rec = records.next()?;
-        n += 1;
-        let location = format!("{name}#{n}");
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                errors += 1;
-                let reason = if errors == WARC_MAX_CONSECUTIVE_ERRORS {
-                    format!("{e}; giving up on this file after {errors} broken records in a row")
-                } else {
-                    e
-                };
-                return Some(Err(IngestError::malformed(location, "WARC record", reason)));
-            }
-        };
-        errors = 0;
-        if !rec.warc_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("response")) {
-            continue;
-        }
-        let Some(body) = rec.body else {
-            return Some(Err(IngestError::TooLarge {
-                location: Location(location),
-                size: rec.length,
-                limit: opts.max_doc_bytes,
-            }));
-        };
-        let url = rec.target_uri.map(|u| u.trim_matches(['<', '>']).to_string());
-        match http_payload(&body, opts.max_doc_bytes) {
-            Ok(Some(html)) => {
-                return Some(Ok(Document {
-                    source: location,
-                    url,
-                    payload: Payload::Html(html),
-                    hints: Hints::default(),
-                }))
-            }
-            Ok(None) => continue, // not HTML (images, scripts, redirects)
-            Err(reason) => return Some(Err(IngestError::malformed(location, "HTTP response", reason))),
-        }
-    })
-}
-
-/// Longest WARC header line kept; a longer one makes the record broken.
-const WARC_MAX_HEADER_LINE: usize = 64 << 10;
-/// Largest header block of one WARC record.
-const WARC_MAX_HEADER_BYTES: usize = 1 << 20;
-
-/// One WARC record: the two headers the readers use, and the block (`None` when it was over
-/// the size limit and skipped unread).
-struct WarcRecord {
-    warc_type: Option<String>,
-    target_uri: Option<String>,
-    length: u64,
-    body: Option<Vec<u8>>,
-}
-
-/// A streaming WARC record reader. Memory stays bounded by one header line plus one accepted
-/// record body, whatever the input (a block over the limit is skipped, not buffered; a line
-/// without an end is read in pieces). After a broken record it skips forward to the next
-/// `WARC/` version line, so one bad record costs one error, not the rest of the file.
-/// (Written here rather than using the `warc` crate's reader, which panics on a huge
-/// Content-Length and buffers whole lines of any size.)
-struct WarcRecords {
-    reader: Box<dyn BufRead + Send>,
-    max_body: u64,
-    /// The last record was broken: skip lines up to the next version line without complaint.
-    resync: bool,
-    /// End of input or a read error: stop.
-    done: bool,
-    line: Vec<u8>,
-}
-
-impl Iterator for WarcRecords {
-    type Item = Result<WarcRecord, String>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let r = self.next_record();
-        if let Some(Err(_)) = &r {
-            self.resync = true;
-        }
-        r
-    }
-}
-
-impl WarcRecords {
-    fn read_line(&mut self) -> Result<usize, String> {
-        read_line_capped(&mut *self.reader, &mut self.line, WARC_MAX_HEADER_LINE).map_err(|e| {
-            self.done = true;
-            format!("cannot read: {e}")
-        })
-    }
-
-    fn next_record(&mut self) -> Option<Result<WarcRecord, String>> {
-        // the version line, after any blank lines (or, after a broken record, any junk)
-        loop {
-            let n = match self.read_line() {
-                Ok(n) => n,
-                Err(e) => return Some(Err(e)),
-            };
-            if n == 0 {
-                self.done = true;
-                return None;
-            }
-            if self.line.starts_with(b"WARC/") {
-                break;
-            }
-            if self.resync || trim_eol(&self.line).iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            return Some(Err(format!("expected a `WARC/` version line, found `{}`", preview(&self.line))));
-        }
-        self.resync = false;
-        let mut headers: Vec<(String, String)> = Vec::new();
-        let mut header_bytes = 0usize;
-        loop {
-            let n = match self.read_line() {
-                Ok(n) => n,
-                Err(e) => return Some(Err(e)),
-            };
-            if n == 0 {
-                self.done = true;
-                return Some(Err("the file ends inside the record's headers".into()));
-            }
-            header_bytes += n;
-            if n > WARC_MAX_HEADER_LINE || header_bytes > WARC_MAX_HEADER_BYTES {
-                return Some(Err("record headers are too long".into()));
-            }
-            let line = trim_eol(&self.line);
-            if line.is_empty() {
-                break;
-            }
-            if line.starts_with(b" ") || line.starts_with(b"\t") {
-                // a folded continuation of the previous header's value
-                if let Some((_, v)) = headers.last_mut() {
-                    v.push(' ');
-                    v.push_str(String::from_utf8_lossy(line).trim());
-                    continue;
-                }
-            }
-            let Some(colon) = line.iter().position(|&b| b == b':') else {
-                return Some(Err(format!("header line without a colon: `{}`", preview(line))));
-            };
-            headers.push((
-                String::from_utf8_lossy(&line[..colon]).trim().to_string(),
-                String::from_utf8_lossy(&line[colon + 1..]).trim().to_string(),
-            ));
-        }
-        let get = |k: &str| headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.clone());
-        let length: u64 = match get("Content-Length") {
-            None => return Some(Err("no Content-Length header".into())),
-            Some(v) => match v.parse() {
-                Ok(l) => l,
-                Err(_) => return Some(Err(format!("bad Content-Length `{}`", preview(v.as_bytes())))),
-            },
-        };
-        let mut block = (&mut self.reader).take(length);
-        let (got, body) = if length > self.max_body {
-            match std::io::copy(&mut block, &mut std::io::sink()) {
-                Ok(got) => (got, None),
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(format!("cannot read: {e}")));
-                }
-            }
-        } else {
-            let mut body = Vec::new();
-            if let Err(e) = block.read_to_end(&mut body) {
-                self.done = true;
-                return Some(Err(format!("cannot read: {e}")));
-            }
-            (body.len() as u64, Some(body))
-        };
-        if got < length {
-            self.done = true;
-            return Some(Err(format!("truncated: Content-Length is {length} bytes but the file ends after {got}")));
-        }
-        // The record ends with two line ends; anything else means Content-Length was wrong.
-        for _ in 0..2 {
-            match self.reader.fill_buf() {
-                Ok(b) if b.starts_with(b"\r\n") => self.reader.consume(2),
-                Ok(b) if b.starts_with(b"\n") => self.reader.consume(1),
-                Ok(b) if b.is_empty() || b == b"\r" => break,
-                Ok(_) => {
-                    return Some(Err(format!("the block does not end after its Content-Length of {length} bytes")))
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Some(Err(format!("cannot read: {e}")));
-                }
-            }
-        }
-        Some(Ok(WarcRecord { warc_type: get("WARC-Type"), target_uri: get("WARC-Target-URI"), length, body }))
-    }
-}
-
 /// Reads one line (through its `\n`) into `buf`, keeping at most `limit` bytes of it (plus the
 /// `\n`); the rest of a longer line is consumed and dropped. Returns the line's full length, 0
 /// at the end.
@@ -746,85 +570,6 @@ fn trim_eol(line: &[u8]) -> &[u8] {
 fn preview(line: &[u8]) -> String {
     let s = String::from_utf8_lossy(trim_eol(&line[..line.len().min(60)]));
     s.chars().map(|c| if c.is_control() { '?' } else { c }).collect()
-}
-
-/// The HTML body of an HTTP response block, `None` when it is not a successful HTML response.
-fn http_payload(block: &[u8], limit: u64) -> Result<Option<Vec<u8>>, String> {
-    let split = find_subslice(block, b"\r\n\r\n")
-        .map(|i| (i, i + 4))
-        .or_else(|| find_subslice(block, b"\n\n").map(|i| (i, i + 2)))
-        .ok_or("no end of HTTP headers")?;
-    let head = String::from_utf8_lossy(&block[..split.0]);
-    let mut lines = head.lines();
-    let status = lines.next().unwrap_or_default();
-    if !status.starts_with("HTTP/") {
-        return Err(format!("not an HTTP status line: {:.60}", status));
-    }
-    let code: u16 = status.split_whitespace().nth(1).and_then(|c| c.parse().ok()).ok_or("no status code")?;
-    let mut content_type = String::new();
-    let mut gzip = false;
-    let mut chunked = false;
-    for line in lines {
-        if let Some((k, v)) = line.split_once(':') {
-            let v = v.trim().to_ascii_lowercase();
-            match k.trim().to_ascii_lowercase().as_str() {
-                "content-type" => content_type = v,
-                "content-encoding" => gzip = v.contains("gzip"),
-                "transfer-encoding" => chunked = v.contains("chunked"),
-                _ => {}
-            }
-        }
-    }
-    if !(200..300).contains(&code) || !(content_type.is_empty() || content_type.contains("html")) {
-        return Ok(None);
-    }
-    let mut body = block[split.1..].to_vec();
-    if chunked {
-        body = dechunk(&body).ok_or("broken chunked transfer encoding")?;
-    }
-    if gzip {
-        let mut out = Vec::new();
-        // bounded, so that a small compressed body cannot expand without limit
-        flate2::read::MultiGzDecoder::new(&body[..])
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut out)
-            .map_err(|e| format!("gzip body: {e}"))?;
-        if out.len() as u64 > limit {
-            return Err(format!("gzip body expands to over the limit of {limit} bytes"));
-        }
-        body = out;
-    }
-    // Keep the declared charset visible to the decoder by prefixing a meta tag when the HTTP
-    // header names one and the page itself may not.
-    if let Some(cs) = content_type.split("charset=").nth(1) {
-        let cs = cs.trim_matches(['"', '\'', ' ', ';']);
-        if !cs.is_empty() && cs.len() < 40 {
-            let mut with = format!("<meta charset=\"{cs}\">").into_bytes();
-            with.extend_from_slice(&body);
-            body = with;
-        }
-    }
-    Ok(Some(body))
-}
-
-fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let eol = find_subslice(data, b"\r\n")?;
-        let size_str = std::str::from_utf8(&data[..eol]).ok()?;
-        let size = usize::from_str_radix(size_str.split(';').next()?.trim(), 16).ok()?;
-        data = &data[eol + 2..];
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(data.get(..size)?);
-        data = data.get(size..)?;
-        data = data.strip_prefix(b"\r\n").unwrap_or(data);
-    }
-}
-
-fn find_subslice(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]
@@ -956,7 +701,7 @@ mod tests {
     #[test]
     fn chunked_http_body() {
         let block = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/html\r\n\r\n4\r\n<p>a\r\n5\r\n</p>b\r\n0\r\n\r\n";
-        assert_eq!(http_payload(block, u64::MAX).unwrap().unwrap(), b"<p>a</p>b");
+        assert_eq!(warc::http_payload(block, u64::MAX).unwrap().unwrap(), b"<p>a</p>b");
     }
 
     #[test]
@@ -970,14 +715,153 @@ mod tests {
         let out: Vec<_> = read(&Input::File(p.clone()), &opts).collect();
         std::fs::remove_file(&p).ok();
         match &out[0] {
-            Err(IngestError::TooLarge { size, limit, .. }) => assert_eq!((*size, *limit), (300, 100)),
+            Err(IngestError::TooLarge { size, limit, .. }) => assert_eq!((*size, *limit), (Some(300), 100)),
             other => panic!("expected TooLarge, got {other:?}"),
         }
+    }
+
+    /// A reader over `bytes` that counts what was taken from it, seen from outside.
+    struct Tally(std::io::Cursor<Vec<u8>>, Arc<std::sync::atomic::AtomicU64>);
+
+    impl Read for Tally {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+            Ok(n)
+        }
+    }
+
+    /// Every document or error from `bytes` read as `name`, and how many of its bytes were read.
+    fn read_counting(name: &str, bytes: Vec<u8>, opts: &ReadOptions) -> (Vec<Result<Document, IngestError>>, u64) {
+        let taken = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let raw = Box::new(Tally(std::io::Cursor::new(bytes), taken.clone()));
+        let out = match open_reader(name.to_string(), raw, None, opts) {
+            Ok(d) => d.map(Pending::resolve).collect(),
+            Err(e) => vec![Err(e)],
+        };
+        (out, taken.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    fn gz(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut e, data).unwrap();
+        e.finish().unwrap()
+    }
+
+    /// 10 GiB of zeros in about 10 MB: one gzip member of 16 MiB, 640 times.
+    fn bomb() -> Vec<u8> {
+        gz(&vec![0u8; 16 << 20]).repeat(640)
+    }
+
+    #[test]
+    fn gzip_bomb_single_document_stops_at_once() {
+        let bomb = bomb();
+        for name in ["page.html.gz", "page.txt.gz", "feed.rss.gz"] {
+            let (out, taken) = read_counting(name, bomb.clone(), &ReadOptions::default());
+            assert_eq!(out.len(), 1, "{name}");
+            let msg = out[0].as_ref().unwrap_err().to_string();
+            assert!(msg.starts_with(&format!("{name}: gzip data expands more than 100 times")), "{msg}");
+            assert!(taken < bomb.len() as u64 / 100, "{name}: read {taken} of {} bytes", bomb.len());
+        }
+        // Under a smaller limit the document limit comes first.
+        let opts = ReadOptions { max_doc_bytes: 1 << 20, ..Default::default() };
+        let (out, taken) = read_counting("page.html.gz", bomb.clone(), &opts);
+        match &out[0] {
+            Err(e @ IngestError::TooLarge { size: None, limit, .. }) => {
+                assert_eq!(*limit, 1 << 20);
+                assert_eq!(
+                    e.to_string(),
+                    "page.html.gz: over the limit of 1048576 bytes per document (reading stopped there)"
+                );
+            }
+            other => panic!("expected TooLarge, got {other:?}"),
+        }
+        assert!(taken < bomb.len() as u64 / 100, "read {taken} of {} bytes", bomb.len());
+    }
+
+    #[test]
+    fn gzip_bomb_inside_a_stream_ends_the_stream() {
+        let good = "{\"text\": \"نص أول للخبر\"}\n";
+        let mut jsonl = gz(good.as_bytes());
+        jsonl.extend(bomb());
+        let (out, taken) = read_counting("c.jsonl.gz", jsonl.clone(), &ReadOptions::default());
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(out[0].is_ok());
+        assert!(matches!(&out[1], Err(IngestError::Bomb { location, .. }) if location.0 == "c.jsonl.gz#2"), "{out:?}");
+        assert!(taken < jsonl.len() as u64 / 100, "read {taken} of {} bytes", jsonl.len());
+
+        let mut warc = gz(&warc_record("warcinfo", "", b"software: test\r\n"));
+        warc.extend(bomb());
+        let (out, taken) = read_counting("crawl.warc.gz", warc.clone(), &ReadOptions::default());
+        let last = out.last().unwrap().as_ref().unwrap_err().to_string();
+        assert!(last.starts_with("crawl.warc.gz#") && last.contains("compression bomb"), "{last}");
+        assert!(taken < warc.len() as u64 / 100, "read {taken} of {} bytes", warc.len());
+    }
+
+    #[test]
+    fn oversized_plain_file_is_named_with_its_size_unread() {
+        // A regular file's size comes from its metadata: the reader stops at the limit.
+        let p = std::env::temp_dir().join(format!("mirsad-size-{}.txt", std::process::id()));
+        std::fs::write(&p, vec![b'a'; 5000]).unwrap();
+        let opts = ReadOptions { max_doc_bytes: 100, ..Default::default() };
+        let out: Vec<_> = read(&Input::File(p.clone()), &opts).collect();
+        std::fs::remove_file(&p).ok();
+        assert!(matches!(out[0], Err(IngestError::TooLarge { size: Some(5000), limit: 100, .. })), "{out:?}");
+    }
+
+    #[test]
+    fn field_spec_errors_are_typed() {
+        let mut f = FieldMap::default();
+        assert!(matches!(f.set("body"), Err(FieldSpecError::NotNameField(s)) if s == "body"));
+        assert!(matches!(f.set("colour=x"), Err(FieldSpecError::UnknownName(s)) if s == "colour"));
     }
 
     #[test]
     fn missing_path_is_an_error() {
         let e = expand(&[PathBuf::from("/nonexistent/mirsad/x")]).unwrap_err();
         assert!(e.to_string().contains("/nonexistent/mirsad/x"));
+    }
+
+    /// A folder whose full path is longer than the OS accepts (PATH_MAX, 4096 bytes on Linux)
+    /// cannot be opened, whoever runs the test (root reads a `chmod 000` folder anyway).
+    /// `mkdir -p`, run inside `root` with a relative path, makes it one step at a time.
+    #[cfg(unix)]
+    pub(crate) fn too_deep_folder(root: &Path) -> PathBuf {
+        let name = "d".repeat(250);
+        let rel = vec![name.as_str(); 20].join("/");
+        let ok = std::process::Command::new("mkdir")
+            .arg("-p")
+            .arg(&rel)
+            .current_dir(root)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "could not build the deep folder");
+        root.join(&name)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unreadable_sub_folder_is_an_error_item_and_the_walk_goes_on() {
+        let root = std::env::temp_dir().join(format!("mirsad-expand-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("b")).unwrap();
+        std::fs::write(root.join("a.txt"), "x").unwrap();
+        std::fs::write(root.join("b/c.txt"), "x").unwrap();
+        std::fs::write(root.join("z.txt"), "x").unwrap();
+        let deep = too_deep_folder(&root);
+        let items = expand(std::slice::from_ref(&root)).unwrap();
+        let _ = std::process::Command::new("rm").arg("-rf").arg(&root).status();
+        let files: Vec<String> = items
+            .iter()
+            .filter_map(|i| i.as_ref().ok())
+            .map(|i| i.name().rsplit('/').next().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(files, ["a.txt", "c.txt", "z.txt"]);
+        let errors: Vec<String> = items.iter().filter_map(|i| i.as_ref().err()).map(|e| e.to_string()).collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with(&deep.display().to_string()) && errors[0].contains("cannot read"), "{errors:?}");
+        // the error stands where the folder is in the walk: after b/, before z.txt
+        let at = items.iter().position(|i| i.is_err()).unwrap();
+        assert_eq!(at, 2, "{items:?}");
     }
 }

@@ -58,9 +58,11 @@ fn is_alnum(c: char) -> bool {
     }
 }
 
+pub mod escape;
 pub mod months;
 pub mod name;
 pub mod stem;
+pub use escape::escape_for_display;
 pub use name::name_key;
 pub use stem::{is_stopword_key, stem, stem_key, terms};
 

@@ -50,7 +50,7 @@ impl InputArgs {
     pub fn read_options(&self) -> anyhow::Result<ReadOptions> {
         let mut fields = FieldMap::default();
         for f in &self.fields {
-            fields.set(f).map_err(anyhow::Error::msg).context("--field")?;
+            fields.set(f).context("--field")?;
         }
         Ok(ReadOptions { max_doc_bytes: self.max_doc_bytes, fields })
     }
@@ -80,6 +80,8 @@ pub fn run_pipeline(
         // Only the first call in a process can set the global pool; later calls keep it.
         let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
     }
+    // A path that does not exist stops the run (exit 2) before anything is read; an unreadable
+    // entry inside a folder is reported in its place and the rest is read (exit 1).
     let inputs = read::expand(paths).map_err(|e| anyhow::anyhow!("{e}"))?;
     let progress = progress_bar(input.quiet);
     let mut totals = Totals::default();
@@ -90,6 +92,13 @@ pub fn run_pipeline(
         }
     };
     for inp in &inputs {
+        let inp = match inp {
+            Ok(inp) => inp,
+            Err(e) => {
+                report(e, &mut totals);
+                continue;
+            }
+        };
         let mut docs = read::read_pending(inp, &opts).peekable();
         while docs.peek().is_some() {
             let batch: Vec<Pending> = docs.by_ref().take(BATCH).collect();
@@ -119,7 +128,7 @@ pub fn run_pipeline(
 }
 
 fn name_of(inp: &Input) -> String {
-    inp.name()
+    mirsad_text::escape_for_display(&inp.name()).into_owned()
 }
 
 fn progress_bar(quiet: bool) -> ProgressBar {
@@ -289,7 +298,7 @@ fn basis_name(b: mirsad_model::Basis) -> &'static str {
 /// A readable block per article: title, date, outlet, sources, tags, first words.
 fn write_summary(out: &mut impl Write, n: usize, a: &Article) -> std::io::Result<()> {
     writeln!(out, "[{n}] {}", a.title.as_deref().unwrap_or("(no title)"))?;
-    let mut line = format!("    {}", a.document);
+    let mut line = format!("    {}", mirsad_text::escape_for_display(&a.document));
     if a.segment > 0 {
         line.push_str(&format!(" · segment {}", a.segment));
     }

@@ -67,7 +67,7 @@ fn report(engine: &str, kind: &str, mut times: Vec<f64>) {
 pub fn run(args: BenchSearchArgs) -> anyhow::Result<u8> {
     let store = Store::open(&args.data)?;
     let n = store.count()?;
-    println!("bench-search collection {} articles in {}", n, args.data.display());
+    println!("bench-search collection {} articles in {}", n, crate::shown(&args.data));
     let q = |text: &str| SearchQuery { text: text.into(), limit: 10, ..Default::default() };
     let mut kinds: Vec<(&str, Vec<SearchQuery>)> = vec![
         ("single-word", SINGLE.iter().map(|t| q(t)).collect()),

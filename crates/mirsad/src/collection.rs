@@ -89,7 +89,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
         summary.duplicates,
         totals.errors,
         store.count()?,
-        args.data.display()
+        crate::shown(&args.data)
     );
     Ok(if totals.errors > 0 { 1 } else { 0 })
 }
@@ -121,7 +121,7 @@ pub fn reanalyze(args: ReanalyzeArgs) -> anyhow::Result<u8> {
     }
     let n = store.reanalyze(args.batch, |done| bar.set_position(done as u64))?;
     bar.finish_and_clear();
-    println!("{n} articles analyzed: {} entities in {}", store.entity_count(None)?, args.data.display());
+    println!("{n} articles analyzed: {} entities in {}", store.entity_count(None)?, crate::shown(&args.data));
     Ok(0)
 }
 
@@ -222,7 +222,7 @@ pub fn stories(args: StoriesArgs) -> anyhow::Result<u8> {
         writeln!(out)?;
         return Ok(0);
     }
-    writeln!(out, "{} stories in {}", store.story_count_min(args.min_articles)?, args.data.display())?;
+    writeln!(out, "{} stories in {}", store.story_count_min(args.min_articles)?, crate::shown(&args.data))?;
     for s in &stories {
         let span = match (&s.first_published, &s.last_published) {
             (Some(a), Some(b)) if a.day_or_coarser() != b.day_or_coarser() => {

@@ -20,8 +20,14 @@ mod train_ner;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// A path for a message: escaped ([`mirsad_text::escape_for_display`]) so that a name with a
+/// line end or a bidi override cannot forge or disguise a line of the output.
+pub fn shown(path: &Path) -> String {
+    mirsad_text::escape_for_display(&path.display().to_string()).into_owned()
+}
 
 #[derive(Parser)]
 #[command(name = "mirsad", version, about = "Arabic news observatory: raw pages in, clean articles and stories out")]
@@ -110,7 +116,9 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("mirsad: error: {e:#}");
+            // The chain's contexts name paths; escaping is idempotent, so parts that were
+            // escaped already (ingest errors) are not escaped twice.
+            eprintln!("mirsad: error: {}", mirsad_text::escape_for_display(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

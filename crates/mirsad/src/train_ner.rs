@@ -113,7 +113,7 @@ pub fn run(args: TrainNerArgs) -> anyhow::Result<u8> {
             args.clusters,
             table.len(),
             unlabelled.len(),
-            path.display(),
+            crate::shown(&path),
             t.elapsed().as_secs_f64()
         );
         fresh.set_clusters(table);
@@ -125,7 +125,7 @@ pub fn run(args: TrainNerArgs) -> anyhow::Result<u8> {
     if !args.dev {
         let bytes = model.to_bytes();
         std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out.display()))?;
-        eprintln!("wrote {} ({} bytes)", args.out.display(), bytes.len());
+        eprintln!("wrote {} ({} bytes)", crate::shown(&args.out), bytes.len());
     }
     Ok(0)
 }

@@ -207,3 +207,95 @@ fn usage_error_exits_2() {
     let out = mirsad(&["analyze"]);
     assert_eq!(out.status.code(), Some(2), "no path given");
 }
+
+#[test]
+fn file_names_cannot_forge_or_reorder_log_lines() {
+    let dir = TempDir::new("names");
+    dir.write("a.txt", good_scrape());
+    // An empty file (reported) whose name holds a line end, a fake second message and a
+    // right-to-left override.
+    dir.write("x\nmirsad: forged.txt: all fine\u{202E}txt.exe", "");
+    let (code, export, stderr) = analyze_json(&dir.0);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(export["articles"].as_array().map(Vec::len), Some(1));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one error, one line: {stderr:?}");
+    assert!(
+        lines[0].starts_with("mirsad: ")
+            && lines[0].ends_with("x\\u{a}mirsad: forged.txt: all fine\\u{202e}txt.exe: empty input"),
+        "{stderr:?}"
+    );
+    // The human-readable summary on stdout names documents escaped as well.
+    dir.write("y\n.txt", good_scrape());
+    let out = mirsad(&["analyze", "--quiet", "--extract-only", dir.0.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("y\\u{a}.txt"), "{stdout}");
+}
+
+/// A folder whose full path is longer than the OS accepts (PATH_MAX, 4096 bytes on Linux):
+/// opening it fails whoever runs the test, root included (root reads a `chmod 000` folder).
+/// `mkdir -p` run inside `root` with a relative path makes it one step at a time.
+fn too_deep_folder(root: &Path) -> PathBuf {
+    let name = "d".repeat(250);
+    let rel = vec![name.as_str(); 20].join("/");
+    let ok = Command::new("mkdir").arg("-p").arg(&rel).current_dir(root).status().is_ok_and(|s| s.success());
+    assert!(ok, "could not build the deep folder");
+    root.join(name)
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_sub_folders_are_reported_and_the_rest_is_stored() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("unreadable");
+    let input = dir.0.join("in");
+    std::fs::create_dir_all(input.join("locked")).unwrap();
+    std::fs::write(input.join("a.txt"), good_scrape()).unwrap();
+    let other = serde_json::json!({"title": "بطولة", "text": JSONL_P2}).to_string();
+    std::fs::write(input.join("locked/other.jsonl"), other + "\n").unwrap();
+    let jsonl = serde_json::json!({"title": "موجة حر", "text": JSONL_P1}).to_string();
+    std::fs::write(input.join("z.jsonl"), jsonl + "\n").unwrap();
+    let deep = too_deep_folder(&input);
+    std::fs::set_permissions(input.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    // Root (as in CI) reads the locked folder anyway; the deep folder fails for everyone.
+    let locked_fails = std::fs::read_dir(input.join("locked")).is_err();
+    let data = dir.0.join("data");
+    let out =
+        mirsad(&["ingest", "--quiet", "--no-analysis", "--data", data.to_str().unwrap(), input.to_str().unwrap()]);
+    std::fs::set_permissions(input.join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let _ = Command::new("rm").arg("-rf").arg(&input).status();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "stdout: {stdout}\nstderr: {stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("mirsad:")).collect();
+    assert!(
+        errors.iter().any(|l| l.contains(deep.to_str().unwrap()) && l.contains("cannot read")),
+        "the deep folder is named: {stderr}"
+    );
+    let stored = if locked_fails {
+        assert!(errors.iter().any(|l| l.contains("/locked: cannot read")), "{stderr}");
+        assert_eq!(errors.len(), 2, "{stderr}");
+        2
+    } else {
+        assert_eq!(errors.len(), 1, "{stderr}");
+        3
+    };
+    assert!(stdout.contains(&format!("{stored} new")), "{stdout}");
+    assert!(stdout.contains(&format!("{stored} articles in")), "the rest is stored: {stdout}");
+}
+
+#[test]
+fn gzip_bomb_is_reported_by_name() {
+    // 1 GiB of zeros in about 1 MB: one gzip member of 16 MiB, 64 times.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut gz, &vec![0u8; 16 << 20]).unwrap();
+    let bomb = gz.finish().unwrap().repeat(64);
+    let dir = TempDir::new("bomb");
+    dir.write("a.txt", good_scrape());
+    dir.write("page.html.gz", &bomb);
+    let (code, export, stderr) = analyze_json(&dir.0);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(export["articles"].as_array().map(Vec::len), Some(1));
+    let line = error_line(&stderr, "page.html.gz");
+    assert!(line.contains("compression bomb"), "{line}");
+}

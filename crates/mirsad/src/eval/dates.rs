@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use anyhow::Context;
+use mirsad_text::escape_for_display;
 
 /// Gold for one page: its file and date (`None` = no date).
 struct Gold {
@@ -33,7 +34,13 @@ pub fn run(data: &Path) -> anyhow::Result<()> {
                 ar_ok += usize::from(right);
             }
             if verbose && !right {
-                eprintln!("miss {} gold={:?} got={:?} {}", g.file, g.date, got, g.url);
+                eprintln!(
+                    "miss {} gold={:?} got={:?} {}",
+                    escape_for_display(&g.file),
+                    g.date,
+                    got,
+                    escape_for_display(&g.url)
+                );
                 evidence(&dir.join("html").join(&g.file), &g.url);
             }
         }
@@ -51,7 +58,13 @@ pub fn run(data: &Path) -> anyhow::Result<()> {
             n += 1;
             ok += usize::from(right);
             if verbose && !right {
-                eprintln!("miss {} gold={:?} got={:?} {}", g.file, g.date, got, g.url);
+                eprintln!(
+                    "miss {} gold={:?} got={:?} {}",
+                    escape_for_display(&g.file),
+                    g.date,
+                    got,
+                    escape_for_display(&g.url)
+                );
                 evidence(&dir.join("html").join(&g.file), &g.url);
             }
         }
@@ -71,7 +84,7 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// The day we find for one page, `None` when we find nothing (or the file is missing).
 fn predict(path: &Path, url: &str) -> anyhow::Result<Option<String>> {
     let Ok(bytes) = std::fs::read(path) else {
-        eprintln!("missing page {}", path.display());
+        eprintln!("missing page {}", crate::shown(path));
         return Ok(None);
     };
     let html = mirsad_ingest::encoding::decode_html(&bytes);
@@ -86,7 +99,7 @@ fn evidence(path: &Path, url: &str) {
     if let Ok(bytes) = std::fs::read(path) {
         let html = mirsad_ingest::encoding::decode_html(&bytes);
         for (rank, v) in mirsad_ingest::html_date::page_date_evidence(&html, Some(url)) {
-            eprintln!("    {rank} {v}");
+            eprintln!("    {rank} {}", escape_for_display(&v));
         }
     }
 }

@@ -159,7 +159,7 @@ fn htmldate_pages(
         let Some(file) = item.get("file").and_then(|f| f.as_str()) else { continue };
         let path = dir.join("html").join(file);
         let Ok(bytes) = std::fs::read(&path) else {
-            eprintln!("missing page {}", path.display());
+            eprintln!("missing page {}", crate::shown(&path));
             continue;
         };
         pages.push(Page { name: file.to_string(), url: Some(url.clone()), bytes });
@@ -234,7 +234,7 @@ fn trafilatura_sample(
         let Some(file) = item.get("file").and_then(|f| f.as_str()) else { continue };
         let path = dir.join("html").join(file);
         let Ok(bytes) = std::fs::read(&path) else {
-            eprintln!("missing page {}", path.display());
+            eprintln!("missing page {}", crate::shown(&path));
             continue;
         };
         pages.push(Page { name: file.to_string(), url: Some(url.clone()), bytes });
@@ -406,12 +406,12 @@ fn aeb(
     for (id, item) in &gold {
         let path = dir.join("html").join(format!("{id}.html.gz"));
         let Ok(gz) = std::fs::read(&path) else {
-            eprintln!("missing page {}", path.display());
+            eprintln!("missing page {}", crate::shown(&path));
             continue;
         };
         let mut bytes = Vec::new();
         if flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut bytes).is_err() {
-            eprintln!("bad gzip {}", path.display());
+            eprintln!("bad gzip {}", crate::shown(&path));
             continue;
         }
         let url = item.get("url").and_then(|u| u.as_str()).map(str::to_string);

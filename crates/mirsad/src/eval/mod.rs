@@ -25,7 +25,7 @@ pub fn skip_if_absent(path: &Path) -> bool {
     if path.exists() {
         false
     } else {
-        println!("skip: {} not found (the shared data sets are not beside this checkout)", path.display());
+        println!("skip: {} not found (the shared data sets are not beside this checkout)", crate::shown(path));
         true
     }
 }

@@ -184,6 +184,6 @@ fn corpora(data: &Path, details: Option<&Path>) -> anyhow::Result<()> {
         writeln!(f)?;
     }
     f.flush()?;
-    println!("stories sample: {}", sample_path.display());
+    println!("stories sample: {}", crate::shown(&sample_path));
     Ok(())
 }
