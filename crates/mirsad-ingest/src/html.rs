@@ -1,6 +1,8 @@
 //! Main-content extraction from HTML: title, site name, canonical URL and the main text as blocks.
 //!
-//! The page is parsed once with `scraper` (html5ever); the tree is then read in one pre-order
+//! The page is parsed once with `scraper` (html5ever), after [`bound::bound`] has cut what
+//! would make the parser's work grow faster than the page (nesting beyond a depth, runaway
+//! formatting elements, tags with very many attributes); the tree is then read in one pre-order
 //! walk ([`flatten`]) that collects the page's metadata and cuts the visible text into
 //! paragraph-level runs, each tied to the element that holds it. Scoring works on that flat
 //! list and on per-element aggregates, never on copies of the tree:
@@ -13,6 +15,7 @@
 //!    name, canonical URL, author, keywords, language.
 //! 3. The publication date comes from [`crate::html_date::page_date`] on the same tree.
 
+mod bound;
 mod content;
 mod flatten;
 mod meta;
@@ -22,15 +25,17 @@ mod tests;
 
 use crate::document::HtmlPage;
 
+pub use bound::{bound, MAX_ATTRIBUTES, MAX_DEPTH, MAX_FORMATTING};
+
 /// Extracts the page's metadata and main-content blocks from decoded HTML.
 pub fn extract(html: &str, url: Option<&str>) -> HtmlPage {
-    let doc = scraper::Html::parse_document(html);
-    extract_from_doc(&doc, url)
+    extract_from_doc(&parse(html), url)
 }
 
-/// Parses decoded HTML (html5ever, as browsers do; never fails).
+/// Parses decoded HTML (html5ever, as browsers do; never fails), in time linear in its size
+/// ([`bound`]).
 pub fn parse(html: &str) -> scraper::Html {
-    scraper::Html::parse_document(html)
+    scraper::Html::parse_document(&bound::bound(html))
 }
 
 /// Same as [`extract`] on a tree that is already parsed (lets callers share the tree with

@@ -40,7 +40,7 @@ pub fn page_date(doc: &Html, url: Option<&str>) -> Option<Published> {
 /// (for diagnostics).
 #[doc(hidden)]
 pub fn page_date_evidence(html: &str, url: Option<&str>) -> Vec<(u8, String)> {
-    let mut ev: Vec<(u8, String)> = collect(&Html::parse_document(html), url)
+    let mut ev: Vec<(u8, String)> = collect(&crate::html::parse(html), url)
         .0
         .into_iter()
         .filter_map(|e| Some((e.rank, e.found.to_published(Basis::Explicit)?.value.to_string())))
@@ -51,7 +51,7 @@ pub fn page_date_evidence(html: &str, url: Option<&str>) -> Vec<(u8, String)> {
 
 /// Parses decoded HTML and returns its publication date.
 pub fn page_date_of_html(html: &str, url: Option<&str>) -> Option<Published> {
-    page_date(&Html::parse_document(html), url)
+    page_date(&crate::html::parse(html), url)
 }
 
 #[derive(Debug, Clone)]

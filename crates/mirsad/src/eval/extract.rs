@@ -63,6 +63,11 @@ struct Page {
 struct Timing {
     pages: usize,
     bytes: usize,
+    /// Pages that `html::bound` rewrote before parsing (beyond its depth, formatting or
+    /// attribute limits); ordinary pages should be none.
+    bounded: usize,
+    /// Time of `html::bound` alone (part of `parse`), measured in a separate call.
+    bound: Duration,
     decode: Duration,
     parse: Duration,
     content: Duration,
@@ -77,6 +82,8 @@ impl Timing {
     fn add(&mut self, o: &Timing) {
         self.pages += o.pages;
         self.bytes += o.bytes;
+        self.bounded += o.bounded;
+        self.bound += o.bound;
         self.decode += o.decode;
         self.parse += o.parse;
         self.content += o.content;
@@ -87,12 +94,14 @@ impl Timing {
         let total = self.total().as_secs_f64().max(1e-9);
         let share = |d: Duration| 100.0 * d.as_secs_f64() / total;
         println!(
-            "extract {set} speed {:.0} pages/s ({:.1} MB/s, {} pages, one thread; time: decode {:.0}% parse {:.0}% content {:.0}% date {:.0}%)",
+            "extract {set} speed {:.0} pages/s ({:.1} MB/s, {} pages, {} cut by the parser bound, one thread; time: decode {:.0}% parse {:.0}% (of which the bound {:.1}%) content {:.0}% date {:.0}%)",
             self.pages as f64 / total,
             self.bytes as f64 / 1e6 / total,
             self.pages,
+            self.bounded,
             share(self.decode),
             share(self.parse),
+            share(self.bound),
             share(self.content),
             share(self.date)
         );
@@ -114,6 +123,10 @@ fn extract_all(pages: &[Page]) -> (Vec<mirsad_ingest::HtmlPage>, Timing) {
         page.published = mirsad_ingest::html_date::page_date(&doc, p.url.as_deref());
         let t4 = Instant::now();
         drop(doc);
+        // Counted outside the timed steps (parse runs the bound itself).
+        let t5 = Instant::now();
+        t.bounded += usize::from(matches!(html::bound(&text), std::borrow::Cow::Owned(_)));
+        t.bound += t5.elapsed();
         t.decode += t1 - t0;
         t.parse += t2 - t1;
         t.content += t3 - t2;
