@@ -43,6 +43,9 @@ def prefix():
 def shapes(size):
     half = size // 2
     yield "ordinary", ordinary(size)
+    # A second control: nothing hostile, but one tiny paragraph every 8 bytes, as dense in
+    # elements as the densest hostile shapes.
+    yield "control-dense-p", repeat_to(size, prefix(), "</p><p>x")
     # Deep nesting of ordinary containers, never closed / closed at the end.
     yield "deep-div", repeat_to(size, prefix(), "<div>", "نص")
     n = (half - 200) // 6

@@ -660,6 +660,9 @@ pub fn has_digit(text: &str) -> bool {
         .any(|c| c.is_ascii_digit() || ('\u{0660}'..='\u{0669}').contains(&c) || ('\u{06F0}'..='\u{06F9}').contains(&c))
 }
 
+/// Hour, minute and maybe second, when the date pattern itself captured a time.
+type PatternTime = (u32, u32, Option<u32>);
+
 fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
     if !has_digit(text) {
         return Vec::new();
@@ -667,7 +670,7 @@ fn scan(text: &str, order: DayOrder) -> Vec<Candidate> {
     let norm = normalize(text);
     let s = norm.text.as_str();
     // (start, end, date, calendar, time captured by the pattern itself)
-    let mut raw: Vec<(usize, usize, NaiveDate, Calendar, Option<(u32, u32, Option<u32>)>)> = Vec::new();
+    let mut raw: Vec<(usize, usize, NaiveDate, Calendar, Option<PatternTime>)> = Vec::new();
 
     let has_letters = s.chars().any(|c| c.is_alphabetic());
     let has_arabic = s.chars().any(|c| ('\u{0620}'..='\u{06FF}').contains(&c));

@@ -5,9 +5,22 @@ use encoding_rs::Encoding;
 
 /// Decodes HTML bytes to a string, replacing invalid sequences (never fails).
 pub fn decode_html(bytes: &[u8]) -> String {
-    let enc = sniff_bom(bytes).or_else(|| declared_charset(bytes)).unwrap_or_else(|| detect(bytes));
+    let enc = sniff_bom(bytes)
+        .or_else(|| declared_charset(bytes).map(|declared| utf8_despite(declared, bytes)))
+        .unwrap_or_else(|| detect(bytes));
     let (text, _, _) = enc.decode(bytes);
     text.into_owned()
+}
+
+/// UTF-8 instead of a declared legacy charset when the page is valid UTF-8 with non-ASCII text
+/// in it: pages re-saved as UTF-8 keep their old `charset=euc-kr` or `windows-1256`, and text
+/// really in those encodings almost never forms valid UTF-8 multi-byte sequences.
+fn utf8_despite(declared: &'static Encoding, bytes: &[u8]) -> &'static Encoding {
+    if declared != encoding_rs::UTF_8 && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() {
+        encoding_rs::UTF_8
+    } else {
+        declared
+    }
 }
 
 /// Decodes bytes that should be UTF-8 text; falls back to detection when they are not.
@@ -160,5 +173,20 @@ mod tests {
     fn invalid_utf8_does_not_fail() {
         let s = decode_text(&[0x66, 0xff, 0xfe, 0x00, 0x67]);
         assert!(!s.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod utf8_despite_tests {
+    use super::*;
+
+    #[test]
+    fn utf8_page_declaring_a_legacy_charset_is_read_as_utf8() {
+        let page = "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=euc-kr\"><p>코로나19 극복 성금</p>";
+        assert!(decode_html(page.as_bytes()).contains("코로나19 극복 성금"));
+        // Text really in EUC-KR stays EUC-KR.
+        let (euc, _, _) = encoding_rs::EUC_KR.encode("<meta charset=\"euc-kr\"><p>코로나19 극복 성금</p>");
+        assert!(std::str::from_utf8(&euc).is_err());
+        assert!(decode_html(&euc).contains("코로나19 극복 성금"));
     }
 }

@@ -26,6 +26,7 @@ mod tests;
 use crate::document::HtmlPage;
 
 pub use bound::{bound, MAX_ATTRIBUTES, MAX_DEPTH, MAX_FORMATTING};
+pub(crate) use content::is_cjk;
 
 /// Extracts the page's metadata and main-content blocks from decoded HTML.
 pub fn extract(html: &str, url: Option<&str>) -> HtmlPage {

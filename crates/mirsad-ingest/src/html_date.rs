@@ -319,17 +319,13 @@ fn collect(doc: &Html, url: Option<&str>) -> (Vec<Evidence>, bool) {
                     }
                 }
             }
-            "link" => {
-                if e.attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) {
-                    if let Some(h) = e.attr("href") {
-                        canonical = Some(h.to_string());
-                    }
+            "link" if e.attr("rel").is_some_and(|r| r.eq_ignore_ascii_case("canonical")) => {
+                if let Some(h) = e.attr("href") {
+                    canonical = Some(h.to_string());
                 }
             }
-            "script" => {
-                if e.attr("type").is_some_and(|t| t.to_ascii_lowercase().contains("ld+json")) {
-                    json_ld(&el.text().collect::<String>(), &mut c);
-                }
+            "script" if e.attr("type").is_some_and(|t| t.to_ascii_lowercase().contains("ld+json")) => {
+                json_ld(&el.text().collect::<String>(), &mut c);
             }
             "time" => {
                 let v = e.attr("datetime").or_else(|| e.attr("content"));
@@ -357,11 +353,9 @@ fn collect(doc: &Html, url: Option<&str>) -> (Vec<Evidence>, bool) {
                     }
                 }
             }
-            "abbr" => {
-                if class_id(&el).is_some_and(|k| RE_STRONG_CLASS.is_match(&k)) {
-                    if let Some(t) = e.attr("title") {
-                        c.add(3, t);
-                    }
+            "abbr" if class_id(&el).is_some_and(|k| RE_STRONG_CLASS.is_match(&k)) => {
+                if let Some(t) = e.attr("title") {
+                    c.add(3, t);
                 }
             }
             "h1" => {

@@ -136,7 +136,7 @@ fn label_at(line: &str, i: usize) -> Option<(Label, usize)> {
         }
         let after = &rest[text.len()..];
         // the label must end at a word boundary: «المصدر» but not «المصدرين»
-        if after.chars().next().is_some_and(|c| c.is_alphanumeric() && !(text.is_ascii() != c.is_ascii())) {
+        if after.chars().next().is_some_and(|c| c.is_alphanumeric() && (text.is_ascii() == c.is_ascii())) {
             // Arabic label followed by an Arabic letter: only accepted for the glued tag label
             // «الوسومروسيا», where the label cannot be a word prefix of the value.
             if !(*label == Label::Tags && !text.is_ascii() && i > 0) {

@@ -151,8 +151,8 @@ pub fn cut(blocks: Vec<Block>, page: &PageMeta, clean_body: bool) -> Vec<Cut> {
                 continue;
             }
         }
-        let words = text.split_whitespace().count();
-        let is_sentence = text.ends_with(['.', '!', '?', '؟', '"', '”', '»', ')']);
+        let words = word_count(text);
+        let is_sentence = text.ends_with(['.', '!', '?', '؟', '"', '”', '»', ')', '。', '！', '？', '」', '』']);
         if words <= 4 && !is_sentence && seg.after_date == Some(seg.blocks.len()) && seg.outlet.is_none() {
             // a short credit line right under the date line: the site's name
             seg.outlet = Some(text.to_string());
@@ -172,6 +172,17 @@ pub fn cut(blocks: Vec<Block>, page: &PageMeta, clean_body: bool) -> Vec<Cut> {
         }
     }
     out
+}
+
+/// Words of `text`: whitespace-separated, except that in scripts written without spaces
+/// (Chinese, Japanese) each character counts as a word.
+fn word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|w| {
+            let cjk = w.chars().filter(|&c| crate::html::is_cjk(c)).count();
+            cjk.max(1)
+        })
+        .sum()
 }
 
 fn finish(mut seg: Segment, main: bool, page: &PageMeta, clean_body: bool) -> Option<Cut> {
@@ -198,7 +209,7 @@ fn finish(mut seg: Segment, main: bool, page: &PageMeta, clean_body: bool) -> Op
         title
     };
     let body = seg.blocks.iter().map(|(_, b)| b.as_str()).collect::<Vec<_>>().join("\n\n");
-    let words = body.split_whitespace().count();
+    let words = word_count(&body);
     if words == 0 || (!main && words < MIN_APPENDED_WORDS) {
         return None;
     }

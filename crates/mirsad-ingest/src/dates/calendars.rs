@@ -66,7 +66,7 @@ pub fn jalali_to_gregorian(year: u32, month: u32, day: u32) -> Option<NaiveDate>
     let leap = |y: u32| {
         let jy = u64::from(y - 979);
         // A year is leap when the next year's day count grows by 366.
-        let count = |jy: u64| 365 * jy + jy / 33 * 8 + (jy % 33 + 3) / 4;
+        let count = |jy: u64| 365 * jy + jy / 33 * 8 + (jy % 33).div_ceil(4);
         count(jy + 1) - count(jy) == 366
     };
     let max = if month == 12 && leap(year) { 30 } else { MONTH_DAYS[(month - 1) as usize] };
@@ -74,7 +74,7 @@ pub fn jalali_to_gregorian(year: u32, month: u32, day: u32) -> Option<NaiveDate>
         return None;
     }
     let jy = u64::from(year - 979);
-    let mut days = 365 * jy + jy / 33 * 8 + (jy % 33 + 3) / 4;
+    let mut days = 365 * jy + jy / 33 * 8 + (jy % 33).div_ceil(4);
     days += MONTH_DAYS[..(month - 1) as usize].iter().map(|&d| u64::from(d)).sum::<u64>();
     days += u64::from(day - 1);
     // Day 0 of the count is 1 Farvardin 979 SH = 1600-03-21 (79 days after 1600-01-01).

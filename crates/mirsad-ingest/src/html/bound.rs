@@ -367,7 +367,7 @@ impl<'a> Pass<'a> {
             names,
             stack: Vec::with_capacity(64),
             formatting: Vec::new(),
-            reconstruct_budget: src.len() / 16 + 1024,
+            reconstruct_budget: src.len() / 64 + 1024,
             at: 0,
             lower: Vec::new(),
             id_p,

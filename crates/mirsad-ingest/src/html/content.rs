@@ -77,11 +77,45 @@ pub fn main_blocks(flat: &Flat<'_>) -> Vec<Block> {
     }
     let loose = extract_with(flat, FURN_TAG);
     let loose_chars: usize = loose.iter().map(|b| b.text.chars().count()).sum();
-    if loose_chars > strict_chars * 2 {
-        loose
+    let chosen = if loose_chars > strict_chars * 2 { loose } else { strict };
+    if chosen.is_empty() {
+        fallback(flat)
     } else {
-        strict
+        chosen
     }
+}
+
+/// When the scored passes find nothing (text in table cells or `<br>`-separated runs too
+/// short to score, a page whose every container looks like furniture by its class): the
+/// runs that read like prose anywhere outside tag-level furniture (navigation, asides,
+/// footers), in reading order. A general rule, keyed on no site.
+pub(super) fn fallback(flat: &Flat<'_>) -> Vec<Block> {
+    let prose = |r: &Run, min: u32| {
+        r.furn & FURN_TAG == 0
+            && r.kind != BlockKind::Heading
+            && weighted_chars(&r.text) >= min
+            && r.link_chars * 3 < r.chars
+    };
+    let mut out: Vec<Block> =
+        flat.runs.iter().filter(|r| prose(r, 80)).map(|r| Block::new(r.kind, r.text.clone())).collect();
+    if out.is_empty() {
+        // Short pages: their longest prose-like run.
+        if let Some(r) = flat.runs.iter().filter(|r| prose(r, 30)).max_by_key(|r| weighted_chars(&r.text)) {
+            out.push(Block::new(r.kind, r.text.clone()));
+        }
+    }
+    out
+}
+
+/// Characters, with those of scripts written without spaces (Han, kana) counted twice: a
+/// Chinese sentence says in 20 characters what an alphabetic one says in 40 or more.
+pub(crate) fn weighted_chars(text: &str) -> u32 {
+    text.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum()
+}
+
+/// Han ideographs, kana and their punctuation: scripts that put no spaces between words.
+pub(crate) fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFF60)
 }
 
 /// Development aid: the best candidates and the chosen container, one per line.

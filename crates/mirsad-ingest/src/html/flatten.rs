@@ -175,10 +175,8 @@ pub fn flatten(doc: &scraper::Html) -> Flat<'_> {
         if down {
             'open: {
                 match node.value() {
-                    Node::Text(t) => {
-                        if skip_depth == 0 {
-                            b.push_text(&t.text, link_depth > 0);
-                        }
+                    Node::Text(t) if skip_depth == 0 => {
+                        b.push_text(&t.text, link_depth > 0);
                     }
                     Node::Element(e) => {
                         let name = e.name();
@@ -338,23 +336,17 @@ fn text_of(node: scraper::ElementRef<'_>) -> String {
 
 fn collect_meta(meta: &mut RawMeta, name: &str, e: &scraper::node::Element, node: scraper::ElementRef<'_>) {
     match name {
-        "html" => {
-            if meta.lang.is_none() {
-                meta.lang = e
-                    .attr("lang")
-                    .or_else(|| e.attr("xml:lang"))
-                    .map(|l| l.trim().to_string())
-                    .filter(|l| !l.is_empty());
-            }
+        "html" if meta.lang.is_none() => {
+            meta.lang =
+                e.attr("lang").or_else(|| e.attr("xml:lang")).map(|l| l.trim().to_string()).filter(|l| !l.is_empty());
         }
-        "title" => {
+        "title"
             if meta.title.is_none()
-                && !node.ancestors().any(|a| a.value().as_element().is_some_and(|x| x.name() == "svg"))
-            {
-                let t = super::meta::normalize_ws(&text_of(node));
-                if !t.is_empty() {
-                    meta.title = Some(t);
-                }
+                && !node.ancestors().any(|a| a.value().as_element().is_some_and(|x| x.name() == "svg")) =>
+        {
+            let t = super::meta::normalize_ws(&text_of(node));
+            if !t.is_empty() {
+                meta.title = Some(t);
             }
         }
         "meta" => {
@@ -373,20 +365,17 @@ fn collect_meta(meta: &mut RawMeta, name: &str, e: &scraper::node::Element, node
                 }
             }
         }
-        "link" => {
-            if meta.canonical.is_none() {
-                let rel = e.attr("rel").unwrap_or("");
-                if rel.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("canonical")) {
-                    meta.canonical = e.attr("href").map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
-                }
+        "link" if meta.canonical.is_none() => {
+            let rel = e.attr("rel").unwrap_or("");
+            if rel.split_ascii_whitespace().any(|r| r.eq_ignore_ascii_case("canonical")) {
+                meta.canonical = e.attr("href").map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
             }
         }
-        "script" => {
+        "script"
             if e.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
-                && meta.ld_json.len() < 20
-            {
-                meta.ld_json.push(text_of(node));
-            }
+                && meta.ld_json.len() < 20 =>
+        {
+            meta.ld_json.push(text_of(node));
         }
         _ => {}
     }

@@ -237,3 +237,35 @@ fn read_also_marker_kept_before_glued_article_and_author_box_dropped() {
         assert!(!text.contains(junk), "kept {junk}: {text}");
     }
 }
+
+#[test]
+fn fallback_takes_prose_outside_tag_furniture() {
+    let p1 = "Первый абзац новости о награждении лучших журналистов области, который идёт в ячейке таблицы.";
+    let p2 = "Второй абзац с подробностями церемонии, тоже достаточно длинный, чтобы читаться как текст.";
+    let html = format!(
+        "<body><nav><p>{p1} (меню)</p></nav><table><tr><td>{p1}<br>{p2}</td></tr></table>\
+         <p><a href=/1>{p1}</a></p></body>"
+    );
+    let doc = scraper::Html::parse_document(&html);
+    let flat = super::flatten::flatten(&doc);
+    let blocks = super::content::fallback(&flat);
+    let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+    // not the navigation copy, not the link
+    assert_eq!(texts, [p1, p2]);
+}
+
+#[test]
+fn chinese_article_is_extracted_and_kept_by_segmentation() {
+    let p = "台北市政府今天宣布，將在明年啟動新的公共交通計畫，預計投入大量經費改善捷運與公車路線。";
+    let html = format!(
+        "<html><head><title>新聞標題</title></head><body><article><p>{p}</p><p>{p}</p></article></body></html>"
+    );
+    let doc = crate::Document {
+        source: "zh.html".into(),
+        url: None,
+        payload: crate::Payload::Html(html.into_bytes()),
+        hints: Default::default(),
+    };
+    let arts = crate::process(doc).expect("the Chinese paragraphs are article text");
+    assert!(arts[0].body.contains("台北市政府今天宣布"), "{:?}", arts[0].body);
+}
