@@ -129,6 +129,9 @@ pub fn flatten(doc: &scraper::Html) -> Flat<'_> {
         let mut found_para = false;
         let mut quote = false;
         let mut pre = false;
+        // A heading that wraps block containers (`<h4><div>…article…</div></h4>`, seen on old
+        // templates) is a misused tag: its text is read as paragraphs.
+        let mut in_block = false;
         for f in stack.iter().rev() {
             if f.el == NONE {
                 continue;
@@ -139,11 +142,12 @@ pub fn flatten(doc: &scraper::Html) -> Flat<'_> {
             if let Some((k, l)) = f.para {
                 if !found_para {
                     found_para = true;
-                    kind = k;
-                    level = l;
+                    (kind, level) = if k == BlockKind::Heading && in_block { (BlockKind::Paragraph, 0) } else { (k, l) };
                 }
                 quote |= k == BlockKind::Quote;
                 pre |= k == BlockKind::Preformatted;
+            } else if !found_para {
+                in_block = true;
             }
             furn |= f.furn;
         }

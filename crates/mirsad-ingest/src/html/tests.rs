@@ -269,3 +269,20 @@ fn chinese_article_is_extracted_and_kept_by_segmentation() {
     let arts = crate::process(doc).expect("the Chinese paragraphs are article text");
     assert!(arts[0].body.contains("台北市政府今天宣布"), "{:?}", arts[0].body);
 }
+
+#[test]
+fn heading_wrapping_block_content_is_read_as_paragraphs() {
+    let p1 = "أعلنت البلدية اليوم عن حملة تبرعات جديدة لدعم الأسر المتضررة من الأزمة، بمشاركة عدد من الشركات.";
+    let p2 = "وقال رئيس البلدية إن الأموال ستوزع بشفافية على المستحقين خلال الأسابيع المقبلة.";
+    let html = format!(
+        "<html><body><h1><span>عنوان الخبر</span></h1><h4><div class=\"m_img\"></div>\
+         <div class=\"m_cont\">{p1}<br><br>{p2}</div></h4></body></html>"
+    );
+    let doc = scraper::Html::parse_document(&html);
+    let flat = super::flatten::flatten(&doc);
+    let kind = |t: &str| flat.runs.iter().find(|r| r.text == t).map(|r| r.kind);
+    assert_eq!(kind(p1), Some(BlockKind::Paragraph));
+    assert_eq!(kind(p2), Some(BlockKind::Paragraph));
+    // a heading whose text is inline stays a heading
+    assert_eq!(kind("عنوان الخبر"), Some(BlockKind::Heading));
+}

@@ -186,6 +186,8 @@ fn htmldate_pages(
         }
     }
     timing.print("htmldate-mediacloud2020");
+    let empty = results.iter().filter(|r| r.blocks.iter().all(|b| b.text.trim().is_empty())).count();
+    println!("extract htmldate-mediacloud2020 pages with no text {empty}/{} (real news pages; stubs and bot walls count too)", pages.len());
     Ok(Some(timing))
 }
 
