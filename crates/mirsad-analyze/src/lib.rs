@@ -3,13 +3,16 @@
 //! embedded model, an error when that model is damaged); no I/O.
 //!
 //! - [`ner`]: named entities (PER/LOC/ORG/MISC), an averaged-perceptron BIO tagger;
-//! - [`entities`]: mentions grouped into one entity across spellings;
+//! - [`entities`]: mentions grouped into one entity across spellings within an article;
+//! - [`resolve`]: those entities resolved across a collection (clitics, partial names,
+//!   transliteration variants, one type per entity);
 //! - [`timex`]: temporal expressions resolved against the publication date → dated events;
 //! - [`quotes`]: direct and indirect speech with its speaker.
 
 pub mod entities;
 pub mod ner;
 pub mod quotes;
+pub mod resolve;
 pub mod timex;
 
 pub use ner::{Mention, ModelError, Tag, Tagger};
@@ -59,9 +62,23 @@ pub struct Analysis {
     pub articles: Vec<ArticleAnalysis>,
 }
 
-/// Analyzes every article and groups their mentions into entities.
+/// Analyzes every article, resolves their entities across the set and groups their mentions
+/// into entities.
 pub fn analyze_all(tagger: &Tagger, articles: &[Article]) -> Analysis {
-    let per = analyze_articles(tagger, articles);
+    let mut per = analyze_articles(tagger, articles);
+    let stats = resolve::stats_of(per.iter().map(|p| &p.mentions[..]));
+    let resolution = {
+        let ev = resolve::InMemory::new(
+            articles
+                .iter()
+                .zip(&per)
+                .map(|(a, p)| (a.id.as_str(), p.mentions.iter().map(|m| m.entity.as_str()).collect())),
+        );
+        resolve::resolve(&stats, &ev)
+    };
+    for p in &mut per {
+        resolve::apply(&resolution, p);
+    }
     let entities = entities::entities(articles.iter().zip(&per).map(|(a, p)| (a.id.as_str(), &p.mentions[..])));
     Analysis { entities, articles: per }
 }

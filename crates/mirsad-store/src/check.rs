@@ -89,7 +89,7 @@ impl Store {
             self.rebuild_index()?;
             repaired.push(format!("{why}: index rebuilt from the records"));
             index_files = verify::verify(&self.index, &index_dir, &self.dir, true)
-                .map_err(|reason| StoreError::Damaged { path: index_dir.clone(), reason })?
+                .map_err(|e| StoreError::Damaged { path: index_dir.clone(), reason: e.to_string() })?
                 .files;
         }
         self.unlock_writer();

@@ -756,7 +756,7 @@ pub(crate) fn open_index(dir: &Path, schema: &Schema) -> Result<(Index, IndexRea
     .map_err(|p| StoreError::Damaged { path: dir.to_path_buf(), reason: panic_message(&p) })??;
     let data_dir = dir.parent().unwrap_or(dir);
     verify::verify(&index, dir, data_dir, false)
-        .map_err(|reason| StoreError::Damaged { path: dir.to_path_buf(), reason })?;
+        .map_err(|e| StoreError::Damaged { path: dir.to_path_buf(), reason: e.to_string() })?;
     Ok((index, reader))
 }
 

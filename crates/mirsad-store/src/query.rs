@@ -421,7 +421,8 @@ mod tests {
     fn random_queries_parse_or_fail_cleanly() {
         // A deterministic stand-in for the `query` fuzz target (fuzz/): pieces of the syntax in
         // random order and number, including nesting far past the limit.
-        let pieces = ["(", ")", "\"", "«", "»", "-", "OR", "AND", "NOT", "|", " ", "نفط", "للاعبين", "x", "في", "كيم-جونغ"];
+        let pieces =
+            ["(", ")", "\"", "«", "»", "-", "OR", "AND", "NOT", "|", " ", "نفط", "للاعبين", "x", "في", "كيم-جونغ"];
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let schema = {
             let mut b = tantivy::schema::Schema::builder();

@@ -23,6 +23,19 @@ fn stamp(path: &Path) -> std::io::Result<Stamp> {
     Ok((m.len(), t))
 }
 
+/// Why the index is not whole.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("{0} is missing")]
+    Missing(String),
+    #[error("{0}: checksum mismatch")]
+    Checksum(String),
+    #[error("{file}: {source}")]
+    Io { file: String, source: std::io::Error },
+    #[error("{file}: {reason}")]
+    Unreadable { file: String, reason: String },
+}
+
 /// What [`verify`] found.
 #[derive(Debug, Default)]
 pub struct Verified {
@@ -33,20 +46,21 @@ pub struct Verified {
 }
 
 /// Checks every file of the committed segments; `all` recomputes every checksum, else only
-/// those of files not known whole. Returns the damaged or missing files as an error message.
-pub fn verify(index: &Index, index_dir: &Path, data_dir: &Path, all: bool) -> Result<Verified, String> {
+/// those of files not known whole. Fails on the first damaged or missing file.
+pub fn verify(index: &Index, index_dir: &Path, data_dir: &Path, all: bool) -> Result<Verified, VerifyError> {
     let record_path = data_dir.join(VERIFIED_FILE);
     let known: BTreeMap<String, Stamp> = if all {
         BTreeMap::new()
     } else {
         std::fs::read_to_string(&record_path).ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default()
     };
-    let metas = index.load_metas().map_err(|e| e.to_string())?;
+    let metas =
+        index.load_metas().map_err(|e| VerifyError::Unreadable { file: "meta.json".into(), reason: e.to_string() })?;
     let ids: HashSet<String> = metas.segments.iter().map(|s| s.id().uuid_string()).collect();
     let mut files: Vec<PathBuf> = Vec::new();
-    let entries = std::fs::read_dir(index_dir).map_err(|e| format!("{}: {e}", index_dir.display()))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| format!("{}: {e}", index_dir.display()))?;
+    let dir_error = |source| VerifyError::Io { file: index_dir.display().to_string(), source };
+    for entry in std::fs::read_dir(index_dir).map_err(dir_error)? {
+        let entry = entry.map_err(dir_error)?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some((id, ext)) = name.split_once('.') else { continue };
         if ids.contains(id) && ext != "store.temp" {
@@ -58,7 +72,7 @@ pub fn verify(index: &Index, index_dir: &Path, data_dir: &Path, all: bool) -> Re
         for ext in ["idx", "term", "store"] {
             let f = PathBuf::from(format!("{id}.{ext}"));
             if !files.contains(&f) {
-                return Err(format!("{} is missing", f.display()));
+                return Err(VerifyError::Missing(f.display().to_string()));
             }
         }
     }
@@ -66,13 +80,13 @@ pub fn verify(index: &Index, index_dir: &Path, data_dir: &Path, all: bool) -> Re
     let mut out = Verified { files: files.len(), checked: 0 };
     for f in &files {
         let name = f.to_string_lossy().into_owned();
-        let st = stamp(&index_dir.join(f)).map_err(|e| format!("{name}: {e}"))?;
+        let st = stamp(&index_dir.join(f)).map_err(|source| VerifyError::Io { file: name.clone(), source })?;
         if known.get(&name) != Some(&st) {
             out.checked += 1;
             match index.directory().validate_checksum(f) {
                 Ok(true) => {}
-                Ok(false) => return Err(format!("{name}: checksum mismatch")),
-                Err(e) => return Err(format!("{name}: {e}")),
+                Ok(false) => return Err(VerifyError::Checksum(name)),
+                Err(e) => return Err(VerifyError::Unreadable { file: name, reason: e.to_string() }),
             }
         }
         record.insert(name, st);
