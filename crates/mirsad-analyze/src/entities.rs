@@ -67,6 +67,7 @@ pub struct Linked {
 /// The mentions of one article (title and body), each with its entity id.
 pub fn article_mentions(tagger: &Tagger, a: &Article) -> Vec<Linked> {
     let link = |m: Mention, in_body: bool| {
+        let m = cut_unclosed_bracket(m);
         let key = entity_key(&m.text);
         (!key.is_empty()).then(|| Linked {
             entity: entity_id(m.kind, &key),
@@ -83,6 +84,17 @@ pub fn article_mentions(tagger: &Tagger, a: &Article) -> Vec<Linked> {
     strip_conjunctions(&mut out);
     link_partial_names(&mut out);
     out
+}
+
+/// A name does not open a bracket it does not close: «الإمارات العربية المتحدة (CNN» is the
+/// name before the dateline's bracket.
+fn cut_unclosed_bracket(mut m: Mention) -> Mention {
+    if let Some(at) = m.text.find(['(', '[']).filter(|&at| !m.text[at..].contains([')', ']'])) {
+        let kept = m.text[..at].trim_end().len();
+        m.end = m.start + kept;
+        m.text.truncate(kept);
+    }
+    m
 }
 
 /// The tagger keeps a joined conjunction in the mention («وفلاديمير بوتين»). Whether a leading
@@ -147,6 +159,16 @@ fn link_partial_names(mentions: &mut [Linked]) {
 /// Groups the mentions of many articles (`(article id, its mentions)`) into entities, in order
 /// of first mention.
 pub fn entities<'a>(mentions: impl IntoIterator<Item = (&'a str, &'a [EntityMention])>) -> Vec<Entity> {
+    entities_named(mentions, |_, _| true)
+}
+
+/// [`entities`], each named by its most used spelling among those `name_of(entity, spelling)`
+/// accepts (the spellings of the entity's own name key after resolution, not of a partial name
+/// or a clitic form that joined it), else by its most used spelling.
+pub fn entities_named<'a>(
+    mentions: impl IntoIterator<Item = (&'a str, &'a [EntityMention])>,
+    name_of: impl Fn(&str, &str) -> bool,
+) -> Vec<Entity> {
     struct Acc<'a> {
         id: &'a str,
         kind: EntityType,
@@ -175,11 +197,14 @@ pub fn entities<'a>(mentions: impl IntoIterator<Item = (&'a str, &'a [EntityMent
     }
     acc.into_iter()
         .filter_map(|mut a| {
-            // Most frequent spelling; ties go to the first seen.
-            let name = a.spellings.iter().fold(None::<&(&str, usize)>, |best, s| match best {
-                Some(b) if b.1 >= s.1 => Some(b),
-                _ => Some(s),
-            })?;
+            // Most frequent spelling (of the accepted ones when there are); ties go to the first seen.
+            let most = |accept: &dyn Fn(&str) -> bool| {
+                a.spellings.iter().filter(|s| accept(s.0)).fold(None::<&(&str, usize)>, |best, s| match best {
+                    Some(b) if b.1 >= s.1 => Some(b),
+                    _ => Some(s),
+                })
+            };
+            let name = most(&|s| name_of(a.id, s)).or_else(|| most(&|_| true))?;
             a.articles.dedup();
             Some(Entity {
                 id: a.id.to_string(),
@@ -222,6 +247,19 @@ mod tests {
         assert_ne!(ms[4].entity, ms[0].entity, "only persons");
         assert_eq!(ms[6].entity, ms[5].entity, "first name");
         assert_eq!(ms[7].entity, ms[5].entity, "first words");
+    }
+
+    #[test]
+    fn unclosed_bracket_ends_a_name() {
+        let text = "الإمارات العربية المتحدة (CNN";
+        let m =
+            cut_unclosed_bracket(Mention { text: text.into(), kind: EntityType::LOC, start: 10, end: 10 + text.len() });
+        assert_eq!(m.text, "الإمارات العربية المتحدة");
+        assert_eq!(m.end, 10 + m.text.len());
+        let closed = "حزب الشعب (المعارض)";
+        let m =
+            cut_unclosed_bracket(Mention { text: closed.into(), kind: EntityType::ORG, start: 0, end: closed.len() });
+        assert_eq!(m.text, closed);
     }
 
     #[test]

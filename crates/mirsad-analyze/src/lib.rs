@@ -79,6 +79,9 @@ pub fn analyze_all(tagger: &Tagger, articles: &[Article]) -> Analysis {
     for p in &mut per {
         resolve::apply(&resolution, p);
     }
-    let entities = entities::entities(articles.iter().zip(&per).map(|(a, p)| (a.id.as_str(), &p.mentions[..])));
+    let entities = entities::entities_named(
+        articles.iter().zip(&per).map(|(a, p)| (a.id.as_str(), &p.mentions[..])),
+        |entity, spelling| resolution.names(entity, spelling),
+    );
     Analysis { entities, articles: per }
 }

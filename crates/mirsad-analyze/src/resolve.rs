@@ -8,12 +8,13 @@
 //!
 //! 1. same name key under several types: one entity, typed by the weight of its mentions;
 //! 2. a clitic (و ف ب ل ك and their pairs) glued to a name the collection knows better without
-//!    it, as the same type, is peeled;
+//!    it (twice as well as the same type, five times as any type) is peeled;
 //! 3. a person named by a word that the collection uses mostly as a *first* name («دونالد»,
-//!    «محمد») is not an entity of its own: it joins the one full name that dominates its uses,
-//!    or is dropped;
-//! 4. a person named by the last words of longer names («ترامب», «بن سلمان») joins the full
-//!    name that holds most of those names' mentions, when it clearly dominates;
+//!    «محمد») is not an entity of its own: its mentions are dropped;
+//! 4. a name that is the last words of longer person names («ترامب», «بن سلمان», whatever
+//!    type the tagger gave it) joins the full name that holds most of those names' mentions,
+//!    when it clearly dominates, and counts as a person; a person name of three words or more
+//!    takes in the longer, less used names it begins (a full style with the grandfather);
 //! 5. transliteration variants (long vowels written or dropped, ط/ت, ص/ث/س, ق/غ/ج, ظ/ذ/ز)
 //!    share a consonant skeleton; two names with one skeleton and one type are merged only
 //!    when the evidence agrees: they seldom appear in the same article (outlets keep to their
@@ -55,6 +56,8 @@ pub struct Resolution {
     pub alias: HashMap<String, Option<String>>,
     /// The type of every canonical entity whose type differs from some of its surfaces'.
     pub kinds: HashMap<String, EntityType>,
+    /// The name key of every canonical entity that other surfaces joined.
+    pub keys: HashMap<String, String>,
 }
 
 impl Resolution {
@@ -70,6 +73,12 @@ impl Resolution {
     pub fn kind(&self, entity: &str, tagged: EntityType) -> EntityType {
         self.kinds.get(entity).copied().unwrap_or(tagged)
     }
+
+    /// Whether a spelling is one of the entity's own name (not of a part of it or a clitic
+    /// form that joined it): what the entity should be called by.
+    pub fn names(&self, entity: &str, spelling: &str) -> bool {
+        self.keys.get(entity).is_none_or(|k| entity_key(spelling) == *k)
+    }
 }
 
 /// Articles sampled per side when weighing a transliteration merge.
@@ -77,9 +86,15 @@ const SAMPLE: usize = 200;
 /// A variant appears beside its head in at most this share of its articles.
 const MAX_TOGETHER: f64 = 0.2;
 /// Cosine of the neighbouring-entity profiles of a variant and its head, at least.
-const MIN_CONTEXT: f64 = 0.3;
+const MIN_CONTEXT: f64 = 0.25;
+/// Two given names whose bearers' names overlap at least this much (Jaccard) are one name.
+const SHARED_GIVEN: f64 = 0.1;
+/// Letters a name needs before its skeleton can merge it with another.
+const MIN_LETTERS: usize = 4;
 /// A part of a name joins the full name holding at least this share of the candidates' mentions.
 const DOMINANT: f64 = 0.75;
+/// ... and has at least this share of the part's own mentions.
+const MIN_SHARE: f64 = 0.1;
 
 const CLITICS: &[&str] = &["وب", "ول", "فب", "فل", "وك", "فك", "و", "ف", "ب", "ل", "ك"];
 
@@ -133,9 +148,6 @@ pub fn skeleton(words: &[String]) -> String {
             if i > 0 && i + 1 < len && matches!(c, 'ا' | 'و' | 'ي') {
                 continue;
             }
-            if out.ends_with(c) {
-                continue;
-            }
             out.push(c);
         }
         out.push(' ');
@@ -174,29 +186,40 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
     // parent[g]: Some(Some(h)) joins h, Some(None) is dropped, None is a root.
     let mut parent: Vec<Option<Option<usize>>> = vec![None; groups.len()];
 
-    // 2. Clitics.
+    // 2. Clitics: a name joins the better known name it is with one clitic peeled, unless that
+    //    one is itself a clitic form («بوروسيا» is not «ب» + «وروسيا»).
+    let peeled: Vec<Option<usize>> = (0..groups.len())
+        .map(|g| {
+            let name = best_spelling[g].1;
+            CLITICS.iter().find_map(|c| {
+                let rest = name.strip_prefix(c)?;
+                if mirsad_text::tokens(rest).next().unwrap_or("").chars().count() < 3 {
+                    return None;
+                }
+                let &h = at.get(&entity_key(rest))?;
+                // The tagger often types a clitic form wrongly: a much better known name wins
+                // whatever the type.
+                let (same, big) = (groups[h].kind() == groups[g].kind(), groups[h].total);
+                (h != g && big >= if same { 2 } else { 5 } * groups[g].total).then_some(h)
+            })
+        })
+        .collect();
     for g in 0..groups.len() {
-        let name = best_spelling[g].1;
-        for c in CLITICS {
-            let Some(rest) = name.strip_prefix(c) else { continue };
-            let first = mirsad_text::tokens(rest).next().unwrap_or("");
-            if first.chars().count() < 3 {
-                continue;
-            }
-            let Some(&h) = at.get(&entity_key(rest)) else { continue };
-            if h != g && groups[h].kind() == groups[g].kind() && groups[h].total >= 2 * groups[g].total {
-                parent[g] = Some(Some(h));
-                break;
-            }
+        if let Some(h) = peeled[g].filter(|&h| peeled[h].is_none()) {
+            parent[g] = Some(Some(h));
         }
     }
 
-    // 3 and 4. Parts of person names.
+    // 3 and 4. Parts of person names. A name joined to a full person name counts as a person
+    // when the cluster's type is weighed: a full name is better evidence than the tagger's type
+    // for a surname alone («ترامب» tagged a place).
+    let mut counted_as: Vec<Option<usize>> = vec![None; groups.len()];
     let persons: Vec<usize> = (0..groups.len())
         .filter(|&g| parent[g].is_none() && groups[g].kind() == EntityType::PER && !groups[g].words.is_empty())
         .collect();
     let mut as_last: HashMap<&[String], Vec<usize>> = HashMap::new();
     let mut as_first: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_words: HashMap<&[String], usize> = HashMap::new();
     for &g in &persons {
         let w = &groups[g].words;
         for n in 1..w.len() {
@@ -205,19 +228,50 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
         if w.len() > 1 {
             as_first.entry(w[0].as_str()).or_default().push(g);
         }
+        by_words.insert(&w[..], g);
     }
     let mass = |c: &[usize]| c.iter().map(|&g| groups[g].total).sum::<u64>();
-    let top = |c: &[usize]| c.iter().copied().max_by_key(|&g| (groups[g].total, std::cmp::Reverse(g)));
-    for &g in &persons {
+    // The full name a part joins: it holds most of the candidates' mentions, and is not
+    // dwarfed by the part (a surname used a thousand times does not join a full name seen
+    // twice: that is another bearer of the surname).
+    let dominant = |part: usize, c: &[usize]| {
+        let t = c.iter().copied().max_by_key(|&g| (groups[g].total, std::cmp::Reverse(g)))?;
+        let total = groups[t].total as f64;
+        (total >= DOMINANT * mass(c) as f64 && total >= MIN_SHARE * groups[part].total as f64).then_some(t)
+    };
+    for g in 0..groups.len() {
         let w = &groups[g].words;
+        if parent[g].is_some() || w.is_empty() {
+            continue;
+        }
         let last = as_last.get(&w[..]).map(Vec::as_slice).unwrap_or(&[]);
+        if groups[g].kind() != EntityType::PER {
+            if let Some(t) = dominant(g, last) {
+                parent[g] = Some(Some(t));
+                counted_as[g] = Some(kind_index(EntityType::PER));
+            }
+            continue;
+        }
         let first = if w.len() == 1 { as_first.get(w[0].as_str()).map(Vec::as_slice).unwrap_or(&[]) } else { &[] };
         if !first.is_empty() && mass(first) > mass(last) {
-            // Used mostly as a first name.
-            let t = top(first).filter(|&t| groups[t].total as f64 >= DOMINANT * mass(first) as f64);
-            parent[g] = Some(t);
-        } else if let Some(t) = top(last).filter(|&t| groups[t].total as f64 >= DOMINANT * mass(last) as f64) {
+            // Used mostly as a first name: not an entity of its own, and not a safe guess
+            // either («محمد» alone is no one in particular).
+            parent[g] = Some(None);
+        } else if let Some(t) = dominant(g, last) {
             parent[g] = Some(Some(t));
+        } else {
+            // A name of three words or more that begins a longer, less used one: the longer is
+            // the same person's full style («… بن سلمان بن عبدالعزيز آل سعود»). Shorter
+            // prefixes («عبد الله» of «عبد الله الثاني», «دونالد ترامب» of «… الابن») are
+            // given names or other people.
+            for n in (3..w.len()).rev() {
+                if let Some(&a) = by_words.get(&w[..n]) {
+                    if a != g && groups[a].total >= groups[g].total {
+                        parent[g] = Some(Some(a));
+                    }
+                    break;
+                }
+            }
         }
     }
 
@@ -225,7 +279,10 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
     let mut by_skeleton: BTreeMap<(String, usize), Vec<usize>> = BTreeMap::new();
     for g in 0..groups.len() {
         if parent[g].is_none() && !groups[g].words.is_empty() {
-            by_skeleton.entry((skeleton(&groups[g].words), kind_index(groups[g].kind()))).or_default().push(g);
+            // Names of two or three letters match too many others by chance.
+            if groups[g].key.chars().count() >= MIN_LETTERS {
+                by_skeleton.entry((skeleton(&groups[g].words), kind_index(groups[g].kind()))).or_default().push(g);
+            }
         }
     }
     let find = |parent: &[Option<Option<usize>>], mut g: usize| -> Option<usize> {
@@ -244,6 +301,15 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
         .enumerate()
         .flat_map(|(g, gr)| gr.surfaces.iter().map(move |&s| (stats[s].id.as_str(), g)))
         .collect();
+    // Given names of the collection: words that begin three or more different person names,
+    // with the rest of those names. Two of them that differ by a long vowel are two names
+    // (محمد/محمود, حسن/حسين) unless they begin the same names often enough to be spellings of
+    // one (ديمتري/دميتري بيسكوف).
+    let given_names: HashMap<&str, HashSet<String>> = as_first
+        .iter()
+        .filter(|(_, c)| c.len() >= 3)
+        .map(|(w, c)| (*w, c.iter().map(|&g| groups[g].words[1..].concat()).collect()))
+        .collect();
     for (_, mut members) in by_skeleton {
         if members.len() < 2 {
             continue;
@@ -254,6 +320,9 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
         let head_articles = ev.articles(&head_ids, SAMPLE);
         let head_profile = profile(ev, &head_articles, &surface_group, &parent, head, &find);
         for &g in &members[1..] {
+            if native_difference(best_spelling[head].1, best_spelling[g].1, &given_names) {
+                continue;
+            }
             let articles = ev.articles(&ids(g), SAMPLE);
             if articles.is_empty() {
                 continue;
@@ -262,9 +331,26 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
             let together =
                 articles.iter().filter(|a| ev.surfaces_in(a).iter().any(|s| own.contains(s.as_str()))).count();
             if together as f64 > MAX_TOGETHER * articles.len() as f64 {
+                if std::env::var_os("MIRSAD_DEBUG_RESOLVE").is_some() {
+                    eprintln!(
+                        "skeleton {} <- {}: together {together}/{}",
+                        best_spelling[head].1,
+                        best_spelling[g].1,
+                        articles.len()
+                    );
+                }
                 continue;
             }
             let p = profile(ev, &articles, &surface_group, &parent, g, &find);
+            if std::env::var_os("MIRSAD_DEBUG_RESOLVE").is_some() {
+                eprintln!(
+                    "skeleton {} <- {}: together {together}/{} cosine {:.3}",
+                    best_spelling[head].1,
+                    best_spelling[g].1,
+                    articles.len(),
+                    cosine(&p, &head_profile)
+                );
+            }
             if cosine(&p, &head_profile) >= MIN_CONTEXT {
                 parent[g] = Some(Some(head));
             }
@@ -276,8 +362,13 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
     for g in 0..groups.len() {
         if let Some(r) = find(&parent, g) {
             let w = weight.entry(r).or_default();
-            for k in 0..4 {
-                w[k] += groups[g].by_kind[k];
+            match counted_as[g] {
+                Some(k) => w[k] += groups[g].total,
+                None => {
+                    for k in 0..4 {
+                        w[k] += groups[g].by_kind[k];
+                    }
+                }
             }
         }
     }
@@ -303,6 +394,7 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
                 Some((id, kind)) => {
                     if *id != surface.id {
                         out.alias.insert(surface.id.clone(), Some(id.clone()));
+                        out.keys.insert(id.clone(), groups[root.unwrap_or(g)].key.clone());
                     }
                     if *kind != surface.kind {
                         out.kinds.insert(id.clone(), *kind);
@@ -356,6 +448,28 @@ pub fn apply(r: &Resolution, an: &mut ArticleAnalysis) {
             .filter(|e| seen.insert(e.clone()))
             .collect();
     }
+}
+
+/// Whether two names of one skeleton differ in a word that is Arabic in both, not a
+/// transliteration: both words carry the article (الصحة/السياحة) or both are given names of the
+/// collection.
+fn native_difference(a: &str, b: &str, given_names: &HashMap<&str, HashSet<String>>) -> bool {
+    let (wa, wb): (Vec<&str>, Vec<&str>) = (mirsad_text::tokens(a).collect(), mirsad_text::tokens(b).collect());
+    if wa.len() != wb.len() {
+        return false;
+    }
+    wa.iter().zip(&wb).any(|(x, y)| {
+        let (kx, ky) = (mirsad_text::name_key(x), mirsad_text::name_key(y));
+        kx != ky
+            && ((mirsad_text::key(x).starts_with("ال") && mirsad_text::key(y).starts_with("ال"))
+                || match (given_names.get(kx.as_str()), given_names.get(ky.as_str())) {
+                    (Some(x), Some(y)) => {
+                        let shared = x.intersection(y).count();
+                        (shared as f64) < SHARED_GIVEN * (x.len() + y.len() - shared) as f64
+                    }
+                    _ => false,
+                })
+    })
 }
 
 /// The entities (as currently resolved groups) around a name in a sample of its articles.
@@ -474,6 +588,7 @@ mod tests {
     fn skeletons_fold_long_vowels_and_borrowed_sounds() {
         let sk = |s: &str| skeleton(&word_keys(s));
         assert_eq!(sk("ترامب"), sk("ترمب"));
+        assert_ne!(sk("سوريا"), sk("سويسرا"), "a consonant more is another name");
         assert_eq!(sk("بوتين"), sk("بوتن"));
         assert_eq!(sk("كيم جونغ أون"), sk("كيم جونج اون"));
         assert_ne!(sk("بشار الأسد"), sk("حافظ الأسد"));
@@ -498,6 +613,23 @@ mod tests {
         assert_eq!(r.entity(&id("ترمب", PER)), Some(id("ترامب", PER).as_str()));
         assert_eq!(r.entity(&id("سعيد", PER)), Some(id("سعيد", PER).as_str()));
         assert_eq!(r.entity(&id("سعد", PER)), Some(id("سعد", PER).as_str()));
+    }
+
+    #[test]
+    fn two_arabic_given_names_or_two_words_with_the_article_stay_apart() {
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<HashSet<String>>();
+        let given: HashMap<&str, HashSet<String>> = [
+            ("حسن", set(&["روحاني", "نصرالله", "شريف", "علي", "البنا", "دياب", "خليل", "يوسف"])),
+            ("حسين", set(&["شريف", "عبدالله", "سالم", "عادل", "موسي"])),
+            ("ديمتري", set(&["بيسكوف", "ميدفيديف", "روجوزين"])),
+            ("دميتري", set(&["بيسكوف", "ميدفيديف", "ماركوف"])),
+        ]
+        .into_iter()
+        .collect();
+        assert!(!native_difference("ديمتري بيسكوف", "دميتري بيسكوف", &given), "one given name, two spellings");
+        assert!(native_difference("حسين الشريف", "حسن الشريف", &given));
+        assert!(native_difference("منظمة الصحة العالمية", "منظمة السياحة العالمية", &given));
+        assert!(!native_difference("دونالد ترامب", "دونالد ترمب", &given));
     }
 
     #[test]
@@ -530,9 +662,33 @@ mod tests {
         assert_eq!(r.entity(&id("ترامب", PER)), Some(trump.as_str()));
         assert_eq!(r.entity(&id("ترامب", LOC)), Some(trump.as_str()), "one type by weight");
         assert_eq!(r.entity(&id("وفرنسا", LOC)), Some(id("فرنسا", LOC).as_str()));
-        assert_eq!(r.entity(&id("دونالد", PER)), Some(trump.as_str()), "one full name dominates");
+        assert_eq!(r.entity(&id("دونالد", PER)), None, "a first name alone is no entity");
         assert_eq!(r.entity(&id("محمد", PER)), None, "a first name of many people is no entity");
         assert_eq!(r.entity(&id("إيفانكا ترامب", PER)), Some(id("إيفانكا ترامب", PER).as_str()));
+    }
+
+    #[test]
+    fn a_surname_typed_as_a_place_joins_the_full_name_and_long_styles_join_the_name() {
+        let mut arts: Vec<Vec<(&str, EntityType)>> = Vec::new();
+        for _ in 0..4 {
+            arts.push(vec![("دونالد ترامب", PER), ("ترامب", LOC), ("ترامب", LOC)]);
+            arts.push(vec![("محمد بن سلمان", PER)]);
+        }
+        arts.push(vec![("محمد بن سلمان بن عبدالعزيز آل سعود", PER)]);
+        arts.push(vec![("واشنطن", LOC), ("واشنطن", LOC), ("جورج واشنطن", PER)]);
+        for _ in 0..30 {
+            arts.push(vec![("واشنطن", LOC)]);
+        }
+        arts.push(vec![("عبد الله", PER), ("عبد الله الثاني", PER)]);
+        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
+        let r = run(&refs);
+        let trump = id("دونالد ترامب", PER);
+        assert_eq!(r.entity(&id("ترامب", LOC)), Some(trump.as_str()));
+        assert_eq!(r.kind(&trump, LOC), PER, "the full name's type wins");
+        let mbs = id("محمد بن سلمان", PER);
+        assert_eq!(r.entity(&id("محمد بن سلمان بن عبدالعزيز آل سعود", PER)), Some(mbs.as_str()));
+        assert_eq!(r.entity(&id("واشنطن", LOC)), Some(id("واشنطن", LOC).as_str()), "a rare bearer of the name");
+        assert_ne!(r.entity(&id("عبد الله الثاني", PER)), r.entity(&id("عبد الله", PER)));
     }
 
     #[test]

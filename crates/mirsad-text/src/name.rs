@@ -14,11 +14,19 @@
 pub fn name_key(name: &str) -> String {
     let k = crate::key(name);
     let mut out = String::with_capacity(k.len());
+    // After «عبد»/«أبو» the article belongs to a compound name written joined or apart
+    // («عبد الفتاح» = «عبدالفتاح», «أبو الغيط» = «أبوالغيط»): it is kept.
+    let mut compound = false;
     for word in k.split(' ') {
-        let w = ["وال", "بال", "لل", "ال"]
-            .iter()
-            .find_map(|p| word.strip_prefix(p).filter(|rest| rest.chars().count() >= 3))
-            .unwrap_or(word);
+        let w = if compound {
+            word
+        } else {
+            ["وال", "بال", "لل", "ال"]
+                .iter()
+                .find_map(|p| word.strip_prefix(p).filter(|rest| rest.chars().count() >= 3))
+                .unwrap_or(word)
+        };
+        compound = matches!(word, "عبد" | "ابو" | "ابي" | "ابا");
         out.push_str(w);
     }
     let mut folded = String::with_capacity(out.len());
@@ -48,6 +56,9 @@ mod tests {
         assert_eq!(name_key("الرياض"), name_key("رياض"));
         assert_eq!(name_key("بالرياض"), name_key("الرياض"));
         assert_eq!(name_key("عبد الله"), name_key("عبدالله"));
+        assert_eq!(name_key("عبد الفتاح السيسي"), name_key("عبدالفتاح السيسي"));
+        assert_eq!(name_key("سلمان بن عبد العزيز"), name_key("سلمان بن عبدالعزيز"));
+        assert_eq!(name_key("أبو الغيط"), name_key("أبوالغيط"));
         assert_eq!(name_key("کوریا الشمالیة"), name_key("كوريا الشمالية"));
         assert_eq!(name_key("مصطفى"), name_key("مصطفي"));
     }

@@ -68,12 +68,12 @@ enum Command {
     TrainNer(train_ner::TrainNerArgs),
     /// Score a stage on labelled data (`extract`, `stories`, `ner`, `timex`).
     Eval {
-        /// Stage to score: `extract`, `stories`, `ner` or `timex`.
+        /// Stage to score: `extract`, `stories`, `ner`, `entities` or `timex`.
         stage: String,
         /// Folder holding the shared data sets.
         #[arg(long, default_value = "../shared/data")]
         data: PathBuf,
-        /// Also write per-page results as JSON lines to this file.
+        /// Also write details to this file (per-page results as JSON lines; for `entities`, the split and wrongly merged names).
         #[arg(long)]
         details: Option<PathBuf>,
     },

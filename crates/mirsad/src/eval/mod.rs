@@ -3,6 +3,7 @@
 //! machine without `../shared`.
 
 pub mod dates;
+pub mod entities;
 pub mod extract;
 pub mod ner;
 pub mod stories;
@@ -15,8 +16,9 @@ pub fn run(stage: &str, data: &Path, details: Option<&Path>) -> anyhow::Result<u
         "extract" => extract::run(data, details),
         "stories" => stories::run(data, details),
         "ner" => ner::run(data),
+        "entities" => entities::run(data, details),
         "timex" => timex::run(data),
-        other => anyhow::bail!("unknown eval stage `{other}` (known: extract, stories, ner, timex)"),
+        other => anyhow::bail!("unknown eval stage `{other}` (known: extract, stories, ner, entities, timex)"),
     }
 }
 
