@@ -2,6 +2,11 @@
 //! events per article, and one summary row per entity (its name, type and article count) kept
 //! up to date in the batch transaction that changed its mentions.
 //!
+//! Mentions, quotes and events store *surface* entity ids (one type and name key, as the
+//! analysis of one article gives them); `entity_alias` maps surfaces to the entities resolved
+//! across the collection ([`mirsad_analyze::resolve`]), recomputed by [`Store::resolve_entities`]
+//! after each ingest, so every read goes through it.
+//!
 //! Rows belong to their article: replacing an article deletes its rows first, so an entity
 //! never counts an article twice and no stale quote outlives the text it came from.
 
@@ -55,7 +60,23 @@ CREATE TABLE IF NOT EXISTS event_entities (
     PRIMARY KEY (entity, start, article, n)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS event_entities_article ON event_entities(article);
+-- The type of each surface entity (the per-article entity of one type and name key).
+CREATE TABLE IF NOT EXISTS surfaces (
+    id    TEXT PRIMARY KEY,
+    kind  TEXT NOT NULL
+) WITHOUT ROWID;
+-- Surfaces resolved into another entity across the collection (`entity` NULL: not an entity,
+-- e.g. a first name alone), with that entity's type. A surface not listed is its own entity.
+CREATE TABLE IF NOT EXISTS entity_alias (
+    surface  TEXT PRIMARY KEY,
+    entity   TEXT,
+    kind     TEXT
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_alias_entity ON entity_alias(entity);
 ";
+
+/// The surfaces an entity is made of (SQL; `?1` the entity id).
+const MEMBERS: &str = "SELECT ?1 UNION ALL SELECT surface FROM entity_alias WHERE entity = ?1";
 
 /// The analysis stage as the store calls it: one analysis per given article, in order.
 pub type Analyzer = Box<dyn Fn(&[mirsad_model::Article]) -> Vec<ArticleAnalysis> + Send + Sync>;
@@ -152,8 +173,14 @@ pub(crate) fn insert_article(
 ) -> Result<()> {
     // (entity, spelling) → (count, first rank)
     let mut spellings: BTreeMap<(&str, &str), (i64, i64)> = BTreeMap::new();
+    let mut surface = tx.prepare_cached("INSERT OR IGNORE INTO surfaces (id, kind) VALUES (?1, ?2)").map_err(sql)?;
     for (rank, m) in an.mentions.iter().enumerate() {
-        spellings.entry((&m.entity, &m.text)).or_insert((0, rank as i64)).0 += 1;
+        if spellings.insert((&m.entity, &m.text), (0, rank as i64)).is_none() {
+            surface.execute(params![&m.entity, m.kind.code()]).map_err(sql)?;
+        }
+        if let Some(c) = spellings.get_mut(&(&m.entity, &m.text)) {
+            c.0 += 1;
+        }
         touched.0.insert(m.entity.clone(), Some(m.kind));
     }
     let mut ins = tx
@@ -186,38 +213,148 @@ pub(crate) fn insert_article(
 /// Recomputes the summary rows of the touched entities: the most used spelling names the
 /// entity; an entity no article mentions any more is removed.
 pub(crate) fn refresh_entities(tx: &Transaction, touched: Touched) -> Result<()> {
+    // The touched surfaces' entities, as currently resolved.
+    let mut alias = tx.prepare_cached("SELECT entity, kind FROM entity_alias WHERE surface = ?1").map_err(sql)?;
+    let mut entities: BTreeMap<String, Option<EntityType>> = BTreeMap::new();
+    for (surface, kind) in touched.0 {
+        let row: Option<(Option<String>, Option<String>)> =
+            alias.query_row([&surface], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(sql)?;
+        match row {
+            None => {
+                let e = entities.entry(surface).or_insert(kind);
+                *e = e.or(kind);
+            }
+            Some((Some(entity), k)) => {
+                entities.insert(entity, k.as_deref().and_then(EntityType::from_code).or(kind));
+            }
+            Some((None, _)) => {}
+        }
+    }
     let mut add = tx
         .prepare_cached("INSERT OR IGNORE INTO entities (id, kind, name, articles) VALUES (?1, ?2, '', 0)")
         .map_err(sql)?;
-    // One pass over the entity's mentions (in primary-key order: by article) gives both the
-    // number of articles and the most used spelling.
-    let mut rows = tx.prepare_cached("SELECT article, text, count FROM mentions WHERE entity = ?1").map_err(sql)?;
+    let mut rows = tx
+        .prepare_cached(&format!(
+            "SELECT entity, article, text, count FROM mentions WHERE entity IN ({MEMBERS}) ORDER BY article"
+        ))
+        .map_err(sql)?;
     let mut set = tx.prepare_cached("UPDATE entities SET name = ?2, articles = ?3 WHERE id = ?1").map_err(sql)?;
     let mut del = tx.prepare_cached("DELETE FROM entities WHERE id = ?1").map_err(sql)?;
-    for (id, kind) in touched.0 {
-        let mut articles = 0i64;
-        let mut last_article = String::new();
-        let mut spellings: HashMap<String, i64> = HashMap::new();
+    for (id, kind) in entities {
+        let mut summary = Summary::default();
         let mut q = rows.query([&id]).map_err(sql)?;
         while let Some(r) = q.next().map_err(sql)? {
-            let article: String = r.get(0).map_err(sql)?;
-            if article != last_article {
-                articles += 1;
-                last_article = article;
-            }
-            *spellings.entry(r.get(1).map_err(sql)?).or_default() += r.get::<_, i64>(2).map_err(sql)?;
+            let surface: String = r.get(0).map_err(sql)?;
+            summary.add(surface == id, r.get(1).map_err(sql)?, r.get(2).map_err(sql)?, r.get(3).map_err(sql)?);
         }
-        // Most used spelling; the smallest text among equals (as `ORDER BY SUM(count) DESC, text`).
-        let Some(best) = spellings.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(t, _)| t) else {
+        let Some((name, articles)) = summary.finish() else {
             del.execute([&id]).map_err(sql)?;
             continue;
         };
         if let Some(k) = kind {
             add.execute(params![&id, k.code()]).map_err(sql)?;
         }
-        set.execute(params![&id, best, articles]).map_err(sql)?;
+        set.execute(params![&id, name, articles]).map_err(sql)?;
     }
     Ok(())
+}
+
+/// One entity's summary, from its mention rows in article order.
+#[derive(Default)]
+struct Summary {
+    articles: i64,
+    last_article: String,
+    /// spelling → (mentions under the entity's own surface, all mentions)
+    spellings: HashMap<String, (i64, i64)>,
+}
+
+impl Summary {
+    fn add(&mut self, own: bool, article: String, text: String, count: i64) {
+        if article != self.last_article {
+            self.articles += 1;
+            self.last_article = article;
+        }
+        let s = self.spellings.entry(text).or_default();
+        s.0 += if own { count } else { 0 };
+        s.1 += count;
+    }
+
+    /// The name (the most used spelling of the entity's own surface, the name that parts and
+    /// variants joined, else the most used of all; the smallest text among equals) and the
+    /// number of articles; `None` when no mention is left.
+    fn finish(self) -> Option<(String, i64)> {
+        let best = self
+            .spellings
+            .into_iter()
+            .max_by(|a, b| (a.1 .0, a.1 .1).cmp(&(b.1 .0, b.1 .1)).then(b.0.cmp(&a.0)))
+            .map(|(t, _)| t)?;
+        Some((best, self.articles))
+    }
+}
+
+/// Where each surface goes, as stored: `None` for a surface that is no entity.
+fn canonical_of(conn: &rusqlite::Connection, surface: &str) -> Result<Option<String>> {
+    let row: Option<Option<String>> = conn
+        .prepare_cached("SELECT entity FROM entity_alias WHERE surface = ?1")
+        .map_err(sql)?
+        .query_row([surface], |r| r.get(0))
+        .optional()
+        .map_err(sql)?;
+    Ok(match row {
+        None => Some(surface.to_string()),
+        Some(to) => to,
+    })
+}
+
+/// Quote speakers and event entities (stored as surfaces) moved to their entities.
+fn resolve_quote(conn: &rusqlite::Connection, q: &mut Quote) -> Result<()> {
+    if let Some(s) = q.speaker.take() {
+        q.speaker = canonical_of(conn, &s)?;
+    }
+    Ok(())
+}
+
+fn resolve_event(conn: &rusqlite::Connection, ev: &mut Event) -> Result<()> {
+    let mut out: Vec<String> = Vec::with_capacity(ev.entities.len());
+    for s in std::mem::take(&mut ev.entities) {
+        if let Some(e) = canonical_of(conn, &s)? {
+            if !out.contains(&e) {
+                out.push(e);
+            }
+        }
+    }
+    ev.entities = out;
+    Ok(())
+}
+
+/// The store's mentions as evidence for resolution.
+struct StoredEvidence<'a>(&'a rusqlite::Connection);
+
+impl mirsad_analyze::resolve::Evidence for StoredEvidence<'_> {
+    fn articles(&self, surfaces: &[&str], limit: usize) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let Ok(mut stmt) =
+            self.0.prepare_cached("SELECT DISTINCT article FROM mentions WHERE entity = ?1 ORDER BY article LIMIT ?2")
+        else {
+            return out;
+        };
+        for s in surfaces {
+            if let Ok(rows) = stmt.query_map(params![s, limit as i64], |r| r.get::<_, String>(0)) {
+                out.extend(rows.flatten());
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out.truncate(limit);
+        out
+    }
+
+    fn surfaces_in(&self, article: &str) -> Vec<String> {
+        let Ok(mut stmt) = self.0.prepare_cached("SELECT DISTINCT entity FROM mentions WHERE article = ?1") else {
+            return Vec::new();
+        };
+        stmt.query_map([article], |r| r.get::<_, String>(0)).map(|rows| rows.flatten().collect()).unwrap_or_default()
+    }
 }
 
 impl Store {
@@ -281,6 +418,86 @@ impl Store {
         }
     }
 
+    /// Resolves the stored entities across the whole collection ([`mirsad_analyze::resolve`]:
+    /// one type per entity, clitics, partial names, transliteration variants) and rebuilds the
+    /// entity summaries, in one transaction. A function of the stored mentions alone, so a
+    /// collection ingested batch after batch ends with the entities of one ingested at once.
+    /// Returns how many surfaces moved into another entity or were dropped.
+    pub fn resolve_entities(&mut self) -> Result<usize> {
+        if !self.is_writer() {
+            self.lock_writer(crate::Wait::Yes, || {})?;
+        }
+        // Each surface: its type, most used spelling and mention count.
+        let mut stats: Vec<mirsad_analyze::resolve::SurfaceStat> = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT m.entity, s.kind, m.text, SUM(m.count) FROM mentions m JOIN surfaces s ON s.id = m.entity
+                     GROUP BY m.entity, m.text ORDER BY m.entity",
+                )
+                .map_err(sql)?;
+            let mut rows = stmt.query([]).map_err(sql)?;
+            let mut best: i64 = 0;
+            while let Some(r) = rows.next().map_err(sql)? {
+                let (id, k, text, n): (String, String, String, i64) =
+                    (r.get(0).map_err(sql)?, r.get(1).map_err(sql)?, r.get(2).map_err(sql)?, r.get(3).map_err(sql)?);
+                let kind = EntityType::from_code(&k).ok_or_else(|| corrupt(&id, format!("entity type {k}")))?;
+                match stats.last_mut() {
+                    Some(s) if s.id == id => {
+                        s.mentions += n as u64;
+                        if n > best {
+                            best = n;
+                            s.name = text;
+                        }
+                    }
+                    _ => {
+                        best = n;
+                        stats.push(mirsad_analyze::resolve::SurfaceStat { id, kind, name: text, mentions: n as u64 });
+                    }
+                }
+            }
+        }
+        let resolution = mirsad_analyze::resolve::resolve(&stats, &StoredEvidence(&self.conn));
+        let kinds: HashMap<&str, EntityType> = stats.iter().map(|s| (s.id.as_str(), s.kind)).collect();
+        let tx = self.conn.transaction().map_err(sql)?;
+        tx.execute_batch("DELETE FROM entity_alias; DELETE FROM entities;").map_err(sql)?;
+        {
+            let mut ins =
+                tx.prepare("INSERT INTO entity_alias (surface, entity, kind) VALUES (?1, ?2, ?3)").map_err(sql)?;
+            for (surface, to) in &resolution.alias {
+                let kind = to.as_deref().map(|e| {
+                    resolution.kind(e, kinds.get(surface.as_str()).copied().unwrap_or(EntityType::MISC)).code()
+                });
+                ins.execute(params![surface, to, kind]).map_err(sql)?;
+            }
+            let mut summaries: HashMap<String, (EntityType, Summary)> = HashMap::new();
+            let mut stmt =
+                tx.prepare("SELECT entity, article, text, count FROM mentions ORDER BY article").map_err(sql)?;
+            let mut rows = stmt.query([]).map_err(sql)?;
+            while let Some(r) = rows.next().map_err(sql)? {
+                let surface: String = r.get(0).map_err(sql)?;
+                let Some(entity) = resolution.entity(&surface) else { continue };
+                let tagged = kinds.get(surface.as_str()).copied().unwrap_or(EntityType::MISC);
+                let own = entity == surface;
+                let e = summaries
+                    .entry(entity.to_string())
+                    .or_insert_with(|| (resolution.kind(entity, tagged), Summary::default()));
+                e.1.add(own, r.get(1).map_err(sql)?, r.get(2).map_err(sql)?, r.get(3).map_err(sql)?);
+            }
+            let mut add =
+                tx.prepare("INSERT INTO entities (id, kind, name, articles) VALUES (?1, ?2, ?3, ?4)").map_err(sql)?;
+            for (id, (kind, summary)) in summaries {
+                if let Some((name, articles)) = summary.finish() {
+                    add.execute(params![id, kind.code(), name, articles]).map_err(sql)?;
+                }
+            }
+        }
+        tx.commit().map_err(|e| self.sql_err(e))?;
+        self.data_version = Some(self.data_version()?);
+        Ok(resolution.alias.len())
+    }
+
     /// The stored analysis of one article (empty when it was stored without one).
     pub fn analysis(&self, article: &str) -> Result<ArticleAnalysis> {
         let e = |e| self.sql_err(e);
@@ -288,8 +505,10 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT m.entity, e.kind, m.text FROM mentions m JOIN entities e ON e.id = m.entity
-                 WHERE m.article = ?1 ORDER BY m.first",
+                "SELECT COALESCE(al.entity, m.entity), COALESCE(al.kind, s.kind), m.text
+                 FROM mentions m JOIN surfaces s ON s.id = m.entity
+                 LEFT JOIN entity_alias al ON al.surface = m.entity
+                 WHERE m.article = ?1 AND (al.surface IS NULL OR al.entity IS NOT NULL) ORDER BY m.first",
             )
             .map_err(e)?;
         let rows = stmt
@@ -302,6 +521,12 @@ impl Store {
         }
         out.quotes = self.json_rows("SELECT json FROM quotes WHERE article = ?1 ORDER BY n", [article])?;
         out.events = self.json_rows("SELECT json FROM events WHERE article = ?1 ORDER BY n", [article])?;
+        for q in &mut out.quotes {
+            resolve_quote(&self.conn, q)?;
+        }
+        for ev in &mut out.events {
+            resolve_event(&self.conn, ev)?;
+        }
         Ok(out)
     }
 
@@ -390,24 +615,28 @@ impl Store {
             rows.collect::<std::result::Result<_, _>>().map_err(e)
         };
         let variants = strings(
-            "SELECT text FROM mentions WHERE entity = ?1 GROUP BY text ORDER BY SUM(count) DESC, text",
+            &format!(
+                "SELECT text FROM mentions WHERE entity IN ({MEMBERS}) GROUP BY text ORDER BY SUM(count) DESC, text"
+            ),
             &[&id],
         )?;
         let articles = strings(
-            "SELECT a.id FROM articles a WHERE a.id IN (SELECT article FROM mentions WHERE entity = ?1)
-             ORDER BY a.published DESC, a.seq DESC LIMIT ?2",
+            &format!(
+                "SELECT a.id FROM articles a WHERE a.id IN (SELECT article FROM mentions WHERE entity IN ({MEMBERS}))
+                 ORDER BY a.published DESC, a.seq DESC LIMIT ?2"
+            ),
             &[&id, &(ENTITY_ARTICLES as i64)],
         )?;
         let mut stories = Vec::new();
         {
             let mut stmt = self
                 .conn
-                .prepare_cached(
+                .prepare_cached(&format!(
                     "SELECT s.id, json_extract(s.state, '$.title'), s.size, s.last_published, COUNT(*) AS c
                      FROM articles a JOIN stories s ON s.id = a.story
-                     WHERE a.id IN (SELECT article FROM mentions WHERE entity = ?1)
-                     GROUP BY s.id ORDER BY c DESC, s.last_published DESC LIMIT ?2",
-                )
+                     WHERE a.id IN (SELECT article FROM mentions WHERE entity IN ({MEMBERS}))
+                     GROUP BY s.id ORDER BY c DESC, s.last_published DESC LIMIT ?2"
+                ))
                 .map_err(e)?;
             let rows = stmt
                 .query_map(params![id, ENTITY_STORIES as i64], |r| {
@@ -425,19 +654,29 @@ impl Store {
             }
         }
         let mut timeline: Vec<Event> = self.json_rows(
-            "SELECT ev.json FROM event_entities x JOIN events ev ON ev.article = x.article AND ev.n = x.n
-             WHERE x.entity = ?1 ORDER BY x.start DESC, x.article LIMIT ?2",
+            &format!(
+                "SELECT ev.json FROM event_entities x JOIN events ev ON ev.article = x.article AND ev.n = x.n
+                 WHERE x.entity IN ({MEMBERS}) ORDER BY x.start DESC, x.article LIMIT ?2"
+            ),
             params![id, ENTITY_EVENTS as i64],
         )?;
+        for ev in &mut timeline {
+            resolve_event(&self.conn, ev)?;
+        }
         timeline.reverse();
         // The same event told by several articles (copies) is listed once.
         let mut seen = std::collections::HashSet::new();
         timeline.retain(|ev| seen.insert((ev.date.start.clone(), ev.sentence.clone())));
-        let quotes = self.json_rows(
-            "SELECT q.json FROM quotes q JOIN articles a ON a.id = q.article WHERE q.speaker = ?1
-             ORDER BY a.published DESC, a.seq DESC, q.n LIMIT ?2",
+        let mut quotes: Vec<Quote> = self.json_rows(
+            &format!(
+                "SELECT q.json FROM quotes q JOIN articles a ON a.id = q.article WHERE q.speaker IN ({MEMBERS})
+                 ORDER BY a.published DESC, a.seq DESC, q.n LIMIT ?2"
+            ),
             params![id, ENTITY_QUOTES as i64],
         )?;
+        for q in &mut quotes {
+            resolve_quote(&self.conn, q)?;
+        }
         Ok(Some(EntityRecord {
             entity: Entity { id: id.to_string(), name, kind, variants, articles },
             article_count: article_count as u64,

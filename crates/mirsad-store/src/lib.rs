@@ -212,6 +212,11 @@ impl Store {
         }
         conn.execute_batch(SCHEMA_SQL).map_err(sql)?;
         conn.execute_batch(analysis::SCHEMA_SQL).map_err(sql)?;
+        if version == 1 {
+            // Schema 2 keeps each surface entity's type apart from the (resolved) summary rows;
+            // before resolution those rows were the surfaces.
+            conn.execute_batch("INSERT OR IGNORE INTO surfaces (id, kind) SELECT id, kind FROM entities").map_err(sql)?;
+        }
         if version < SCHEMA_VERSION {
             conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)?;
         }
@@ -335,6 +340,11 @@ impl Store {
     /// transaction.
     pub fn set_analyzer(&mut self, f: Analyzer) {
         self.analyzer = Some(f);
+    }
+
+    /// Whether batches are analyzed as they are stored.
+    pub fn has_analyzer(&self) -> bool {
+        self.analyzer.is_some()
     }
 
     pub fn dir(&self) -> &Path {

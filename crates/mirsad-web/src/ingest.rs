@@ -108,7 +108,12 @@ pub(crate) async fn ingest(
         let summary = state
             .with_writer(move |s| {
                 s.lock_writer(mirsad_store::Wait::No, || {})?;
-                let r = s.put_batch(&arts);
+                let r = s.put_batch(&arts).and_then(|summary| {
+                    if summary.new + summary.updated > 0 && s.has_analyzer() {
+                        s.resolve_entities()?;
+                    }
+                    Ok(summary)
+                });
                 s.unlock_writer();
                 Ok(r?)
             })

@@ -78,7 +78,11 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
         (totals, written)
     });
     // The writer's error explains a stopped pipeline better than "the store stopped".
-    let (store, summary) = written?;
+    let (mut store, summary) = written?;
+    // Entities across the collection, once per ingest (a pass over the stored mentions).
+    if !args.no_analysis && summary.new + summary.updated > 0 {
+        store.resolve_entities()?;
+    }
     let totals = totals?;
     println!(
         "{} documents: {} new, {} updated, {} unchanged, {} duplicates, {} errors; {} articles in {}",
@@ -120,6 +124,7 @@ pub fn reanalyze(args: ReanalyzeArgs) -> anyhow::Result<u8> {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let n = store.reanalyze(args.batch, |done| bar.set_position(done as u64))?;
+    store.resolve_entities()?;
     bar.finish_and_clear();
     println!("{n} articles analyzed: {} entities in {}", store.entity_count(None)?, crate::shown(&args.data));
     Ok(0)
