@@ -175,11 +175,12 @@ pub(crate) fn insert_article(
     let mut spellings: BTreeMap<(&str, &str), (i64, i64)> = BTreeMap::new();
     let mut surface = tx.prepare_cached("INSERT OR IGNORE INTO surfaces (id, kind) VALUES (?1, ?2)").map_err(sql)?;
     for (rank, m) in an.mentions.iter().enumerate() {
-        if spellings.insert((&m.entity, &m.text), (0, rank as i64)).is_none() {
-            surface.execute(params![&m.entity, m.kind.code()]).map_err(sql)?;
-        }
-        if let Some(c) = spellings.get_mut(&(&m.entity, &m.text)) {
-            c.0 += 1;
+        match spellings.entry((&m.entity, &m.text)) {
+            std::collections::btree_map::Entry::Occupied(mut o) => o.get_mut().0 += 1,
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert((1, rank as i64));
+                surface.execute(params![&m.entity, m.kind.code()]).map_err(sql)?;
+            }
         }
         touched.0.insert(m.entity.clone(), Some(m.kind));
     }

@@ -215,7 +215,8 @@ impl Store {
         if version == 1 {
             // Schema 2 keeps each surface entity's type apart from the (resolved) summary rows;
             // before resolution those rows were the surfaces.
-            conn.execute_batch("INSERT OR IGNORE INTO surfaces (id, kind) SELECT id, kind FROM entities").map_err(sql)?;
+            conn.execute_batch("INSERT OR IGNORE INTO surfaces (id, kind) SELECT id, kind FROM entities")
+                .map_err(sql)?;
         }
         if version < SCHEMA_VERSION {
             conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)?;

@@ -340,3 +340,65 @@ fn reanalyze_fills_a_collection_stored_without_analysis() {
     assert_eq!(s.entity("lib").unwrap().unwrap().article_count, 1);
     assert_eq!(s.analysis("a3").unwrap().events.len(), 1);
 }
+
+/// Mentions as the analysis gives them (surface ids of type and name key), from lines of the
+/// body written `name/TYPE`.
+fn tagged_analysis(a: &Article) -> mirsad_model::ArticleAnalysis {
+    use mirsad_analyze::entities::{entity_id, entity_key};
+    use mirsad_model::{EntityMention, EntityType, Quote};
+    let mut an = mirsad_model::ArticleAnalysis::default();
+    for part in a.body.split('،') {
+        let Some((name, kind)) = part.trim().split_once('/') else { continue };
+        let kind = EntityType::from_code(kind).expect("type code");
+        an.mentions.push(EntityMention { entity: entity_id(kind, &entity_key(name)), kind, text: name.into() });
+    }
+    if let Some(first) = an.mentions.first() {
+        an.quotes.push(Quote {
+            article: a.id.clone(),
+            speaker: Some(first.entity.clone()),
+            speaker_name: Some(first.text.clone()),
+            text: "نص".into(),
+            direct: true,
+        });
+    }
+    an
+}
+
+#[test]
+fn entities_resolve_across_the_collection_whatever_the_batches() {
+    let mut arts = Vec::new();
+    for i in 0..4 {
+        let body = format!("دونالد ترامب/PER، واشنطن/LOC، الخبر رقم {i}");
+        arts.push(art(&format!("t{i}"), "خبر", &body, "2024-03-01", "صحيفة ألف"));
+    }
+    arts.push(art("u1", "خبر", "ترامب/LOC، ترامب/LOC، بترامب/LOC", "2024-03-02", "صحيفة باء"));
+    arts.push(art("u2", "خبر", "دونالد/PER", "2024-03-03", "صحيفة باء"));
+    let ingest = |batches: &[&[Article]]| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        s.set_analyzer(Box::new(|arts: &[Article]| arts.iter().map(tagged_analysis).collect()));
+        for b in batches {
+            s.put_batch(b).unwrap();
+            s.resolve_entities().unwrap();
+        }
+        (dir, s)
+    };
+    let (_d1, one) = ingest(&[&arts]);
+    let (_d2, two) = ingest(&[&arts[..3], &arts[3..]]);
+    let list = |s: &Store| s.entities(None, 0, 100).unwrap();
+    assert_eq!(list(&one), list(&two), "batch after batch = at once");
+    let es = list(&one);
+    assert_eq!(es.len(), 2, "{es:?}");
+    let trump = es.iter().find(|e| e.name == "دونالد ترامب").expect("one Trump");
+    assert_eq!(trump.kind, mirsad_model::EntityType::PER, "the full name's type");
+    assert_eq!(trump.article_count, 5, "the surname's article joins, the first name alone does not");
+    let rec = one.entity(&trump.id).unwrap().unwrap();
+    assert!(rec.entity.variants.contains(&"بترامب".to_string()), "{:?}", rec.entity.variants);
+    assert_eq!(rec.quotes.len(), 5);
+    assert!(rec.quotes.iter().all(|q| q.speaker.as_deref() == Some(trump.id.as_str())));
+    // An article's analysis names the resolved entity; the first name alone is gone.
+    let an = one.analysis("u1").unwrap();
+    assert!(an.mentions.iter().all(|m| m.entity == trump.id && m.kind == mirsad_model::EntityType::PER));
+    assert!(one.analysis("u2").unwrap().mentions.is_empty());
+    assert!(one.analysis("u2").unwrap().quotes[0].speaker.is_none());
+}
