@@ -331,26 +331,9 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
             let together =
                 articles.iter().filter(|a| ev.surfaces_in(a).iter().any(|s| own.contains(s.as_str()))).count();
             if together as f64 > MAX_TOGETHER * articles.len() as f64 {
-                if std::env::var_os("MIRSAD_DEBUG_RESOLVE").is_some() {
-                    eprintln!(
-                        "skeleton {} <- {}: together {together}/{}",
-                        best_spelling[head].1,
-                        best_spelling[g].1,
-                        articles.len()
-                    );
-                }
                 continue;
             }
             let p = profile(ev, &articles, &surface_group, &parent, g, &find);
-            if std::env::var_os("MIRSAD_DEBUG_RESOLVE").is_some() {
-                eprintln!(
-                    "skeleton {} <- {}: together {together}/{} cosine {:.3}",
-                    best_spelling[head].1,
-                    best_spelling[g].1,
-                    articles.len(),
-                    cosine(&p, &head_profile)
-                );
-            }
             if cosine(&p, &head_profile) >= MIN_CONTEXT {
                 parent[g] = Some(Some(head));
             }
