@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS mentions (
     PRIMARY KEY (entity, article, text)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article);
+CREATE INDEX IF NOT EXISTS mentions_text ON mentions(text);
 CREATE TABLE IF NOT EXISTS entities (
     id        TEXT PRIMARY KEY,
     kind      TEXT NOT NULL,
@@ -110,6 +111,8 @@ pub struct EntityRecord {
     #[serde(flatten)]
     pub entity: Entity,
     pub article_count: u64,
+    /// Mentions of each spelling, in the order of `variants`.
+    pub variant_counts: Vec<u64>,
     /// Stories with the most articles mentioning it first.
     pub stories: Vec<StoryRef>,
     /// Events whose sentence mentions it, ordered by event date (the latest ones when there
@@ -125,6 +128,8 @@ pub const ENTITY_ARTICLES: usize = 50;
 pub const ENTITY_STORIES: usize = 20;
 pub const ENTITY_EVENTS: usize = 200;
 pub const ENTITY_QUOTES: usize = 50;
+/// Most spellings a name search adds.
+pub const MAX_SPELLINGS: usize = 8;
 
 fn sql(e: rusqlite::Error) -> StoreError {
     StoreError::Sqlite { path: PathBuf::from("mirsad.sqlite"), source: e }
@@ -499,6 +504,85 @@ impl Store {
         Ok(resolution.alias.len())
     }
 
+    /// When `query` is written as an entity's name (plain words, no operators), the entity's
+    /// other spellings to search as well: distinct name keys, most used first, clitic forms of
+    /// a spelling already listed and forms with punctuation left out; at most
+    /// [`MAX_SPELLINGS`]. Empty otherwise.
+    pub fn name_spellings(&self, query: &str) -> Result<Vec<String>> {
+        let q = mirsad_text::display(query.trim());
+        if q.is_empty() || q.len() > 200 || q.contains(['"', '«', '»', '(', ')', '|', '-']) {
+            return Ok(Vec::new());
+        }
+        if q.split_whitespace().any(|w| matches!(w, "OR" | "NOT" | "AND")) {
+            return Ok(Vec::new());
+        }
+        let e = |e| self.sql_err(e);
+        let entity: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT COALESCE(al.entity, m.entity) AS e, SUM(m.count) AS n FROM mentions m
+                 LEFT JOIN entity_alias al ON al.surface = m.entity
+                 WHERE m.text = ?1 AND (al.surface IS NULL OR al.entity IS NOT NULL)
+                 GROUP BY e ORDER BY n DESC, e LIMIT 1",
+            )
+            .map_err(e)?
+            .query_row([&q], |r| r.get(0))
+            .optional()
+            .map_err(e)?;
+        let Some(entity) = entity else { return Ok(Vec::new()) };
+        let name: String = self
+            .conn
+            .prepare_cached("SELECT name FROM entities WHERE id = ?1")
+            .map_err(e)?
+            .query_row([&entity], |r| r.get(0))
+            .optional()
+            .map_err(e)?
+            .unwrap_or_else(|| q.clone());
+        // Only the query's own spellings, fuller names ending in it, and the spellings of the
+        // entity's name: a partial name the entity took in («دونالد» of «دونالد ترامب») would
+        // find other people.
+        let words = |t: &str| -> Vec<String> { mirsad_text::tokens(t).map(mirsad_text::name_key).collect() };
+        let skeleton = |w: &[String]| mirsad_analyze::resolve::skeleton(w);
+        let (qw, nw) = (words(&q), words(&name));
+        let (q_skeleton, name_skeleton) = (skeleton(&qw), skeleton(&nw));
+        let accept = |t: &str| {
+            let tw = words(t);
+            let sk = skeleton(&tw);
+            sk == q_skeleton
+                || sk == name_skeleton
+                || (tw.len() > qw.len() && skeleton(&tw[tw.len() - qw.len()..]) == q_skeleton)
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT text FROM mentions WHERE entity IN ({MEMBERS}) GROUP BY text ORDER BY SUM(count) DESC, text"
+            ))
+            .map_err(e)?;
+        let texts = stmt.query_map([&entity], |r| r.get::<_, String>(0)).map_err(e)?;
+        let mut keys = vec![mirsad_text::name_key(&q)];
+        let mut out = Vec::new();
+        for t in texts {
+            let t = t.map_err(e)?;
+            if out.len() >= MAX_SPELLINGS {
+                break;
+            }
+            if t.chars().any(|c| !(mirsad_text::is_word_char(c) || c == ' ' || c == '-')) || !accept(&t) {
+                continue;
+            }
+            let key = mirsad_text::name_key(&t);
+            // A clitic form of a listed spelling is found by the analyzer already.
+            let peeled = ["و", "ف", "ب", "ل", "ك"]
+                .iter()
+                .any(|c| t.strip_prefix(c).is_some_and(|rest| keys.contains(&mirsad_text::name_key(rest))));
+            if key.is_empty() || keys.contains(&key) || peeled {
+                continue;
+            }
+            keys.push(key);
+            out.push(t);
+        }
+        Ok(out)
+    }
+
     /// The stored analysis of one article (empty when it was stored without one).
     pub fn analysis(&self, article: &str) -> Result<ArticleAnalysis> {
         let e = |e| self.sql_err(e);
@@ -615,12 +699,22 @@ impl Store {
             let rows = stmt.query_map(p, |r| r.get::<_, String>(0)).map_err(e)?;
             rows.collect::<std::result::Result<_, _>>().map_err(e)
         };
-        let variants = strings(
-            &format!(
-                "SELECT text FROM mentions WHERE entity IN ({MEMBERS}) GROUP BY text ORDER BY SUM(count) DESC, text"
-            ),
-            &[&id],
-        )?;
+        let mut variants = Vec::new();
+        let mut variant_counts = Vec::new();
+        {
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT text, SUM(count) AS n FROM mentions WHERE entity IN ({MEMBERS}) GROUP BY text ORDER BY n DESC, text"
+                ))
+                .map_err(e)?;
+            let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).map_err(e)?;
+            for r in rows {
+                let (t, n) = r.map_err(e)?;
+                variants.push(t);
+                variant_counts.push(n as u64);
+            }
+        }
         let articles = strings(
             &format!(
                 "SELECT a.id FROM articles a WHERE a.id IN (SELECT article FROM mentions WHERE entity IN ({MEMBERS}))
@@ -681,6 +775,7 @@ impl Store {
         Ok(Some(EntityRecord {
             entity: Entity { id: id.to_string(), name, kind, variants, articles },
             article_count: article_count as u64,
+            variant_counts,
             stories,
             timeline,
             quotes,

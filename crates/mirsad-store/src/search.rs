@@ -21,6 +21,8 @@ pub struct SearchQuery {
     pub keyword: Option<String>,
     pub limit: usize,
     pub offset: usize,
+    /// Only the words as given: no other spellings of a name (see [`SearchResults::spellings`]).
+    pub exact: bool,
 }
 
 /// One result, shaped as the CLI contract's `hits` entries.
@@ -40,6 +42,10 @@ pub struct Hit {
 pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
+    /// When the query is the name of an entity, the entity's other spellings that were
+    /// searched too («ترمب» for «ترامب»); empty with [`SearchQuery::exact`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spellings: Vec<String>,
 }
 
 /// With story collapsing, hits read per hit wanted.
@@ -65,11 +71,24 @@ impl Store {
 
     fn search_unguarded(&self, q: &SearchQuery) -> crate::Result<SearchResults> {
         let f = self.fields;
+        let mut spellings = if q.exact { Vec::new() } else { self.name_spellings(&q.text)? };
         let parsed = if q.text.trim().is_empty() {
             None
         } else {
             let p = crate::query::parse(&q.text).map_err(|e| StoreError::Query(e.to_string()))?;
-            Some(p)
+            // The name or any of its spellings, each as a phrase (as given when that would
+            // pass the parser's limits).
+            let mut text = format!("\"{}\"", q.text.trim());
+            for s in &spellings {
+                text.push_str(&format!(" OR \"{s}\""));
+            }
+            match crate::query::parse(&text) {
+                Ok(expanded) if !spellings.is_empty() => Some(expanded),
+                _ => {
+                    spellings.clear();
+                    Some(p)
+                }
+            }
         };
         let text_query = parsed.as_ref().map(|p| p.to_query(&[(f.title, 2.0), (f.body, 1.0)]));
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -131,7 +150,7 @@ impl Store {
             let snippet = highlight(&a.body, &wanted).unwrap_or_else(|| escape_start(&a.body));
             hits.push(hit(a, score, snippet));
         }
-        Ok(SearchResults { total, hits })
+        Ok(SearchResults { total, hits, spellings })
     }
 
     /// [`Store::search`] with one hit per story: the best-ranked of each (hits without a story
@@ -155,7 +174,12 @@ impl Store {
             }
         };
         let total = if fetched >= total { kept.len() } else { total };
-        Ok(SearchResults { total, hits: kept.into_iter().skip(q.offset).take(q.limit.clamp(1, 1000)).collect() })
+        let spellings = if q.exact { Vec::new() } else { self.name_spellings(&q.text)? };
+        Ok(SearchResults {
+            total,
+            hits: kept.into_iter().skip(q.offset).take(q.limit.clamp(1, 1000)).collect(),
+            spellings,
+        })
     }
 
     /// The `k` articles most similar in content to article `id`, near-identical copies of it

@@ -401,4 +401,12 @@ fn entities_resolve_across_the_collection_whatever_the_batches() {
     assert!(an.mentions.iter().all(|m| m.entity == trump.id && m.kind == mirsad_model::EntityType::PER));
     assert!(one.analysis("u2").unwrap().mentions.is_empty());
     assert!(one.analysis("u2").unwrap().quotes[0].speaker.is_none());
+    // A name search adds the entity's fuller spellings, not the first name it took in.
+    let r = one.search(&SearchQuery { text: "ترامب".into(), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(r.spellings, ["دونالد ترامب"]);
+    let exact =
+        one.search(&SearchQuery { text: "ترامب".into(), limit: 10, exact: true, ..Default::default() }).unwrap();
+    assert!(exact.spellings.is_empty());
+    assert!(one.name_spellings("النفط").unwrap().is_empty(), "not a name");
+    assert!(one.name_spellings("ترامب OR واشنطن").unwrap().is_empty(), "an expression, not a name");
 }

@@ -192,8 +192,11 @@ pub(crate) async fn entity(State(state): State<AppState>, id: Result<Path<String
                             dt { "صيغ الاسم" }
                             dd {
                                 ul.tags {
-                                    @for v in &e.variants {
-                                        li { a href={ "/search?q=" (url_encode(&format!("\"{v}\""))) } dir="auto" { (v) } }
+                                    @for (i, v) in e.variants.iter().enumerate() {
+                                        li {
+                                            a href={ "/search?exact=1&q=" (url_encode(&format!("\"{v}\""))) } dir="auto" { (v) }
+                                            @if let Some(n) = r.variant_counts.get(i) { " " span.n { "(" (n) ")" } }
+                                        }
                                     }
                                 }
                             }

@@ -391,6 +391,8 @@ pub(crate) struct SearchParams {
     pub page: Option<String>,
     /// `story`: keep only the best-ranked hit of each story.
     pub collapse: Option<String>,
+    /// `1`: the words as given, without the other spellings of a name.
+    pub exact: Option<String>,
 }
 
 impl SearchParams {
@@ -428,7 +430,17 @@ impl SearchParams {
             keyword: nonempty(&self.keyword).map(str::to_string),
             limit,
             offset,
+            exact: parse_exact(&self.exact)?,
         })
+    }
+}
+
+/// An `exact` parameter: absent, `0` or `1`.
+pub(crate) fn parse_exact(v: &Option<String>) -> Result<bool, Error> {
+    match nonempty(v) {
+        None | Some("0") => Ok(false),
+        Some("1") => Ok(true),
+        Some(s) => Err(Error::bad_request(format!("exact must be 1 or 0, got {s:?}"))),
     }
 }
 

@@ -68,7 +68,9 @@ pub fn spec(ingest: bool) -> Value {
                 text("keyword", "Only articles with this keyword (any spelling)."),
                 limit(crate::PAGE_SIZE, crate::MAX_LIMIT),
                 offset(crate::MAX_SEARCH_OFFSET),
-                collapse],
+                collapse,
+                json!({"name": "exact", "in": "query", "required": false, "schema": {"type": "string", "enum": ["0", "1"]},
+                    "description": "1: the words as given only. Otherwise a query written as an entity's name also finds its other spellings (listed in spellings)."})],
             "responses": {"200": ok(json!({"$ref": "#/components/schemas/SearchResults"}),
                     "Ranked hits. With collapse=story, total is exact when every hit was looked at, \
                      else the count before collapsing (an upper bound)."),
@@ -225,13 +227,14 @@ pub fn spec(ingest: bool) -> Value {
                     "total": {"type": "integer"},
                     "entities": {"type": "array", "items": {"$ref": "#/components/schemas/EntitySummary"}}}},
                 "EntityRecord": {"type": "object",
-                    "required": ["id", "name", "type", "variants", "articles", "article_count", "stories", "timeline", "quotes"],
+                    "required": ["id", "name", "type", "variants", "articles", "article_count", "variant_counts", "stories", "timeline", "quotes"],
                     "properties": {
                         "id": {"type": "string"}, "name": {"type": "string"},
                         "type": {"enum": ["PER", "LOC", "ORG", "MISC"]},
                         "variants": {"type": "array", "items": {"type": "string"}},
                         "articles": {"type": "array", "items": {"type": "string"}, "description": "The newest article ids."},
                         "article_count": {"type": "integer"},
+                        "variant_counts": {"type": "array", "items": {"type": "integer"}, "description": "Mentions of each spelling, in the order of variants."},
                         "stories": {"type": "array", "items": {"type": "object",
                             "required": ["id", "title", "size", "last_published", "mentions"],
                             "properties": {"id": {"type": "string"}, "title": {"type": "string"},
@@ -245,7 +248,9 @@ pub fn spec(ingest: bool) -> Value {
                     "stories": {"type": "array", "items": {"$ref": "#/components/schemas/Story"}}}},
                 "SearchResults": {"type": "object", "required": ["total", "hits"], "properties": {
                     "total": {"type": "integer"},
-                    "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}}}
+                    "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                    "spellings": {"type": "array", "items": {"type": "string"},
+                        "description": "Other spellings of the entity the query names that were searched too (absent when none)."}}}
             }
         }
     })

@@ -409,6 +409,7 @@ pub(crate) fn search_qs(p: &SearchParams) -> String {
         ("outlet", &p.outlet),
         ("keyword", &p.keyword),
         ("collapse", &p.collapse),
+        ("exact", &p.exact),
     ] {
         if let Some(v) = nonempty(v) {
             parts.push(format!("{k}={}", url_encode(v)));
@@ -468,6 +469,21 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
                     p.count {
                         (r.total) " نتيجة"
                         " · " a href=(feed) { "موجز Atom لهذا البحث" }
+                    }
+                    @if !r.spellings.is_empty() {
+                        p.note {
+                            "بحثنا أيضاً عن الكتابات الأخرى للاسم: "
+                            @for (i, sp) in r.spellings.iter().enumerate() {
+                                @if i > 0 { "، " }
+                                bdi { (sp) }
+                            }
+                            " · " a href=(format!("/search?{qs}&exact=1")) { "ابحث عن الكلمات كما كُتبت فقط" }
+                        }
+                    } @else if nonempty(&p.exact) == Some("1") {
+                        p.note {
+                            "بحث عن الكلمات كما كُتبت فقط · "
+                            a href=(format!("/search?{}", search_qs(&SearchParams { exact: None, ..p.clone() }))) { "ابحث عن كل كتابات الاسم" }
+                        }
                     }
                     @if r.hits.is_empty() {
                         p { "لا نتائج." }

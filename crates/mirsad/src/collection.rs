@@ -158,6 +158,9 @@ pub struct SearchArgs {
     /// One result per story (the best-ranked of each).
     #[arg(long)]
     pub by_story: bool,
+    /// Search the words as given only: a name's other spellings are not added.
+    #[arg(long)]
+    pub exact: bool,
 }
 
 pub fn search(args: SearchArgs) -> anyhow::Result<u8> {
@@ -170,6 +173,7 @@ pub fn search(args: SearchArgs) -> anyhow::Result<u8> {
         keyword: args.keyword,
         limit: args.limit,
         offset: args.offset,
+        exact: args.exact,
     };
     let results = if args.by_story { store.search_by_story(&query)? } else { store.search(&query)? };
     let stdout = std::io::stdout();
@@ -180,6 +184,9 @@ pub fn search(args: SearchArgs) -> anyhow::Result<u8> {
         return Ok(0);
     }
     writeln!(out, "{} results for {}", results.total, args.query)?;
+    if !results.spellings.is_empty() {
+        writeln!(out, "also searched: {} (--exact for the words as given only)", results.spellings.join("، "))?;
+    }
     for (i, h) in results.hits.iter().enumerate() {
         writeln!(out, "\n[{}] {} ({:.2})", args.offset + i + 1, h.title.as_deref().unwrap_or("(no title)"), h.score)?;
         let date = h.published.as_ref().map_or("no date", |p| p.value.as_str());
