@@ -32,7 +32,9 @@ pub fn analyze_article(tagger: &Tagger, a: &Article) -> ArticleAnalysis {
             .iter()
             .filter(|m| matches!(m.kind, EntityType::PER | EntityType::ORG))
             .filter(|m| !name.is_empty() && name.contains(m.text.as_str()))
-            .max_by_key(|m| m.text.len())
+            // A person in apposition to a title wins over the body in the title («المتحدث باسم
+            // الكرملين، ديمتري بيسكوف»); then the longest name.
+            .max_by_key(|m| (m.kind == EntityType::PER, m.text.len()))
             .map(|m| m.entity.clone());
     }
     for e in &mut events {

@@ -1508,3 +1508,74 @@ mod more_tests {
         }
     }
 }
+
+/// A publication date for an article that states none, from its own text (`basis: inferred`):
+/// the latest absolute date it reports, or later, where it counts years since an event it also
+/// dates («لأول مرة منذ 24 عاما» beside «زيارته الأخيرة في يوليو 2000»), that event's year plus
+/// the count. `None` when the article has a date or its text dates nothing.
+pub fn infer_published(a: &mirsad_model::Article) -> Option<mirsad_model::Published> {
+    use mirsad_model::{Basis, DateValue, Published};
+    if a.published.is_some() {
+        return None;
+    }
+    // A far anchor turns a counted offset into «anchor minus N years», so N can be read back.
+    const ANCHOR_YEAR: i32 = 2200;
+    let anchor = NaiveDate::from_ymd_opt(ANCHOR_YEAR, 1, 1)?;
+    let text = format!("{}\n{}", a.title.as_deref().unwrap_or(""), a.body);
+    let sentences = sentences(&text);
+    let year_of = |s: &str| s.get(..4).and_then(|y| y.parse::<i32>().ok());
+    // (sentence, start) of every absolute date, and (sentence, years) of every count of years.
+    let mut dated: Vec<(usize, String)> = Vec::new();
+    let mut elapsed: Vec<(usize, i32)> = Vec::new();
+    for (i, s) in sentences.iter().enumerate() {
+        for t in find(s, None) {
+            if t.date.basis == EventBasis::Explicit {
+                dated.push((i, t.date.start));
+            }
+        }
+        for t in find(s, Some(anchor)) {
+            let counted = t.date.basis == EventBasis::Relative
+                && ["منذ", "قبل"].iter().any(|w| t.expression.contains(w))
+                && ["عام", "سن", "اعوام", "أعوام"].iter().any(|w| t.expression.contains(w));
+            if let (true, Some(y)) = (counted, year_of(&t.date.start)) {
+                if y < ANCHOR_YEAR {
+                    elapsed.push((i, ANCHOR_YEAR - y));
+                }
+            }
+        }
+    }
+    let latest = dated.iter().map(|(_, d)| d.as_str()).max();
+    // A count of years pairs with the nearest dated sentence (the earlier one on a tie).
+    let counted_year = elapsed
+        .iter()
+        .filter_map(|&(i, n)| {
+            let (_, d) = dated.iter().min_by_key(|(j, _)| (i.abs_diff(*j), *j))?;
+            Some(year_of(d)? + n)
+        })
+        .filter(|y| (1900..ANCHOR_YEAR).contains(y))
+        .max();
+    let value = match (latest, counted_year) {
+        (Some(d), Some(y)) if y > year_of(d)? => DateValue::parse(&format!("{y:04}")).ok()?,
+        (Some(d), _) => DateValue::parse(d).ok()?,
+        (None, Some(y)) => DateValue::parse(&format!("{y:04}")).ok()?,
+        (None, None) => return None,
+    };
+    Some(Published::new(value, Basis::Inferred))
+}
+
+#[cfg(test)]
+mod infer_tests {
+    use super::infer_published;
+    use mirsad_model::{Article, Basis};
+
+    #[test]
+    fn an_undated_article_takes_the_latest_date_it_reports_or_counts_to() {
+        let a = Article::new("a", "a.txt", "وقعت الاتفاقية في 3 مارس 2019، ثم عدلت في 12 مايو 2021.");
+        let p = infer_published(&a).expect("dated by its text");
+        assert_eq!((p.value.as_str(), p.basis), ("2021-05-12", Basis::Inferred));
+        let b = Article::new("b", "b.txt", "يزور الرئيس البلاد لأول مرة منذ 24 عاما. وكانت زيارته الأخيرة في يوليو 2000.");
+        assert_eq!(infer_published(&b).expect("counted").value.as_str(), "2024");
+        let c = Article::new("c", "c.txt", "قال الوزير إن العمل مستمر.");
+        assert!(infer_published(&c).is_none());
+    }
+}

@@ -103,7 +103,7 @@ pub fn run_pipeline(
         while docs.peek().is_some() {
             let batch: Vec<Pending> = docs.by_ref().take(BATCH).collect();
             let results: Vec<Result<Vec<Article>, IngestError>> =
-                batch.into_par_iter().map(|d| d.resolve().and_then(mirsad_ingest::process)).collect();
+                batch.into_par_iter().map(|d| d.resolve().and_then(mirsad_ingest::process).map(date_undated)).collect();
             for r in results {
                 totals.documents += 1;
                 match r {
@@ -125,6 +125,17 @@ pub fn run_pipeline(
     }
     progress.finish_and_clear();
     Ok(totals)
+}
+
+/// Articles that state no publication date get one inferred from their own text, when it
+/// allows (`mirsad_analyze::timex::infer_published`).
+fn date_undated(mut arts: Vec<Article>) -> Vec<Article> {
+    for a in &mut arts {
+        if a.published.is_none() {
+            a.published = mirsad_analyze::timex::infer_published(a);
+        }
+    }
+    arts
 }
 
 fn name_of(inp: &Input) -> String {

@@ -76,6 +76,10 @@ enum Command {
         /// Also write details to this file (per-page results as JSON lines; for `entities`, the split and wrongly merged names).
         #[arg(long)]
         details: Option<PathBuf>,
+        /// `entities` only: score the per-article linking alone, without the resolution across
+        /// the collection (the baseline of docs/QUALITY.md).
+        #[arg(long)]
+        without_resolution: bool,
     },
 }
 
@@ -111,7 +115,9 @@ fn main() -> ExitCode {
         Command::BenchStories(args) => bench_stories::run(args),
         Command::BenchDedup(args) => bench_dedup::run(args),
         Command::TrainNer(args) => train_ner::run(args),
-        Command::Eval { stage, data, details } => eval::run(&stage, &data, details.as_deref()),
+        Command::Eval { stage, data, details, without_resolution } => {
+            eval::run(&stage, &data, details.as_deref(), without_resolution)
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code),

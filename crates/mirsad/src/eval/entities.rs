@@ -36,7 +36,7 @@ pub fn labels() -> anyhow::Result<Labels> {
     Ok(out)
 }
 
-pub fn run(data: &Path, details: Option<&Path>) -> anyhow::Result<u8> {
+pub fn run(data: &Path, details: Option<&Path>, resolution: bool) -> anyhow::Result<u8> {
     let dirs = [data.join("ant-multisource"), data.join("saudinewsnet")];
     if dirs.iter().any(|d| skip_if_absent(d)) {
         return Ok(0);
@@ -56,7 +56,14 @@ pub fn run(data: &Path, details: Option<&Path>) -> anyhow::Result<u8> {
     })?;
     let tagger = crate::analyze::load_tagger()?;
     let started = std::time::Instant::now();
-    let analysis = mirsad_analyze::analyze_all(&tagger, &arts);
+    let analysis = if resolution {
+        mirsad_analyze::analyze_all(&tagger, &arts)
+    } else {
+        let per = mirsad_analyze::analyze_articles(&tagger, &arts);
+        let entities =
+            mirsad_analyze::entities::entities(arts.iter().zip(&per).map(|(a, p)| (a.id.as_str(), &p.mentions[..])));
+        mirsad_analyze::Analysis { entities, articles: per }
+    };
     let secs = started.elapsed().as_secs_f64();
     // spelling → entity → mentions
     let mut by_text: HashMap<&str, HashMap<&str, usize>> = HashMap::new();

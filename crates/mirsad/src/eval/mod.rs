@@ -11,12 +11,12 @@ pub mod timex;
 
 use std::path::Path;
 
-pub fn run(stage: &str, data: &Path, details: Option<&Path>) -> anyhow::Result<u8> {
+pub fn run(stage: &str, data: &Path, details: Option<&Path>, without_resolution: bool) -> anyhow::Result<u8> {
     match stage {
         "extract" => extract::run(data, details),
         "stories" => stories::run(data, details),
         "ner" => ner::run(data),
-        "entities" => entities::run(data, details),
+        "entities" => entities::run(data, details, !without_resolution),
         "timex" => timex::run(data),
         other => anyhow::bail!("unknown eval stage `{other}` (known: extract, stories, ner, entities, timex)"),
     }
