@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub struct SurfaceStat {
     pub id: String,
     pub kind: EntityType,
-    /// Its most used spelling.
+    /// Its most used spelling of its own name key (see [`is_own_spelling`]).
     pub name: String,
     pub mentions: u64,
 }
@@ -389,6 +389,12 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
     out
 }
 
+/// Whether `text` is a spelling of the surface's own name key: a surface also holds the partial
+/// names an article linked to it («بوتين» after «فلاديمير بوتين»), which must not name it here.
+pub fn is_own_spelling(id: &str, kind: EntityType, text: &str) -> bool {
+    entity_id(kind, &entity_key(text)) == id
+}
+
 /// The surface statistics of analyses held in memory: `(article id, its mentions)`.
 pub fn stats_of<'a>(items: impl IntoIterator<Item = &'a [EntityMention]>) -> Vec<SurfaceStat> {
     let mut by_id: BTreeMap<&str, (EntityType, BTreeMap<&str, u64>)> = BTreeMap::new();
@@ -401,8 +407,10 @@ pub fn stats_of<'a>(items: impl IntoIterator<Item = &'a [EntityMention]>) -> Vec
         .into_iter()
         .filter_map(|(id, (kind, spellings))| {
             let mentions = spellings.values().sum();
-            // Most used spelling; the smallest text among equals.
-            let name = spellings.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?.0.to_string();
+            // Most used spelling of its own key; the smallest text among equals.
+            let rank = |t: &str, n: u64| (is_own_spelling(id, kind, t), n);
+            let name =
+                spellings.iter().max_by(|a, b| rank(a.0, *a.1).cmp(&rank(b.0, *b.1)).then(b.0.cmp(a.0)))?.0.to_string();
             Some(SurfaceStat { id: id.to_string(), kind, name, mentions })
         })
         .collect()

@@ -444,21 +444,23 @@ impl Store {
                 )
                 .map_err(sql)?;
             let mut rows = stmt.query([]).map_err(sql)?;
-            let mut best: i64 = 0;
+            // The surface's name: its most used spelling of its own key (as `stats_of`).
+            let mut best = (false, 0i64);
             while let Some(r) = rows.next().map_err(sql)? {
                 let (id, k, text, n): (String, String, String, i64) =
                     (r.get(0).map_err(sql)?, r.get(1).map_err(sql)?, r.get(2).map_err(sql)?, r.get(3).map_err(sql)?);
                 let kind = EntityType::from_code(&k).ok_or_else(|| corrupt(&id, format!("entity type {k}")))?;
+                let rank = (mirsad_analyze::resolve::is_own_spelling(&id, kind, &text), n);
                 match stats.last_mut() {
                     Some(s) if s.id == id => {
                         s.mentions += n as u64;
-                        if n > best {
-                            best = n;
+                        if rank > best {
+                            best = rank;
                             s.name = text;
                         }
                     }
                     _ => {
-                        best = n;
+                        best = rank;
                         stats.push(mirsad_analyze::resolve::SurfaceStat { id, kind, name: text, mentions: n as u64 });
                     }
                 }
