@@ -72,12 +72,12 @@ fn shown(line: &str) -> String {
 }
 
 /// Reads a corpus of `TOKEN TAG` lines (split at the last run of whitespace), a blank line
-/// between sentences, BIO tags whose type `kind` maps (`None`: the mention is read as `O`;
-/// `Err`: the tag is not a tag of this corpus). Used for AQMAR (`PER LOC ORG MIS`) and
+/// between sentences, BIO tags whose type `kind` maps (`Some(None)`: the mention is read as
+/// `O`; `None`: the tag is not a tag of this corpus). Used for AQMAR (`PER LOC ORG MIS`) and
 /// CleanANERcorp (ANERcorp's `PERS LOC ORG MISC`).
 pub fn parse_conll(
     text: &str,
-    kind: impl Fn(&str) -> Result<Option<EntityType>, ()>,
+    kind: impl Fn(&str) -> Option<Option<EntityType>>,
 ) -> Result<Vec<Sentence>, CorpusError> {
     let mut out = Vec::new();
     let mut cur = Sentence { tokens: Vec::new(), tags: Vec::new() };
@@ -104,12 +104,12 @@ pub fn parse_conll(
 
 /// A BIO tag whose type `kind` maps; `None` when the tag is not a tag at all or `kind`
 /// rejects its type.
-fn bio(tag: &str, kind: &impl Fn(&str) -> Result<Option<EntityType>, ()>) -> Option<Tag> {
+fn bio(tag: &str, kind: &impl Fn(&str) -> Option<Option<EntityType>>) -> Option<Tag> {
     if tag == "O" {
         return Some(Tag::O);
     }
     let (bi, ty) = tag.split_once('-')?;
-    let t = kind(ty).ok()?;
+    let t = kind(ty)?;
     match (bi, t) {
         (_, None) => Some(Tag::O),
         ("B", Some(t)) => Some(Tag::B(t)),
@@ -120,24 +120,24 @@ fn bio(tag: &str, kind: &impl Fn(&str) -> Result<Option<EntityType>, ()>) -> Opt
 
 /// AQMAR's types: `PER LOC ORG` as ours, `MIS` as MISC (AQMAR's MIS is wider than ANERcorp's
 /// MISC: events, software, chemical elements; [`drop_type`] can leave it out).
-pub fn aqmar_type(t: &str) -> Result<Option<EntityType>, ()> {
+pub fn aqmar_type(t: &str) -> Option<Option<EntityType>> {
     match t {
-        "PER" => Ok(Some(EntityType::PER)),
-        "LOC" => Ok(Some(EntityType::LOC)),
-        "ORG" => Ok(Some(EntityType::ORG)),
-        "MIS" | "MISC" => Ok(Some(EntityType::MISC)),
-        _ => Err(()),
+        "PER" => Some(Some(EntityType::PER)),
+        "LOC" => Some(Some(EntityType::LOC)),
+        "ORG" => Some(Some(EntityType::ORG)),
+        "MIS" | "MISC" => Some(Some(EntityType::MISC)),
+        _ => None,
     }
 }
 
 /// ANERcorp's (and CleanANERcorp's) types.
-pub fn anercorp_type(t: &str) -> Result<Option<EntityType>, ()> {
+pub fn anercorp_type(t: &str) -> Option<Option<EntityType>> {
     match t {
-        "PERS" | "PER" => Ok(Some(EntityType::PER)),
-        "LOC" => Ok(Some(EntityType::LOC)),
-        "ORG" => Ok(Some(EntityType::ORG)),
-        "MISC" => Ok(Some(EntityType::MISC)),
-        _ => Err(()),
+        "PERS" | "PER" => Some(Some(EntityType::PER)),
+        "LOC" => Some(Some(EntityType::LOC)),
+        "ORG" => Some(Some(EntityType::ORG)),
+        "MISC" => Some(Some(EntityType::MISC)),
+        _ => None,
     }
 }
 
@@ -155,9 +155,9 @@ pub fn anercorp_type(t: &str) -> Result<Option<EntityType>, ()> {
 /// - `None` (read as `O`): facilities (Building-Grounds, Airport, Path, Subarea-Facility),
 ///   vehicles (Air, Land, Water), weapons, products (Book, Movie, Sound, Software, Hardware,
 ///   Food, Drug, Plant, Chemical): ANERcorp tags such names inconsistently, mostly not at all.
-pub fn wikifane_type(t: &str) -> Result<Option<EntityType>, ()> {
+pub fn wikifane_type(t: &str) -> Option<Option<EntityType>> {
     use EntityType::*;
-    Ok(match t {
+    Some(match t {
         "Politician" | "Artist" | "Scientist" | "Athlete" | "Businessperson" | "Engineer" | "Lawyer" | "Police"
         | "Religious_PER" | "Other_PER" => Some(PER),
         "Nation"
@@ -175,7 +175,7 @@ pub fn wikifane_type(t: &str) -> Result<Option<EntityType>, ()> {
         "Building-Grounds" | "Airport" | "Path" | "Subarea-Facility" | "Air" | "Land" | "Water" | "Projectile"
         | "Shooting" | "Blunt" | "Exploding" | "Sharp" | "Nuclear" | "Book" | "Movie" | "Sound" | "Software"
         | "Hardware" | "Food" | "Drug" | "Plant" | "Chemical" => None,
-        _ => return Err(()),
+        _ => return None,
     })
 }
 

@@ -195,7 +195,7 @@ pub fn news_names(tagger: &Tagger) -> (Vec<&'static str>, Vec<String>) {
     (right, wrong)
 }
 
-fn read_conll(path: &Path, kind: fn(&str) -> Result<Option<EntityType>, ()>) -> anyhow::Result<Vec<Sentence>> {
+fn read_conll(path: &Path, kind: fn(&str) -> Option<Option<EntityType>>) -> anyhow::Result<Vec<Sentence>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     corpus::parse_conll(&text, kind).with_context(|| format!("reading {}", path.display()))
 }
