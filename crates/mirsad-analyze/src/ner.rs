@@ -211,6 +211,9 @@ enum K {
     Cm1C0,
     Mn,
     MnN,
+    /// A feature's copy for a training corpus other than the one tagged (see
+    /// [`Trainer::epoch_domains`]).
+    Dom,
 }
 
 /// A feature of one value hash.
@@ -258,7 +261,9 @@ impl std::hash::Hasher for IdHasher {
     }
 }
 
-/// Gazetteer: entry hash → bits (PER 1, LOC 2, ORG 4; the same << 3 for a word of a longer entry).
+/// Gazetteer: entry hash → bits (ANERGazet: PER 1, LOC 2, ORG 4, the same << 3 for a word of a
+/// longer entry; [`NAME_BIT`] a person's given name, surname or full name and [`PLACE_BIT`] a
+/// city or country name from the name gazetteers added by [`Trainer::add_names`]).
 type Gazetteer = HashMap<u64, u8, std::hash::BuildHasherDefault<IdHasher>>;
 
 /// Word clusters: [`clusters::cluster_hash`] of a key → cluster number.
@@ -278,6 +283,17 @@ struct Lexicon {
     context_only: bool,
 }
 
+/// Gazetteer bit of a person-name unit or full name (Wikidata names, see [`Trainer::add_names`]).
+pub const NAME_BIT: u8 = 1 << 6;
+/// Gazetteer bit of an ANERGazet person entry.
+pub const PER_BIT: u8 = 1;
+/// Gazetteer bit of a word of a longer ANERGazet person entry.
+pub const PER_PART_BIT: u8 = 1 << 3;
+/// Gazetteer bit of a city or country name (GeoNames, see [`Trainer::add_names`]).
+pub const PLACE_BIT: u8 = 1 << 7;
+/// The gazetteer bits that mark a whole entry (ANERGazet's three types and the two above).
+const WHOLE_BITS: [u64; 5] = [0, 1, 2, 6, 7];
+
 /// [`K::Mn`] value of a word not in the mined table.
 const NOT_MINED: u64 = 99;
 
@@ -294,11 +310,19 @@ struct Prepared {
     /// Features of token `i`: `feats[starts[i]..starts[i + 1]]`.
     feats: Vec<u64>,
     starts: Vec<usize>,
+    /// Training only: each feature's copy for another corpus (see [`Trainer::epoch_domains`]),
+    /// laid out as `feats`; empty for the corpus the tagger is for.
+    dom_feats: Vec<u64>,
 }
 
 impl Prepared {
     fn feats(&self, i: usize) -> &[u64] {
         &self.feats[self.starts[i]..self.starts[i + 1]]
+    }
+
+    /// Adds each feature's copy for training corpus `domain` (see [`Trainer::epoch_domains`]).
+    fn augment(&mut self, domain: u64) {
+        self.dom_feats = self.feats.iter().map(|&f| f2(K::Dom, f, domain)).collect();
     }
 }
 
@@ -427,7 +451,7 @@ fn prepare_keys(words: &[&str], keys: Vec<String>, lex: &Lexicon) -> Prepared {
     }
     starts.push(feats.len());
     let hk = th[2..n + 2].iter().map(|t| t.k).collect();
-    Prepared { keys, hk, feats, starts }
+    Prepared { keys, hk, feats, starts, dom_feats: Vec::new() }
 }
 
 /// Padding before the first token and after the last (two each: the context reaches ±2).
@@ -522,12 +546,13 @@ fn describe(raw: &str, k: &str, lex: &Lexicon, own: &mut Vec<u64>) -> (TokHash, 
     let shp = shape(raw, k);
     f.push(f1(K::Shape, shp));
     f.push(f2(K::ShapeLen, shp, nchars.min(8) as u64));
-    for b in 0..3u64 {
-        let bit = 1u8 << b;
-        if gz & bit != 0 {
+    for b in WHOLE_BITS {
+        if gz & (1u8 << b) != 0 {
             f.push(f1(K::Gz1, b));
         }
-        if gz & (bit << 3) != 0 {
+    }
+    for b in 0..3u64 {
+        if gz & (1u8 << (b + 3)) != 0 {
             f.push(f1(K::GzPart, b));
         }
     }
@@ -576,7 +601,7 @@ fn context_features(th: &[TokHash], g2: &[u8], suf2: &[u64], i: usize, lex: &Lex
         (false, 0) => (g2[i], 0),
         (false, _) => (g2[i], g2[i - 1]),
     };
-    for b in 0..3u64 {
+    for b in WHOLE_BITS {
         let bit = 1u8 << b;
         if m1.gz & bit != 0 {
             f.push(f1(K::GzM1, b));
@@ -785,7 +810,7 @@ pub struct Tagger {
 
 static EMBEDDED: &[u8] = include_bytes!("../model/ner.bin.gz");
 
-const MAGIC: &[u8; 5] = b"MNER6";
+const MAGIC: &[u8; 5] = b"MNER7";
 
 impl Clone for Tagger {
     /// A copy with its own id (the word cache must not serve one copy's sums to another).
@@ -1109,7 +1134,7 @@ fn viterbi<R: Rows + ?Sized>(
 pub enum ModelError {
     #[error("not a gzip stream, or a damaged one: {0}")]
     Gzip(std::io::Error),
-    #[error("not a tagger model of this version (starts with {found:?}, expected \"MNER6\")")]
+    #[error("not a tagger model of this version (starts with {found:?}, expected \"MNER7\")")]
     Magic { found: String },
     #[error("weight table of 2^{0} rows, outside 2^8..2^24")]
     TableBits(u32),
@@ -1234,7 +1259,14 @@ pub struct Trainer {
     acc: Vec<f64>,
     c: f64,
     seed: u64,
+    /// Weights of the other corpora's feature copies (see [`Trainer::epoch_domains`]): a table
+    /// of its own, so that they take no bucket from the model's features; training only, never
+    /// averaged or kept (empty until a sentence of another corpus is seen).
+    dom_weights: Vec<[f32; N_TAGS]>,
 }
+
+/// log2 of the rows of [`Trainer`]'s table of feature copies for other corpora.
+const DOM_BITS: u32 = 20;
 
 impl Trainer {
     /// `bits`: log2 of the number of feature buckets. `gazetteer`: entries as (PER|LOC|ORG, text).
@@ -1261,12 +1293,22 @@ impl Trainer {
         }
         let acc = vec![0.0; model.weights.len() * N_TAGS];
         let weights = vec![[0.0; N_TAGS]; model.weights.len()];
-        Trainer { model, weights, acc, c: 1.0, seed: 0x9e37_79b9_7f4a_7c15 }
+        Trainer { model, weights, acc, c: 1.0, seed: 0x9e37_79b9_7f4a_7c15, dom_weights: Vec::new() }
     }
 
     /// One pass over the sentences in a shuffled (deterministic) order; returns the share of
     /// word tokens tagged wrongly during the pass.
     pub fn epoch(&mut self, sentences: &[Sentence]) -> f64 {
+        self.epoch_domains(sentences, &[])
+    }
+
+    /// [`Trainer::epoch`] over sentences of several corpora: `domains[i]` is sentence `i`'s
+    /// corpus (0, or no entry: the text the tagger is for). Each emission feature of a sentence
+    /// of corpus `d > 0` also fires as a copy of its own for `d` (Daumé's feature augmentation,
+    /// one-sided): what is particular to another corpus's text and labelling conventions is
+    /// learned by the copies, which the tagger never reads, and what the corpora share by the
+    /// features themselves.
+    pub fn epoch_domains(&mut self, sentences: &[Sentence], domains: &[u8]) -> f64 {
         let mut order: Vec<usize> = (0..sentences.len()).collect();
         for i in (1..order.len()).rev() {
             self.step_seed();
@@ -1286,15 +1328,33 @@ impl Trainer {
                     gold.push(tag.index());
                 }
             }
-            let prep = prepare_keys(&words, keys, &self.model.lex);
+            let mut prep = prepare_keys(&words, keys, &self.model.lex);
+            match domains.get(s).copied().unwrap_or(0) {
+                0 => {}
+                d => {
+                    prep.augment(u64::from(d));
+                    if self.dom_weights.is_empty() {
+                        self.dom_weights = vec![[0.0; N_TAGS]; 1 << DOM_BITS];
+                    }
+                }
+            }
             let context_only = self.model.lex.context_only;
-            let pred = decode(self.weights.as_slice(), self.model.bits, &prep, context_only);
+            let pred = self.decode_training(&prep, context_only);
             for i in 0..words.len() {
                 let (gp, pp) = if i > 0 { (gold[i - 1], pred[i - 1]) } else { (START, START) };
                 if gold[i] != pred[i] {
                     wrong += 1;
                     self.update(prep.feats(i), gold[i], 1.0);
                     self.update(prep.feats(i), pred[i], -1.0);
+                    if !prep.dom_feats.is_empty() {
+                        let dom = &prep.dom_feats[prep.starts[i]..prep.starts[i + 1]];
+                        let mask = (1u64 << DOM_BITS) - 1;
+                        for f in dom {
+                            let row = &mut self.dom_weights[(f & mask) as usize];
+                            row[gold[i]] += 1.0;
+                            row[pred[i]] -= 1.0;
+                        }
+                    }
                 }
                 if gold[i] != pred[i] || gp != pp {
                     let hkm1 = if i > 0 { prep.hk[i - 1] } else { BOS };
@@ -1306,6 +1366,26 @@ impl Trainer {
             self.c += words.len() as f64;
         }
         wrong as f64 / total.max(1) as f64
+    }
+
+    /// [`decode`] with the current weights, plus the other corpora's feature copies when the
+    /// sentence has them.
+    fn decode_training(&self, prep: &Prepared, context_only: bool) -> Vec<usize> {
+        if prep.dom_feats.is_empty() {
+            return decode(self.weights.as_slice(), self.model.bits, prep, context_only);
+        }
+        let (mask, dmask) = ((1u64 << self.model.bits) - 1, (1u64 << DOM_BITS) - 1);
+        let mut emit = vec![[0f32; N_TAGS]; prep.keys.len()];
+        for (i, e) in emit.iter_mut().enumerate() {
+            let rows = self.weights.as_slice();
+            for f in prep.feats(i) {
+                rows.add((f & mask) as usize, e);
+            }
+            for f in &prep.dom_feats[prep.starts[i]..prep.starts[i + 1]] {
+                self.dom_weights.as_slice().add((f & dmask) as usize, e);
+            }
+        }
+        viterbi(self.weights.as_slice(), self.model.bits, emit, &prep.hk, context_only)
     }
 
     fn step_seed(&mut self) {
@@ -1352,6 +1432,18 @@ impl Trainer {
         let weights =
             (0..first.weights.len()).map(|r| std::array::from_fn(|t| (avg(r, t) / scale).round() as i8)).collect();
         Tagger { id: next_tagger_id(), bits: first.model.bits, weights, scale, lex: first.model.lex.clone() }
+    }
+
+    /// Adds name-gazetteer entries (set before the first epoch; kept in the model as hashes):
+    /// each entry's key (words joined by one space) gets `bit` ([`NAME_BIT`] or [`PLACE_BIT`]).
+    /// Entries are matched as one word or as two adjacent words.
+    pub fn add_names(&mut self, entries: impl IntoIterator<Item = (u8, String)>) {
+        for (bit, entry) in entries {
+            let k: Vec<String> = mirsad_text::tokens(&entry).map(key).collect();
+            if !k.is_empty() {
+                *self.model.lex.gazetteer.entry(gazetteer_hash(&k.join(" "))).or_insert(0) |= bit;
+            }
+        }
     }
 
     /// Word clusters to use as features (set before the first epoch; kept in the model).

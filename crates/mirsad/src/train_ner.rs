@@ -1,6 +1,9 @@
 //! `mirsad train-ner`: trains the named-entity tagger of `mirsad-analyze` on the first 5/6 of
-//! ANERcorp (the last 1/6 is held out for `mirsad eval ner`), with ANERGazet membership as
-//! features, and writes the gzip-compressed model.
+//! ANERcorp (the last 1/6 is held out for `mirsad eval ner`) and, with `--extra`, WikiFANE and
+//! AQMAR's training part (with `--augment`, each with feature copies of its own), with
+//! ANERGazet and the person-name and place gazetteers (`--names`) as features, and writes the
+//! gzip-compressed model. With `--self-names`, surnames of persons the model finds in the
+//! unlabelled corpus join the gazetteer and the last round is trained again.
 //!
 //! With `--mine`, training has two rounds: a first tagger that sees only the context of each
 //! word scores an unlabelled news corpus, and how name-like each word's contexts are there (see
@@ -9,7 +12,7 @@
 
 use crate::eval::ner::{anercorp_split, Counts};
 use anyhow::Context;
-use mirsad_analyze::ner::{clusters, corpus, mined, spans, Sentence, Tagger, Trainer};
+use mirsad_analyze::ner::{clusters, corpus, mined, spans, Sentence, Tag, Tagger, Trainer};
 use mirsad_model::EntityType;
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -56,6 +59,183 @@ pub struct TrainNerArgs {
     /// 0.678 on the held-out part, means of five 0.676 to 0.683).
     #[arg(long, default_value_t = 5)]
     pub bags: usize,
+    /// Labelled corpora trained on besides ANERcorp's training part, comma-separated:
+    /// `wikifane` (`ner-wikifane-gold/`), `aqmar` (`ner-aqmar/train.txt`), or `none`.
+    /// Sentences also found in ANERcorp's held-out part are left out.
+    #[arg(long, default_value = "wikifane,aqmar")]
+    pub extra: String,
+    /// Train the extra corpora with per-corpus copies of their features (feature augmentation,
+    /// see `Trainer::epoch_domains`) instead of as more of the same text.
+    #[arg(long)]
+    pub augment: bool,
+    /// Read the extra corpora's MISC mentions as `O` (their MISC conventions differ from
+    /// ANERcorp's).
+    #[arg(long)]
+    pub extra_no_misc: bool,
+    /// Each epoch passes this many times over ANERcorp's sentences (once over the extra
+    /// corpora), weighting the newswire over the Wikipedia text.
+    #[arg(long, default_value_t = 1)]
+    pub anercorp_copies: usize,
+    /// Name gazetteers as features (hashes only in the model), comma-separated: `persons`
+    /// (`gazetteer-person-names/names.sqlite3`), `places` (`gazetteer-geonames/`), or `none`.
+    #[arg(long, default_value = "persons,places")]
+    pub names: String,
+    /// Self-training: after the model's round, words the model tags at least this many times in
+    /// the unlabelled corpus as the last word of a person's full name become name-gazetteer
+    /// entries, and the round is trained again (0: off).
+    #[arg(long, default_value_t = 0)]
+    pub self_names: u32,
+    /// How `--self-names` entries are marked: `whole` (as an ANERGazet person and a word of a
+    /// longer one), `part` (only the latter) or `name` (as a person-name unit of the name
+    /// gazetteer).
+    #[arg(long, value_enum, default_value_t = SelfNamesAs::Part)]
+    pub self_names_as: SelfNamesAs,
+    /// Read GeoNames' Persian and Urdu spellings of places with Arabic letters (see
+    /// `fold_persian`).
+    #[arg(long)]
+    pub fold_persian: bool,
+    /// Person-name units (given names, surnames) seen fewer times than this in the name
+    /// gazetteer are left out.
+    #[arg(long, default_value_t = 2)]
+    pub name_min_count: i64,
+}
+
+/// How `--self-names` entries are marked in the gazetteer.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum SelfNamesAs {
+    Whole,
+    Part,
+    Name,
+}
+
+/// The extra labelled corpora named in `--extra`, without sentences of ANERcorp's held-out
+/// part (compared by their tokens' keys).
+fn read_extra(args: &TrainNerArgs, heldout: &[Sentence]) -> anyhow::Result<Vec<(u8, Sentence)>> {
+    let sentence_key = |s: &Sentence| s.tokens.iter().map(|t| mirsad_text::key(t)).collect::<Vec<_>>().join(" ");
+    let held: HashSet<String> = heldout.iter().map(sentence_key).collect();
+    let mut out = Vec::new();
+    for name in args.extra.split(',').map(str::trim).filter(|n| !n.is_empty() && *n != "none") {
+        let (path, sentences, domain) = match name {
+            "wikifane" => {
+                let path = args.data.join("ner-wikifane-gold/WikiFANE_Gold_2014_500K.txt");
+                let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                let s = corpus::parse_wikifane(&text).with_context(|| format!("reading {}", path.display()))?;
+                (path, s, 1)
+            }
+            "aqmar" => {
+                let path = args.data.join("ner-aqmar/train.txt");
+                let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                let s = corpus::parse_conll(&text, corpus::aqmar_type)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                (path, s, 2)
+            }
+            other => anyhow::bail!("--extra: unknown corpus `{other}` (known: wikifane, aqmar, none)"),
+        };
+        let n = sentences.len();
+        let kept: Vec<Sentence> = sentences.into_iter().filter(|s| !held.contains(&sentence_key(s))).collect();
+        let tokens: usize = kept.iter().map(|s| s.tokens.len()).sum();
+        eprintln!(
+            "train-ner: {}: {} sentences, {tokens} tokens ({} left out: in the held-out part)",
+            crate::shown(&path),
+            kept.len(),
+            n - kept.len()
+        );
+        out.extend(kept.into_iter().map(|s| (if args.augment { domain } else { 0 }, s)));
+    }
+    if args.extra_no_misc {
+        for (_, s) in &mut out {
+            for t in &mut s.tags {
+                if t.kind() == Some(EntityType::MISC) {
+                    *t = Tag::O;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A Persian or Urdu spelling of a place name in the letters an Arabic writer would use
+/// («پيونگ يانگ» → «بيونغ يانغ»: `پ`→`ب`, `گ`→`غ`, `ک`→`ك`, `ی`→`ي`, `ژ`→`ج`, `چ`→`تش`);
+/// a spelling with other letters of those scripts is left as it is (and then filtered out).
+fn fold_persian(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            'پ' => out.push('ب'),
+            'گ' => out.push('غ'),
+            'ک' => out.push('ك'),
+            'ی' => out.push('ي'),
+            'ژ' => out.push('ج'),
+            'چ' => out.push_str("تش"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Entries of the name gazetteers named in `--names`, with their gazetteer bit.
+fn read_names(args: &TrainNerArgs) -> anyhow::Result<Vec<(u8, String)>> {
+    let mut out = Vec::new();
+    // Persian and Urdu letters: such a row is not an Arabic spelling.
+    let arabic = |s: &str| {
+        !s.chars().any(|c| {
+            matches!(c, 'پ' | 'گ' | 'ی' | 'ک' | 'چ' | 'ژ' | 'ڈ' | 'ٹ' | 'ں' | 'ہ' | 'ھ' | 'ے' | 'ڑ' | 'ۆ' | 'ێ' | 'ە')
+        })
+    };
+    for name in args.names.split(',').map(str::trim).filter(|n| !n.is_empty() && *n != "none") {
+        let before = out.len();
+        match name {
+            "persons" => {
+                let path = args.data.join("gazetteer-person-names/names.sqlite3");
+                let db = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                    .with_context(|| format!("opening {}", path.display()))?;
+                let mut rows: Vec<String> = Vec::new();
+                let mut q = db
+                    .prepare("SELECT arabic_key FROM units WHERE role IN ('given', 'surname') GROUP BY arabic_key HAVING SUM(count) >= ?1")
+                    .with_context(|| format!("reading {}", path.display()))?;
+                for r in q.query_map([args.name_min_count], |r| r.get::<_, String>(0))? {
+                    rows.push(r.with_context(|| format!("reading {}", path.display()))?);
+                }
+                let mut q = db
+                    .prepare("SELECT DISTINCT arabic_key FROM full_names WHERE arabic_key LIKE '% %'")
+                    .with_context(|| format!("reading {}", path.display()))?;
+                for r in q.query_map([], |r| r.get::<_, String>(0))? {
+                    rows.push(r.with_context(|| format!("reading {}", path.display()))?);
+                }
+                let stop = |w: &str| mirsad_text::is_stopword_key(&mirsad_text::key(w));
+                out.extend(
+                    rows.into_iter().filter(|w| arabic(w) && !stop(w)).map(|w| (mirsad_analyze::ner::NAME_BIT, w)),
+                );
+            }
+            "places" => {
+                let path = args.data.join("gazetteer-geonames/cities15000.json");
+                let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+                let cities: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_slice(&bytes).with_context(|| format!("parsing {}", path.display()))?;
+                for city in cities.values() {
+                    for alt in city["alternatenames"].as_array().into_iter().flatten().filter_map(|a| a.as_str()) {
+                        let alt = if args.fold_persian { fold_persian(alt) } else { alt.to_string() };
+                        if alt.chars().any(mirsad_text::is_arabic_letter) && arabic(&alt) {
+                            out.push((mirsad_analyze::ner::PLACE_BIT, alt));
+                        }
+                    }
+                }
+                let path = args.data.join("gazetteer-geonames/world-cities-ar.csv");
+                let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                for line in text.lines().skip(1) {
+                    let fields: Vec<&str> = line.split(',').map(|f| f.trim().trim_matches('"')).collect();
+                    for f in [fields.first(), fields.get(2)].into_iter().flatten() {
+                        if f.chars().any(mirsad_text::is_arabic_letter) {
+                            out.push((mirsad_analyze::ner::PLACE_BIT, f.to_string()));
+                        }
+                    }
+                }
+            }
+            other => anyhow::bail!("--names: unknown gazetteer `{other}` (known: persons, places, none)"),
+        }
+        eprintln!("train-ner: {} {name} gazetteer entries", out.len() - before);
+    }
+    Ok(out)
 }
 
 /// Sentences of raw tokens of a JSON-lines news corpus (`title` and `text`).
@@ -78,7 +258,9 @@ fn read_unlabelled(path: &std::path::Path) -> anyhow::Result<Vec<Vec<String>>> {
 }
 
 pub fn run(args: TrainNerArgs) -> anyhow::Result<u8> {
-    let (train, _heldout) = anercorp_split(&args.data)?;
+    let (train, heldout) = anercorp_split(&args.data)?;
+    let extra = read_extra(&args, &heldout)?;
+    let names = read_names(&args)?;
     let mut gazetteer = Vec::new();
     for (file, kind) in [
         ("AlignedPersGazetteer.txt", EntityType::PER),
@@ -102,8 +284,10 @@ pub fn run(args: TrainNerArgs) -> anyhow::Result<u8> {
     let tokens: usize = train.iter().map(|s| s.tokens.len()).sum();
     eprintln!("train-ner: {} sentences, {tokens} tokens, {} gazetteer entries", train.len(), gazetteer.len());
     let mut fresh = Trainer::new(args.bits, &gazetteer);
+    fresh.add_names(names);
     let path = args.data.join(&args.unlabelled);
-    let unlabelled = if args.clusters > 0 || args.mine { read_unlabelled(&path)? } else { Vec::new() };
+    let unlabelled =
+        if args.clusters > 0 || args.mine || args.self_names > 0 { read_unlabelled(&path)? } else { Vec::new() };
     if args.clusters > 0 {
         let t = Instant::now();
         let settings = clusters::Settings { k: args.clusters, ..Default::default() };
@@ -119,9 +303,9 @@ pub fn run(args: TrainNerArgs) -> anyhow::Result<u8> {
         fresh.set_clusters(table);
     }
     if args.folds > 1 {
-        return cross_validate(&train, &fresh, &args, &unlabelled);
+        return cross_validate(&train, &extra, &fresh, &args, &unlabelled);
     }
-    let model = train_model(&train, &fresh, &args, &unlabelled, &dev);
+    let model = train_model(&with_extra(&train, &extra, &args), &fresh, &args, &unlabelled, &dev);
     if !args.dev {
         let bytes = model.to_bytes();
         std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out.display()))?;
@@ -130,10 +314,32 @@ pub fn run(args: TrainNerArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
+/// ANERcorp's sentences `--anercorp-copies` times, then the extra corpora's, each with its
+/// corpus number for feature augmentation (0: ANERcorp, or any corpus without `--augment`).
+fn with_extra(anercorp: &[Sentence], extra: &[(u8, Sentence)], args: &TrainNerArgs) -> Part {
+    let mut out = Part::default();
+    for _ in 0..args.anercorp_copies.max(1) {
+        out.sentences.extend_from_slice(anercorp);
+    }
+    out.domains = vec![0; out.sentences.len()];
+    for (d, s) in extra {
+        out.sentences.push(s.clone());
+        out.domains.push(*d);
+    }
+    out
+}
+
+/// Training sentences and the corpus number of each.
+#[derive(Default)]
+struct Part {
+    sentences: Vec<Sentence>,
+    domains: Vec<u8>,
+}
+
 /// Trains on `part` (both rounds with `--mine`; each round the mean of `--bags` perceptrons),
 /// printing the training error per epoch and, when `dev` is not empty, the F1 on it.
 fn train_model(
-    part: &[Sentence],
+    part: &Part,
     fresh: &Trainer,
     args: &TrainNerArgs,
     unlabelled: &[Vec<String>],
@@ -156,7 +362,7 @@ fn train_model(
         let mut first = bags(&fresh.context_only());
         for _ in 0..args.epochs {
             first.par_iter_mut().for_each(|t| {
-                t.epoch(part);
+                t.epoch_domains(&part.sentences, &part.domains);
             });
         }
         let table = mined::mine(&Trainer::averaged_of(&first), unlabelled);
@@ -168,10 +374,40 @@ fn train_model(
         );
         base.set_mined(table);
     }
-    let mut trainers = bags(&base);
+    let mut model = last_round(part, &base, args, dev, &bags);
+    if args.self_names > 0 {
+        let t = Instant::now();
+        let names = self_names(&model, unlabelled, args.self_names);
+        eprintln!(
+            "train-ner: {} surnames of persons the tagger found in the unlabelled corpus ({:.1}s)",
+            names.len(),
+            t.elapsed().as_secs_f64()
+        );
+        // Marked as ANERGazet marks a word of a longer person's name (`--self-names-as part`),
+        // or as a name-gazetteer unit (`name`).
+        let bit = match args.self_names_as {
+            SelfNamesAs::Part => mirsad_analyze::ner::PER_PART_BIT,
+            SelfNamesAs::Whole => mirsad_analyze::ner::PER_PART_BIT | mirsad_analyze::ner::PER_BIT,
+            SelfNamesAs::Name => mirsad_analyze::ner::NAME_BIT,
+        };
+        base.add_names(names.into_iter().map(|w| (bit, w)));
+        model = last_round(part, &base, args, dev, &bags);
+    }
+    model
+}
+
+/// The model's round: the mean of `--bags` perceptrons trained from `base`.
+fn last_round(
+    part: &Part,
+    base: &Trainer,
+    args: &TrainNerArgs,
+    dev: &[Sentence],
+    bags: &dyn Fn(&Trainer) -> Vec<Trainer>,
+) -> Tagger {
+    let mut trainers = bags(base);
     for e in 1..=args.epochs {
         let t = Instant::now();
-        let errs: Vec<f64> = trainers.par_iter_mut().map(|t| t.epoch(part)).collect();
+        let errs: Vec<f64> = trainers.par_iter_mut().map(|t| t.epoch_domains(&part.sentences, &part.domains)).collect();
         eprint!("epoch {e}: training error {:.4} ({:.1}s)", errs[0], t.elapsed().as_secs_f64());
         if !dev.is_empty() {
             let model = Trainer::averaged_of(&trainers);
@@ -192,11 +428,76 @@ fn train_model(
     Trainer::averaged_of(&trainers)
 }
 
+/// Self-training of the name gazetteer: the words (keys) that `model` tags at least
+/// `min_count` times in the unlabelled corpus as the last word of a person's name of two
+/// words or more («دونالد ترامب»), or finds untagged right after a person's name of one word,
+/// in at least 1 of 20 of their occurrences. A news text
+/// names a person in full once and by surname after, and the surname alone is what a
+/// tagger trained on older text misses.
+fn self_names(model: &Tagger, unlabelled: &[Vec<String>], min_count: u32) -> Vec<String> {
+    use std::collections::HashMap;
+    let counts = unlabelled
+        .par_chunks(512)
+        .map(|chunk| {
+            let mut c: HashMap<String, (u32, u32)> = HashMap::new();
+            for s in chunk {
+                let toks: Vec<&str> = s.iter().map(String::as_str).collect();
+                let tags = model.tag(&toks);
+                for t in &toks {
+                    c.entry(mirsad_text::key(t)).or_default().0 += 1;
+                }
+                for (a, b, kind) in spans(&tags) {
+                    if kind != EntityType::PER {
+                        continue;
+                    }
+                    if b - a >= 2 {
+                        c.entry(mirsad_text::key(toks[b - 1])).or_default().1 += 1;
+                    } else if let Some(next) = toks.get(b).filter(|_| tags[b] == Tag::O) {
+                        // A given name tagged alone: the word after it is most often the
+                        // surname the tagger did not know («دونالد ترمب»).
+                        if next.chars().any(mirsad_text::is_arabic_letter) {
+                            c.entry(mirsad_text::key(next)).or_default().1 += 1;
+                        }
+                    }
+                }
+            }
+            c
+        })
+        .reduce(HashMap::new, |mut a, b| {
+            for (k, v) in b {
+                let e = a.entry(k).or_default();
+                e.0 += v.0;
+                e.1 += v.1;
+            }
+            a
+        });
+    if std::env::var_os("MIRSAD_SHOW_SELF_NAMES").is_some() {
+        let mut all: Vec<_> = counts.iter().filter(|(_, v)| v.1 >= 3).collect();
+        all.sort_by_key(|(_, v)| std::cmp::Reverse(v.1));
+        for (k, (total, last)) in all {
+            eprintln!("self name candidate: {k} {last} of {total}");
+        }
+    }
+    let mut out: Vec<String> = counts
+        .into_iter()
+        .filter(|(k, (total, last))| {
+            *last >= min_count && *last * 20 >= *total && !mirsad_text::is_stopword_key(k) && k.chars().count() >= 3
+        })
+        .map(|(k, _)| k)
+        .collect();
+    out.sort();
+    if std::env::var_os("MIRSAD_SHOW_SELF_NAMES").is_some() {
+        eprintln!("self names: {}", out.join(" "));
+    }
+    out
+}
+
 /// `--folds k`: trains on all contiguous folds of the training part but one, tags that one,
 /// and pools the counts. Also prints the recall on gold entities whose words the fold's
 /// training part has as a name / has some of / has none of.
 fn cross_validate(
     train: &[Sentence],
+    extra: &[(u8, Sentence)],
     fresh: &Trainer,
     args: &TrainNerArgs,
     unlabelled: &[Vec<String>],
@@ -208,7 +509,7 @@ fn cross_validate(
     for f in 0..args.folds {
         let (a, b) = (cuts[f], cuts[f + 1]);
         let part: Vec<Sentence> = train[..a].iter().chain(&train[b..]).cloned().collect();
-        let model = train_model(&part, fresh, args, unlabelled, &[]);
+        let model = train_model(&with_extra(&part, extra, args), fresh, args, unlabelled, &[]);
         let names: HashSet<&[String]> =
             part.iter().flat_map(|s| spans(&s.tags).into_iter().map(|(a, b, _)| &s.tokens[a..b])).collect();
         let words: HashSet<&str> = part.iter().flat_map(|s| s.tokens.iter().map(String::as_str)).collect();

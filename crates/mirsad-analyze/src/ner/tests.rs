@@ -1,4 +1,4 @@
-use super::corpus::{parse_anercorp, split_at_share};
+use super::corpus::{aqmar_type, parse_anercorp, parse_conll, parse_wikifane, split_at_share, CorpusError};
 use super::*;
 
 fn sent(words: &str, tags: &str) -> Sentence {
@@ -285,4 +285,113 @@ fn changed_bytes_never_panic() {
             let _ = Tagger::from_bytes(&gzip(&b));
         }
     }
+}
+
+#[test]
+fn reads_wikifane_maps_its_classes_and_glues_clitics_back() {
+    // BOM, U+200E marks, CRLF, split clitics (و before a word, ها after one), fine classes.
+    let text = "\u{feff}\u{200e}زار\tO\r\n\u{200e}و\tO\r\n\u{200e}الرئيس\tO\r\n\u{200e}سامر\tB-Politician\r\n\
+                \u{200e}خليل\tI-Politician\r\n\u{200e}مدينة\tO\r\n\u{200e}عمان\tB-Population-Center\r\n\
+                \u{200e}و\tO\r\n\u{200e}مطار\tB-Airport\r\n\u{200e}ها\tO\r\n\u{200e}.\tO\r\n\r\n\
+                \u{200e}قال\tO\r\n\u{200e}العرب\tB-Group\r\n";
+    let s = parse_wikifane(text).expect("a well-formed corpus");
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[0].tokens, vec!["زار", "والرئيس", "سامر", "خليل", "مدينة", "عمان", "ومطارها", "."]);
+    use EntityType::*;
+    assert_eq!(
+        s[0].tags,
+        vec![Tag::O, Tag::O, Tag::B(PER), Tag::I(PER), Tag::O, Tag::B(LOC), Tag::O, Tag::O],
+        "airports are not counted"
+    );
+    assert_eq!(s[1].tags, vec![Tag::O, Tag::B(MISC)]);
+    // A line without a tab and an unknown class are errors naming the line.
+    let e = parse_wikifane("قال\tO\nسامر B-Politician\n").unwrap_err();
+    assert!(matches!(e, CorpusError::Line { line: 2, .. }), "{e}");
+    let e = parse_wikifane("قال\tO\n\nسامر\tB-Wizard\n").unwrap_err();
+    assert!(matches!(e, CorpusError::Tag { line: 3, .. }), "{e}");
+    assert!(e.to_string().contains("B-Wizard"), "{e}");
+}
+
+#[test]
+fn reads_aqmar_sentences_and_refuses_bad_lines() {
+    let s = parse_conll("وصل O\nسامر B-PER\nخليل I-PER\n\nإلى O\nعمان B-LOC\nمع O\nالبوتاسيوم B-MIS\n", aqmar_type)
+        .expect("a well-formed corpus");
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[0].tags, vec![Tag::O, Tag::B(EntityType::PER), Tag::I(EntityType::PER)]);
+    assert_eq!(s[1].tags[3], Tag::B(EntityType::MISC));
+    assert!(matches!(parse_conll("وصل O\nسامر\n", aqmar_type), Err(CorpusError::Line { line: 2, .. })));
+    assert!(matches!(parse_conll("وصل X-PER\n", aqmar_type), Err(CorpusError::Tag { line: 1, .. })));
+    assert!(matches!(parse_conll("وصل B-GPE\n", aqmar_type), Err(CorpusError::Tag { line: 1, .. })));
+}
+
+#[test]
+fn name_gazetteer_entries_are_features_of_one_and_two_words() {
+    let mut t = Trainer::new(16, &[]);
+    t.add_names([(NAME_BIT, "سامر".to_string()), (PLACE_BIT, "بيونغ يانغ".to_string())]);
+    let lex = &t.model.lex;
+    let words = ["قال", "سامر", "في", "بيونغ", "يانغ"];
+    let keys = words.iter().map(|w| token_key(w)).collect();
+    let p = prepare_keys(&words, keys, lex);
+    assert!(p.feats(1).contains(&f1(K::Gz1, 6)), "a person-name unit");
+    assert!(!p.feats(2).contains(&f1(K::Gz1, 6)));
+    assert!(p.feats(2).contains(&f1(K::GzM1, 6)), "the word before is a name");
+    assert!(p.feats(3).contains(&f1(K::Gz2b, 7)) && p.feats(4).contains(&f1(K::Gz2i, 7)), "a two-word place");
+}
+
+#[test]
+fn other_corpora_train_their_own_copies_and_the_model_keeps_none() {
+    // The same words labelled by another convention in corpus 1: its copies take the
+    // difference, so the tagged corpus's convention still wins.
+    let ours = fixture();
+    let mut theirs = fixture();
+    for s in &mut theirs {
+        for t in &mut s.tags {
+            if *t == Tag::B(EntityType::LOC) {
+                *t = Tag::B(EntityType::ORG);
+            }
+        }
+    }
+    let all: Vec<Sentence> = ours.iter().chain(&theirs).cloned().collect();
+    let domains: Vec<u8> = ours.iter().map(|_| 0).chain(theirs.iter().map(|_| 1)).collect();
+    let mut t = Trainer::new(16, &[]);
+    for _ in 0..10 {
+        t.epoch_domains(&all, &domains);
+    }
+    assert!(!t.dom_weights.is_empty());
+    let tagger = t.averaged();
+    assert_eq!(tagger.tag(&["وصل", "الوزير", "إلى", "القاهرة"])[3], Tag::B(EntityType::LOC));
+    // The copies stay in the trainer: the model file is the size of one without them.
+    let mut plain = Trainer::new(16, &[]);
+    plain.epoch(&ours);
+    assert_eq!(tagger.weights.len(), plain.averaged().weights.len());
+}
+
+/// Sentences written for this test, each naming one of the people, places and organizations
+/// most named in the 2018 news corpora, with the name and the type it must get.
+const NEWS_NAMES: [(&str, &str, EntityType); 11] = [
+    ("وقال الرئيس الأمريكي دونالد ترامب للصحفيين إن الاجتماع كان مثمرا.", "ترامب", EntityType::PER),
+    ("وكتب الرئيس الأمريكي دونالد ترمب على تويتر أن العقوبات ستبقى.", "ترمب", EntityType::PER),
+    ("وأجرى الرئيس فلاديمير بوتين اتصالا هاتفيا بالمستشارة الألمانية.", "بوتين", EntityType::PER),
+    ("وأكد الرئيس الروسي فلاديمير بوتن أن بلاده سترد.", "بوتن", EntityType::PER),
+    ("واستقبل الرئيس الفرنسي إيمانويل ماكرون رئيس الوزراء اللبناني في باريس.", "ماكرون", EntityType::PER),
+    ("وانتقد الرئيس رجب طيب أردوغان الموقف الأوروبي.", "أردوغان", EntityType::PER),
+    ("ووصل ولي العهد الأمير محمد بن سلمان إلى لندن في زيارة رسمية.", "محمد بن سلمان", EntityType::PER),
+    ("وتوجه الوفد الكوري الجنوبي إلى بيونغ يانغ صباح اليوم.", "بيونغ يانغ", EntityType::LOC),
+    ("وعاد الوفد إلى سيول بعد انتهاء القمة.", "سيول", EntityType::LOC),
+    ("وقالت شركة فيسبوك إنها ستغير سياسة الخصوصية.", "فيسبوك", EntityType::ORG),
+    ("وقال المتحدث باسم الكرملين إن موسكو ترفض الاتهامات.", "الكرملين", EntityType::ORG),
+];
+
+#[test]
+fn the_shipped_model_types_the_most_named_news_names() {
+    let tagger = Tagger::load().expect("the embedded model loads");
+    let mut wrong = Vec::new();
+    for (sentence, name, kind) in NEWS_NAMES {
+        let found = tagger.entities(sentence);
+        let right = found.iter().any(|m| m.kind == kind && (m.text == name || m.text.ends_with(&format!(" {name}"))));
+        if !right {
+            wrong.push(format!("{name} as {kind:?} in «{sentence}»: found {found:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

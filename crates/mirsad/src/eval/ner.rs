@@ -8,6 +8,13 @@
 //!   OCC, FAC, DATE, numbers, WEBSITE, LAW, PRODUCT, LANGUAGE …) is not counted (read as O).
 //!   Nested tags: each token takes the first (outermost) of its tags whose type maps.
 //!
+//! - `ner-cleananercorp`: `cleananercorp_TEST.txt`, the same held-out text with CleanANERcorp's
+//!   corrected labels (its cut starts about 45 tokens later).
+//! - `ner-aqmar`: `test.txt` (Arabic Wikipedia; AQMAR's MIS read as MISC).
+//! - news names: short sentences written here, each naming one of the people, places and
+//!   organizations most named in the 2018 news corpora; prints which come out whole with the
+//!   right type.
+//!
 //! `MIRSAD_NER_MODEL=<file>` scores that model file instead of the embedded model.
 
 use super::skip_if_absent;
@@ -152,6 +159,47 @@ fn score(set: &str, tagger: &Tagger, sentences: &[Sentence]) {
     );
 }
 
+/// Sentences naming the people, places and organizations most named in the news corpora,
+/// with the name and its type (written for this check; the unit test of `mirsad-analyze` holds
+/// the same kind of sentences).
+pub const NEWS_NAMES: [(&str, &str, EntityType); 11] = [
+    ("قال الرئيس الأمريكي دونالد ترامب إن بلاده ستنسحب من الاتفاق .", "ترامب", EntityType::PER),
+    ("وأكد ترمب في تغريدة أن المفاوضات مستمرة .", "ترمب", EntityType::PER),
+    ("واستقبل الرئيس الروسي فلاديمير بوتين نظيره التركي في موسكو .", "بوتين", EntityType::PER),
+    ("وقال بوتن إن روسيا لن تتراجع .", "بوتن", EntityType::PER),
+    ("ودعا الرئيس الفرنسي إيمانويل ماكرون إلى وقف إطلاق النار .", "ماكرون", EntityType::PER),
+    ("وقال الرئيس التركي رجب طيب أردوغان إن أنقرة لن تقبل بذلك .", "أردوغان", EntityType::PER),
+    ("والتقى ولي العهد السعودي الأمير محمد بن سلمان وزير الخارجية الأمريكي .", "محمد بن سلمان", EntityType::PER),
+    ("وأطلقت بيونغ يانغ صاروخا جديدا أمس .", "بيونغ يانغ", EntityType::LOC),
+    ("وأعلنت سيول أن المحادثات ستجري الشهر المقبل .", "سيول", EntityType::LOC),
+    ("وقالت شركة فيسبوك إنها حذفت آلاف الحسابات .", "فيسبوك", EntityType::ORG),
+    ("وقال الكرملين إن اللقاء لم يحدد موعده بعد .", "الكرملين", EntityType::ORG),
+];
+
+/// The names of [`NEWS_NAMES`] that the tagger finds whole (a mention whose text is the name,
+/// or ends with it after a given name) with the right type, and those it does not.
+pub fn news_names(tagger: &Tagger) -> (Vec<&'static str>, Vec<String>) {
+    let (mut right, mut wrong) = (Vec::new(), Vec::new());
+    for (sentence, name, kind) in NEWS_NAMES {
+        let found = tagger.entities(sentence);
+        if found.iter().any(|m| m.kind == kind && (m.text == name || m.text.ends_with(&format!(" {name}")))) {
+            right.push(name);
+        } else {
+            let got: Vec<String> = found.iter().map(|m| format!("{}:{:?}", m.text, m.kind)).collect();
+            wrong.push(format!(
+                "{name} (found {})",
+                if got.is_empty() { "nothing".to_string() } else { got.join(", ") }
+            ));
+        }
+    }
+    (right, wrong)
+}
+
+fn read_conll(path: &Path, kind: fn(&str) -> Option<Option<EntityType>>) -> anyhow::Result<Vec<Sentence>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    corpus::parse_conll(&text, kind).with_context(|| format!("reading {}", path.display()))
+}
+
 pub fn run(data: &Path) -> anyhow::Result<u8> {
     // `MIRSAD_NER_MODEL=path` scores a model file written by `train-ner` instead of the
     // embedded one (no rebuild needed between training and scoring).
@@ -165,5 +213,21 @@ pub fn run(data: &Path) -> anyhow::Result<u8> {
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         score("wojood-test", &tagger, &parse_wojood(&text));
     }
+    let path = data.join("ner-cleananercorp/cleananercorp_TEST.txt");
+    if !skip_if_absent(&path) {
+        score("cleananercorp-test", &tagger, &read_conll(&path, corpus::anercorp_type)?);
+    }
+    let path = data.join("ner-aqmar/test.txt");
+    if !skip_if_absent(&path) {
+        score("aqmar-test", &tagger, &read_conll(&path, corpus::aqmar_type)?);
+    }
+    let (right, wrong) = news_names(&tagger);
+    println!(
+        "ner news names: {} of {} with the right type: {}; wrong or missed: {}",
+        right.len(),
+        NEWS_NAMES.len(),
+        right.join(", "),
+        if wrong.is_empty() { "none".to_string() } else { wrong.join("; ") }
+    );
     Ok(0)
 }
