@@ -139,7 +139,12 @@ fn link_partial_names(mentions: &mut [Linked]) {
         let mut target: Option<String> = None;
         let mut ambiguous = false;
         for (q, fw) in words.iter().enumerate() {
-            let part = fw.len() > w.len() && (fw[fw.len() - w.len()..] == w[..] || fw[..w.len()] == w[..]);
+            // After «بن» («محمد بن سلمان بن عبدالعزيز») comes the father's name: not a part of
+            // this person's name to be called by.
+            let after_connector = |at: usize| crate::resolve::is_connector(&fw[at - 1]);
+            let part = fw.len() > w.len()
+                && ((fw[fw.len() - w.len()..] == w[..] && !after_connector(fw.len() - w.len()))
+                    || fw[..w.len()] == w[..]);
             if !part {
                 continue;
             }
@@ -274,6 +279,15 @@ mod tests {
         assert_eq!((ms[1].text.as_str(), ms[1].span), ("فلاديمير بوتين", Some((12, 40))));
         assert_eq!(ms[1].entity, ms[0].entity);
         assert_eq!(ms[2].text, "وليد", "no «ليد» elsewhere: kept");
+    }
+
+    #[test]
+    fn a_father_named_in_a_patronymic_is_not_the_son() {
+        let mut ms =
+            vec![span("محمد بن سلمان بن عبدالعزيز", EntityType::PER), span("سلمان بن عبدالعزيز", EntityType::PER)];
+        let before = ms.clone();
+        link_partial_names(&mut ms);
+        assert_eq!(ms, before);
     }
 
     #[test]

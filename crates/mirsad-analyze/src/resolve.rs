@@ -14,7 +14,8 @@
 //! 4. a name that is the last words of longer person names («ترامب», «بن سلمان», whatever
 //!    type the tagger gave it) joins the full name that holds most of those names' mentions,
 //!    when it clearly dominates, and counts as a person; a person name of three words or more
-//!    takes in the longer, less used names it begins (a full style with the grandfather);
+//!    takes in the longer, less used names it begins (a full style with the grandfather), and a
+//!    rare name that ends in a much better known full name joins it (a swallowed title);
 //! 5. transliteration variants (long vowels written or dropped, ط/ت, ص/ث/س, ق/غ/ج, ظ/ذ/ز)
 //!    share a consonant skeleton; two names with one skeleton and one type are merged only
 //!    when the evidence agrees: they seldom appear in the same article (outlets keep to their
@@ -93,6 +94,8 @@ const SHARED_GIVEN: f64 = 0.1;
 const MIN_LETTERS: usize = 4;
 /// A part of a name joins the full name holding at least this share of the candidates' mentions.
 const DOMINANT: f64 = 0.75;
+/// A name ending in a full name mentioned this many times as often joins it.
+const TAIL_RATIO: u64 = 5;
 /// ... and has at least this share of the part's own mentions.
 const MIN_SHARE: f64 = 0.1;
 
@@ -214,16 +217,46 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
     // when the cluster's type is weighed: a full name is better evidence than the tagger's type
     // for a surname alone («ترامب» tagged a place).
     let mut counted_as: Vec<Option<usize>> = vec![None; groups.len()];
-    let persons: Vec<usize> = (0..groups.len())
-        .filter(|&g| parent[g].is_none() && groups[g].kind() == EntityType::PER && !groups[g].words.is_empty())
-        .collect();
+    let is_person = |g: usize, parent: &[Option<Option<usize>>]| {
+        parent[g].is_none() && groups[g].kind() == EntityType::PER && !groups[g].words.is_empty()
+    };
+    // First, a rare name that ends in a much better known full name joins it: the leading
+    // words are a title or a neighbour the tagger swallowed («الرئيس الأمريكي دونالد ترمب»).
+    // Done before the parts of names, so that «دونالد ترمب» is not taken for the surname of
+    // that longer, rarer name.
+    {
+        let by_words: HashMap<&[String], usize> =
+            (0..groups.len()).filter(|&g| is_person(g, &parent)).map(|g| (&groups[g].words[..], g)).collect();
+        for g in 0..groups.len() {
+            let w = &groups[g].words;
+            if !is_person(g, &parent) || w.len() < 3 {
+                continue;
+            }
+            let h = (2..w.len()).rev().find_map(|n| {
+                let tail = &w[w.len() - n..];
+                let &h = by_words.get(tail)?;
+                // Not when the tail is half of a compound («عبد …») or a father's name after
+                // «بن» («محمد بن سلمان بن عبدالعزيز» does not end in the person «سلمان بن
+                // عبدالعزيز»).
+                let joined = is_connector(&tail[0]) || is_connector(&w[w.len() - n - 1]);
+                (h != g && !joined && groups[h].total >= TAIL_RATIO * groups[g].total).then_some(h)
+            });
+            if let Some(h) = h {
+                parent[g] = Some(Some(h));
+            }
+        }
+    }
+    let persons: Vec<usize> = (0..groups.len()).filter(|&g| is_person(g, &parent)).collect();
     let mut as_last: HashMap<&[String], Vec<usize>> = HashMap::new();
     let mut as_first: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_words: HashMap<&[String], usize> = HashMap::new();
     for &g in &persons {
         let w = &groups[g].words;
         for n in 1..w.len() {
-            as_last.entry(&w[w.len() - n..]).or_default().push(g);
+            // After «بن» comes the father's name, not this person's surname.
+            if !is_connector(&w[w.len() - n - 1]) {
+                as_last.entry(&w[w.len() - n..]).or_default().push(g);
+            }
         }
         if w.len() > 1 {
             as_first.entry(w[0].as_str()).or_default().push(g);
@@ -307,7 +340,12 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
     // one (ديمتري/دميتري بيسكوف).
     let given_names: HashMap<&str, HashSet<String>> = as_first
         .iter()
-        .filter(|(_, c)| c.len() >= 3)
+        .filter(|(w, c)| {
+            // Used as a first name more than as a last one («ترامب كومي», tagger noise, does not
+            // make «ترامب» a given name).
+            let last = as_last.get(&[w.to_string()][..]).map_or(0, |v| mass(v));
+            c.len() >= 3 && mass(c) > last
+        })
         .map(|(w, c)| (*w, c.iter().map(|&g| groups[g].words[1..].concat()).collect()))
         .collect();
     for (_, mut members) in by_skeleton {
@@ -439,6 +477,11 @@ pub fn apply(r: &Resolution, an: &mut ArticleAnalysis) {
             .filter(|e| seen.insert(e.clone()))
             .collect();
     }
+}
+
+/// A word (name key) that binds the next one into a compound or a patronymic.
+pub(crate) fn is_connector(w: &str) -> bool {
+    matches!(w, "بن" | "ابن" | "بنت" | "ابو" | "ابي" | "عبد" | "ال")
 }
 
 /// Whether two names of one skeleton differ in a word that is Arabic in both, not a
@@ -680,6 +723,23 @@ mod tests {
         assert_eq!(r.entity(&id("محمد بن سلمان بن عبدالعزيز آل سعود", PER)), Some(mbs.as_str()));
         assert_eq!(r.entity(&id("واشنطن", LOC)), Some(id("واشنطن", LOC).as_str()), "a rare bearer of the name");
         assert_ne!(r.entity(&id("عبد الله الثاني", PER)), r.entity(&id("عبد الله", PER)));
+    }
+
+    #[test]
+    fn a_swallowed_title_goes_but_a_father_is_not_the_son() {
+        let mut arts: Vec<Vec<(&str, EntityType)>> = Vec::new();
+        for _ in 0..6 {
+            arts.push(vec![("دونالد ترمب", PER), ("سلمان بن عبدالعزيز آل سعود", PER)]);
+        }
+        arts.push(vec![("الرئيس الأمريكي دونالد ترمب", PER)]);
+        arts.push(vec![("محمد بن سلمان بن عبدالعزيز آل سعود", PER)]);
+        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
+        let r = run(&refs);
+        assert_eq!(r.entity(&id("الرئيس الأمريكي دونالد ترمب", PER)), Some(id("دونالد ترمب", PER).as_str()));
+        let son = id("محمد بن سلمان بن عبدالعزيز آل سعود", PER);
+        assert_eq!(r.entity(&son), Some(son.as_str()));
+        let father = id("سلمان بن عبدالعزيز آل سعود", PER);
+        assert_eq!(r.entity(&father), Some(father.as_str()), "the father is not a surname of the son");
     }
 
     #[test]
