@@ -163,18 +163,18 @@ impl Store {
         let mut kept: Vec<Hit> = Vec::new();
         let mut seen = HashSet::new();
         let mut fetched = 0usize;
-        let total = loop {
+        // The spellings searched are those of the last round (each round is the same query).
+        let (total, spellings) = loop {
             let n = 1000.min(cap - fetched);
             let r = self.search(&SearchQuery { limit: n, offset: fetched, ..q.clone() })?;
             let got = r.hits.len();
             fetched += got;
             kept.extend(r.hits.into_iter().filter(|h| h.story.as_ref().is_none_or(|s| seen.insert(s.clone()))));
             if got < n || fetched >= r.total || fetched >= cap || kept.len() >= want {
-                break r.total;
+                break (r.total, r.spellings);
             }
         };
         let total = if fetched >= total { kept.len() } else { total };
-        let spellings = if q.exact { Vec::new() } else { self.name_spellings(&q.text)? };
         Ok(SearchResults {
             total,
             hits: kept.into_iter().skip(q.offset).take(q.limit.clamp(1, 1000)).collect(),

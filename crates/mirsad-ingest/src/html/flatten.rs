@@ -142,7 +142,8 @@ pub fn flatten(doc: &scraper::Html) -> Flat<'_> {
             if let Some((k, l)) = f.para {
                 if !found_para {
                     found_para = true;
-                    (kind, level) = if k == BlockKind::Heading && in_block { (BlockKind::Paragraph, 0) } else { (k, l) };
+                    (kind, level) =
+                        if k == BlockKind::Heading && in_block { (BlockKind::Paragraph, 0) } else { (k, l) };
                 }
                 quote |= k == BlockKind::Quote;
                 pre |= k == BlockKind::Preformatted;

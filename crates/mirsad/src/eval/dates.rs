@@ -34,14 +34,7 @@ pub fn run(data: &Path) -> anyhow::Result<()> {
                 ar_ok += usize::from(right);
             }
             if verbose && !right {
-                eprintln!(
-                    "miss {} gold={:?} got={:?} {}",
-                    escape_for_display(&g.file),
-                    g.date,
-                    got,
-                    escape_for_display(&g.url)
-                );
-                evidence(&dir.join("html").join(&g.file), &g.url);
+                report_miss(&dir, g, got.as_deref());
             }
         }
         println!("date htmldate-mediacloud2020 accuracy {:.3} ({ok}/{n})", ratio(ok, n));
@@ -58,14 +51,7 @@ pub fn run(data: &Path) -> anyhow::Result<()> {
             n += 1;
             ok += usize::from(right);
             if verbose && !right {
-                eprintln!(
-                    "miss {} gold={:?} got={:?} {}",
-                    escape_for_display(&g.file),
-                    g.date,
-                    got,
-                    escape_for_display(&g.url)
-                );
-                evidence(&dir.join("html").join(&g.file), &g.url);
+                report_miss(&dir, g, got.as_deref());
             }
         }
         println!("date trafilatura-eval-sample accuracy {:.3} ({ok}/{n})", ratio(ok, n));
@@ -90,6 +76,12 @@ fn predict(path: &Path, url: &str) -> anyhow::Result<Option<String>> {
     let html = mirsad_ingest::encoding::decode_html(&bytes);
     let p = mirsad_ingest::html_date::page_date_of_html(&html, Some(url));
     Ok(p.and_then(|p| p.day().map(str::to_string)))
+}
+
+/// With MIRSAD_EVAL_VERBOSE: a page whose date was missed, and the candidates its evidence holds.
+fn report_miss(dir: &Path, g: &Gold, got: Option<&str>) {
+    eprintln!("miss {} gold={:?} got={:?} {}", escape_for_display(&g.file), g.date, got, escape_for_display(&g.url));
+    evidence(&dir.join("html").join(&g.file), &g.url);
 }
 
 fn evidence(path: &Path, url: &str) {

@@ -7,8 +7,7 @@
 //! - pair recall: of the pairs of spellings of one entity, those that land on one entity;
 //! - wrong merges: of the pairs labelled different, those that land on one entity.
 
-use super::skip_if_absent;
-use mirsad_model::{Article, EntityType};
+use mirsad_model::EntityType;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -37,23 +36,8 @@ pub fn labels() -> anyhow::Result<Labels> {
 }
 
 pub fn run(data: &Path, details: Option<&Path>, resolution: bool) -> anyhow::Result<u8> {
-    let dirs = [data.join("ant-multisource"), data.join("saudinewsnet")];
-    if dirs.iter().any(|d| skip_if_absent(d)) {
-        return Ok(0);
-    }
+    let Some(arts) = super::corpus_articles(data)? else { return Ok(0) };
     let labels = labels()?;
-    let input = crate::analyze::InputArgs {
-        fields: vec![],
-        max_doc_bytes: 16 << 20,
-        threads: None,
-        quiet: true,
-        hide_errors: true,
-    };
-    let mut arts: Vec<Article> = Vec::new();
-    crate::analyze::run_pipeline(&dirs, &input, |a| {
-        arts.extend(a);
-        Ok(())
-    })?;
     let tagger = crate::analyze::load_tagger()?;
     let started = std::time::Instant::now();
     let analysis = if resolution {

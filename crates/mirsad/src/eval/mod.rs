@@ -32,6 +32,28 @@ pub fn skip_if_absent(path: &Path) -> bool {
     }
 }
 
+/// The articles of the two JSONL corpora (ANT multi-source, SaudiNewsNet) as `analyze` reads
+/// them; `None` (after the skip message) when either is absent.
+pub fn corpus_articles(data: &Path) -> anyhow::Result<Option<Vec<mirsad_model::Article>>> {
+    let dirs = [data.join("ant-multisource"), data.join("saudinewsnet")];
+    if dirs.iter().any(|d| skip_if_absent(d)) {
+        return Ok(None);
+    }
+    let input = crate::analyze::InputArgs {
+        fields: vec![],
+        max_doc_bytes: 16 << 20,
+        threads: None,
+        quiet: true,
+        hide_errors: true,
+    };
+    let mut arts = Vec::new();
+    crate::analyze::run_pipeline(&dirs, &input, |a| {
+        arts.extend(a);
+        Ok(())
+    })?;
+    Ok(Some(arts))
+}
+
 /// Reads a gold file holding one JSON object (page or URL → labels), naming the file on error.
 pub fn read_json_object(path: &Path) -> anyhow::Result<serde_json::Map<String, serde_json::Value>> {
     use anyhow::Context;

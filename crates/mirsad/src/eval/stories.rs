@@ -111,22 +111,7 @@ fn prf(rows: &[(f32, bool)], t: f32) -> (f64, f64, f64) {
 }
 
 fn corpora(data: &Path, details: Option<&Path>) -> anyhow::Result<()> {
-    let dirs = [data.join("ant-multisource"), data.join("saudinewsnet")];
-    if dirs.iter().any(|d| skip_if_absent(d)) {
-        return Ok(());
-    }
-    let input = crate::analyze::InputArgs {
-        fields: vec![],
-        max_doc_bytes: 16 << 20,
-        threads: None,
-        quiet: true,
-        hide_errors: true,
-    };
-    let mut arts: Vec<Article> = Vec::new();
-    crate::analyze::run_pipeline(&dirs, &input, |a| {
-        arts.extend(a);
-        Ok(())
-    })?;
+    let Some(mut arts) = super::corpus_articles(data)? else { return Ok(()) };
     let started = std::time::Instant::now();
     let stories = mirsad_cluster::cluster_all(&mut arts);
     let secs = started.elapsed().as_secs_f64();
