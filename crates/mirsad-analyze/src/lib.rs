@@ -20,23 +20,23 @@ pub use ner::{Mention, ModelError, Tag, Tagger};
 use mirsad_model::{Article, ArticleAnalysis, EntityMention, EntityType};
 
 /// Tags, links, and finds quotes and dated events in one article. A quote's `speaker` is the
-/// person or organization mentioned in its speaker words; an event's `entities` are those
-/// mentioned in its sentence.
+/// person or organization its speaker words name ([`quotes::attribute`]); an event's
+/// `entities` are those mentioned in its sentence.
 pub fn analyze_article(tagger: &Tagger, a: &Article) -> ArticleAnalysis {
-    let mentions = entities::article_mentions(tagger, a);
-    let mut quotes = quotes::quotes(a);
+    let mut mentions = entities::article_mentions(tagger, a);
+    let candidates: Vec<quotes::Candidate> = mentions
+        .iter()
+        .filter_map(|m| Some(quotes::Candidate { span: m.span?, kind: m.kind, entity: &m.entity }))
+        .collect();
+    let (quotes, speakers) = quotes::attribute(&a.id, &a.body, quotes::find_in_body(&a.body), &candidates);
+    // Organizations named as speakers that the tagger missed become mentions too.
+    mentions.extend(speakers.into_iter().map(|(text, entity)| entities::Linked {
+        entity,
+        text,
+        kind: EntityType::ORG,
+        span: None,
+    }));
     let mut events = timex::events(a);
-    for q in &mut quotes {
-        let name = q.speaker_name.as_deref().unwrap_or("");
-        q.speaker = mentions
-            .iter()
-            .filter(|m| matches!(m.kind, EntityType::PER | EntityType::ORG))
-            .filter(|m| !name.is_empty() && name.contains(m.text.as_str()))
-            // A person in apposition to a title wins over the body in the title («المتحدث باسم
-            // الكرملين، ديمتري بيسكوف»); then the longest name.
-            .max_by_key(|m| (m.kind == EntityType::PER, m.text.len()))
-            .map(|m| m.entity.clone());
-    }
     for e in &mut events {
         for m in mentions.iter().filter(|m| m.span.is_some() && e.sentence.contains(m.text.as_str())) {
             if !e.entities.contains(&m.entity) {

@@ -66,7 +66,7 @@ enum Command {
     /// Train the named-entity tagger on ANERcorp (first 5/6) and write its model.
     #[command(name = "train-ner")]
     TrainNer(train_ner::TrainNerArgs),
-    /// Score a stage on labelled data (`extract`, `stories`, `ner`, `timex`).
+    /// Score a stage on labelled data (`extract`, `stories`, `ner`, `entities`, `quotes`, `timex`).
     Eval {
         /// Stage to score: `extract`, `stories`, `ner`, `entities` or `timex`.
         stage: String,

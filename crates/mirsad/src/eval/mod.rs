@@ -6,6 +6,7 @@ pub mod dates;
 pub mod entities;
 pub mod extract;
 pub mod ner;
+pub mod quotes;
 pub mod stories;
 pub mod timex;
 
@@ -17,8 +18,9 @@ pub fn run(stage: &str, data: &Path, details: Option<&Path>, without_resolution:
         "stories" => stories::run(data, details),
         "ner" => ner::run(data),
         "entities" => entities::run(data, details, !without_resolution),
+        "quotes" => quotes::run(data, details),
         "timex" => timex::run(data),
-        other => anyhow::bail!("unknown eval stage `{other}` (known: extract, stories, ner, entities, timex)"),
+        other => anyhow::bail!("unknown eval stage `{other}` (known: extract, stories, ner, entities, quotes, timex)"),
     }
 }
 
