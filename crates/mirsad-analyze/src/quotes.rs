@@ -114,6 +114,12 @@ const VERBS: &[&str] = &[
     "ختمت",
     "اختتم",
     "اختتمت",
+    "لمح",
+    "لمحت",
+    "أصر",
+    "أصرت",
+    "طمأن",
+    "طمأنت",
 ];
 
 /// «بيّن» ("stated") is told from «بين» ("between") by its shadda.
@@ -277,14 +283,14 @@ const NOT_A_SPEAKER: &[&str] = &[
 const RELATIVE: &[&str] = &["الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "والذي", "والتي"];
 
 /// Most words between a speech verb and the opening of the speech.
-const MAX_REGION: usize = 20;
+const MAX_REGION: usize = 28;
 /// Fewest words of a quotation that no speech verb introduces.
 const MIN_STRAY_WORDS: usize = 5;
 /// Most words of a speaker named after a quotation («…»، قال فلان).
 const MAX_SPEAKER_WORDS: usize = 8;
 
 static DIRECT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"«([^«»]{2,}?)»|“([^“”]{2,}?)”|"([^"\n]{2,}?)""#).expect("static regex"));
+    LazyLock::new(|| Regex::new(r#"«([^«»]{2,}?)»|“([^“”"]{2,}?)[”"]|"([^"\n]{2,}?)""#).expect("static regex"));
 
 type Set = HashSet<String, foldhash::fast::FixedState>;
 
@@ -379,9 +385,13 @@ fn words_in(text: &str) -> usize {
     mirsad_text::tokens(text).filter(|t| t.chars().any(char::is_alphabetic)).count()
 }
 
+/// True when the text between two words ends a sentence; a point alone between them does not
+/// («3.5», «دي.زد», «بي.إم.آي»).
 fn ends_sentence(gap: &str) -> bool {
-    gap.contains(['.', '!', '؟', '?', '\n', '؛'])
+    gap != "." && gap.contains(SENTENCE_END)
 }
+
+const SENTENCE_END: [char; 6] = ['.', '!', '؟', '?', '\n', '؛'];
 
 fn opens_quote(c: char) -> bool {
     matches!(c, '«' | '“' | '"')
@@ -406,6 +416,7 @@ fn region(text: &str, words: &[(usize, usize)], v: usize, quoted: &dyn Fn(usize)
     let mut prev_end = words[v].1;
     let mut key = String::new();
     let gap_opening = |gap: &str, at: usize| -> Option<Option<Opening>> {
+        let ends = ends_sentence(gap);
         for (i, c) in gap.char_indices() {
             if c == ':' {
                 return Some(Some(Opening::Colon(at + i + 1)));
@@ -413,7 +424,7 @@ fn region(text: &str, words: &[(usize, usize)], v: usize, quoted: &dyn Fn(usize)
             if opens_quote(c) && quoted(at + i) {
                 return Some(Some(Opening::Mark(at + i)));
             }
-            if ends_sentence(&gap[i..i + c.len_utf8()]) {
+            if ends && SENTENCE_END.contains(&c) {
                 return Some(None);
             }
         }
@@ -533,21 +544,20 @@ fn indirect_end(text: &str, words: &[(usize, usize)], first: usize) -> usize {
     let mut end = words[first].1;
     for &(s, e) in &words[first + 1..] {
         let gap = &text[end..s];
-        if ends_sentence(gap) && !is_decimal_point(text, end, gap) {
+        if ends_sentence(gap) {
             return end;
         }
+        // «…، مضيفا أن», «… وأضاف أن»; «ومتابعة» (a noun too) only after a comma.
         let w = &text[s..e];
-        if speech_verb(w, &mut key).is_some() && (gap.contains(['،', ',']) || w.starts_with('و')) {
-            return end;
+        let comma = gap.contains(['،', ',']);
+        match speech_verb(w, &mut key) {
+            Some(Verb::Finite) if comma || w.starts_with('و') => return end,
+            Some(Verb::Participle) if comma => return end,
+            _ => {}
         }
         end = e;
     }
     end
-}
-
-/// «3.5»: a point between digits does not end a sentence.
-fn is_decimal_point(text: &str, at: usize, gap: &str) -> bool {
-    gap == "." && text[..at].ends_with(|c: char| c.is_numeric()) && text[at + 1..].starts_with(|c: char| c.is_numeric())
 }
 
 /// Quotes of a text (one paragraph), in order.
@@ -923,6 +933,19 @@ mod tests {
         assert_eq!(find(t)[0].speaker, Speaker::Pronoun, "عنه refers back");
         let t = "وأضاف فضيلته: أن الرئاسة تستقبل البلاغات على مدار الساعة.";
         assert_eq!(find(t)[0].speaker, Speaker::Continues);
+    }
+
+    #[test]
+    fn points_inside_names_and_mixed_quotation_marks() {
+        let t = "وقال بنك دي.زد الألماني الجمعة إنه سيوقف تعاملاته المالية مع الشركات هناك.";
+        let q = find(t);
+        assert_eq!(speaker(t, &q[0]), Some("بنك دي.زد الألماني"), "{q:?}");
+        let t = "وأضاف “لا أعلم الموعد المحدد بدقة لكن الأمر قريب\".";
+        let q = find(t);
+        assert!(q[0].direct && q[0].text.starts_with("لا أعلم"), "{q:?}");
+        // «ومتابعة» is a noun here: the quote goes on.
+        let t = "وأكد الوزير أن الرئاسة العامة وبتوجيهات ومتابعة من القيادة تعمل على الملف.";
+        assert!(find(t)[0].text.ends_with("الملف"), "{:?}", find(t));
     }
 
     #[test]
