@@ -128,6 +128,10 @@ const SHADDA_VERBS: &[&str] = &["بيّن", "بيّنت"];
 /// Honorifics that stand for someone already named («وأضاف فضيلته:»), key form.
 const HONORIFICS: &[&str] = &["فضيلته", "معاليه", "سموه", "سعادته", "فخامته", "سيادته", "جلالته", "سماحته"];
 
+/// Nouns of media a statement is given to (key form, without «ال»).
+const MEDIA: &[&str] =
+    &["وكاله", "صحيفه", "قناه", "موقع", "تلفزيون", "اذاعه", "مجله", "شبكه", "جريده", "وكالات", "صحف", "قنوات"];
+
 /// Head nouns of organization names («وزارة الصحة», «لجنة الانضباط والأخلاق»); a speaker
 /// written so is an organization even when the tagger missed it. Without «ال», key form.
 const ORG_HEADS: &[&str] = &[
@@ -454,7 +458,16 @@ fn cuts(word: &str, key: &str) -> bool {
     if key == "علي" {
         return word.ends_with('ى');
     }
-    CUT_SET.contains(key)
+    CUT_SET.contains(key) || is_addressee(key)
+}
+
+/// «لوكالة», «للصحيفة», «لقناة»: «لـ» with the noun of a medium starts who was spoken to
+/// («وقال لوكالة الأنباء الألمانية إن…»), not the speaker. With other bodies «لـ» is part of a
+/// title («المتحدث الرسمي لمركز الملك سلمان»).
+fn is_addressee(key: &str) -> bool {
+    let Some(rest) = key.strip_prefix('ل') else { return false };
+    let rest = rest.strip_prefix("ل").or_else(|| rest.strip_prefix("ال")).unwrap_or(rest);
+    MEDIA.contains(&rest)
 }
 
 /// Who a finite verb's region names: a span, a pronoun after «عن», or `None` when it names no one.
@@ -691,7 +704,13 @@ pub fn attribute(
     found: Vec<Found>,
     mentions: &[Candidate],
 ) -> (Vec<mirsad_model::Quote>, Vec<(String, String)>) {
-    let speakers = || mentions.iter().filter(|m| matches!(m.kind, EntityType::PER | EntityType::ORG));
+    // Two-letter names are fragments the tagger cut («إس», «بي»), not speakers.
+    let speakers = || {
+        mentions.iter().filter(|m| {
+            matches!(m.kind, EntityType::PER | EntityType::ORG)
+                && body[m.span.0..m.span.1].chars().filter(|c| c.is_alphabetic()).count() >= 3
+        })
+    };
     let mut last: (Option<String>, Option<String>) = (None, None); // (name, entity)
     let mut added: Vec<(String, String)> = Vec::new();
     let mut said: Vec<(String, String)> = Vec::new(); // (name, entity) of the speakers so far
@@ -713,8 +732,10 @@ pub fn attribute(
             }
             Speaker::Named(s, e) => {
                 let name = body[s..e].trim_matches(|c: char| !mirsad_text::is_word_char(c)).to_string();
+                // «قال فرحاني لفرانس24»: a name with «لـ» after the start is who was spoken to.
                 let inside = speakers()
                     .filter(|m| m.span.0 >= s && m.span.1 <= e)
+                    .filter(|m| m.span.0 == s || !body[m.span.0..].starts_with('ل'))
                     .max_by_key(|m| (m.kind == EntityType::PER, m.span.1 - m.span.0))
                     .map(|m| m.entity.to_string());
                 let entity = inside
@@ -946,6 +967,14 @@ mod tests {
         // «ومتابعة» is a noun here: the quote goes on.
         let t = "وأكد الوزير أن الرئاسة العامة وبتوجيهات ومتابعة من القيادة تعمل على الملف.";
         assert!(find(t)[0].text.ends_with("الملف"), "{:?}", find(t));
+    }
+
+    #[test]
+    fn the_medium_spoken_to_is_not_the_speaker() {
+        let t = "وقال لوكالة الأنباء الألمانية إن المفاوضات ستستأنف الأسبوع المقبل.";
+        assert_eq!(find(t)[0].speaker, Speaker::Continues);
+        let t = "وقال الوزير للصحيفة إن المفاوضات ستستأنف الأسبوع المقبل.";
+        assert_eq!(speaker(t, &find(t)[0]), Some("الوزير"));
     }
 
     #[test]
