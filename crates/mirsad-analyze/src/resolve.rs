@@ -99,6 +99,28 @@ const TAIL_RATIO: u64 = 5;
 /// ... and has at least this share of the part's own mentions.
 const MIN_SHARE: f64 = 0.1;
 
+/// Nouns that say what kind of body the name after them is (key form); see step 2b of
+/// [`resolve`].
+const DESCRIPTORS: &[&str] = &[
+    "تنظيم",
+    "حركه",
+    "جماعه",
+    "ميليشيا",
+    "ميليشيات",
+    "مليشيا",
+    "مليشيات",
+    "صحيفه",
+    "جريده",
+    "وكاله",
+    "قناه",
+    "شركه",
+    "نادي",
+    "فريق",
+    "موقع",
+    "منظمه",
+    "مجموعه",
+];
+
 const CLITICS: &[&str] = &["وب", "ول", "فب", "فل", "وك", "فك", "و", "ف", "ب", "ل", "ك"];
 
 struct Group {
@@ -213,6 +235,27 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
         }
     }
 
+    // 2b. A body's name after a descriptor noun («تنظيم داعش», «صحيفة الأهرام», «حركة حماس») is
+    //     that body when the name alone is a better known organization. Names whose first word
+    //     belongs to them («حزب الله», «مجلس الأمن») have no such noun in the list.
+    for g in 0..groups.len() {
+        if parent[g].is_some() {
+            continue;
+        }
+        let name = best_spelling[g].1;
+        let Some(first) = mirsad_text::tokens(name).next() else { continue };
+        if !DESCRIPTORS.contains(&mirsad_text::key(first).as_str()) {
+            continue;
+        }
+        let at_first = name.find(first).unwrap_or(0) + first.len();
+        // The noun says what it is, whatever the tagger said («ميليشيات الحوثي» is no person).
+        groups[g].by_kind = [0, 0, groups[g].total, 0];
+        let Some(&h) = at.get(&entity_key(&name[at_first..])) else { continue };
+        if h != g && parent[h].is_none() && groups[h].kind() == EntityType::ORG && groups[h].total >= groups[g].total {
+            parent[g] = Some(Some(h));
+        }
+    }
+
     // 3 and 4. Parts of person names. A name joined to a full person name counts as a person
     // when the cluster's type is weighed: a full name is better evidence than the tagger's type
     // for a surname alone («ترامب» tagged a place).
@@ -263,6 +306,15 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
         }
         by_words.insert(&w[..], g);
     }
+    // The mentions of the person names of more words that begin with each name of three words
+    // or more.
+    let mut extensions: HashMap<&[String], u64> = HashMap::new();
+    for &g in &persons {
+        let w = &groups[g].words;
+        for n in 3..w.len() {
+            *extensions.entry(&w[..n]).or_default() += groups[g].total;
+        }
+    }
     let mass = |c: &[usize]| c.iter().map(|&g| groups[g].total).sum::<u64>();
     // The full name a part joins: it holds most of the candidates' mentions, and is not
     // dwarfed by the part (a surname used a thousand times does not join a full name seen
@@ -297,10 +349,17 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
             // the same person's full style («… بن سلمان بن عبدالعزيز آل سعود»). Shorter
             // prefixes («عبد الله» of «عبد الله الثاني», «دونالد ترامب» of «… الابن») are
             // given names or other people.
+            // When the full style is the more used and holds most of the longer names that
+            // begin so, the shorter one joins it instead («سلمان بن عبدالعزيز» → «… آل سعود»).
             for n in (3..w.len()).rev() {
                 if let Some(&a) = by_words.get(&w[..n]) {
                     if a != g && groups[a].total >= groups[g].total {
                         parent[g] = Some(Some(a));
+                    } else if a != g
+                        && parent[a].is_none()
+                        && groups[g].total as f64 >= DOMINANT * extensions.get(&w[..n]).copied().unwrap_or(0) as f64
+                    {
+                        parent[a] = Some(Some(g));
                     }
                     break;
                 }
@@ -617,6 +676,45 @@ mod tests {
     }
 
     use EntityType::{LOC, ORG, PER};
+
+    #[test]
+    fn a_descriptor_noun_before_a_known_organization() {
+        let r = run(&[
+            &[("داعش", ORG), ("الموصل", LOC)],
+            &[("داعش", ORG)],
+            &[("تنظيم داعش", PER)],
+            &[("حزب الله", ORG), ("الله", EntityType::MISC), ("الله", EntityType::MISC)],
+            &[("صحيفة الأهرام", ORG), ("الأهرام", ORG), ("الأهرام", ORG)],
+        ]);
+        assert_eq!(r.entity(&id("تنظيم داعش", PER)), Some(id("داعش", ORG).as_str()));
+        assert_eq!(r.kind(&id("داعش", ORG), PER), ORG);
+        assert_eq!(r.entity(&id("صحيفة الأهرام", ORG)), Some(id("الأهرام", ORG).as_str()));
+        // «الله» is no organization: «حزب الله» stays itself.
+        assert_eq!(r.entity(&id("حزب الله", ORG)), Some(id("حزب الله", ORG).as_str()));
+    }
+
+    #[test]
+    fn a_three_word_name_joins_its_only_more_used_full_style() {
+        let mut arts: Vec<Vec<(&str, EntityType)>> = Vec::new();
+        for _ in 0..5 {
+            arts.push(vec![("سلمان بن عبدالعزيز آل سعود", PER), ("الرياض", LOC)]);
+        }
+        for _ in 0..3 {
+            arts.push(vec![("سلمان بن عبدالعزيز", PER), ("الرياض", LOC)]);
+        }
+        // Two longer names begin «عبدالله بن عبدالعزيز»: the short one stays itself.
+        for _ in 0..2 {
+            arts.push(vec![("عبدالله بن عبدالعزيز", PER)]);
+        }
+        for _ in 0..3 {
+            arts.push(vec![("عبدالله بن عبدالعزيز آل سعود", PER)]);
+            arts.push(vec![("عبدالله بن عبدالعزيز الربيعة", PER)]);
+        }
+        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
+        let r = run(&refs);
+        assert_eq!(r.entity(&id("سلمان بن عبدالعزيز", PER)), Some(id("سلمان بن عبدالعزيز آل سعود", PER).as_str()));
+        assert_eq!(r.entity(&id("عبدالله بن عبدالعزيز", PER)), Some(id("عبدالله بن عبدالعزيز", PER).as_str()));
+    }
 
     #[test]
     fn skeletons_fold_long_vowels_and_borrowed_sounds() {

@@ -103,6 +103,16 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // Output piped into `head` that closes early ends the process quietly, as for other Unix
+    // tools, instead of a "failed printing to stdout" panic in `println!`. Not for the server,
+    // whose writes to a closed connection must stay errors.
+    #[cfg(unix)]
+    if !matches!(cli.command, Command::Serve(_)) {
+        // SAFETY: restores the default action of one signal before any thread starts.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Ingest(args) => collection::ingest(args),
