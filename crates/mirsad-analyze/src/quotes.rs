@@ -384,6 +384,13 @@ fn word_spans(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A list of short items («حمد الحمد، سلطان البيشي، يحيى المسلم»): three or more, separated by
+/// commas, none longer than three words.
+fn is_list(text: &str) -> bool {
+    let items: Vec<&str> = text.split(['،', ',']).collect();
+    items.len() >= 3 && items.iter().all(|i| words_in(i) <= 3)
+}
+
 /// Words with a letter in them («2 - 1» has none).
 fn words_in(text: &str) -> usize {
     mirsad_text::tokens(text).filter(|t| t.chars().any(char::is_alphabetic)).count()
@@ -650,7 +657,7 @@ pub fn find(text: &str) -> Vec<Found> {
     // names, scores and lists («أخيسار سبور التركي», «2 - 1»).
     for d in &directs {
         let said_after = after_quote.iter().any(|a| a.0 == d.0);
-        if (said_after || words_in(&d.2) >= MIN_STRAY_WORDS)
+        if (said_after || (words_in(&d.2) >= MIN_STRAY_WORDS && !is_list(&d.2)))
             && !out.iter().any(|q| q.start <= d.0 && d.0 < q.end.max(q.start + 1))
         {
             let speaker = after_quote.iter().find(|a| a.0 == d.0).map_or(Speaker::Continues, |a| a.1);
@@ -736,7 +743,10 @@ pub fn attribute(
                 let inside = speakers()
                     .filter(|m| m.span.0 >= s && m.span.1 <= e)
                     .filter(|m| m.span.0 == s || !body[m.span.0..].starts_with('ل'))
-                    .max_by_key(|m| (m.kind == EntityType::PER, m.span.1 - m.span.0))
+                    // A person wins over a body («المتحدث باسم الكرملين، ديمتري بيسكوف»), the first
+                    // person over those named in the apposition («جينا هاسبل مرشحة الرئيس …
+                    // دونالد ترامب»).
+                    .max_by_key(|m| (m.kind == EntityType::PER, std::cmp::Reverse(m.span.0)))
                     .map(|m| m.entity.to_string());
                 let entity = inside
                     .or_else(|| by_name(body, &name, s, mentions))
@@ -1030,6 +1040,22 @@ mod tests {
         assert_eq!(added.len(), 1);
         assert_eq!(added[0].0, "لجنة الانضباط والأخلاق");
         assert_eq!(q[1].speaker.as_ref(), Some(&added[0].1));
+    }
+
+    #[test]
+    fn the_first_person_named_is_the_speaker_and_lists_are_no_quotes() {
+        let body = "وقالت جينا هاسبل مرشحة الرئيس دونالد ترامب لإدارة الوكالة أمام الكونغرس إن الوكالة لن تعود إلى ذلك البرنامج.";
+        let at = |w: &str| {
+            let s = body.find(w).unwrap();
+            (s, s + w.len())
+        };
+        let mentions = [
+            Candidate { span: at("جينا هاسبل"), kind: EntityType::PER, entity: "PER:haspel" },
+            Candidate { span: at("دونالد ترامب"), kind: EntityType::PER, entity: "PER:trump" },
+        ];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions);
+        assert_eq!(q[0].speaker.as_deref(), Some("PER:haspel"), "{q:#?}");
+        assert!(find("وضمت القائمة «حمد الحمد، سلطان البيشي، يحيى المسلم، خالد كعبي».").is_empty());
     }
 
     #[test]

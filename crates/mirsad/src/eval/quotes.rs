@@ -138,8 +138,9 @@ pub fn run(data: &Path, details: Option<&Path>) -> anyhow::Result<u8> {
             let anchor: String = raw.get(url).map_or(String::new(), |b| {
                 b.chars().skip(g.at).collect::<String>().split_whitespace().take(g.words).collect::<Vec<_>>().join(" ")
             });
-            let head = key_words(&anchor);
-            let head = format!(" {} ", head[..head.len().min(ANCHOR_WORDS)].join(" "));
+            let anchor_key = mirsad_text::key(&anchor);
+            let head: Vec<&str> = anchor_key.split(' ').take(ANCHOR_WORDS).collect();
+            let head = format!(" {} ", head.join(" "));
             let hit = keyed.iter().position(|k| !head.trim().is_empty() && k.contains(&head));
             if let Some(i) = hit {
                 found += 1;
