@@ -12,6 +12,7 @@ pub mod analyzer;
 mod check;
 pub mod query;
 mod search;
+mod stored;
 mod verify;
 
 use mirsad_cluster::{Changes, Clusterer, Group, StoryState};
@@ -210,16 +211,11 @@ impl Store {
                 reason: format!("written by a newer mirsad (schema {version}, this one knows {SCHEMA_VERSION})"),
             });
         }
-        conn.execute_batch(SCHEMA_SQL).map_err(sql)?;
-        conn.execute_batch(analysis::SCHEMA_SQL).map_err(sql)?;
-        if version == 1 {
-            // Schema 2 keeps each surface entity's type apart from the (resolved) summary rows;
-            // before resolution those rows were the surfaces.
-            conn.execute_batch("INSERT OR IGNORE INTO surfaces (id, kind) SELECT id, kind FROM entities")
-                .map_err(sql)?;
-        }
         if version < SCHEMA_VERSION {
-            conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)?;
+            migrate(dir, &conn).map_err(|e| match e {
+                StoreError::Sqlite { source, .. } => sql(source),
+                e => e,
+            })?;
         }
 
         let index_dir = dir.join("index");
@@ -556,21 +552,24 @@ impl Store {
                     "INSERT INTO articles (id, content_key, hash, published, outlet, story, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(sql)?;
-            let mut touched = analysis::Touched::default();
+            let mut old_seq = tx.prepare_cached("SELECT seq FROM articles WHERE id = ?1").map_err(sql)?;
+            let mut w = stored::Writer::new(&tx);
             for (i, (a, (hash, ckey, replaces))) in fresh.iter().zip(&keys).enumerate() {
                 if *replaces {
+                    if let Some(seq) = old_seq.query_row([&a.id], |r| r.get::<_, i64>(0)).optional().map_err(sql)? {
+                        w.delete(seq, &a.id)?;
+                    }
                     del.execute([&a.id]).map_err(sql)?;
-                    analysis::delete_article(&tx, &a.id, &mut touched)?;
-                }
-                if let Some(an) = analyses.get(i) {
-                    analysis::insert_article(&tx, &a.id, an, &mut touched)?;
                 }
                 let json = serde_json::to_string(a)
                     .map_err(|e| StoreError::Corrupt { id: a.id.clone(), reason: e.to_string() })?;
                 let published = a.published.as_ref().map(|p| p.value.to_string());
                 ins.execute(params![&a.id, ckey, hash, published, &a.outlet, &a.story, json]).map_err(sql)?;
+                if let Some(an) = analyses.get(i) {
+                    w.insert(tx.last_insert_rowid(), &a.id, &a.body, an)?;
+                }
             }
-            analysis::refresh_entities(&tx, touched)?;
+            w.finish()?;
             save_changes(&tx, &changes)?;
         }
         // The index covers exactly the records this transaction leaves (the writer lock keeps
@@ -769,6 +768,37 @@ pub(crate) fn open_index(dir: &Path, schema: &Schema) -> Result<(Index, IndexRea
     verify::verify(&index, dir, data_dir, false)
         .map_err(|e| StoreError::Damaged { path: dir.to_path_buf(), reason: e.to_string() })?;
     Ok((index, reader))
+}
+
+/// Brings a database of an older schema (or a new one) to [`SCHEMA_VERSION`], in one
+/// transaction under the writer lock (waiting for another writer): schema 3 keeps the analysis
+/// of schemas 1 and 2 in compact per-article rows ([`stored::migrate_v2`]).
+fn migrate(dir: &Path, conn: &Connection) -> Result<()> {
+    let sql = |e| StoreError::Sqlite { path: dir.join("mirsad.sqlite"), source: e };
+    let path = dir.join(LOCK_FILE);
+    let lock = lock_file(&path)?;
+    lock.lock().map_err(|e| StoreError::Io { path, source: e })?;
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(sql)?;
+    let r = (|| {
+        // Another process may have migrated while this one waited.
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
+        if version >= SCHEMA_VERSION {
+            return Ok(());
+        }
+        conn.execute_batch(SCHEMA_SQL).map_err(sql)?;
+        conn.execute_batch(stored::SCHEMA_SQL).map_err(sql)?;
+        if stored::has_v2_tables(conn)? {
+            stored::migrate_v2(conn, version)?;
+        }
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)
+    })();
+    match r {
+        Ok(()) => conn.execute_batch("COMMIT").map_err(sql),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
 }
 
 /// The message of a caught panic.

@@ -150,7 +150,7 @@ fn related_articles_exclude_copies() {
     let mut copy = arts[0].clone();
     copy.id = "a1-copy".into();
     copy.url = Some("http://other/outlet".into());
-    copy.body.push_str(" ");
+    copy.body.push(' ');
     arts.push(copy);
     s.put_batch(&arts).unwrap();
     let rel = s.related("a1", 3).unwrap().unwrap();
