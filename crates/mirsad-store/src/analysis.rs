@@ -16,7 +16,6 @@ use crate::{Result, Store, StoreError};
 use mirsad_model::{ArticleAnalysis, Entity, EntityMention, EntityType, Event, Quote};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// The analysis stage as the store calls it: one analysis per given article, in order.
@@ -114,67 +113,6 @@ fn resolve_event(conn: &rusqlite::Connection, ev: &mut Event) -> Result<()> {
     Ok(())
 }
 
-/// The store's analyses as evidence for resolution. Answers are kept for the run: the
-/// resolution asks for the same articles again and again.
-struct StoredEvidence<'a> {
-    conn: &'a rusqlite::Connection,
-    ids: RefCell<HashMap<u32, String>>,
-    surfaces: RefCell<HashMap<String, Vec<String>>>,
-}
-
-impl<'a> StoredEvidence<'a> {
-    fn new(conn: &'a rusqlite::Connection) -> Self {
-        StoredEvidence { conn, ids: RefCell::default(), surfaces: RefCell::default() }
-    }
-
-    fn surfaces_of(&self, article: &str) -> Result<Vec<String>> {
-        let ns = stored::surfaces_of(self.conn, article)?;
-        let mut ids = self.ids.borrow_mut();
-        let mut out = Vec::with_capacity(ns.len());
-        let mut stmt = self.conn.prepare_cached("SELECT id FROM surface WHERE n = ?1").map_err(sql)?;
-        for n in ns {
-            let id = match ids.entry(n) {
-                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(stmt.query_row([n], |r| r.get(0)).map_err(sql)?)
-                }
-            };
-            out.push(id.clone());
-        }
-        Ok(out)
-    }
-}
-
-impl mirsad_analyze::resolve::Evidence for StoredEvidence<'_> {
-    fn articles(&self, surfaces: &[&str], limit: usize) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let Ok(mut stmt) = self.conn.prepare_cached(
-            "SELECT sa.article FROM surface s JOIN surface_article sa ON sa.surface = s.n
-             WHERE s.id = ?1 ORDER BY sa.article LIMIT ?2",
-        ) else {
-            return out;
-        };
-        for s in surfaces {
-            if let Ok(rows) = stmt.query_map(params![s, limit as i64], |r| r.get::<_, String>(0)) {
-                out.extend(rows.flatten());
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out.truncate(limit);
-        out
-    }
-
-    fn surfaces_in(&self, article: &str) -> Vec<String> {
-        if let Some(s) = self.surfaces.borrow().get(article) {
-            return s.clone();
-        }
-        let s = self.surfaces_of(article).unwrap_or_default();
-        self.surfaces.borrow_mut().insert(article.to_string(), s.clone());
-        s
-    }
-}
-
 impl Store {
     /// Runs the analyzer again over every stored article, `batch` articles per transaction, and
     /// replaces their analysis rows (for collections stored before the analysis existed or
@@ -231,8 +169,9 @@ impl Store {
                 w.delete(*seq, &a.id)?;
                 w.insert(*seq, &a.id, &a.body, an)?;
             }
-            w.finish()?;
+            let written = w.finish()?;
             tx.commit().map_err(sql)?;
+            self.evidence.forget(written.iter().map(String::as_str));
             done += arts.len();
             progress(done);
         }
@@ -300,7 +239,9 @@ impl Store {
             self.lock_writer(crate::Wait::Yes, || {})?;
         }
         let stats = self.surface_stats()?;
-        let resolution = mirsad_analyze::resolve::resolve(&stats, &StoredEvidence::new(&self.conn));
+        let evidence = crate::evidence::StoredEvidence::new(&self.conn, std::mem::take(&mut self.evidence));
+        let resolution = mirsad_analyze::resolve::resolve(&stats, &evidence);
+        self.evidence = evidence.into_cache();
         let kinds: HashMap<&str, EntityType> = stats.iter().map(|s| (s.id.as_str(), s.kind)).collect();
         let tx = self.conn.transaction().map_err(sql)?;
         if fully {

@@ -10,6 +10,7 @@
 mod analysis;
 pub mod analyzer;
 mod check;
+mod evidence;
 pub mod query;
 mod search;
 mod stored;
@@ -113,6 +114,8 @@ pub struct Store {
     data_version: Option<i64>,
     /// What `open` repaired (said to the user by the caller).
     repairs: Vec<String>,
+    /// What the last entity resolutions read, for the next one.
+    evidence: evidence::EvidenceCache,
 }
 
 /// Whether taking the writer lock waits for another writer to finish.
@@ -204,6 +207,9 @@ impl Store {
         conn.pragma_update(None, "cache_size", -65_536).map_err(sql)?;
         conn.pragma_update(None, "wal_autocheckpoint", 16_384).map_err(sql)?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql)?;
+        // More statements than rusqlite's default 16 are reused in one batch or resolution;
+        // an evicted one is parsed again each time.
+        conn.set_prepared_statement_cache_capacity(64);
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::Corrupt {
@@ -254,6 +260,7 @@ impl Store {
             lock: None,
             data_version: None,
             repairs,
+            evidence: Default::default(),
         };
         // Bring the index up to date if no writer is at work (a writer does it itself).
         if let Some(lock) = try_lock(dir)? {
@@ -313,6 +320,7 @@ impl Store {
         let version = self.data_version()?;
         if self.data_version != Some(version) {
             self.clusterer = None; // reloaded from the committed tables on the next batch
+            self.evidence.clear();
         }
         let reloaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.reader.reload()))
             .map_err(|p| StoreError::Damaged { path: self.dir.join("index"), reason: panic_message(&p) })
@@ -545,6 +553,7 @@ impl Store {
         };
         // 3. One transaction: articles, their analyses and the story state that describes them.
         let tx = self.conn.transaction().map_err(sql)?;
+        let written;
         {
             let mut del = tx.prepare_cached("DELETE FROM articles WHERE id = ?1").map_err(sql)?;
             let mut ins = tx
@@ -569,13 +578,14 @@ impl Store {
                     w.insert(tx.last_insert_rowid(), &a.id, &a.body, an)?;
                 }
             }
-            w.finish()?;
+            written = w.finish()?;
             save_changes(&tx, &changes)?;
         }
         // The index covers exactly the records this transaction leaves (the writer lock keeps
         // any other process from adding more between the commit and the index commit).
         let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0)).map_err(sql)?;
         tx.commit().map_err(|e| self.sql_err(e))?;
+        self.evidence.forget(written.iter().map(String::as_str));
         self.data_version = Some(self.data_version()?);
         if !fresh.is_empty() {
             self.index_articles(&fresh, seq)?;

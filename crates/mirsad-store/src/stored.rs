@@ -429,11 +429,19 @@ pub(crate) struct Writer<'c> {
     alias: StoredAlias<'c>,
     /// Change of article count of each entity a written or deleted article counts for.
     changed: HashMap<String, i64>,
+    /// Articles whose analysis was written or deleted.
+    written: Vec<String>,
 }
 
 impl<'c> Writer<'c> {
     pub(crate) fn new(conn: &'c Connection) -> Self {
-        Writer { conn, names: Names::new(conn), alias: StoredAlias::new(conn), changed: HashMap::new() }
+        Writer {
+            conn,
+            names: Names::new(conn),
+            alias: StoredAlias::new(conn),
+            changed: HashMap::new(),
+            written: Vec::new(),
+        }
     }
 
     /// Stores the analysis of the article `id` (stored under `seq`, with this body).
@@ -507,6 +515,7 @@ impl<'c> Writer<'c> {
     /// Adds (`sign` 1) or removes (-1) what reads find an article's analysis by.
     fn index(&mut self, seq: i64, id: &str, st: &Stored, sign: i64) -> Result<()> {
         let c = self.conn;
+        self.written.push(id.to_string());
         let [article, spelling, quote, event] = if sign > 0 {
             [
                 "INSERT OR IGNORE INTO surface_article (surface, article) VALUES (?1, ?2)",
@@ -567,9 +576,11 @@ impl<'c> Writer<'c> {
     }
 
     /// Brings the summaries of the entities the written articles count for up to date.
-    pub(crate) fn finish(mut self) -> Result<()> {
+    /// Returns the articles whose analysis was written or deleted.
+    pub(crate) fn finish(mut self) -> Result<Vec<String>> {
         let changed = std::mem::take(&mut self.changed);
-        update_entities(self.conn, &changed)
+        update_entities(self.conn, &changed)?;
+        Ok(self.written)
     }
 }
 
@@ -873,8 +884,19 @@ pub(crate) fn surfaces_of(conn: &Connection, id: &str) -> Result<BTreeSet<u32>> 
         .query_row([id], |r| r.get(0))
         .optional()
         .map_err(sql)?;
+    /// Only the mentions of a stored analysis (the rest is skipped unread).
+    #[derive(Deserialize)]
+    struct Mentions {
+        #[serde(default)]
+        m: Vec<(u32, u32, u32, u32)>,
+    }
     Ok(match data {
-        Some(d) => Stored::parse(id, &d)?.surfaces(),
+        Some(d) => serde_json::from_str::<Mentions>(&d)
+            .map_err(|e| corrupt(id, format!("stored analysis: {e}")))?
+            .m
+            .into_iter()
+            .map(|m| m.0)
+            .collect(),
         None => BTreeSet::new(),
     })
 }
@@ -990,6 +1012,149 @@ pub(crate) fn migrate_v2(conn: &Connection, version: i64) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Store;
+    use mirsad_model::{Article, EntityMention};
+
+    /// A stand-in analysis: «المكتبة»/«المكتبه» is the library, «الوزير» a person; a quote
+    /// after «قال»; one event per article whose expression the body may not hold.
+    fn analyze(a: &Article) -> ArticleAnalysis {
+        let mut an = ArticleAnalysis::default();
+        for w in a.body.split_whitespace() {
+            let (entity, kind) = match w.trim_matches(|c: char| !c.is_alphabetic()) {
+                "المكتبة" | "المكتبه" => ("lib", EntityType::ORG),
+                "الوزير" => ("minister", EntityType::PER),
+                _ => continue,
+            };
+            let text = w.trim_matches(|c: char| !c.is_alphabetic()).to_string();
+            an.mentions.push(EntityMention { entity: entity.into(), kind, text });
+        }
+        if let Some(i) = a.body.find("قال ") {
+            an.quotes.push(Quote {
+                article: a.id.clone(),
+                speaker: Some("minister".into()),
+                speaker_name: Some("الوزير".into()),
+                text: a.body[i + "قال ".len()..].to_string(),
+                direct: false,
+            });
+        }
+        an.events.push(Event {
+            article: a.id.clone(),
+            date: EventDate { start: "2024-03-01".into(), end: None, basis: EventBasis::Relative },
+            expression: "أمس".into(),
+            sentence: a.body.clone(),
+            entities: an.mentions.iter().map(|m| m.entity.clone()).collect::<BTreeSet<_>>().into_iter().collect(),
+        });
+        an
+    }
+
+    fn articles() -> Vec<Article> {
+        let bodies = [
+            "افتتحت البلدية المكتبة العامة أمس وقال الوزير إن المكتبة مفتوحة للجميع",
+            "زار الوزير المكتبه الجديدة في المدينة",
+            "ارتفعت أسعار القمح في الأسواق",
+        ];
+        bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let mut a = Article::new(format!("a{i}"), format!("d{i}.txt"), b.to_string());
+                a.title = Some(format!("عنوان {i}"));
+                a
+            })
+            .collect()
+    }
+
+    /// What a store answers about its entities and analyses.
+    fn snapshot(s: &Store) -> String {
+        let mut out = String::new();
+        for e in s.entities(None, 0, 100).unwrap() {
+            out += &serde_json::to_string(&e).unwrap();
+            out += &serde_json::to_string(&s.entity(&e.id).unwrap()).unwrap();
+        }
+        for a in articles() {
+            out += &serde_json::to_string(&s.analysis(&a.id).unwrap()).unwrap();
+        }
+        out
+    }
+
+    /// Rows as schema 2 wrote them for one article.
+    fn write_v2(c: &Connection, article: &str, an: &ArticleAnalysis) {
+        let mut spellings: BTreeMap<(&str, &str), (i64, i64)> = BTreeMap::new();
+        for (rank, m) in an.mentions.iter().enumerate() {
+            spellings.entry((&m.entity, &m.text)).or_insert((0, rank as i64)).0 += 1;
+            c.execute("INSERT OR IGNORE INTO surfaces (id, kind) VALUES (?1, ?2)", params![&m.entity, m.kind.code()])
+                .unwrap();
+        }
+        for ((entity, text), (count, first)) in spellings {
+            c.execute(
+                "INSERT INTO mentions (entity, article, text, count, first) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![entity, article, text, count, first],
+            )
+            .unwrap();
+        }
+        for (n, q) in an.quotes.iter().enumerate() {
+            let json = serde_json::to_string(q).unwrap();
+            c.execute("INSERT INTO quotes VALUES (?1, ?2, ?3, ?4)", params![article, n as i64, &q.speaker, json])
+                .unwrap();
+        }
+        for (n, ev) in an.events.iter().enumerate() {
+            let json = serde_json::to_string(ev).unwrap();
+            c.execute("INSERT INTO events VALUES (?1, ?2, ?3, ?4)", params![article, n as i64, &ev.date.start, json])
+                .unwrap();
+            for e in &ev.entities {
+                c.execute(
+                    "INSERT INTO event_entities VALUES (?1, ?2, ?3, ?4)",
+                    params![e, &ev.date.start, article, n as i64],
+                )
+                .unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn a_schema_2_store_reads_the_same_after_migrating() {
+        let now = tempfile::tempdir().unwrap();
+        let mut s = Store::open(now.path()).unwrap();
+        s.set_analyzer(Box::new(|arts: &[Article]| arts.iter().map(analyze).collect()));
+        s.put_batch(&articles()).unwrap();
+        let expected = snapshot(&s);
+        assert!(expected.contains("«") || expected.contains("المكتبة"), "{expected}");
+
+        // The same articles stored without analysis, then given schema 2's tables and rows.
+        let old = tempfile::tempdir().unwrap();
+        Store::open(old.path()).unwrap().put_batch(&articles()).unwrap();
+        {
+            let c = Connection::open(old.path().join("mirsad.sqlite")).unwrap();
+            c.execute_batch(
+                "DROP TABLE surface; DROP TABLE spelling; DROP TABLE surface_spelling; DROP TABLE surface_article;
+                 DROP TABLE analysis; DROP TABLE quote_speaker; DROP TABLE event_entity; DROP TABLE surface_alias;
+                 CREATE TABLE event_entities (entity TEXT NOT NULL, start TEXT NOT NULL, article TEXT NOT NULL,
+                     n INTEGER NOT NULL, PRIMARY KEY (entity, start, article, n)) WITHOUT ROWID;
+                 PRAGMA user_version = 2;",
+            )
+            .unwrap();
+            c.execute_batch(V2_SQL).unwrap();
+            for a in articles() {
+                write_v2(&c, &a.id, &analyze(&a));
+            }
+        }
+        let mut migrated = Store::open(old.path()).unwrap();
+        assert_eq!(snapshot(&migrated), expected);
+        {
+            let c = Connection::open(old.path().join("mirsad.sqlite")).unwrap();
+            assert_eq!(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 3);
+            assert!(!has_v2_tables(&c).unwrap(), "old tables dropped");
+        }
+        // Texts the body holds are stored as places, the others written out.
+        let data: String = Connection::open(old.path().join("mirsad.sqlite"))
+            .unwrap()
+            .query_row("SELECT group_concat(data, ' ') FROM analysis", [], |r| r.get(0))
+            .unwrap();
+        assert!(data.contains(r#""x":"أمس""#) && data.contains(r#""x":[56,6]"#) && !data.contains("البلدية"), "{data}");
+        s.resolve_entities().unwrap();
+        migrated.resolve_entities().unwrap();
+        assert_eq!(snapshot(&migrated), snapshot(&s));
+    }
 
     #[test]
     fn texts_are_places_in_the_body_or_written_out() {
