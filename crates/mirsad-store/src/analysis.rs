@@ -1,83 +1,22 @@
 //! What the analysis stage found, stored beside the articles: entity mentions, quotes and dated
 //! events per article, and one summary row per entity (its name, type and article count) kept
-//! up to date in the batch transaction that changed its mentions.
+//! up to date in the batch transaction that changed its mentions (see [`crate::stored`] for
+//! how they are kept).
 //!
-//! Mentions, quotes and events store *surface* entity ids (one type and name key, as the
-//! analysis of one article gives them); `entity_alias` maps surfaces to the entities resolved
-//! across the collection ([`mirsad_analyze::resolve`]), recomputed by [`Store::resolve_entities`]
-//! after each ingest, so every read goes through it.
+//! The analysis stores *surface* entity ids (one type and name key, as the analysis of one
+//! article gives them); `surface_alias` maps surfaces to the entities resolved across the
+//! collection ([`mirsad_analyze::resolve`]), updated by [`Store::resolve_entities`] after each
+//! ingest, so every read goes through it.
 //!
-//! Rows belong to their article: replacing an article deletes its rows first, so an entity
+//! An analysis belongs to its article: replacing an article deletes it first, so an entity
 //! never counts an article twice and no stale quote outlives the text it came from.
 
+use crate::stored::{self, corrupt, sql, Loaded, Names, MEMBERS};
 use crate::{Result, Store, StoreError};
 use mirsad_model::{ArticleAnalysis, Entity, EntityMention, EntityType, Event, Quote};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
-
-pub(crate) const SCHEMA_SQL: &str = "
--- One row per (entity, article, spelling); `first` is the mention's rank in the article.
-CREATE TABLE IF NOT EXISTS mentions (
-    entity   TEXT NOT NULL,
-    article  TEXT NOT NULL,
-    text     TEXT NOT NULL,
-    count    INTEGER NOT NULL,
-    first    INTEGER NOT NULL,
-    PRIMARY KEY (entity, article, text)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS mentions_article ON mentions(article);
-CREATE INDEX IF NOT EXISTS mentions_text ON mentions(text);
-CREATE TABLE IF NOT EXISTS entities (
-    id        TEXT PRIMARY KEY,
-    kind      TEXT NOT NULL,
-    name      TEXT NOT NULL,
-    articles  INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS entities_by_articles ON entities(articles DESC, id);
-CREATE INDEX IF NOT EXISTS entities_by_kind ON entities(kind, articles DESC, id);
-CREATE TABLE IF NOT EXISTS quotes (
-    article  TEXT NOT NULL,
-    n        INTEGER NOT NULL,
-    speaker  TEXT,
-    json     TEXT NOT NULL,
-    PRIMARY KEY (article, n)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker);
-CREATE TABLE IF NOT EXISTS events (
-    article  TEXT NOT NULL,
-    n        INTEGER NOT NULL,
-    start    TEXT NOT NULL,
-    json     TEXT NOT NULL,
-    PRIMARY KEY (article, n)
-) WITHOUT ROWID;
--- An event under each entity of its sentence: entity timelines by event date.
-CREATE TABLE IF NOT EXISTS event_entities (
-    entity   TEXT NOT NULL,
-    start    TEXT NOT NULL,
-    article  TEXT NOT NULL,
-    n        INTEGER NOT NULL,
-    PRIMARY KEY (entity, start, article, n)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS event_entities_article ON event_entities(article);
--- The type of each surface entity (the per-article entity of one type and name key).
-CREATE TABLE IF NOT EXISTS surfaces (
-    id    TEXT PRIMARY KEY,
-    kind  TEXT NOT NULL
-) WITHOUT ROWID;
--- Surfaces resolved into another entity across the collection (`entity` NULL: not an entity,
--- e.g. a first name alone), with that entity's type. A surface not listed is its own entity.
-CREATE TABLE IF NOT EXISTS entity_alias (
-    surface  TEXT PRIMARY KEY,
-    entity   TEXT,
-    kind     TEXT
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS entity_alias_entity ON entity_alias(entity);
-";
-
-/// The surfaces an entity is made of (SQL; `?1` the entity id).
-const MEMBERS: &str = "SELECT ?1 UNION ALL SELECT surface FROM entity_alias WHERE entity = ?1";
+use std::collections::HashMap;
 
 /// The analysis stage as the store calls it: one analysis per given article, in order.
 pub type Analyzer = Box<dyn Fn(&[mirsad_model::Article]) -> Vec<ArticleAnalysis> + Send + Sync>;
@@ -131,14 +70,6 @@ pub const ENTITY_QUOTES: usize = 50;
 /// Most spellings a name search adds.
 pub const MAX_SPELLINGS: usize = 8;
 
-fn sql(e: rusqlite::Error) -> StoreError {
-    StoreError::Sqlite { path: PathBuf::from("mirsad.sqlite"), source: e }
-}
-
-fn corrupt(id: &str, e: impl ToString) -> StoreError {
-    StoreError::Corrupt { id: id.to_string(), reason: e.to_string() }
-}
-
 /// An analyzer's output for `articles` articles, refused unless it is one analysis per article.
 pub(crate) fn one_per_article(analyses: Vec<ArticleAnalysis>, articles: usize) -> Result<Vec<ArticleAnalysis>> {
     if analyses.len() != articles {
@@ -147,161 +78,10 @@ pub(crate) fn one_per_article(analyses: Vec<ArticleAnalysis>, articles: usize) -
     Ok(analyses)
 }
 
-/// Entities whose summary rows a batch must recompute, with their type when known.
-#[derive(Default)]
-pub(crate) struct Touched(HashMap<String, Option<EntityType>>);
-
-/// Deletes the analysis rows of a stored article (before it is replaced).
-pub(crate) fn delete_article(tx: &Transaction, article: &str, touched: &mut Touched) -> Result<()> {
-    {
-        let mut old = tx.prepare_cached("SELECT DISTINCT entity FROM mentions WHERE article = ?1").map_err(sql)?;
-        let rows = old.query_map([article], |r| r.get::<_, String>(0)).map_err(sql)?;
-        for r in rows {
-            touched.0.entry(r.map_err(sql)?).or_insert(None);
-        }
-    }
-    for table in ["mentions", "quotes", "events", "event_entities"] {
-        tx.prepare_cached(&format!("DELETE FROM {table} WHERE article = ?1"))
-            .map_err(sql)?
-            .execute([article])
-            .map_err(sql)?;
-    }
-    Ok(())
-}
-
-/// Writes the analysis of one article (whose old rows are gone).
-pub(crate) fn insert_article(
-    tx: &Transaction,
-    article: &str,
-    an: &ArticleAnalysis,
-    touched: &mut Touched,
-) -> Result<()> {
-    // (entity, spelling) → (count, first rank)
-    let mut spellings: BTreeMap<(&str, &str), (i64, i64)> = BTreeMap::new();
-    let mut surface = tx.prepare_cached("INSERT OR IGNORE INTO surfaces (id, kind) VALUES (?1, ?2)").map_err(sql)?;
-    for (rank, m) in an.mentions.iter().enumerate() {
-        match spellings.entry((&m.entity, &m.text)) {
-            std::collections::btree_map::Entry::Occupied(mut o) => o.get_mut().0 += 1,
-            std::collections::btree_map::Entry::Vacant(v) => {
-                v.insert((1, rank as i64));
-                surface.execute(params![&m.entity, m.kind.code()]).map_err(sql)?;
-            }
-        }
-        touched.0.insert(m.entity.clone(), Some(m.kind));
-    }
-    let mut ins = tx
-        .prepare_cached("INSERT INTO mentions (entity, article, text, count, first) VALUES (?1, ?2, ?3, ?4, ?5)")
-        .map_err(sql)?;
-    for ((entity, text), (count, first)) in spellings {
-        ins.execute(params![entity, article, text, count, first]).map_err(sql)?;
-    }
-    let mut q =
-        tx.prepare_cached("INSERT INTO quotes (article, n, speaker, json) VALUES (?1, ?2, ?3, ?4)").map_err(sql)?;
-    for (n, quote) in an.quotes.iter().enumerate() {
-        let json = serde_json::to_string(quote).map_err(|e| corrupt(article, e))?;
-        q.execute(params![article, n as i64, &quote.speaker, json]).map_err(sql)?;
-    }
-    let mut ev =
-        tx.prepare_cached("INSERT INTO events (article, n, start, json) VALUES (?1, ?2, ?3, ?4)").map_err(sql)?;
-    let mut ee = tx
-        .prepare_cached("INSERT OR IGNORE INTO event_entities (entity, start, article, n) VALUES (?1, ?2, ?3, ?4)")
-        .map_err(sql)?;
-    for (n, event) in an.events.iter().enumerate() {
-        let json = serde_json::to_string(event).map_err(|e| corrupt(article, e))?;
-        ev.execute(params![article, n as i64, &event.date.start, json]).map_err(sql)?;
-        for e in &event.entities {
-            ee.execute(params![e, &event.date.start, article, n as i64]).map_err(sql)?;
-        }
-    }
-    Ok(())
-}
-
-/// Recomputes the summary rows of the touched entities: the most used spelling names the
-/// entity; an entity no article mentions any more is removed.
-pub(crate) fn refresh_entities(tx: &Transaction, touched: Touched) -> Result<()> {
-    // The touched surfaces' entities, as currently resolved.
-    let mut alias = tx.prepare_cached("SELECT entity, kind FROM entity_alias WHERE surface = ?1").map_err(sql)?;
-    let mut entities: BTreeMap<String, Option<EntityType>> = BTreeMap::new();
-    for (surface, kind) in touched.0 {
-        let row: Option<(Option<String>, Option<String>)> =
-            alias.query_row([&surface], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(sql)?;
-        match row {
-            None => {
-                let e = entities.entry(surface).or_insert(kind);
-                *e = e.or(kind);
-            }
-            Some((Some(entity), k)) => {
-                entities.insert(entity, k.as_deref().and_then(EntityType::from_code).or(kind));
-            }
-            Some((None, _)) => {}
-        }
-    }
-    let mut add = tx
-        .prepare_cached("INSERT OR IGNORE INTO entities (id, kind, name, articles) VALUES (?1, ?2, '', 0)")
-        .map_err(sql)?;
-    let mut rows = tx
-        .prepare_cached(&format!(
-            "SELECT entity, article, text, count FROM mentions WHERE entity IN ({MEMBERS}) ORDER BY article"
-        ))
-        .map_err(sql)?;
-    let mut set = tx.prepare_cached("UPDATE entities SET name = ?2, articles = ?3 WHERE id = ?1").map_err(sql)?;
-    let mut del = tx.prepare_cached("DELETE FROM entities WHERE id = ?1").map_err(sql)?;
-    for (id, kind) in entities {
-        let mut summary = Summary::default();
-        let mut q = rows.query([&id]).map_err(sql)?;
-        while let Some(r) = q.next().map_err(sql)? {
-            let surface: String = r.get(0).map_err(sql)?;
-            summary.add(surface == id, r.get(1).map_err(sql)?, r.get(2).map_err(sql)?, r.get(3).map_err(sql)?);
-        }
-        let Some((name, articles)) = summary.finish() else {
-            del.execute([&id]).map_err(sql)?;
-            continue;
-        };
-        if let Some(k) = kind {
-            add.execute(params![&id, k.code()]).map_err(sql)?;
-        }
-        set.execute(params![&id, name, articles]).map_err(sql)?;
-    }
-    Ok(())
-}
-
-/// One entity's summary, from its mention rows in article order.
-#[derive(Default)]
-struct Summary {
-    articles: i64,
-    last_article: String,
-    /// spelling → (mentions under the entity's own surface, all mentions)
-    spellings: HashMap<String, (i64, i64)>,
-}
-
-impl Summary {
-    fn add(&mut self, own: bool, article: String, text: String, count: i64) {
-        if article != self.last_article {
-            self.articles += 1;
-            self.last_article = article;
-        }
-        let s = self.spellings.entry(text).or_default();
-        s.0 += if own { count } else { 0 };
-        s.1 += count;
-    }
-
-    /// The name (the most used spelling of the entity's own surface, the name that parts and
-    /// variants joined, else the most used of all; the smallest text among equals) and the
-    /// number of articles; `None` when no mention is left.
-    fn finish(self) -> Option<(String, i64)> {
-        let best = self
-            .spellings
-            .into_iter()
-            .max_by(|a, b| (a.1 .0, a.1 .1).cmp(&(b.1 .0, b.1 .1)).then(b.0.cmp(&a.0)))
-            .map(|(t, _)| t)?;
-        Some((best, self.articles))
-    }
-}
-
-/// Where each surface goes, as stored: `None` for a surface that is no entity.
+/// Where a surface goes, as stored: `None` for a surface that is no entity.
 fn canonical_of(conn: &rusqlite::Connection, surface: &str) -> Result<Option<String>> {
     let row: Option<Option<String>> = conn
-        .prepare_cached("SELECT entity FROM entity_alias WHERE surface = ?1")
+        .prepare_cached("SELECT al.entity FROM surface s JOIN surface_alias al ON al.surface = s.n WHERE s.id = ?1")
         .map_err(sql)?
         .query_row([surface], |r| r.get(0))
         .optional()
@@ -333,36 +113,6 @@ fn resolve_event(conn: &rusqlite::Connection, ev: &mut Event) -> Result<()> {
     Ok(())
 }
 
-/// The store's mentions as evidence for resolution.
-struct StoredEvidence<'a>(&'a rusqlite::Connection);
-
-impl mirsad_analyze::resolve::Evidence for StoredEvidence<'_> {
-    fn articles(&self, surfaces: &[&str], limit: usize) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let Ok(mut stmt) =
-            self.0.prepare_cached("SELECT DISTINCT article FROM mentions WHERE entity = ?1 ORDER BY article LIMIT ?2")
-        else {
-            return out;
-        };
-        for s in surfaces {
-            if let Ok(rows) = stmt.query_map(params![s, limit as i64], |r| r.get::<_, String>(0)) {
-                out.extend(rows.flatten());
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out.truncate(limit);
-        out
-    }
-
-    fn surfaces_in(&self, article: &str) -> Vec<String> {
-        let Ok(mut stmt) = self.0.prepare_cached("SELECT DISTINCT entity FROM mentions WHERE article = ?1") else {
-            return Vec::new();
-        };
-        stmt.query_map([article], |r| r.get::<_, String>(0)).map(|rows| rows.flatten().collect()).unwrap_or_default()
-    }
-}
-
 impl Store {
     /// Runs the analyzer again over every stored article, `batch` articles per transaction, and
     /// replaces their analysis rows (for collections stored before the analysis existed or
@@ -391,6 +141,7 @@ impl Store {
         let mut after = 0i64;
         loop {
             let mut arts = Vec::with_capacity(batch);
+            let mut seqs = Vec::with_capacity(batch);
             {
                 let mut stmt = self
                     .conn
@@ -404,6 +155,7 @@ impl Store {
                 for row in rows {
                     let (seq, id, json) = row.map_err(|e| self.sql_err(e))?;
                     after = seq;
+                    seqs.push(seq);
                     arts.push(crate::parse_article(&id, &json)?);
                 }
             }
@@ -412,94 +164,90 @@ impl Store {
             }
             let analyses = one_per_article(analyzer(&arts), arts.len())?;
             let tx = self.conn.transaction().map_err(sql)?;
-            let mut touched = Touched::default();
-            for (a, an) in arts.iter().zip(&analyses) {
-                delete_article(&tx, &a.id, &mut touched)?;
-                insert_article(&tx, &a.id, an, &mut touched)?;
+            let mut w = stored::Writer::new(&tx);
+            for ((a, seq), an) in arts.iter().zip(&seqs).zip(&analyses) {
+                w.delete(*seq, &a.id)?;
+                w.insert(*seq, &a.id, &a.body, an)?;
             }
-            refresh_entities(&tx, touched)?;
+            let written = w.finish()?;
             tx.commit().map_err(sql)?;
+            self.evidence.forget(written.iter().map(String::as_str));
             done += arts.len();
             progress(done);
         }
     }
 
+    /// Each stored surface's type, most used spelling of its own key and mention count, from
+    /// the per-surface aggregates (in surface id order).
+    fn surface_stats(&self) -> Result<Vec<mirsad_analyze::resolve::SurfaceStat>> {
+        let mut stats: Vec<mirsad_analyze::resolve::SurfaceStat> = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT s.id, s.kind, sp.text, ss.mentions FROM surface_spelling ss
+                 JOIN surface s ON s.n = ss.surface JOIN spelling sp ON sp.n = ss.spelling
+                 WHERE s.kind IS NOT NULL ORDER BY s.id, sp.text",
+            )
+            .map_err(sql)?;
+        let mut rows = stmt.query([]).map_err(sql)?;
+        // The surface's name: its most used spelling of its own key (as `stats_of`).
+        let mut best = (false, 0i64);
+        while let Some(r) = rows.next().map_err(sql)? {
+            let (id, k, text, n): (String, String, String, i64) =
+                (r.get(0).map_err(sql)?, r.get(1).map_err(sql)?, r.get(2).map_err(sql)?, r.get(3).map_err(sql)?);
+            let kind = EntityType::from_code(&k).ok_or_else(|| corrupt(&id, format!("entity type {k}")))?;
+            let rank = (mirsad_analyze::resolve::is_own_spelling(&id, kind, &text), n);
+            match stats.last_mut() {
+                Some(s) if s.id == id => {
+                    s.mentions += n as u64;
+                    if rank > best {
+                        best = rank;
+                        s.name = text;
+                    }
+                }
+                _ => {
+                    best = rank;
+                    stats.push(mirsad_analyze::resolve::SurfaceStat { id, kind, name: text, mentions: n as u64 });
+                }
+            }
+        }
+        Ok(stats)
+    }
+
     /// Resolves the stored entities across the whole collection ([`mirsad_analyze::resolve`]:
-    /// one type per entity, clitics, partial names, transliteration variants) and rebuilds the
+    /// one type per entity, clitics, partial names, transliteration variants) and updates the
     /// entity summaries, in one transaction. A function of the stored mentions alone, so a
     /// collection ingested batch after batch ends with the entities of one ingested at once.
+    ///
+    /// The statistics come from per-surface aggregates (a few rows per distinct surface), and
+    /// only what the new resolution changes is written: the surfaces that moved, and the
+    /// entities they left or joined, counted again over the articles that mention them.
     /// Returns how many surfaces moved into another entity or were dropped.
     pub fn resolve_entities(&mut self) -> Result<usize> {
+        self.resolve_with(false)
+    }
+
+    /// [`Store::resolve_entities`] recomputing every entity summary from all stored analyses
+    /// instead of updating what changed: the same result at the cost of a pass over the
+    /// collection (for checks).
+    pub fn resolve_entities_fully(&mut self) -> Result<usize> {
+        self.resolve_with(true)
+    }
+
+    fn resolve_with(&mut self, fully: bool) -> Result<usize> {
         if !self.is_writer() {
             self.lock_writer(crate::Wait::Yes, || {})?;
         }
-        // Each surface: its type, most used spelling and mention count.
-        let mut stats: Vec<mirsad_analyze::resolve::SurfaceStat> = Vec::new();
-        {
-            let mut stmt = self
-                .conn
-                .prepare(
-                    "SELECT m.entity, s.kind, m.text, SUM(m.count) FROM mentions m JOIN surfaces s ON s.id = m.entity
-                     GROUP BY m.entity, m.text ORDER BY m.entity",
-                )
-                .map_err(sql)?;
-            let mut rows = stmt.query([]).map_err(sql)?;
-            // The surface's name: its most used spelling of its own key (as `stats_of`).
-            let mut best = (false, 0i64);
-            while let Some(r) = rows.next().map_err(sql)? {
-                let (id, k, text, n): (String, String, String, i64) =
-                    (r.get(0).map_err(sql)?, r.get(1).map_err(sql)?, r.get(2).map_err(sql)?, r.get(3).map_err(sql)?);
-                let kind = EntityType::from_code(&k).ok_or_else(|| corrupt(&id, format!("entity type {k}")))?;
-                let rank = (mirsad_analyze::resolve::is_own_spelling(&id, kind, &text), n);
-                match stats.last_mut() {
-                    Some(s) if s.id == id => {
-                        s.mentions += n as u64;
-                        if rank > best {
-                            best = rank;
-                            s.name = text;
-                        }
-                    }
-                    _ => {
-                        best = rank;
-                        stats.push(mirsad_analyze::resolve::SurfaceStat { id, kind, name: text, mentions: n as u64 });
-                    }
-                }
-            }
-        }
-        let resolution = mirsad_analyze::resolve::resolve(&stats, &StoredEvidence(&self.conn));
+        let stats = self.surface_stats()?;
+        let evidence = crate::evidence::StoredEvidence::new(&self.conn, std::mem::take(&mut self.evidence));
+        let resolution = mirsad_analyze::resolve::resolve(&stats, &evidence);
+        self.evidence = evidence.into_cache();
         let kinds: HashMap<&str, EntityType> = stats.iter().map(|s| (s.id.as_str(), s.kind)).collect();
         let tx = self.conn.transaction().map_err(sql)?;
-        tx.execute_batch("DELETE FROM entity_alias; DELETE FROM entities;").map_err(sql)?;
-        {
-            let mut ins =
-                tx.prepare("INSERT INTO entity_alias (surface, entity, kind) VALUES (?1, ?2, ?3)").map_err(sql)?;
-            for (surface, to) in &resolution.alias {
-                let kind = to.as_deref().map(|e| {
-                    resolution.kind(e, kinds.get(surface.as_str()).copied().unwrap_or(EntityType::MISC)).code()
-                });
-                ins.execute(params![surface, to, kind]).map_err(sql)?;
-            }
-            let mut summaries: HashMap<String, (EntityType, Summary)> = HashMap::new();
-            let mut stmt =
-                tx.prepare("SELECT entity, article, text, count FROM mentions ORDER BY article").map_err(sql)?;
-            let mut rows = stmt.query([]).map_err(sql)?;
-            while let Some(r) = rows.next().map_err(sql)? {
-                let surface: String = r.get(0).map_err(sql)?;
-                let Some(entity) = resolution.entity(&surface) else { continue };
-                let tagged = kinds.get(surface.as_str()).copied().unwrap_or(EntityType::MISC);
-                let own = entity == surface;
-                let e = summaries
-                    .entry(entity.to_string())
-                    .or_insert_with(|| (resolution.kind(entity, tagged), Summary::default()));
-                e.1.add(own, r.get(1).map_err(sql)?, r.get(2).map_err(sql)?, r.get(3).map_err(sql)?);
-            }
-            let mut add =
-                tx.prepare("INSERT INTO entities (id, kind, name, articles) VALUES (?1, ?2, ?3, ?4)").map_err(sql)?;
-            for (id, (kind, summary)) in summaries {
-                if let Some((name, articles)) = summary.finish() {
-                    add.execute(params![id, kind.code(), name, articles]).map_err(sql)?;
-                }
-            }
+        if fully {
+            stored::replace_resolution(&tx, &resolution, &kinds)?;
+        } else {
+            stored::apply_resolution(&tx, &resolution, &kinds)?;
         }
         tx.commit().map_err(|e| self.sql_err(e))?;
         self.data_version = Some(self.data_version()?);
@@ -522,9 +270,10 @@ impl Store {
         let entity: Option<String> = self
             .conn
             .prepare_cached(
-                "SELECT COALESCE(al.entity, m.entity) AS e, SUM(m.count) AS n FROM mentions m
-                 LEFT JOIN entity_alias al ON al.surface = m.entity
-                 WHERE m.text = ?1 AND (al.surface IS NULL OR al.entity IS NOT NULL)
+                "SELECT COALESCE(al.entity, s.id) AS e, SUM(ss.mentions) AS n FROM spelling sp
+                 JOIN surface_spelling ss ON ss.spelling = sp.n JOIN surface s ON s.n = ss.surface
+                 LEFT JOIN surface_alias al ON al.surface = ss.surface
+                 WHERE sp.text = ?1 AND (al.surface IS NULL OR al.entity IS NOT NULL)
                  GROUP BY e ORDER BY n DESC, e LIMIT 1",
             )
             .map_err(e)?
@@ -557,7 +306,8 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(&format!(
-                "SELECT text FROM mentions WHERE entity IN ({MEMBERS}) GROUP BY text ORDER BY SUM(count) DESC, text"
+                "SELECT sp.text FROM surface_spelling ss JOIN spelling sp ON sp.n = ss.spelling
+                 WHERE ss.surface IN ({MEMBERS}) GROUP BY sp.text ORDER BY SUM(ss.mentions) DESC, sp.text"
             ))
             .map_err(e)?;
         let texts = stmt.query_map([&entity], |r| r.get::<_, String>(0)).map_err(e)?;
@@ -587,46 +337,65 @@ impl Store {
 
     /// The stored analysis of one article (empty when it was stored without one).
     pub fn analysis(&self, article: &str) -> Result<ArticleAnalysis> {
-        let e = |e| self.sql_err(e);
         let mut out = ArticleAnalysis::default();
-        let mut stmt = self
+        let Some(loaded) = stored::load_id(&self.conn, article)? else { return Ok(out) };
+        let mut names = Names::new(&self.conn);
+        let mut alias = self
             .conn
-            .prepare_cached(
-                "SELECT COALESCE(al.entity, m.entity), COALESCE(al.kind, s.kind), m.text
-                 FROM mentions m JOIN surfaces s ON s.id = m.entity
-                 LEFT JOIN entity_alias al ON al.surface = m.entity
-                 WHERE m.article = ?1 AND (al.surface IS NULL OR al.entity IS NOT NULL) ORDER BY m.first",
-            )
-            .map_err(e)?;
-        let rows = stmt
-            .query_map([article], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
-            .map_err(e)?;
-        for row in rows {
-            let (entity, kind, text) = row.map_err(e)?;
-            let kind = EntityType::from_code(&kind).ok_or_else(|| corrupt(&entity, format!("entity type {kind}")))?;
-            out.mentions.push(EntityMention { entity, kind, text });
+            .prepare_cached("SELECT entity, kind FROM surface_alias WHERE surface = ?1")
+            .map_err(|e| self.sql_err(e))?;
+        for (s, sp) in loaded.mentions() {
+            let row: Option<(Option<String>, Option<String>)> =
+                alias.query_row([s], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(|e| self.sql_err(e))?;
+            let (entity, kind) = match row {
+                Some((None, _)) => continue,
+                Some((Some(entity), kind)) => (entity, kind.as_deref().and_then(EntityType::from_code)),
+                None => names.surface_id(s)?.clone(),
+            };
+            let kind = kind.ok_or_else(|| corrupt(&entity, "entity type unknown"))?;
+            out.mentions.push(EntityMention { entity, kind, text: names.spelling_text(sp)?.to_string() });
         }
-        out.quotes = self.json_rows("SELECT json FROM quotes WHERE article = ?1 ORDER BY n", [article])?;
-        out.events = self.json_rows("SELECT json FROM events WHERE article = ?1 ORDER BY n", [article])?;
-        for q in &mut out.quotes {
-            resolve_quote(&self.conn, q)?;
+        for n in 0..loaded.quote_count() {
+            let mut q = loaded.quote(&mut names, n)?;
+            resolve_quote(&self.conn, &mut q)?;
+            out.quotes.push(q);
         }
-        for ev in &mut out.events {
-            resolve_event(&self.conn, ev)?;
+        for n in 0..loaded.event_count() {
+            let mut ev = loaded.event(&mut names, n)?;
+            resolve_event(&self.conn, &mut ev)?;
+            out.events.push(ev);
         }
         Ok(out)
     }
 
-    fn json_rows<T: serde::de::DeserializeOwned>(&self, query: &str, p: impl rusqlite::Params) -> Result<Vec<T>> {
-        let e = |e| self.sql_err(e);
-        let mut stmt = self.conn.prepare_cached(query).map_err(e)?;
-        let rows = stmt.query_map(p, |r| r.get::<_, String>(0)).map_err(e)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let json = row.map_err(e)?;
-            out.push(serde_json::from_str(&json).map_err(|err| corrupt("stored quote or event", err))?);
+    /// Events or quotes (by `event`) at the given (article `seq`, number) places, as stored.
+    fn stored_items<T>(
+        &self,
+        places: &[(i64, usize)],
+        mut item: impl FnMut(&Loaded, &mut Names, usize) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut names = Names::new(&self.conn);
+        let mut loaded: HashMap<i64, Loaded> = HashMap::new();
+        let mut out = Vec::with_capacity(places.len());
+        for &(seq, n) in places {
+            let l = match loaded.entry(seq) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => v.insert(
+                    stored::load_seq(&self.conn, seq)?
+                        .ok_or_else(|| corrupt(&format!("article {seq}"), "indexed analysis is gone"))?,
+                ),
+            };
+            out.push(item(l, &mut names, n)?);
         }
         Ok(out)
+    }
+
+    /// (seq, n) pairs a query returns.
+    fn places(&self, query: &str, p: impl rusqlite::Params) -> Result<Vec<(i64, usize)>> {
+        let e = |e| self.sql_err(e);
+        let mut stmt = self.conn.prepare_cached(query).map_err(e)?;
+        let rows = stmt.query_map(p, |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)? as usize))).map_err(e)?;
+        rows.collect::<std::result::Result<_, _>>().map_err(e)
     }
 
     /// Entities, those in most articles first; only one type when `kind` is given.
@@ -707,7 +476,8 @@ impl Store {
             let mut stmt = self
                 .conn
                 .prepare_cached(&format!(
-                    "SELECT text, SUM(count) AS n FROM mentions WHERE entity IN ({MEMBERS}) GROUP BY text ORDER BY n DESC, text"
+                    "SELECT sp.text, SUM(ss.mentions) AS n FROM surface_spelling ss JOIN spelling sp ON sp.n = ss.spelling
+                     WHERE ss.surface IN ({MEMBERS}) GROUP BY sp.text ORDER BY n DESC, sp.text"
                 ))
                 .map_err(e)?;
             let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).map_err(e)?;
@@ -719,7 +489,7 @@ impl Store {
         }
         let articles = strings(
             &format!(
-                "SELECT a.id FROM articles a WHERE a.id IN (SELECT article FROM mentions WHERE entity IN ({MEMBERS}))
+                "SELECT a.id FROM articles a WHERE a.id IN (SELECT article FROM surface_article WHERE surface IN ({MEMBERS}))
                  ORDER BY a.published DESC, a.seq DESC LIMIT ?2"
             ),
             &[&id, &(ENTITY_ARTICLES as i64)],
@@ -731,7 +501,7 @@ impl Store {
                 .prepare_cached(&format!(
                     "SELECT s.id, json_extract(s.state, '$.title'), s.size, s.last_published, COUNT(*) AS c
                      FROM articles a JOIN stories s ON s.id = a.story
-                     WHERE a.id IN (SELECT article FROM mentions WHERE entity IN ({MEMBERS}))
+                     WHERE a.id IN (SELECT article FROM surface_article WHERE surface IN ({MEMBERS}))
                      GROUP BY s.id ORDER BY c DESC, s.last_published DESC LIMIT ?2"
                 ))
                 .map_err(e)?;
@@ -750,13 +520,14 @@ impl Store {
                 stories.push(r.map_err(e)?);
             }
         }
-        let mut timeline: Vec<Event> = self.json_rows(
+        let places = self.places(
             &format!(
-                "SELECT ev.json FROM event_entities x JOIN events ev ON ev.article = x.article AND ev.n = x.n
-                 WHERE x.entity IN ({MEMBERS}) ORDER BY x.start DESC, x.article LIMIT ?2"
+                "SELECT x.seq, x.n FROM event_entity x JOIN articles a ON a.seq = x.seq JOIN surface s ON s.n = x.surface
+                 WHERE x.surface IN ({MEMBERS}) ORDER BY x.start DESC, a.id, s.id, x.n LIMIT ?2"
             ),
             params![id, ENTITY_EVENTS as i64],
         )?;
+        let mut timeline: Vec<Event> = self.stored_items(&places, |l, names, n| l.event(names, n))?;
         for ev in &mut timeline {
             resolve_event(&self.conn, ev)?;
         }
@@ -764,13 +535,14 @@ impl Store {
         // The same event told by several articles (copies) is listed once.
         let mut seen = std::collections::HashSet::new();
         timeline.retain(|ev| seen.insert((ev.date.start.clone(), ev.sentence.clone())));
-        let mut quotes: Vec<Quote> = self.json_rows(
+        let places = self.places(
             &format!(
-                "SELECT q.json FROM quotes q JOIN articles a ON a.id = q.article WHERE q.speaker IN ({MEMBERS})
-                 ORDER BY a.published DESC, a.seq DESC, q.n LIMIT ?2"
+                "SELECT x.seq, x.n FROM quote_speaker x JOIN articles a ON a.seq = x.seq WHERE x.surface IN ({MEMBERS})
+                 ORDER BY a.published DESC, a.seq DESC, x.n LIMIT ?2"
             ),
             params![id, ENTITY_QUOTES as i64],
         )?;
+        let mut quotes: Vec<Quote> = self.stored_items(&places, |l, names, n| l.quote(names, n))?;
         for q in &mut quotes {
             resolve_quote(&self.conn, q)?;
         }

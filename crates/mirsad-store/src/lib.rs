@@ -10,8 +10,10 @@
 mod analysis;
 pub mod analyzer;
 mod check;
+mod evidence;
 pub mod query;
 mod search;
+mod stored;
 mod verify;
 
 use mirsad_cluster::{Changes, Clusterer, Group, StoryState};
@@ -112,6 +114,8 @@ pub struct Store {
     data_version: Option<i64>,
     /// What `open` repaired (said to the user by the caller).
     repairs: Vec<String>,
+    /// What the last entity resolutions read, for the next one.
+    evidence: evidence::EvidenceCache,
 }
 
 /// Whether taking the writer lock waits for another writer to finish.
@@ -203,6 +207,9 @@ impl Store {
         conn.pragma_update(None, "cache_size", -65_536).map_err(sql)?;
         conn.pragma_update(None, "wal_autocheckpoint", 16_384).map_err(sql)?;
         conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql)?;
+        // More statements than rusqlite's default 16 are reused in one batch or resolution;
+        // an evicted one is parsed again each time.
+        conn.set_prepared_statement_cache_capacity(64);
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::Corrupt {
@@ -210,16 +217,11 @@ impl Store {
                 reason: format!("written by a newer mirsad (schema {version}, this one knows {SCHEMA_VERSION})"),
             });
         }
-        conn.execute_batch(SCHEMA_SQL).map_err(sql)?;
-        conn.execute_batch(analysis::SCHEMA_SQL).map_err(sql)?;
-        if version == 1 {
-            // Schema 2 keeps each surface entity's type apart from the (resolved) summary rows;
-            // before resolution those rows were the surfaces.
-            conn.execute_batch("INSERT OR IGNORE INTO surfaces (id, kind) SELECT id, kind FROM entities")
-                .map_err(sql)?;
-        }
         if version < SCHEMA_VERSION {
-            conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)?;
+            migrate(dir, &conn).map_err(|e| match e {
+                StoreError::Sqlite { source, .. } => sql(source),
+                e => e,
+            })?;
         }
 
         let index_dir = dir.join("index");
@@ -258,6 +260,7 @@ impl Store {
             lock: None,
             data_version: None,
             repairs,
+            evidence: Default::default(),
         };
         // Bring the index up to date if no writer is at work (a writer does it itself).
         if let Some(lock) = try_lock(dir)? {
@@ -317,6 +320,7 @@ impl Store {
         let version = self.data_version()?;
         if self.data_version != Some(version) {
             self.clusterer = None; // reloaded from the committed tables on the next batch
+            self.evidence.clear();
         }
         let reloaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.reader.reload()))
             .map_err(|p| StoreError::Damaged { path: self.dir.join("index"), reason: panic_message(&p) })
@@ -549,6 +553,7 @@ impl Store {
         };
         // 3. One transaction: articles, their analyses and the story state that describes them.
         let tx = self.conn.transaction().map_err(sql)?;
+        let written;
         {
             let mut del = tx.prepare_cached("DELETE FROM articles WHERE id = ?1").map_err(sql)?;
             let mut ins = tx
@@ -556,27 +561,31 @@ impl Store {
                     "INSERT INTO articles (id, content_key, hash, published, outlet, story, json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 )
                 .map_err(sql)?;
-            let mut touched = analysis::Touched::default();
+            let mut old_seq = tx.prepare_cached("SELECT seq FROM articles WHERE id = ?1").map_err(sql)?;
+            let mut w = stored::Writer::new(&tx);
             for (i, (a, (hash, ckey, replaces))) in fresh.iter().zip(&keys).enumerate() {
                 if *replaces {
+                    if let Some(seq) = old_seq.query_row([&a.id], |r| r.get::<_, i64>(0)).optional().map_err(sql)? {
+                        w.delete(seq, &a.id)?;
+                    }
                     del.execute([&a.id]).map_err(sql)?;
-                    analysis::delete_article(&tx, &a.id, &mut touched)?;
-                }
-                if let Some(an) = analyses.get(i) {
-                    analysis::insert_article(&tx, &a.id, an, &mut touched)?;
                 }
                 let json = serde_json::to_string(a)
                     .map_err(|e| StoreError::Corrupt { id: a.id.clone(), reason: e.to_string() })?;
                 let published = a.published.as_ref().map(|p| p.value.to_string());
                 ins.execute(params![&a.id, ckey, hash, published, &a.outlet, &a.story, json]).map_err(sql)?;
+                if let Some(an) = analyses.get(i) {
+                    w.insert(tx.last_insert_rowid(), &a.id, &a.body, an)?;
+                }
             }
-            analysis::refresh_entities(&tx, touched)?;
+            written = w.finish()?;
             save_changes(&tx, &changes)?;
         }
         // The index covers exactly the records this transaction leaves (the writer lock keeps
         // any other process from adding more between the commit and the index commit).
         let seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM articles", [], |r| r.get(0)).map_err(sql)?;
         tx.commit().map_err(|e| self.sql_err(e))?;
+        self.evidence.forget(written.iter().map(String::as_str));
         self.data_version = Some(self.data_version()?);
         if !fresh.is_empty() {
             self.index_articles(&fresh, seq)?;
@@ -769,6 +778,37 @@ pub(crate) fn open_index(dir: &Path, schema: &Schema) -> Result<(Index, IndexRea
     verify::verify(&index, dir, data_dir, false)
         .map_err(|e| StoreError::Damaged { path: dir.to_path_buf(), reason: e.to_string() })?;
     Ok((index, reader))
+}
+
+/// Brings a database of an older schema (or a new one) to [`SCHEMA_VERSION`], in one
+/// transaction under the writer lock (waiting for another writer): schema 3 keeps the analysis
+/// of schemas 1 and 2 in compact per-article rows ([`stored::migrate_v2`]).
+fn migrate(dir: &Path, conn: &Connection) -> Result<()> {
+    let sql = |e| StoreError::Sqlite { path: dir.join("mirsad.sqlite"), source: e };
+    let path = dir.join(LOCK_FILE);
+    let lock = lock_file(&path)?;
+    lock.lock().map_err(|e| StoreError::Io { path, source: e })?;
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(sql)?;
+    let r = (|| {
+        // Another process may have migrated while this one waited.
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
+        if version >= SCHEMA_VERSION {
+            return Ok(());
+        }
+        conn.execute_batch(SCHEMA_SQL).map_err(sql)?;
+        conn.execute_batch(stored::SCHEMA_SQL).map_err(sql)?;
+        if stored::has_v2_tables(conn)? {
+            stored::migrate_v2(conn, version)?;
+        }
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)
+    })();
+    match r {
+        Ok(()) => conn.execute_batch("COMMIT").map_err(sql),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
 }
 
 /// The message of a caught panic.

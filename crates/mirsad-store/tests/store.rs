@@ -150,7 +150,7 @@ fn related_articles_exclude_copies() {
     let mut copy = arts[0].clone();
     copy.id = "a1-copy".into();
     copy.url = Some("http://other/outlet".into());
-    copy.body.push_str(" ");
+    copy.body.push(' ');
     arts.push(copy);
     s.put_batch(&arts).unwrap();
     let rel = s.related("a1", 3).unwrap().unwrap();
@@ -409,4 +409,131 @@ fn entities_resolve_across_the_collection_whatever_the_batches() {
     assert!(exact.spellings.is_empty());
     assert!(one.name_spellings("النفط").unwrap().is_empty(), "not a name");
     assert!(one.name_spellings("ترامب OR واشنطن").unwrap().is_empty(), "an expression, not a name");
+}
+
+/// As [`tagged_analysis`], with one event per article on its day naming all its mentions.
+fn tagged_with_events(a: &Article) -> mirsad_model::ArticleAnalysis {
+    use mirsad_model::{Event, EventBasis, EventDate};
+    let mut an = tagged_analysis(a);
+    let day = a.published.as_ref().map(|p| p.value.to_string()).unwrap_or_default();
+    let mut entities: Vec<String> = an.mentions.iter().map(|m| m.entity.clone()).collect();
+    entities.dedup();
+    let sentence = a.body.split('،').next().unwrap_or("").to_string();
+    an.events.push(Event {
+        article: a.id.clone(),
+        date: EventDate { start: day, end: None, basis: EventBasis::Explicit },
+        expression: "أمس".into(),
+        sentence,
+        entities,
+    });
+    an
+}
+
+/// Everything a store answers about its entities and analyses.
+fn entity_snapshot(s: &Store, articles: &[&str]) -> String {
+    let mut out = String::new();
+    let list = s.entities(None, 0, 1000).unwrap();
+    out += &serde_json::to_string(&list).unwrap();
+    for e in &list {
+        out += &serde_json::to_string(&s.entity(&e.id).unwrap()).unwrap();
+        out += &serde_json::to_string(&s.name_spellings(&e.name).unwrap()).unwrap();
+    }
+    for a in articles {
+        out += &serde_json::to_string(&s.analysis(a).unwrap()).unwrap();
+    }
+    out
+}
+
+#[test]
+fn incremental_resolution_gives_the_entities_of_the_full_recount() {
+    let day = |i: usize| format!("2024-03-{:02}", 1 + i % 28);
+    let mut arts: Vec<Article> = Vec::new();
+    // Each body ends in its own words: the same text twice would be a duplicate, not stored.
+    let mut add = |id: String, body: &str, i: usize, outlet: &str| {
+        arts.push(art(&id, "خبر", &format!("{body}، الخبر {id}"), &day(i), outlet));
+    };
+    // 1. A surname alone, typed two ways, with a clitic form; one outlet spells it «ترمب».
+    add("b00".into(), "ترامب/PER، واشنطن/LOC، الكونغرس/ORG", 0, "صحيفة ألف");
+    add("b01".into(), "ترامب/LOC، بترامب/LOC، واشنطن/LOC", 1, "صحيفة ألف");
+    add("b02".into(), "ترمب/PER، واشنطن/LOC، الكونغرس/ORG", 2, "صحيفة باء");
+    // 2. The full name arrives and takes the surname in; a first name alone.
+    for i in 0..4 {
+        add(format!("b1{i}"), "دونالد ترامب/PER، واشنطن/LOC، الكونغرس/ORG", 3 + i, "صحيفة ألف");
+    }
+    add("b14".into(), "دونالد/PER، باريس/LOC", 7, "صحيفة باء");
+    // 3. More of the variant spelling, a first name of many people.
+    for i in 0..3 {
+        add(format!("b2{i}"), "ترمب/PER، واشنطن/LOC، الكونغرس/ORG، ترمب/PER", 8 + i, "صحيفة باء");
+    }
+    add("b23".into(), "محمد/PER، محمد بن سلمان/PER، محمد بن زايد/PER، محمد مرسي/PER", 11, "صحيفة جيم");
+    let batches: [&[Article]; 3] = [&arts[..3], &arts[3..8], &arts[8..]];
+    // 4. Then the full name is rewritten out of its articles, and the variant spelling out of
+    // one: the surname and the first name stand alone again and entities shrink.
+    let mut changed: Vec<Article> = arts[3..7].to_vec();
+    for a in &mut changed {
+        a.body = format!("باريس/LOC، الإليزيه/ORG، نص جديد {}", a.id);
+    }
+    let mut rewritten = arts[8].clone();
+    rewritten.body = "واشنطن/LOC، نص جديد".into();
+    changed.push(rewritten);
+    let ids: Vec<&str> = arts.iter().map(|a| a.id.as_str()).collect();
+
+    let open = || {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        s.set_analyzer(Box::new(|arts: &[Article]| arts.iter().map(tagged_with_events).collect()));
+        (dir, s)
+    };
+    let (_d1, mut incremental) = open();
+    let (_d2, mut full) = open();
+    let mut steps: Vec<&[Article]> = batches.to_vec();
+    steps.push(&changed);
+    let mut snapshots = Vec::new();
+    for (n, b) in steps.iter().enumerate() {
+        incremental.put_batch(b).unwrap();
+        incremental.resolve_entities().unwrap();
+        full.put_batch(b).unwrap();
+        full.resolve_entities_fully().unwrap();
+        let snap = entity_snapshot(&incremental, &ids);
+        assert_eq!(snap, entity_snapshot(&full, &ids), "after step {n}");
+        snapshots.push(snap);
+    }
+    // The steps moved surfaces into entities and out again (else the test shows nothing): the
+    // surname alone joins the full name once it arrives; once the full name is gone, the first
+    // name stands alone and the surname joins its other spelling.
+    let names = |snap: &str| -> Vec<String> {
+        let list: Vec<mirsad_store::EntitySummary> =
+            serde_json::from_str(&snap[..snap.find(']').unwrap() + 1]).unwrap();
+        list.into_iter().map(|e| e.name).collect()
+    };
+    let has = |step: usize, name: &str| names(&snapshots[step]).iter().any(|n| n == name);
+    assert!(has(0, "ترامب") && !has(1, "ترامب") && has(1, "دونالد ترامب") && !has(1, "دونالد"));
+    assert!(!has(3, "دونالد ترامب") && has(3, "دونالد") && !has(3, "ترامب"));
+    let variant = incremental.entities(None, 0, 100).unwrap().into_iter().find(|e| e.name == "ترمب").unwrap();
+    assert!(incremental.entity(&variant.id).unwrap().unwrap().entity.variants.contains(&"ترامب".to_string()));
+    // Analyzing again (same analyses) changes nothing; nor does resolving again.
+    incremental.reanalyze(4, |_| {}).unwrap();
+    incremental.resolve_entities().unwrap();
+    assert_eq!(entity_snapshot(&incremental, &ids), snapshots[3]);
+    // A store given the final articles at once ends with the same entities.
+    let (_d3, mut once) = open();
+    let mut last: Vec<Article> = arts.clone();
+    for c in &changed {
+        *last.iter_mut().find(|a| a.id == c.id).unwrap() = c.clone();
+    }
+    once.put_batch(&last).unwrap();
+    once.resolve_entities().unwrap();
+    let without_stories = |s: &Store| -> Vec<String> {
+        let list = s.entities(None, 0, 1000).unwrap();
+        let mut out = vec![serde_json::to_string(&list).unwrap()];
+        for e in &list {
+            let mut r = s.entity(&e.id).unwrap().unwrap();
+            r.stories.clear();
+            r.entity.articles.sort();
+            out.push(serde_json::to_string(&r.entity).unwrap());
+            out.push(serde_json::to_string(&r.variant_counts).unwrap());
+        }
+        out
+    };
+    assert_eq!(without_stories(&incremental), without_stories(&once));
 }
