@@ -632,10 +632,21 @@ fn kind_of(conn: &Connection, id: &str) -> Result<EntityType> {
     Ok(k.as_deref().and_then(EntityType::from_code).unwrap_or(EntityType::MISC))
 }
 
-/// An entity's name: the most used spelling of its own surface (the name that parts and
-/// variants joined), else the most used of all; the smallest text among equals. `None` when no
-/// surface of it is mentioned.
+/// An entity's name: the most used spelling of its own surface's name key (the name that parts
+/// and variants joined: not «بوتين», which articles link to «فلاديمير بوتين»), else the most
+/// used of its own surface, else of all; the smallest text among equals. `None` when no surface
+/// of it is mentioned.
 fn name_of(conn: &Connection, id: &str) -> Result<Option<String>> {
+    let own_kind: Option<EntityType> = conn
+        .prepare_cached("SELECT kind FROM surface WHERE id = ?1")
+        .map_err(sql)?
+        .query_row([id], |r| r.get::<_, Option<String>>(0))
+        .optional()
+        .map_err(sql)?
+        .flatten()
+        .as_deref()
+        .and_then(EntityType::from_code);
+    let own_key = |text: &str| own_kind.is_some_and(|k| mirsad_analyze::resolve::is_own_spelling(id, k, text));
     let mut stmt = conn
         .prepare_cached(&format!(
             "SELECT s.id = ?1, sp.text, ss.mentions FROM surface_spelling ss
@@ -653,7 +664,11 @@ fn name_of(conn: &Connection, id: &str) -> Result<Option<String>> {
         s.0 += if own { n } else { 0 };
         s.1 += n;
     }
-    Ok(spellings.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(t, _)| t))
+    Ok(spellings
+        .into_iter()
+        .map(|(t, n)| ((n.0 > 0 && own_key(&t), n), t))
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|(_, t)| t))
 }
 
 /// Recounts every entity summary from the stored analyses under the stored resolution: what
