@@ -17,7 +17,7 @@ pub mod timex;
 
 pub use ner::{Mention, ModelError, Tag, Tagger};
 
-use mirsad_model::{Article, ArticleAnalysis, EntityMention, EntityType};
+use mirsad_model::{Article, ArticleAnalysis, EntityMention};
 
 /// Tags, links, and finds quotes and dated events in one article. A quote's `speaker` is the
 /// person or organization its speaker words name ([`quotes::attribute`]); an event's
@@ -28,12 +28,13 @@ pub fn analyze_article(tagger: &Tagger, a: &Article) -> ArticleAnalysis {
         .iter()
         .filter_map(|m| Some(quotes::Candidate { span: m.span?, kind: m.kind, entity: &m.entity }))
         .collect();
-    let (quotes, speakers) = quotes::attribute(&a.id, &a.body, quotes::find_in_body(&a.body), &candidates);
-    // Organizations named as speakers that the tagger missed become mentions too.
-    mentions.extend(speakers.into_iter().map(|(text, entity)| entities::Linked {
-        entity,
-        text,
-        kind: EntityType::ORG,
+    let name_word = |w: &str| tagger.is_person_name(w);
+    let (quotes, speakers) = quotes::attribute(&a.id, &a.body, quotes::find_in_body(&a.body), &candidates, &name_word);
+    // Speakers the tagger missed become mentions too.
+    mentions.extend(speakers.into_iter().map(|s| entities::Linked {
+        entity: s.entity,
+        text: s.text,
+        kind: s.kind,
         span: None,
     }));
     let mut events = timex::events(a);

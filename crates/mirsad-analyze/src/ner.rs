@@ -1024,6 +1024,12 @@ impl Tagger {
         Some(Word { th, suf2, emit })
     }
 
+    /// Whether the gazetteer knows the word as written (its key, no clitic peeled) as a
+    /// person's given name, family name or full name.
+    pub fn is_person_name(&self, word: &str) -> bool {
+        self.lex.gazetteer.get(&gazetteer_hash(&token_key(word))).is_some_and(|b| b & NAME_BIT != 0)
+    }
+
     /// Entity mentions in raw text: sentences end at `. ! ? ؟` and newlines; words are
     /// `mirsad_text::tokens`.
     pub fn entities(&self, text: &str) -> Vec<Mention> {

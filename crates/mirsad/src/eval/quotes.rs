@@ -209,6 +209,16 @@ pub fn run(data: &Path, details: Option<&Path>) -> anyhow::Result<u8> {
         top.iter().take(20).map(|(e, n)| format!("{} {n}", names.get(e).copied().unwrap_or("?"))).collect();
     println!("quotes corpora: {all} quotes, {with} with a speaker entity; most quoted: {}", top.join("، "));
     if let Some(path) = details {
+        // Speaker words that named no entity, most frequent first: where recall is lost.
+        let mut unnamed: HashMap<&str, usize> = HashMap::new();
+        for q in analysis.articles.iter().flat_map(|a| &a.quotes).filter(|q| q.speaker.is_none()) {
+            *unnamed.entry(q.speaker_name.as_deref().unwrap_or("-")).or_default() += 1;
+        }
+        let mut unnamed: Vec<(&str, usize)> = unnamed.into_iter().collect();
+        unnamed.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        for (name, n) in unnamed.iter().take(300) {
+            report.push_str(&format!("no entity: {n} «{name}»\n"));
+        }
         std::fs::write(path, report)?;
     }
     Ok(0)
