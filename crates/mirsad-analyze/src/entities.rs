@@ -78,12 +78,37 @@ pub fn article_mentions(tagger: &Tagger, a: &Article) -> Vec<Linked> {
     };
     let mut out: Vec<Linked> = Vec::new();
     if let Some(t) = &a.title {
-        out.extend(tagger.entities(t).into_iter().filter_map(|m| link(m, false)));
+        out.extend(tagger.entities(t).into_iter().filter(|m| !is_counted(t, m)).filter_map(|m| link(m, false)));
     }
-    out.extend(tagger.entities(&a.body).into_iter().filter_map(|m| link(m, true)));
+    out.extend(tagger.entities(&a.body).into_iter().filter(|m| !is_counted(&a.body, m)).filter_map(|m| link(m, true)));
     strip_conjunctions(&mut out);
     link_partial_names(&mut out);
     out
+}
+
+/// Number words a counted noun follows (key form).
+const COUNTS: &[&str] =
+    &["الف", "الاف", "مليون", "ملايين", "مليوني", "مليار", "مليارات", "ملياري", "تريليون", "المليون", "المليار"];
+
+/// A one-word mention right after a number («مليون ريال», «500 ريال», «ملايين سوري») is the
+/// thing counted — a currency or a people — not a name («ريال» the currency was the second
+/// most mentioned «organization» of the corpora). A year before a word is not a count.
+fn is_counted(text: &str, m: &Mention) -> bool {
+    if m.text.split_whitespace().nth(1).is_some() {
+        return false;
+    }
+    // The word just before, with only spaces between.
+    let before = text[..m.start].trim_end_matches(' ');
+    let prev = before.rsplit(|c: char| !mirsad_text::is_word_char(c)).next().unwrap_or("");
+    if prev.is_empty() || before.len() == text[..m.start].len() {
+        return false;
+    }
+    let digits = mirsad_text::ascii_digits(prev);
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        let year = digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"));
+        return !year;
+    }
+    COUNTS.contains(&mirsad_text::key(prev).as_str())
 }
 
 /// A name does not open a bracket it does not close: «الإمارات العربية المتحدة (CNN» is the
@@ -232,6 +257,24 @@ mod tests {
 
     fn span(text: &str, kind: EntityType) -> Linked {
         Linked { entity: entity_id(kind, &entity_key(text)), text: text.into(), kind, span: None }
+    }
+
+    #[test]
+    fn a_counted_noun_is_no_name() {
+        let at = |text: &str, w: &str| {
+            let start = text.rfind(w).unwrap();
+            Mention { text: w.into(), kind: EntityType::ORG, start, end: start + w.len() }
+        };
+        for t in ["بلغت الأرباح مليون ريال", "بقيمة 500 ريال", "بقيمة ٥٠٠ ريال", "يعيش فيها ثلاثة ملايين سوري"]
+        {
+            let w = t.rsplit(' ').next().unwrap();
+            assert!(is_counted(t, &at(t, w)), "{t}");
+        }
+        for t in ["فاز ريال", "في عام 2018 ريال", "مليون، ريال", "مليون ريال مدريد"]
+        {
+            let w = if t.ends_with("مدريد") { "ريال مدريد" } else { "ريال" };
+            assert!(!is_counted(t, &at(t, w)), "{t}");
+        }
     }
 
     #[test]

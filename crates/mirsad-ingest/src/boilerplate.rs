@@ -72,6 +72,11 @@ const JUNK_EXACT: &[&str] = &[
     "read more",
 ];
 
+/// Line openings of a link back to the article itself («رابط الخبر بصحيفة …: title», «رابط
+/// مختصر: URL»), key form: the rest of the line is the title or an address, never news text.
+const SELF_LINK_STARTS: &[&str] =
+    &["رابط الخبر", "رابط المقال", "رابط مختصر", "الرابط المختصر", "رابط دايم", "permalink", "short link"];
+
 /// Headers that open a list of bare related headlines (key form, matched at line start).
 const RELATED_LIST_HEADERS: &[&str] = &[
     "مقالات مشابهه",
@@ -111,7 +116,7 @@ pub fn is_junk_line(line: &str) -> bool {
     if k.is_empty() {
         return !line.trim().is_empty() && !line.chars().any(char::is_alphanumeric);
     }
-    if JUNK_EXACT.contains(&k.as_str()) {
+    if JUNK_EXACT.contains(&k.as_str()) || SELF_LINK_STARTS.iter().any(|p| k.starts_with(p)) {
         return true;
     }
     let words = k.split(' ').count();
@@ -255,6 +260,9 @@ mod tests {
         assert!(is_junk_line("انتقل إلى اختصارات الوصولشارك هذا المقالمحادثة"));
         assert!(is_junk_line("مادة اعلانية تابعوا آخر أخبار الموقع عبر Google News"));
         assert!(is_junk_line("إعلان"));
+        assert!(is_junk_line("رابط الخبر بصحيفة المدينة: الوزارة تعلن نتائج القبول"));
+        assert!(is_junk_line("رابط دائم: https://example.com/a/1"));
+        assert!(!is_junk_line("ونشر رابط الخبر على حسابه في تويتر قبل أن يحذفه."));
         assert!(is_junk_line("* * *"));
     }
 
