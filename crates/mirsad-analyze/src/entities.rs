@@ -76,14 +76,78 @@ pub fn article_mentions(tagger: &Tagger, a: &Article) -> Vec<Linked> {
             span: in_body.then_some((m.start, m.end)),
         })
     };
+    let keep = |text: &str, m: &Mention| !is_counted(text, m) && !is_fragment_or_common_noun(&m.text);
     let mut out: Vec<Linked> = Vec::new();
     if let Some(t) = &a.title {
-        out.extend(tagger.entities(t).into_iter().filter(|m| !is_counted(t, m)).filter_map(|m| link(m, false)));
+        out.extend(
+            tagger
+                .entities(t)
+                .into_iter()
+                .filter(|m| keep(t, m))
+                .map(acronym_is_organization)
+                .filter_map(|m| link(m, false)),
+        );
     }
-    out.extend(tagger.entities(&a.body).into_iter().filter(|m| !is_counted(&a.body, m)).filter_map(|m| link(m, true)));
+    out.extend(
+        tagger
+            .entities(&a.body)
+            .into_iter()
+            .filter(|m| keep(&a.body, m))
+            .map(acronym_is_organization)
+            .filter_map(|m| link(m, true)),
+    );
     strip_conjunctions(&mut out);
     link_partial_names(&mut out);
     out
+}
+
+/// Nouns that say what kind of body a name is; alone they name none («ميليشيات», «البنك»),
+/// key form without «ال».
+const BODY_NOUNS: &[&str] = &[
+    "ميليشيا",
+    "ميليشيات",
+    "مليشيا",
+    "مليشيات",
+    "بنك",
+    "مصرف",
+    "حركه",
+    "تنظيم",
+    "جماعه",
+    "شركه",
+    "وكاله",
+    "منظمه",
+    "وزاره",
+    "مجلس",
+    "حزب",
+    "صحيفه",
+    "قناه",
+    "جامعه",
+    "لجنه",
+    "هييه",
+    "قوات",
+    "جيش",
+];
+
+/// A one-word mention of fewer than three letters is a piece of a name the tagger cut («بي»,
+/// «إس» of «بي بي سي», «داعش إس»); a body noun alone is no name.
+fn is_fragment_or_common_noun(text: &str) -> bool {
+    let mut words = mirsad_text::tokens(text);
+    let (Some(w), None) = (words.next(), words.next()) else { return false };
+    if w.chars().filter(|c| c.is_alphabetic()).count() < 3 {
+        return true;
+    }
+    let k = mirsad_text::key(w);
+    BODY_NOUNS.contains(&k.strip_prefix("ال").unwrap_or(&k))
+}
+
+/// A Latin acronym in Arabic text («CNN», «AFP», «FIFA») names a body; the tagger, which reads
+/// Arabic words, types it by its neighbours (a dateline's «(CNN)» after the city: a place).
+fn acronym_is_organization(mut m: Mention) -> Mention {
+    let letters = m.text.chars().filter(|c| !c.is_whitespace()).count();
+    if (2..=6).contains(&letters) && m.text.chars().all(|c| c.is_ascii_uppercase() || c == ' ') {
+        m.kind = EntityType::ORG;
+    }
+    m
 }
 
 /// Number words a counted noun follows (key form).
@@ -257,6 +321,20 @@ mod tests {
 
     fn span(text: &str, kind: EntityType) -> Linked {
         Linked { entity: entity_id(kind, &entity_key(text)), text: text.into(), kind, span: None }
+    }
+
+    #[test]
+    fn fragments_body_nouns_and_acronyms() {
+        assert!(is_fragment_or_common_noun("بي"));
+        assert!(is_fragment_or_common_noun("ميليشيات"));
+        assert!(is_fragment_or_common_noun("البنك"));
+        assert!(!is_fragment_or_common_noun("البنك الدولي"));
+        assert!(!is_fragment_or_common_noun("بي بي سي"));
+        assert!(!is_fragment_or_common_noun("ماي"));
+        let m = |t: &str| Mention { text: t.into(), kind: EntityType::LOC, start: 0, end: t.len() };
+        assert_eq!(acronym_is_organization(m("CNN")).kind, EntityType::ORG);
+        assert_eq!(acronym_is_organization(m("Paris")).kind, EntityType::LOC);
+        assert_eq!(acronym_is_organization(m("لندن")).kind, EntityType::LOC);
     }
 
     #[test]

@@ -123,18 +123,25 @@ pub fn run(data: &Path, details: Option<&Path>, resolution: bool) -> anyhow::Res
         "entities wrong merges {wrong} of {} pairs labelled different ({both_found} with both names found)",
         labels.different.len()
     );
-    let top = top_entities(&analysis.entities);
+    let top = top_entities(&analysis.entities, 10);
     println!("entities top persons: {}", top.get(&EntityType::PER).map_or(String::new(), |v| v.join("، ")));
     println!("entities top places: {}", top.get(&EntityType::LOC).map_or(String::new(), |v| v.join("، ")));
     println!("entities top organizations: {}", top.get(&EntityType::ORG).map_or(String::new(), |v| v.join("، ")));
     if let Some(path) = details {
+        // The hundred most mentioned of each type: what the UI's entity list shows first.
+        let top = top_entities(&analysis.entities, 100);
+        for (kind, label) in
+            [(EntityType::PER, "persons"), (EntityType::LOC, "places"), (EntityType::ORG, "organizations")]
+        {
+            report.push_str(&format!("top {label}: {}\n", top.get(&kind).map_or(String::new(), |v| v.join("، "))));
+        }
         std::fs::write(path, report)?;
     }
     Ok(0)
 }
 
-/// The ten most mentioned entities of each type, by articles.
-fn top_entities(entities: &[mirsad_model::Entity]) -> HashMap<EntityType, Vec<String>> {
+/// The `n` most mentioned entities of each type, by articles.
+fn top_entities(entities: &[mirsad_model::Entity], n: usize) -> HashMap<EntityType, Vec<String>> {
     let mut by: HashMap<EntityType, Vec<&mirsad_model::Entity>> = HashMap::new();
     for e in entities {
         by.entry(e.kind).or_default().push(e);
@@ -142,7 +149,7 @@ fn top_entities(entities: &[mirsad_model::Entity]) -> HashMap<EntityType, Vec<St
     by.into_iter()
         .map(|(k, mut v)| {
             v.sort_by(|a, b| b.articles.len().cmp(&a.articles.len()).then(a.name.cmp(&b.name)));
-            (k, v.into_iter().take(10).map(|e| format!("{} ({})", e.name, e.articles.len())).collect())
+            (k, v.into_iter().take(n).map(|e| format!("{} ({})", e.name, e.articles.len())).collect())
         })
         .collect()
 }
