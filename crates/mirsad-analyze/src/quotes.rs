@@ -168,6 +168,16 @@ const ORG_HEADS: &[&str] = &[
     "مجموعه",
     "قناه",
     "موقع",
+    "جيش",
+    "مرصد",
+    "شرطه",
+    "قوات",
+    "خارجيه",
+    "تلفزيون",
+    "مفوضيه",
+    "رابطه",
+    "نقابه",
+    "بيت",
 ];
 
 /// Participles that continue the current speaker's speech («مضيفا أن…», «قائلا: …»); they never
@@ -756,7 +766,9 @@ pub fn attribute(
             Speaker::Continues if last.0.is_some() => last.clone(),
             Speaker::Continues => {
                 let sentence = body[..q.start].rfind(['.', '\n', '!', '؟']).map_or(0, |i| i + 1);
-                let m = speakers().find(|m| m.span.0 >= sentence && m.span.1 <= q.start);
+                // A dateline's credit «(CNN)» is not the first speaker.
+                let credit = |m: &&Candidate| body[..m.span.0].ends_with('(') && body[m.span.1..].starts_with(')');
+                let m = speakers().filter(|m| !credit(m)).find(|m| m.span.0 >= sentence && m.span.1 <= q.start);
                 (m.map(|m| body[m.span.0..m.span.1].to_string()), m.map(|m| m.entity.to_string()))
             }
             Speaker::Pronoun => {
@@ -766,12 +778,26 @@ pub fn attribute(
                     None => last.clone(),
                 }
             }
+            // «وقال لرويترز إن…»: the words after the verb are who was spoken to; the speaker
+            // is the one already speaking.
+            Speaker::Named(s, e)
+                if speakers().any(|m| {
+                    let addressed = m.span.0 > s && m.span.0 <= s + 4 && spoken_to(body, s, m.span.0, name_word);
+                    // The tagger kept the «ل» («لرويترز» alone after the verb).
+                    let glued = m.span == (s, e)
+                        && m.kind == EntityType::ORG
+                        && body[s..e].starts_with('ل')
+                        && !body[s..e].contains(' ');
+                    addressed || glued
+                }) =>
+            {
+                last.clone()
+            }
             Speaker::Named(s, e) => {
                 let name = body[s..e].trim_matches(|c: char| !mirsad_text::is_word_char(c)).to_string();
-                // «قال فرحاني لفرانس24»: a name with «لـ» after the start is who was spoken to.
                 let inside = speakers()
                     .filter(|m| m.span.0 >= s && m.span.1 <= e)
-                    .filter(|m| m.span.0 == s || !body[m.span.0..].starts_with('ل'))
+                    .filter(|m| !spoken_to(body, s, m.span.0, name_word))
                     // «مركز الملك سلمان للإغاثة»: a person a body is named after is not its
                     // spokesman.
                     .filter(|m| m.kind != EntityType::PER || !is_eponym(body, s, m.span.0))
@@ -787,7 +813,7 @@ pub fn attribute(
                     .map(|full| add(&mut added, EntityType::PER, full));
                 let entity = completed
                     .or_else(|| inside.map(|m| m.entity.to_string()))
-                    .or_else(|| by_name(body, &name, (s, e), mentions))
+                    .or_else(|| by_name(body, &name, (s, e), mentions, name_word))
                     .or_else(|| Some(add(&mut added, EntityType::PER, trailing_name(&name, name_word)?)))
                     .or_else(|| by_title(body, &name, s, mentions, &said))
                     .or_else(|| Some(add(&mut added, EntityType::ORG, organization_name(&name)?)))
@@ -814,6 +840,17 @@ fn key_words(text: &str) -> Vec<String> {
     mirsad_text::tokens(text).map(mirsad_text::key).filter(|k| !k.is_empty()).collect()
 }
 
+/// «قال فرحاني لفرانس24», «وقال لرويترز», «لـCNN»: a name behind «لـ» is who was spoken to. The
+/// mention at `at` (in speaker words starting at `from`) starts with that «ل», or the tagger
+/// left the «ل» out of it; a name that begins the speaker words («لافروف») or that the name
+/// gazetteer knows («لاري كودلاو») is taken as written.
+fn spoken_to(body: &str, from: usize, at: usize, name_word: &dyn Fn(&str) -> bool) -> bool {
+    let glued = body[..at].trim_end_matches(mirsad_text::is_word_char);
+    let prefix = &body[glued.len()..at];
+    let first = mirsad_text::tokens(&body[at..]).next().unwrap_or("");
+    matches!(prefix, "ل" | "لـ" | "ول" | "ولـ") || at != from && first.starts_with('ل') && !name_word(first)
+}
+
 /// Titles a body is named after a person with («مركز الملك سلمان», «جامعة الأمير سلطان»), key
 /// form without «ال».
 const EPONYM_TITLES: &[&str] = &["ملك", "امير", "شيخ", "سلطان", "امام", "رييس"];
@@ -821,13 +858,16 @@ const EPONYM_TITLES: &[&str] = &["ملك", "امير", "شيخ", "سلطان", "
 /// Whether the person mentioned at byte `at` names the body whose head noun comes just before
 /// (inside the speaker words starting at `from`).
 fn is_eponym(body: &str, from: usize, at: usize) -> bool {
-    let mut before: Vec<String> = mirsad_text::tokens(&body[from..at]).map(bare_key).collect();
+    let mut before: Vec<String> = mirsad_text::tokens(&body[from..at]).map(mirsad_text::key).collect();
     before.reverse();
     before.truncate(2);
+    // The body's noun is in construct with the name, so without «ال» («مركز الملك سلمان»); a
+    // definite noun ends a title the name is in apposition to («وزير الخارجية سيرغي لافروف»).
     let head = |w: &String| ORG_HEADS.contains(&w.trim_start_matches(['ل', 'ب']));
+    let title = |w: &String| EPONYM_TITLES.contains(&w.strip_prefix("ال").unwrap_or(w));
     match before.as_slice() {
         [w, ..] if head(w) => true,
-        [t, w] => EPONYM_TITLES.contains(&t.as_str()) && head(w),
+        [t, w] => title(t) && head(w),
         _ => false,
     }
 }
@@ -991,10 +1031,16 @@ fn introduced_org(body: &str, name: &str, before: usize) -> Option<String> {
 }
 
 /// The person or organization the article names with the speaker's words (at `at..end`; an
-/// eponym there is not one): a mention
+/// eponym or the one spoken to there is not one): a mention
 /// written whole inside them, or whose last word (the family name) is one of them. A person
 /// wins, then the nearest mention before the quote.
-fn by_name(body: &str, name: &str, (at, end): (usize, usize), mentions: &[Candidate]) -> Option<String> {
+fn by_name(
+    body: &str,
+    name: &str,
+    (at, end): (usize, usize),
+    mentions: &[Candidate],
+    name_word: &dyn Fn(&str) -> bool,
+) -> Option<String> {
     // Each word also without a one-letter clitic («لبوتين»).
     let mut words = key_words(name);
     let bare: Vec<String> = words
@@ -1008,7 +1054,10 @@ fn by_name(body: &str, name: &str, (at, end): (usize, usize), mentions: &[Candid
     mentions
         .iter()
         .filter(|m| matches!(m.kind, EntityType::PER | EntityType::ORG))
-        .filter(|m| !(m.span.0 >= at && m.span.1 <= end && is_eponym(body, at, m.span.0)))
+        .filter(|m| {
+            let within = m.span.0 >= at && m.span.1 <= end;
+            !(within && (is_eponym(body, at, m.span.0) || spoken_to(body, at, m.span.0, name_word)))
+        })
         .filter(|m| {
             let mk = key_words(&body[m.span.0..m.span.1]);
             !mk.is_empty()
@@ -1332,6 +1381,33 @@ mod tests {
         assert_eq!(find(t)[0].speaker, Speaker::Continues, "{:?}", find(t));
         let t = "لكنه قال إن الحكومة لن تتراجع عن قرارها الأخير.";
         assert_eq!(find(t)[0].speaker, Speaker::Pronoun, "{:?}", find(t));
+    }
+
+    #[test]
+    fn the_agency_spoken_to_or_credited_is_not_the_speaker() {
+        let body = "وقال لرويترز إن المحادثات ستستأنف الأسبوع المقبل في جنيف.";
+        let s = body.find("رويترز").unwrap();
+        let mentions =
+            [Candidate { span: (s, s + "رويترز".len()), kind: EntityType::ORG, entity: "ORG:reuters" }];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
+        assert_eq!(q[0].speaker, None, "{q:#?}");
+        let body = "وقال مسؤول عسكري لرويترز إن المحادثات ستستأنف الأسبوع المقبل في جنيف.";
+        let s = body.find("رويترز").unwrap();
+        let mentions =
+            [Candidate { span: (s, s + "رويترز".len()), kind: EntityType::ORG, entity: "ORG:reuters" }];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
+        assert_eq!(q[0].speaker, None, "{q:#?}");
+        let body = "وقال المستشار الاقتصادي للبيت الأبيض لاري كودلاو إن المحادثات ستستأنف قريبا.";
+        let s = body.find("لاري كودلاو").unwrap();
+        let mentions =
+            [Candidate { span: (s, s + "لاري كودلاو".len()), kind: EntityType::PER, entity: "PER:k" }];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &|w| w == "لاري");
+        assert_eq!(q[0].speaker.as_deref(), Some("PER:k"), "{q:#?}");
+        let body = "دبي (CNN) -- قال إن المحادثات ستستأنف الأسبوع المقبل في جنيف.";
+        let s = body.find("CNN").unwrap();
+        let mentions = [Candidate { span: (s, s + 3), kind: EntityType::ORG, entity: "ORG:cnn" }];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
+        assert_eq!(q[0].speaker, None, "{q:#?}");
     }
 
     #[test]
