@@ -101,7 +101,9 @@ pub(crate) async fn ingest(
         } else {
             text.trim_start().starts_with('{')
         };
-        let arts = if jsonl { parse_lines(text)? } else { parse_text(text)? };
+        let mut arts = if jsonl { parse_lines(text)? } else { parse_text(text)? };
+        // As `mirsad ingest` does: an undated article gets the date its text allows.
+        arts.iter_mut().for_each(mirsad_analyze::timex::date_if_undated);
         let ids: Vec<String> = arts.iter().map(|a| a.id.clone()).collect();
         // The writer lock for this batch only, without waiting: a long `mirsad ingest` holds
         // it, and a request must not hang behind it (503, try again).

@@ -130,11 +130,7 @@ pub fn run_pipeline(
 /// Articles that state no publication date get one inferred from their own text, when it
 /// allows (`mirsad_analyze::timex::infer_published`).
 fn date_undated(mut arts: Vec<Article>) -> Vec<Article> {
-    for a in &mut arts {
-        if a.published.is_none() {
-            a.published = mirsad_analyze::timex::infer_published(a);
-        }
-    }
+    arts.iter_mut().for_each(mirsad_analyze::timex::date_if_undated);
     arts
 }
 

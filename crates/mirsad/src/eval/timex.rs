@@ -94,7 +94,36 @@ pub fn run(data: &Path) -> anyhow::Result<u8> {
         share(explicit_same, explicit),
         share(ours_inside, ours)
     );
+    inferred_years(data)?;
     Ok(0)
+}
+
+/// Publication years inferred from the text ([`timex::infer_published`]) scored on the dated
+/// articles of the two JSONL corpora with their date hidden: how many get one, and how many of
+/// those are the year the corpus gives.
+fn inferred_years(data: &Path) -> anyhow::Result<()> {
+    let Some(arts) = super::corpus_articles(data)? else { return Ok(()) };
+    let (mut dated, mut inferred, mut right, mut near) = (0usize, 0usize, 0usize, 0usize);
+    for a in &arts {
+        let Some(year) = a.published.as_ref().and_then(|p| p.value.as_str().get(..4)?.parse::<i32>().ok()) else {
+            continue;
+        };
+        dated += 1;
+        let hidden = mirsad_model::Article { published: None, ..a.clone() };
+        let Some(p) = timex::infer_published(&hidden) else { continue };
+        let Some(y) = p.value.as_str().get(..4).and_then(|y| y.parse::<i32>().ok()) else { continue };
+        inferred += 1;
+        right += usize::from(y == year);
+        near += usize::from(y.abs_diff(year) <= 1);
+    }
+    let share = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    println!(
+        "timex inferred years (corpora, date hidden): {dated} dated articles, a year inferred for {inferred} ({:.4}); right year {right}/{inferred} ({:.3}), within one year {near}/{inferred} ({:.3})",
+        share(inferred, dated),
+        share(right, inferred),
+        share(near, inferred)
+    );
+    Ok(())
 }
 
 #[cfg(test)]
