@@ -782,7 +782,8 @@ pub(crate) fn open_index(dir: &Path, schema: &Schema) -> Result<(Index, IndexRea
 
 /// Brings a database of an older schema (or a new one) to [`SCHEMA_VERSION`], in one
 /// transaction under the writer lock (waiting for another writer): schema 3 keeps the analysis
-/// of schemas 1 and 2 in compact per-article rows ([`stored::migrate_v2`]).
+/// of schemas 1 and 2 in compact per-article rows ([`stored::migrate_v2`]); schema 4 keys the
+/// per-surface lists in storing order ([`stored::migrate_v3`]).
 fn migrate(dir: &Path, conn: &Connection) -> Result<()> {
     let sql = |e| StoreError::Sqlite { path: dir.join("mirsad.sqlite"), source: e };
     let path = dir.join(LOCK_FILE);
@@ -797,6 +798,10 @@ fn migrate(dir: &Path, conn: &Connection) -> Result<()> {
         }
         conn.execute_batch(SCHEMA_SQL).map_err(sql)?;
         conn.execute_batch(stored::SCHEMA_SQL).map_err(sql)?;
+        // Before anything writes analysis rows: schema 3's tables have other keys.
+        if stored::has_v3_keys(conn)? {
+            stored::migrate_v3(conn)?;
+        }
         if stored::has_v2_tables(conn)? {
             stored::migrate_v2(conn, version)?;
         }
