@@ -4,7 +4,7 @@
 //!
 //! The sample is the first stored (by `seq`, the order `surface_article` keeps so that ingest
 //! appends to it) rather than the first in id order as the in-memory evidence takes it: the
-//! two agree whenever a surface has no more articles than the sample, and taking the first in
+//! two agree whenever no surface has more articles than the sample, and taking the first in
 //! id order here would mean reading and sorting all of a frequent name's articles per run.
 //!
 //! The resolution samples up to 200 articles of every name that has a transliteration variant
