@@ -489,7 +489,7 @@ impl Store {
         }
         let articles = strings(
             &format!(
-                "SELECT a.id FROM articles a WHERE a.id IN (SELECT article FROM surface_article WHERE surface IN ({MEMBERS}))
+                "SELECT a.id FROM articles a WHERE a.seq IN (SELECT seq FROM surface_article WHERE surface IN ({MEMBERS}))
                  ORDER BY a.published DESC, a.seq DESC LIMIT ?2"
             ),
             &[&id, &(ENTITY_ARTICLES as i64)],
@@ -501,7 +501,7 @@ impl Store {
                 .prepare_cached(&format!(
                     "SELECT s.id, json_extract(s.state, '$.title'), s.size, s.last_published, COUNT(*) AS c
                      FROM articles a JOIN stories s ON s.id = a.story
-                     WHERE a.id IN (SELECT article FROM surface_article WHERE surface IN ({MEMBERS}))
+                     WHERE a.seq IN (SELECT seq FROM surface_article WHERE surface IN ({MEMBERS}))
                      GROUP BY s.id ORDER BY c DESC, s.last_published DESC LIMIT ?2"
                 ))
                 .map_err(e)?;

@@ -1,6 +1,11 @@
 //! The store's analyses as evidence for the collection-level resolution
-//! ([`mirsad_analyze::resolve::Evidence`]): a surface's first articles in id order, and the
-//! surfaces an article mentions.
+//! ([`mirsad_analyze::resolve::Evidence`]): a surface's first stored articles, and the surfaces
+//! an article mentions.
+//!
+//! The sample is the first stored (by `seq`, the order `surface_article` keeps so that ingest
+//! appends to it) rather than the first in id order as the in-memory evidence takes it: the
+//! two agree whenever no surface has more articles than the sample, and taking the first in
+//! id order here would mean reading and sorting all of a frequent name's articles per run.
 //!
 //! The resolution samples up to 200 articles of every name that has a transliteration variant
 //! and reads the surfaces of each, so one run reads the analyses of a sizeable part of a large
@@ -79,8 +84,8 @@ impl Evidence for StoredEvidence<'_> {
     fn articles(&self, surfaces: &[&str], limit: usize) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let Ok(mut stmt) = self.conn.prepare_cached(
-            "SELECT sa.article FROM surface s JOIN surface_article sa ON sa.surface = s.n
-             WHERE s.id = ?1 ORDER BY sa.article LIMIT ?2",
+            "SELECT a.id FROM surface s JOIN surface_article sa ON sa.surface = s.n JOIN articles a ON a.seq = sa.seq
+             WHERE s.id = ?1 ORDER BY sa.seq LIMIT ?2",
         ) else {
             return out;
         };

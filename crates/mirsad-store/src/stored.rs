@@ -43,11 +43,14 @@ CREATE TABLE IF NOT EXISTS surface_spelling (
     PRIMARY KEY (surface, spelling)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS surface_spelling_by_text ON surface_spelling(spelling);
--- The articles that mention each surface, in article-id order.
+-- The articles that mention each surface, by `seq`. Keyed in storing order so that a batch
+-- appends at the end of each surface's rows: keyed by article id (schema 3), every row went to
+-- a random place, and once the table outgrew the page cache a batch rewrote (and read back) a
+-- page per row, a cost per article that grew with the collection.
 CREATE TABLE IF NOT EXISTS surface_article (
     surface  INTEGER NOT NULL,
-    article  TEXT NOT NULL,
-    PRIMARY KEY (surface, article)
+    seq      INTEGER NOT NULL,
+    PRIMARY KEY (surface, seq)
 ) WITHOUT ROWID;
 -- One article's analysis (JSON of `Stored`), under the article's `seq`.
 CREATE TABLE IF NOT EXISTS analysis (
@@ -60,13 +63,15 @@ CREATE TABLE IF NOT EXISTS quote_speaker (
     n        INTEGER NOT NULL,
     PRIMARY KEY (surface, seq, n)
 ) WITHOUT ROWID;
--- An event under each entity of its sentence: entity timelines by event date.
+-- An event under each entity of its sentence: entity timelines (sorted by `start` when read,
+-- as they were already sorted across an entity's surfaces). Keyed in storing order, like
+-- `surface_article`: keyed by event date, a batch wrote all over the table.
 CREATE TABLE IF NOT EXISTS event_entity (
     surface  INTEGER NOT NULL,
-    start    TEXT NOT NULL,
     seq      INTEGER NOT NULL,
     n        INTEGER NOT NULL,
-    PRIMARY KEY (surface, start, seq, n)
+    start    TEXT NOT NULL,
+    PRIMARY KEY (surface, seq, n)
 ) WITHOUT ROWID;
 -- Surfaces resolved into another entity across the collection (`entity` NULL: not an entity,
 -- e.g. a first name alone), with that entity's type. A surface not listed is its own entity.
@@ -518,20 +523,20 @@ impl<'c> Writer<'c> {
         self.written.push(id.to_string());
         let [article, spelling, quote, event] = if sign > 0 {
             [
-                "INSERT OR IGNORE INTO surface_article (surface, article) VALUES (?1, ?2)",
+                "INSERT OR IGNORE INTO surface_article (surface, seq) VALUES (?1, ?2)",
                 "INSERT INTO surface_spelling (surface, spelling, mentions) VALUES (?1, ?2, ?3)
                  ON CONFLICT (surface, spelling) DO UPDATE SET mentions = mentions + excluded.mentions",
                 "INSERT OR IGNORE INTO quote_speaker (surface, seq, n) VALUES (?1, ?2, ?3)",
-                "INSERT OR IGNORE INTO event_entity (surface, start, seq, n) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT OR IGNORE INTO event_entity (surface, seq, n, start) VALUES (?1, ?3, ?4, ?2)",
             ]
         } else {
             [
-                "DELETE FROM surface_article WHERE surface = ?1 AND article = ?2",
+                "DELETE FROM surface_article WHERE surface = ?1 AND seq = ?2",
                 // The row goes when its count does.
                 "UPDATE surface_spelling SET mentions = mentions - ?3 WHERE surface = ?1 AND spelling = ?2
                  RETURNING mentions",
                 "DELETE FROM quote_speaker WHERE surface = ?1 AND seq = ?2 AND n = ?3",
-                "DELETE FROM event_entity WHERE surface = ?1 AND start = ?2 AND seq = ?3 AND n = ?4",
+                "DELETE FROM event_entity WHERE surface = ?1 AND seq = ?3 AND n = ?4 AND start = ?2",
             ]
         };
         {
@@ -554,7 +559,7 @@ impl<'c> Writer<'c> {
         {
             let mut stmt = c.prepare_cached(article).map_err(sql)?;
             for &s in &surfaces {
-                stmt.execute(params![s, id]).map_err(sql)?;
+                stmt.execute(params![s, seq]).map_err(sql)?;
             }
             let mut stmt = c.prepare_cached(quote).map_err(sql)?;
             for (n, q) in st.q.iter().enumerate() {
@@ -746,25 +751,23 @@ pub(crate) fn apply_resolution(
             }
         }
     }
-    let mut articles: BTreeSet<String> = BTreeSet::new();
+    let mut articles: BTreeSet<i64> = BTreeSet::new();
     {
-        let mut stmt = conn.prepare_cached("SELECT article FROM surface_article WHERE surface = ?1").map_err(sql)?;
+        let mut stmt = conn.prepare_cached("SELECT seq FROM surface_article WHERE surface = ?1").map_err(sql)?;
         for &n in &moved {
-            let rows = stmt.query_map([n], |r| r.get::<_, String>(0)).map_err(sql)?;
+            let rows = stmt.query_map([n], |r| r.get::<_, i64>(0)).map_err(sql)?;
             for a in rows {
                 articles.insert(a.map_err(sql)?);
             }
         }
     }
     {
-        let mut stmt = conn
-            .prepare_cached("SELECT an.data FROM articles a JOIN analysis an ON an.seq = a.seq WHERE a.id = ?1")
-            .map_err(sql)?;
-        for a in &articles {
-            let Some(data) = stmt.query_row([a], |r| r.get::<_, String>(0)).optional().map_err(sql)? else {
+        let mut stmt = conn.prepare_cached("SELECT data FROM analysis WHERE seq = ?1").map_err(sql)?;
+        for &seq in &articles {
+            let Some(data) = stmt.query_row([seq], |r| r.get::<_, String>(0)).optional().map_err(sql)? else {
                 continue;
             };
-            let surfaces = Stored::parse(a, &data)?.surfaces();
+            let surfaces = Stored::parse(&format!("analysis {seq}"), &data)?.surfaces();
             let before = entities_of(&mut names, &mut old, surfaces.iter().copied())?;
             let after = entities_of(&mut names, &mut new, surfaces)?;
             for e in before.difference(&after) {
@@ -914,6 +917,44 @@ pub(crate) fn surfaces_of(conn: &Connection, id: &str) -> Result<BTreeSet<u32>> 
             .collect(),
         None => BTreeSet::new(),
     })
+}
+
+/// Whether `surface_article` and `event_entity` are keyed as in schema 3 (by article id and by
+/// event date), which [`migrate_v3`] rekeys.
+pub(crate) fn has_v3_keys(conn: &Connection) -> Result<bool> {
+    conn.query_row("SELECT COUNT(*) FROM pragma_table_info('surface_article') WHERE name = 'article'", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map(|n| n > 0)
+    .map_err(sql)
+}
+
+/// Schema 3 to 4: `surface_article` and `event_entity` keyed in storing order (see the schema),
+/// filled again from the stored analyses, which hold everything they list. Part of the caller's
+/// transaction; nothing else changes (summaries, resolution and analyses stay as they are).
+pub(crate) fn migrate_v3(conn: &Connection) -> Result<()> {
+    conn.execute_batch("DROP TABLE IF EXISTS surface_article; DROP TABLE IF EXISTS event_entity;").map_err(sql)?;
+    conn.execute_batch(SCHEMA_SQL).map_err(sql)?;
+    let mut article =
+        conn.prepare("INSERT OR IGNORE INTO surface_article (surface, seq) VALUES (?1, ?2)").map_err(sql)?;
+    let mut event = conn
+        .prepare("INSERT OR IGNORE INTO event_entity (surface, seq, n, start) VALUES (?1, ?2, ?3, ?4)")
+        .map_err(sql)?;
+    let mut stmt = conn.prepare("SELECT seq, data FROM analysis ORDER BY seq").map_err(sql)?;
+    let mut rows = stmt.query([]).map_err(sql)?;
+    while let Some(r) = rows.next().map_err(sql)? {
+        let (seq, data): (i64, String) = (r.get(0).map_err(sql)?, r.get(1).map_err(sql)?);
+        let st = Stored::parse(&format!("analysis {seq}"), &data)?;
+        for s in st.surfaces() {
+            article.execute(params![s, seq]).map_err(sql)?;
+        }
+        for (n, ev) in st.e.iter().enumerate() {
+            for &s in &ev.e {
+                event.execute(params![s, seq, n as i64, &ev.d]).map_err(sql)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Schema 2 (and 1): mentions, quotes and events as rows and JSON keyed by article id.
@@ -1157,7 +1198,7 @@ mod tests {
         assert_eq!(snapshot(&migrated), expected);
         {
             let c = Connection::open(old.path().join("mirsad.sqlite")).unwrap();
-            assert_eq!(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), 3);
+            assert_eq!(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), crate::SCHEMA_VERSION);
             assert!(!has_v2_tables(&c).unwrap(), "old tables dropped");
         }
         // Texts the body holds are stored as places, the others written out.
@@ -1169,6 +1210,41 @@ mod tests {
         s.resolve_entities().unwrap();
         migrated.resolve_entities().unwrap();
         assert_eq!(snapshot(&migrated), snapshot(&s));
+    }
+
+    #[test]
+    fn a_schema_3_store_reads_the_same_after_rekeying() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(dir.path()).unwrap();
+        s.set_analyzer(Box::new(|arts: &[Article]| arts.iter().map(analyze).collect()));
+        s.put_batch(&articles()).unwrap();
+        s.resolve_entities().unwrap();
+        let expected = snapshot(&s);
+        let count = |c: &Connection, t: &str| -> i64 {
+            c.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0)).unwrap()
+        };
+        let c = Connection::open(dir.path().join("mirsad.sqlite")).unwrap();
+        let (articles_before, events_before) = (count(&c, "surface_article"), count(&c, "event_entity"));
+        assert!(articles_before > 0 && events_before > 0);
+        drop(s);
+        // The same rows under schema 3's keys (article id, event date).
+        c.execute_batch(
+            "CREATE TABLE sa3 (surface INTEGER NOT NULL, article TEXT NOT NULL, PRIMARY KEY (surface, article)) WITHOUT ROWID;
+             INSERT INTO sa3 SELECT sa.surface, a.id FROM surface_article sa JOIN articles a ON a.seq = sa.seq;
+             DROP TABLE surface_article; ALTER TABLE sa3 RENAME TO surface_article;
+             CREATE TABLE ee3 (surface INTEGER NOT NULL, start TEXT NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL,
+                 PRIMARY KEY (surface, start, seq, n)) WITHOUT ROWID;
+             INSERT INTO ee3 SELECT surface, start, seq, n FROM event_entity;
+             DROP TABLE event_entity; ALTER TABLE ee3 RENAME TO event_entity;
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
+        assert!(has_v3_keys(&c).unwrap());
+        let migrated = Store::open(dir.path()).unwrap();
+        assert_eq!(snapshot(&migrated), expected);
+        assert_eq!(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0)).unwrap(), crate::SCHEMA_VERSION);
+        assert!(!has_v3_keys(&c).unwrap());
+        assert_eq!((count(&c, "surface_article"), count(&c, "event_entity")), (articles_before, events_before));
     }
 
     #[test]
