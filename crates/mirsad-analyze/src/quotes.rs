@@ -888,7 +888,7 @@ fn completed_name(body: &str, span: (usize, usize), end: usize, name_word: &dyn 
 
 /// A person named at the end of the speaker words after a title, untagged: «الطالب الجامعي،
 /// علي السليمي», «المتحدث الرسمي باسم المركز رأفت الصباغ». Two or three words, the first a name
-/// the gazetteer knows without «ال» or a clitic, the others known names or family names with
+/// the gazetteer knows without «ال», the others known names or family names with
 /// «ال»; before them a comma or a word with «ال» or «لل», and the speaker words start with a title
 /// («ال…»).
 fn trailing_name(name: &str, name_word: &dyn Fn(&str) -> bool) -> Option<String> {
