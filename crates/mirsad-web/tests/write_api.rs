@@ -101,7 +101,7 @@ async fn a_busy_collection_is_503_not_a_hung_request() {
 async fn an_undated_article_gets_the_year_its_text_allows() {
     let (app, _d) = app_with(&fixture(), Some("s3cret"));
     let mut rec: serde_json::Value = serde_json::from_str(&record("undated", serde_json::Value::Null)).unwrap();
-    rec["body"] = "وصل الرئيس إلى العاصمة في زيارة هي الأولى منذ 24 عاما. وكانت زيارته الأخيرة في يوليو 2000.".into();
+    rec["body"] = "وصل الرئيس إلى العاصمة للمرة الأولى منذ 24 عاما. وكانت زيارته الأخيرة في يوليو 2000.".into();
     let r = send(&app, post(rec.to_string())).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let a = get(&app, "/api/articles/undated").await.json();
