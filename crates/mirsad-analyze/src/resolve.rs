@@ -16,7 +16,7 @@
 //!    when it clearly dominates, and counts as a person; a person name of three words or more
 //!    takes in the longer, less used names it begins (a full style with the grandfather), and a
 //!    rare name that ends in a much better known full name joins it (a swallowed title);
-//! 5. transliteration variants (long vowels written or dropped, ط/ت, ص/ث/س, ق/غ/ج, ظ/ذ/ز)
+//! 5. transliteration variants (long vowels written or dropped, ط/ت, ص/ث/ش/س, ق/غ/ج, ظ/ذ/ز)
 //!    share a consonant skeleton; two names with one skeleton and one type are merged only
 //!    when the evidence agrees: they seldom appear in the same article (outlets keep to their
 //!    own spelling; two people are named side by side) and the entities around them are alike.
@@ -164,7 +164,7 @@ pub fn skeleton(words: &[String]) -> String {
         for (i, c) in w.chars().enumerate() {
             let c = match c {
                 'ط' => 'ت',
-                'ص' | 'ث' => 'س',
+                'ص' | 'ث' | 'ش' => 'س',
                 'ق' | 'غ' => 'ج',
                 'ظ' | 'ذ' => 'ز',
                 'ض' => 'د',
