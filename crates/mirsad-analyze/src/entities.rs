@@ -76,26 +76,18 @@ pub fn article_mentions(tagger: &Tagger, a: &Article) -> Vec<Linked> {
             span: in_body.then_some((m.start, m.end)),
         })
     };
-    let keep = |text: &str, m: &Mention| !is_counted(text, m) && !is_fragment_or_common_noun(&m.text);
-    let mut out: Vec<Linked> = Vec::new();
-    if let Some(t) = &a.title {
-        out.extend(
-            tagger
-                .entities(t)
-                .into_iter()
-                .filter(|m| keep(t, m))
-                .map(acronym_is_organization)
-                .filter_map(|m| link(m, false)),
-        );
-    }
-    out.extend(
+    // Tagger noise a name never is is dropped, a Latin acronym typed a body, before linking.
+    let tagged = |text: &str, in_body: bool| {
         tagger
-            .entities(&a.body)
+            .entities(text)
             .into_iter()
-            .filter(|m| keep(&a.body, m))
+            .filter(|m| !is_counted(text, m) && !is_fragment_or_common_noun(&m.text))
             .map(acronym_is_organization)
-            .filter_map(|m| link(m, true)),
-    );
+            .filter_map(move |m| link(m, in_body))
+            .collect::<Vec<_>>()
+    };
+    let mut out: Vec<Linked> = a.title.as_deref().map(|t| tagged(t, false)).unwrap_or_default();
+    out.extend(tagged(&a.body, true));
     strip_conjunctions(&mut out);
     link_partial_names(&mut out);
     out

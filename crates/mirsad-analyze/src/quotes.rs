@@ -900,8 +900,7 @@ fn trailing_name(name: &str, name_word: &dyn Fn(&str) -> bool) -> Option<String>
         let Some(at) = words.len().checked_sub(n).filter(|&at| at > 0) else { continue };
         let (first, rest) = (words[at], &words[at + 1..]);
         let prev = words[at - 1];
-        let prev_ok =
-            prev.ends_with(['،', ',']) || ["ال", "لل", "وال"].iter().any(|p| mirsad_text::key(prev).starts_with(p));
+        let prev_ok = prev.ends_with(['،', ',']) || is_definite(&mirsad_text::key(prev));
         let first_ok = first.chars().all(mirsad_text::is_word_char)
             && !mirsad_text::key(first).starts_with("ال")
             && !is_title_word(first)
@@ -912,6 +911,11 @@ fn trailing_name(name: &str, name_word: &dyn Fn(&str) -> bool) -> Option<String>
         }
     }
     None
+}
+
+/// A key with the article, alone or behind «و» or «ل» («الصحة», «والأخلاق», «للإغاثة»).
+fn is_definite(key: &str) -> bool {
+    ["ال", "وال", "لل"].iter().any(|p| key.starts_with(p))
 }
 
 /// A word that can follow a given name as (part of) the family name: one the name gazetteer
@@ -981,11 +985,7 @@ fn introduced_org(body: &str, name: &str, before: usize) -> Option<String> {
     let mut scratch = String::new();
     for i in (0..spans.len()).rev() {
         let k = key_of(i);
-        let bare = ["و", "ف", "ب", "ل", "وب", "ول", "فب", "فل"]
-            .iter()
-            .find_map(|c| k.strip_prefix(c).filter(|r| *r == head))
-            .unwrap_or(&k);
-        if bare != head {
+        if k != head && !crate::resolve::CLITICS.iter().any(|c| k.strip_prefix(c) == Some(head)) {
             continue;
         }
         let mut end = i;
@@ -1005,7 +1005,7 @@ fn introduced_org(body: &str, name: &str, before: usize) -> Option<String> {
             }
             // Definite words go on after one plain word («منظمة حظر الأسلحة الكيميائية»), plain
             // ones never after definite ones; a word with a pronoun («سفارة بلاده») ends it.
-            let def = ["ال", "وال", "لل"].iter().any(|p| wk.starts_with(p));
+            let def = is_definite(&wk);
             let was = definite.replace(def);
             // After two plain words a definite one describes the name («واشنطن بوست الأميركية»).
             if was == Some(true) && !def

@@ -121,7 +121,8 @@ const DESCRIPTORS: &[&str] = &[
     "مجموعه",
 ];
 
-const CLITICS: &[&str] = &["وب", "ول", "فب", "فل", "وك", "فك", "و", "ف", "ب", "ل", "ك"];
+/// One-letter clitics and their pairs a name can be written behind (two-letter ones first).
+pub(crate) const CLITICS: &[&str] = &["وب", "ول", "فب", "فل", "وك", "فك", "و", "ف", "ب", "ل", "ك"];
 
 struct Group {
     key: String,

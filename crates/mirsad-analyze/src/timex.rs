@@ -1569,7 +1569,7 @@ pub fn infer_published(a: &mirsad_model::Article) -> Option<mirsad_model::Publis
             let last = || {
                 dated
                     .iter()
-                    .filter(|d| first_time && d.3 && d.2.len() >= 7)
+                    .filter(|(_, _, d, last_time)| first_time && *last_time && d.len() >= 7)
                     .min_by_key(|(j, _, _, _)| (j.abs_diff(i), *j))
             };
             let (_, _, d, _) = near.or_else(last)?;
