@@ -937,9 +937,17 @@ impl Tagger {
     /// computed once per distinct word and thread and kept in a bounded cache: news repeats
     /// its words, so most tokens cost a look-up plus their context features. The weights are
     /// integers, so the cached sums are exact and the tags are those of the uncached path.
+    ///
+    /// A name never runs across punctuation that separates words (a comma, colon, bracket or
+    /// quotation mark between two words ends the span before it; see [`separates`]).
     pub fn tag(&self, tokens: &[&str]) -> Vec<Tag> {
         let (idx, emit, hk) = self.emissions(tokens);
-        let best = viterbi(self.weights.as_slice(), self.bits, emit, &hk, self.lex.context_only);
+        let breaks: Vec<bool> = idx
+            .iter()
+            .enumerate()
+            .map(|(j, &i)| j > 0 && tokens[idx[j - 1] + 1..i].iter().any(|t| separates(t)))
+            .collect();
+        let best = viterbi(self.weights.as_slice(), self.bits, emit, &hk, &breaks, self.lex.context_only);
         let mut out = vec![Tag::O; tokens.len()];
         for (j, &i) in idx.iter().enumerate() {
             out[i] = Tag::from_index(best[j]);
@@ -1056,6 +1064,10 @@ impl Tagger {
             let gap = &text.as_bytes()[last_end..start];
             if gap.iter().any(|b| matches!(b, b'.' | b'!' | b'?' | b'\n')) || text[last_end..start].contains('؟') {
                 flush(&mut sentence, &mut out);
+            } else if !sentence.is_empty() && separates(&text[last_end..start]) {
+                // The separator goes in as a token of its own, as in a tokenized corpus: not
+                // a word, but a name does not run across it.
+                sentence.push((last_end, start));
             }
             sentence.push((start, start + t.len()));
             last_end = start + t.len();
@@ -1063,6 +1075,19 @@ impl Tagger {
         flush(&mut sentence, &mut out);
         out
     }
+}
+
+/// Whether the text between two words (a punctuation token of a corpus, or the gap between
+/// two words of raw text) separates them so that no name runs across it: any character but
+/// spaces, joiners, hyphens, the apostrophe and the full stop of an abbreviation, which do
+/// occur inside names («جاي-إن», «أ. ف. ب»; ANERcorp's gold names cross only these).
+fn separates(gap: &str) -> bool {
+    gap.chars().any(|c| {
+        !(c.is_whitespace()
+            || matches!(c, '-' | '\u{2010}' | '\u{2011}' | '_' | '\u{640}' | '\'' | '\u{2019}' | '.')
+            // Invisible format characters (joiners, direction marks, soft hyphen).
+            || matches!(c, '\u{AD}' | '\u{61C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'))
+    })
 }
 
 /// Best tag sequence of a prepared sentence.
@@ -1075,17 +1100,19 @@ fn decode<R: Rows + ?Sized>(rows: &R, bits: u32, prep: &Prepared, context_only: 
             rows.add((f & mask) as usize, e);
         }
     }
-    viterbi(rows, bits, emit, &prep.hk, context_only)
+    viterbi(rows, bits, emit, &prep.hk, &[], context_only)
 }
 
 /// Best tag sequence given each token's emission scores and key hash (Viterbi over
-/// first-order transitions; `I-X` only after `B-X`/`I-X`). `context_only`: no transition row
-/// of the word itself (all words share one).
+/// first-order transitions; `I-X` only after `B-X`/`I-X`, and never at a token whose entry in
+/// `breaks` is true, which may be shorter than the sentence). `context_only`: no transition
+/// row of the word itself (all words share one).
 fn viterbi<R: Rows + ?Sized>(
     rows: &R,
     bits: u32,
     emit: Vec<[R::Score; N_TAGS]>,
     hks: &[u64],
+    breaks: &[bool],
     context_only: bool,
 ) -> Vec<usize> {
     let n = emit.len();
@@ -1115,9 +1142,11 @@ fn viterbi<R: Rows + ?Sized>(
             let mut tr = t1[p];
             rows.add(((w0 + pp) & mask) as usize, &mut tr);
             rows.add(((wm1 + pp) & mask) as usize, &mut tr);
+            let broken = breaks.get(i).copied().unwrap_or(false);
             for t in 0..N_TAGS {
                 let v = base + emit[i][t] + tr[t];
-                if ALLOWED[p][t] && v > next[t] {
+                // `I-X` tags have even indices from 2.
+                if ALLOWED[p][t] && !(broken && t > 0 && t % 2 == 0) && v > next[t] {
                     next[t] = v;
                     back[i][t] = p as u8;
                 }
@@ -1391,7 +1420,7 @@ impl Trainer {
                 self.dom_weights.as_slice().add((f & dmask) as usize, e);
             }
         }
-        viterbi(self.weights.as_slice(), self.model.bits, emit, &prep.hk, context_only)
+        viterbi(self.weights.as_slice(), self.model.bits, emit, &prep.hk, &[], context_only)
     }
 
     fn step_seed(&mut self) {

@@ -395,3 +395,23 @@ fn the_shipped_model_types_the_most_named_news_names() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn names_never_run_across_separating_punctuation() {
+    assert!(separates("، "));
+    assert!(separates(": "));
+    assert!(separates(" («"));
+    assert!(!separates(" "));
+    assert!(!separates("-"));
+    assert!(!separates("\u{200c}"));
+    let tagger = Tagger::load().expect("the embedded model loads");
+    // Names side by side, with and without a separator between them.
+    let text =
+        "وقال الرئيس الأمريكي دونالد ترامب، فلاديمير بوتين: نيمار جونيور، ليونيل ميسي «أنطونيو غوتيريش» كيم جونغ-أون";
+    let found = tagger.entities(text);
+    assert!(found.iter().any(|m| m.text.contains("ترامب")), "{found:?}");
+    for m in &found {
+        assert!(!m.text.chars().any(|c| matches!(c, '،' | ':' | '«' | '»')), "{found:?}");
+    }
+    assert!(found.iter().any(|m| m.text == "كيم جونغ-أون"), "{found:?}");
+}
