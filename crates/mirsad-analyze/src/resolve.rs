@@ -17,7 +17,7 @@
 //!    takes in the longer, less used names it begins (a full style with the grandfather), and a
 //!    rare name that ends in a much better known full name joins it (a swallowed title);
 //! 5. transliteration variants (long vowels written or dropped, ط/ت, ص/ث/ش/س, ق/غ/ج, ظ/ذ/ز)
-//!    share a consonant skeleton; two names with one skeleton and one type are merged only
+//!    share a consonant skeleton; two names with one skeleton, whatever their types, are merged only
 //!    when the evidence agrees: they seldom appear in the same article (outlets keep to their
 //!    own spelling; two people are named side by side) and the entities around them are alike.
 //!
@@ -328,9 +328,20 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
     // The full name a part joins: it holds most of the candidates' mentions, and is not
     // dwarfed by the part (a surname used a thousand times does not join a full name seen
     // twice: that is another bearer of the surname).
+    // Full names that are spellings of one another («فيدريكا موغيريني», «فيدريكا موجيريني»)
+    // count as one candidate here, and the part joins the most used of them; whether they are
+    // one entity is decided with evidence below (step 5).
     let dominant = |part: usize, c: &[usize]| {
-        let t = c.iter().copied().max_by_key(|&g| (groups[g].total, std::cmp::Reverse(g)))?;
-        let total = groups[t].total as f64;
+        let mut by_skeleton: BTreeMap<String, (u64, usize)> = BTreeMap::new();
+        for &g in c {
+            let e = by_skeleton.entry(skeleton(&groups[g].words)).or_insert((0, g));
+            e.0 += groups[g].total;
+            if (groups[g].total, std::cmp::Reverse(g)) > (groups[e.1].total, std::cmp::Reverse(e.1)) {
+                e.1 = g;
+            }
+        }
+        let &(total, t) = by_skeleton.values().max_by_key(|&&(m, g)| (m, std::cmp::Reverse(g)))?;
+        let total = total as f64;
         (total >= DOMINANT * mass(c) as f64 && total >= MIN_SHARE * groups[part].total as f64).then_some(t)
     };
     for g in 0..groups.len() {
@@ -377,12 +388,14 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
     }
 
     // 5. Transliteration variants, by skeleton and type, with evidence.
-    let mut by_skeleton: BTreeMap<(String, usize), Vec<usize>> = BTreeMap::new();
+    // Across types: the tagger types one spelling of a name wrongly more often than it does
+    // the others (the merged entity is typed by the weight of all their mentions).
+    let mut by_skeleton: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for g in 0..groups.len() {
         if parent[g].is_none() && !groups[g].words.is_empty() {
             // Names of two or three letters match too many others by chance.
             if groups[g].key.chars().count() >= MIN_LETTERS {
-                by_skeleton.entry((skeleton(&groups[g].words), kind_index(groups[g].kind()))).or_default().push(g);
+                by_skeleton.entry(skeleton(&groups[g].words)).or_default().push(g);
             }
         }
     }
@@ -810,6 +823,33 @@ mod tests {
         assert_eq!(r.entity(&id("دونالد", PER)), None, "a first name alone is no entity");
         assert_eq!(r.entity(&id("محمد", PER)), None, "a first name of many people is no entity");
         assert_eq!(r.entity(&id("إيفانكا ترامب", PER)), Some(id("إيفانكا ترامب", PER).as_str()));
+    }
+
+    #[test]
+    fn a_surname_joins_the_spellings_of_one_full_name_and_a_mistyped_spelling_follows() {
+        let mut arts: Vec<Vec<(&str, EntityType)>> = Vec::new();
+        // Three spellings of one full name, none holding most of the surname's full names
+        // alone; one of them mostly typed an organization (glued to a body's name).
+        for _ in 0..5 {
+            arts.push(vec![("فيدريكا موغيريني", PER), ("بروكسل", LOC), ("الاتحاد الأوروبي", ORG)]);
+            arts.push(vec![("فيديريكا موجيريني", ORG), ("بروكسل", LOC), ("الاتحاد الأوروبي", ORG)]);
+        }
+        for _ in 0..3 {
+            arts.push(vec![("فدريكا موغيريني", PER), ("بروكسل", LOC), ("الاتحاد الأوروبي", ORG)]);
+        }
+        // Another bearer of the surname, named once.
+        arts.push(vec![("ماريو موغيريني", PER)]);
+        for _ in 0..6 {
+            arts.push(vec![("موغيريني", PER), ("بروكسل", LOC)]);
+        }
+        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
+        let r = run(&refs);
+        let head = r.entity(&id("فيدريكا موغيريني", PER)).expect("an entity").to_string();
+        assert_eq!(r.entity(&id("موغيريني", PER)), Some(head.as_str()));
+        assert_eq!(r.entity(&id("فيديريكا موجيريني", ORG)), Some(head.as_str()));
+        assert_eq!(r.entity(&id("فدريكا موغيريني", PER)), Some(head.as_str()));
+        assert_eq!(r.kind(&head, ORG), PER, "typed by the weight of all spellings");
+        assert_ne!(r.entity(&id("ماريو موغيريني", PER)), Some(head.as_str()));
     }
 
     #[test]
