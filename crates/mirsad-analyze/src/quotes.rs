@@ -178,7 +178,11 @@ const ORG_HEADS: &[&str] = &[
     "رابطه",
     "نقابه",
     "بيت",
+    "معهد",
 ];
+
+/// Nouns a place's name follows («مدينة عفرين»), key form without «ال»: no given name.
+const PLACE_HEADS: &[&str] = &["مدينه", "بلده", "قريه", "محافظه", "منطقه", "ولايه", "اقليم", "جزيره", "حي", "مخيم"];
 
 /// Participles that continue the current speaker's speech («مضيفا أن…», «قائلا: …»); they never
 /// name a speaker.
@@ -814,6 +818,7 @@ pub fn attribute(
                 let entity = completed
                     .or_else(|| inside.map(|m| m.entity.to_string()))
                     .or_else(|| by_name(body, &name, (s, e), mentions, name_word))
+                    .or_else(|| Some(add(&mut added, EntityType::PER, introduced_name(body, &name, name_word)?)))
                     .or_else(|| Some(add(&mut added, EntityType::PER, trailing_name(&name, name_word)?)))
                     .or_else(|| by_title(body, &name, s, mentions, &said))
                     .or_else(|| Some(add(&mut added, EntityType::ORG, organization_name(&name)?)))
@@ -911,6 +916,50 @@ fn trailing_name(name: &str, name_word: &dyn Fn(&str) -> bool) -> Option<String>
         }
     }
     None
+}
+
+/// The full name of an untagged person the article introduced in apposition, for speaker
+/// words that are one word of it: «وذكرت علا» after «رئيسة الجهاز …، علا عوض، في …», «وكان
+/// كلوب قد أكد» after «المدرب الألماني، يورغن كلوب، …». The two words stand between commas
+/// (or after a title's definite word, before a comma), one of them a name the gazetteer
+/// knows without «ال», the other that or a family name; the speaker's word is one of them.
+fn introduced_name(body: &str, name: &str, name_word: &dyn Fn(&str) -> bool) -> Option<String> {
+    let words = key_words(name);
+    let [word] = &words[..] else { return None };
+    if word.starts_with("ال") || is_title_word(&word) || word.chars().count() < 3 {
+        return None;
+    }
+    let spans = word_spans(body);
+    let text = |j: usize| &body[spans[j].0..spans[j].1];
+    let gap = |j: usize| &body[spans[j - 1].1..spans[j].0];
+    let comma = |g: &str| g.contains(['،', ',']);
+    let mut scratch = String::new();
+    // Not a title, a function word or a verb; with the gazetteer's word, a name.
+    let mut plain = |w: &str, known: bool| {
+        let k = mirsad_text::key(w);
+        !k.starts_with("ال")
+            && !is_title_word(w)
+            && !cuts(w, &k)
+            && speech_verb(w, &mut scratch).is_none()
+            && !PLACE_HEADS.contains(&k.as_str())
+            && (!known || name_word(w))
+    };
+    (1..spans.len().saturating_sub(2)).find_map(|i| {
+        // Words i and i + 1, set off before (comma, or a title's definite word) and after.
+        let (a, b) = (text(i), text(i + 1));
+        let before = comma(gap(i)) || is_definite(&mirsad_text::key(text(i - 1)));
+        let after = comma(gap(i + 2)) || gap(i + 2).contains(['(', '-', ':']);
+        if !(before && after && gap(i + 1).trim().is_empty()) {
+            return None;
+        }
+        // The speaker's word is either; the other one the gazetteer must know.
+        let ok = if mirsad_text::key(a) == *word {
+            plain(a, false) && (plain(b, true) || family_name(b, name_word))
+        } else {
+            mirsad_text::key(b) == *word && plain(a, true) && plain(b, false)
+        };
+        ok.then(|| format!("{a} {b}"))
+    })
 }
 
 /// A key with the article, alone or behind «و» or «ل» («الصحة», «والأخلاق», «للإغاثة»).
@@ -1337,6 +1386,24 @@ mod tests {
         let body = "وقالت الشركة إن الأرباح ارتفعت هذا العام بنسبة كبيرة.";
         let (q, added) = attribute("a", body, find_in_body(body), &[], &no_names);
         assert!(added.is_empty() && q[0].speaker.is_none(), "{q:#?}");
+    }
+
+    #[test]
+    fn a_later_speaker_word_is_the_person_introduced_in_apposition() {
+        let names = |w: &str| ["علا", "عوض", "يورغن", "وأكد"].contains(&w);
+        let body = "وتحدثت رئيسة الجهاز المركزي للإحصاء، علا عوض، في مراسم إعلان النتائج.\n\n\
+                    وذكرت علا أن 11 ألف خريج شاركوا في إجراء التعداد.\n\n\
+                    وكان المدرب الألماني، يورغن كلوب، قد وصل. وأكد كلوب أن الفريق جاهز للمباراة.";
+        let (q, added) = attribute("a", body, find_in_body(body), &[], &names);
+        let texts: Vec<&str> = added.iter().map(|a| a.text.as_str()).collect();
+        assert_eq!(texts, ["علا عوض", "يورغن كلوب"], "{q:#?}");
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert_eq!(q[0].speaker.as_ref(), Some(&added[0].entity));
+        assert_eq!(q[1].speaker.as_ref(), Some(&added[1].entity));
+        // A word that is not the name of anyone introduced so stays without an entity.
+        let body = "وقال المدير، أحمد، إن العمل مستمر. وأكد كلوب أن الفريق جاهز للمباراة.";
+        let (q, added) = attribute("a", body, find_in_body(body), &[], &names);
+        assert!(added.is_empty() && q.iter().all(|q| q.speaker.is_none()), "{q:#?} {texts:?}");
     }
 
     #[test]
