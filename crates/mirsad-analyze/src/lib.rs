@@ -28,7 +28,9 @@ pub fn analyze_article(tagger: &Tagger, a: &Article) -> ArticleAnalysis {
         .iter()
         .filter_map(|m| Some(quotes::Candidate { span: m.span?, kind: m.kind, entity: &m.entity }))
         .collect();
-    let name_word = |w: &str| tagger.is_person_name(w);
+    // The gazetteer leaves out names whose key is a function word's; «علي» is the one common
+    // given name among them, and written with «ي» (the preposition ends in «ى») it is the name.
+    let name_word = |w: &str| tagger.is_person_name(w) || w == "علي";
     let (quotes, speakers) = quotes::attribute(&a.id, &a.body, quotes::find_in_body(&a.body), &candidates, &name_word);
     // Speakers the tagger missed become mentions too.
     mentions.extend(speakers.into_iter().map(|s| entities::Linked {

@@ -887,7 +887,22 @@ fn completed_name(body: &str, span: (usize, usize), end: usize, name_word: &dyn 
     }
     let rest = &body[span.1..end];
     let words: Vec<&str> = rest.split(' ').filter(|w| !w.is_empty()).collect();
-    let ok = (1..=2).contains(&words.len()) && words.iter().all(|w| family_name(w, name_word));
+    // One word between the given name and the speech is the family name even when the
+    // gazetteer does not know it («المهندس صالح قدح أن…»), unless it may carry a clitic
+    // («للصحفيين», «بالقول», «وكازنوف»), reads as a feminine or plural noun («متحدثة»,
+    // «حالات») or is a title, a verb or a function word.
+    let lone = |w: &str| {
+        let k = mirsad_text::key(w);
+        family_name(w, &|_| true)
+            && !k.starts_with(['و', 'ف', 'ل', 'ب'])
+            && !k.ends_with('ه')
+            && !k.ends_with("ات")
+            && !mirsad_text::is_stopword_key(&k)
+            && !is_title_word(w)
+            && speech_verb(w, &mut String::new()).is_none()
+    };
+    let ok = (1..=2).contains(&words.len()) && words.iter().all(|w| family_name(w, name_word))
+        || matches!(words[..], [w] if lone(w));
     ok.then(|| format!("{own} {}", words.join(" ")))
 }
 
@@ -1386,6 +1401,32 @@ mod tests {
         let body = "وقالت الشركة إن الأرباح ارتفعت هذا العام بنسبة كبيرة.";
         let (q, added) = attribute("a", body, find_in_body(body), &[], &no_names);
         assert!(added.is_empty() && q[0].speaker.is_none(), "{q:#?}");
+    }
+
+    #[test]
+    fn a_given_name_is_completed_by_one_plain_word_before_the_speech() {
+        let names = |w: &str| w == "صالح";
+        let complete = |body: &str| {
+            let s = body.find("صالح").unwrap();
+            let mentions = [Candidate { span: (s, s + "صالح".len()), kind: EntityType::PER, entity: "PER:saleh" }];
+            let (q, added) = attribute("a", body, find_in_body(body), &mentions, &names);
+            (q[0].speaker.clone(), added.into_iter().map(|a| a.text).collect::<Vec<_>>())
+        };
+        let (speaker, added) = complete("وأوضح المهندس صالح قدح أن الفعالية تحظى باهتمام الزوار.");
+        assert_eq!(added, ["صالح قدح"]);
+        assert_eq!(
+            speaker,
+            Some(crate::entities::entity_id(EntityType::PER, &crate::entities::entity_key("صالح قدح")))
+        );
+        for body in [
+            "وقال صالح للصحفيين إن الفعالية تحظى باهتمام الزوار.",
+            "وقال صالح بالقول إن الفعالية تحظى باهتمام الزوار.",
+            "وقال صالح أمس إن الفعالية تحظى باهتمام الزوار.",
+        ] {
+            let (speaker, added) = complete(body);
+            assert!(added.is_empty(), "{body}: {added:?}");
+            assert_eq!(speaker.as_deref(), Some("PER:saleh"), "{body}");
+        }
     }
 
     #[test]
