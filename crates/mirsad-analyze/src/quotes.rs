@@ -1156,8 +1156,18 @@ fn by_title(
     said: &[(String, String)],
 ) -> Option<String> {
     let words: Vec<String> = mirsad_text::tokens(title).map(bare_key).collect();
-    // Only a definite noun phrase of a few words is a title that refers back.
-    if words.is_empty() || words.len() > 5 || !mirsad_text::key(title).starts_with("ال") {
+    // Only a definite noun phrase of a few words is a title that refers back: with «ال», or a
+    // role noun in construct with a definite noun, directly or through one more noun
+    // («وزير الدفاع», «سفير خادم الحرمين الشريفين»; not «مسؤول أميركي», «مسؤول كبير في …»).
+    let keys: Vec<String> = mirsad_text::tokens(title).map(mirsad_text::key).collect();
+    let construct = match keys.as_slice() {
+        [_, second, ..] if second.starts_with("ال") => true,
+        [_, second, third, ..] => !second.ends_with('ي') && !second.ends_with("يه") && third.starts_with("ال"),
+        _ => false,
+    };
+    let definite = keys.first().is_some_and(|k| k.starts_with("ال"))
+        || construct && words.first().is_some_and(|w| TITLE_NOUNS.contains(&w.as_str()));
+    if words.is_empty() || words.len() > 5 || !definite {
         return None;
     }
     let head = &words[..words.len().min(2)];
@@ -1426,6 +1436,23 @@ mod tests {
             let (speaker, added) = complete(body);
             assert!(added.is_empty(), "{body}: {added:?}");
             assert_eq!(speaker.as_deref(), Some("PER:saleh"), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_role_in_construct_refers_back_and_an_indefinite_one_does_not() {
+        let body = "وقال السفير أحمد قطان إن المنطقة تمر بمرحلة صعبة. \
+                    وأكد سفير خادم الحرمين الشريفين أن المملكة لم تسع إلى الحرب.";
+        let s = body.find("أحمد قطان").unwrap();
+        let mentions =
+            [Candidate { span: (s, s + "أحمد قطان".len()), kind: EntityType::PER, entity: "PER:qattan" }];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &|_| false);
+        let speakers: Vec<Option<&str>> = q.iter().map(|q| q.speaker.as_deref()).collect();
+        assert_eq!(speakers, [Some("PER:qattan"), Some("PER:qattan")], "{q:#?}");
+        let said = [("مسؤول الإعلام أحمد قطان".to_string(), "PER:qattan".to_string())];
+        assert_eq!(by_title(body, "مسؤول الإعلام", body.len(), &mentions, &said).as_deref(), Some("PER:qattan"));
+        for indefinite in ["مسؤول أميركي", "مسؤول كبير في الوزارة", "مسؤول"] {
+            assert_eq!(by_title(body, indefinite, body.len(), &mentions, &said), None, "{indefinite}");
         }
     }
 
