@@ -30,6 +30,9 @@ pub enum Speaker {
     Continues,
     /// A pronoun after «عن» («نقلت الوكالة عنه قوله»): the last person mentioned.
     Pronoun,
+    /// The subject of the sentence's main verb («وظهر زيدان غاضبا ليؤكد أن…»): the first
+    /// person or organization of the sentence, else the last speaker.
+    Subject,
 }
 
 /// A quote found in a text; offsets are bytes of the text.
@@ -366,7 +369,13 @@ enum Verb {
     Finite,
     /// Always refers back («مضيفا»).
     Participle,
+    /// «لـ» with the present tense («ليؤكد»): says what the sentence's subject did it for.
+    Purpose,
 }
+
+/// Present-tense speech verbs that «لـ» makes a purpose clause of («ليؤكد أن…»), key form.
+const PURPOSE_VERBS: &[&str] =
+    &["يقول", "تقول", "يضيف", "تضيف", "يوكد", "توكد", "يوضح", "توضح", "يشير", "تشير", "يعلن", "تعلن", "يكشف", "تكشف"];
 
 /// The kind of speech word, if it is one; `key` is scratch space (every word of every article
 /// is checked).
@@ -645,10 +654,28 @@ pub fn find(text: &str) -> Vec<Found> {
         if s < consumed_until || skip_verbs.contains(&v) {
             continue;
         }
-        let Some(kind) = speech_verb(&text[s..e], &mut key) else { continue };
+        let Some(kind) = speech_verb(&text[s..e], &mut key).or_else(|| {
+            let k = mirsad_text::key(&text[s..e]);
+            let opener_next = || {
+                words.get(v + 1).is_some_and(|&(ns, ne)| {
+                    text[e..ns].trim().is_empty() && OPENER_SET.contains(mirsad_text::key(&text[ns..ne]).as_str())
+                })
+            };
+            if k.strip_prefix("ل").is_some_and(|r| PURPOSE_VERBS.contains(&r)) {
+                Some(Verb::Purpose)
+            } else if matches!(k.as_str(), "وبين" | "فبين" | "وبينت" | "فبينت") && opener_next() {
+                // Without its shadda «وبين» is "between" unless «أن» follows at once.
+                Some(Verb::Finite)
+            } else {
+                None
+            }
+        }) else {
+            continue;
+        };
         let Some((opening, region_end)) = region(text, &words, v, &|at| direct_at(at).is_some()) else { continue };
         let speaker = match kind {
             Verb::Participle => Speaker::Continues,
+            Verb::Purpose => Speaker::Subject,
             Verb::Finite => speaker_in_region(text, &words, v + 1, region_end, false)
                 .or_else(|| speaker_before(text, &words, v))
                 .unwrap_or(Speaker::Continues),
@@ -768,12 +795,15 @@ pub fn attribute(
     for q in found {
         let (name, entity) = match q.speaker {
             Speaker::Continues if last.0.is_some() => last.clone(),
-            Speaker::Continues => {
+            Speaker::Continues | Speaker::Subject => {
                 let sentence = body[..q.start].rfind(['.', '\n', '!', '؟']).map_or(0, |i| i + 1);
                 // A dateline's credit «(CNN)» is not the first speaker.
                 let credit = |m: &&Candidate| body[..m.span.0].ends_with('(') && body[m.span.1..].starts_with(')');
                 let m = speakers().filter(|m| !credit(m)).find(|m| m.span.0 >= sentence && m.span.1 <= q.start);
-                (m.map(|m| body[m.span.0..m.span.1].to_string()), m.map(|m| m.entity.to_string()))
+                match m {
+                    Some(m) => (Some(body[m.span.0..m.span.1].to_string()), Some(m.entity.to_string())),
+                    None => last.clone(),
+                }
             }
             Speaker::Pronoun => {
                 let m = speakers().rev().find(|m| m.kind == EntityType::PER && m.span.1 <= q.start);
@@ -1454,6 +1484,23 @@ mod tests {
         for indefinite in ["مسؤول أميركي", "مسؤول كبير في الوزارة", "مسؤول"] {
             assert_eq!(by_title(body, indefinite, body.len(), &mentions, &said), None, "{indefinite}");
         }
+    }
+
+    #[test]
+    fn a_purpose_clause_and_a_bare_bayyana_before_that() {
+        let t = "وظهر زيدان غاضبا في المؤتمر الصحافي ليؤكد أن فريقه لن يحيي برشلونة هذا الموسم.";
+        let q = find(t);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(q[0].speaker, Speaker::Subject);
+        assert!(q[0].text.starts_with("أن فريقه"), "{q:?}");
+        let s = t.find("زيدان").unwrap();
+        let mentions = [Candidate { span: (s, s + "زيدان".len()), kind: EntityType::PER, entity: "PER:zidane" }];
+        let (quotes, _) = attribute("a", t, q, &mentions, &|_| false);
+        assert_eq!(quotes[0].speaker.as_deref(), Some("PER:zidane"));
+        let t = "وبين أن المركز حقق 43 ألف فرصة عمل خلال العام الماضي.";
+        assert_eq!(find(t).len(), 1, "{:?}", find(t));
+        // «بين» is "between" otherwise.
+        assert!(find("وبين الطرفين خلاف قديم على الحدود منذ سنوات طويلة.").is_empty());
     }
 
     #[test]
