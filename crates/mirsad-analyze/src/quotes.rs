@@ -707,6 +707,20 @@ pub fn find(text: &str) -> Vec<Found> {
             }
         }
     }
+    // «ووفقا لموقع "تك كرانش" فإن…», «وبحسب المرصد، فإن…»: the source, then the report.
+    for (v, &(s, e)) in words.iter().enumerate() {
+        if s < consumed_until && out.iter().any(|q| q.start <= s && s < q.end) {
+            continue;
+        }
+        if !ACCORDING_TO.contains(&mirsad_text::key(&text[s..e]).as_str()) {
+            continue;
+        }
+        if let Some(q) = according_to(text, &words, v) {
+            if !out.iter().any(|o| o.start < q.end && q.start < o.end) {
+                out.push(q);
+            }
+        }
+    }
     // Quotations not introduced by a verb (nor inside another quote). Shorter ones are mostly
     // names, scores and lists («أخيسار سبور التركي», «2 - 1»).
     for d in &directs {
@@ -720,6 +734,53 @@ pub fn find(text: &str) -> Vec<Found> {
     }
     out.sort_by_key(|q| q.start);
     out
+}
+
+/// Words that introduce a source before «فإن» (key form).
+const ACCORDING_TO: &[&str] = &["وفقا", "ووفقا", "بحسب", "وبحسب", "حسب", "وحسب", "طبقا", "وطبقا"];
+
+/// «وفقا لـ SOURCE فإن …» (word `v` is «وفقا»): the source names the speaker and the report
+/// runs from «فإن» to the end of its sentence. «لما نقلته/ذكرته» before the source is skipped;
+/// the «لـ» of the source is not who was spoken to.
+fn according_to(text: &str, words: &[(usize, usize)], v: usize) -> Option<Found> {
+    let key = |j: usize| mirsad_text::key(&text[words[j].0..words[j].1]);
+    let mut from = v + 1;
+    if from + 1 < words.len() && key(from) == "لما" {
+        from += 2;
+    }
+    let mut prev_end = words[v].1;
+    for j in v + 1..words.len().min(v + 2 + MAX_SPEAKER_WORDS) {
+        if ends_sentence(&text[prev_end..words[j].0]) {
+            return None;
+        }
+        if matches!(key(j).as_str(), "فان" | "فانه" | "فانها") {
+            if j <= from {
+                return None;
+            }
+            let (s, word_end) = words[from];
+            let word = &text[s..word_end];
+            // The source without its «لـ» («لموقع» → «موقع», «للتقرير» → «تقرير»).
+            let s = if word.starts_with("لل") && word.chars().count() > 4 {
+                s + 2 * 'ل'.len_utf8()
+            } else if word.starts_with('ل') && word.chars().count() > 3 {
+                s + 'ل'.len_utf8()
+            } else {
+                s
+            };
+            let start = words[j].0;
+            let end = indirect_end(text, words, j);
+            let body = text[start..end].trim();
+            return (body.split_whitespace().count() >= 4).then(|| Found {
+                speaker: Speaker::Named(s, words[j - 1].1),
+                text: body.to_string(),
+                direct: false,
+                start,
+                end,
+            });
+        }
+        prev_end = words[j].1;
+    }
+    None
 }
 
 /// The quotes of an article body, paragraph by paragraph, with offsets in the body.
@@ -1501,6 +1562,19 @@ mod tests {
         assert_eq!(find(t).len(), 1, "{:?}", find(t));
         // «بين» is "between" otherwise.
         assert!(find("وبين الطرفين خلاف قديم على الحدود منذ سنوات طويلة.").is_empty());
+    }
+
+    #[test]
+    fn according_to_a_source_then_the_report() {
+        let t = "ووفقا لموقع \"تك كرانش\" فإن المطورة جان وونغ هي أول من لاحظ الخاصية الجديدة.";
+        let q = find(t);
+        assert_eq!(q.len(), 1, "{q:?}");
+        assert_eq!(speaker(t, &q[0]), Some("موقع \"تك كرانش"));
+        assert!(q[0].text.starts_with("فإن المطورة"), "{q:?}");
+        let t = "وبحسب المرصد السوري لحقوق الإنسان، فإن الغارات استهدفت ثلاث بلدات في ريف إدلب.";
+        assert_eq!(speaker(t, &find(t)[0]), Some("المرصد السوري لحقوق الإنسان"));
+        // No «فإن» within the source's few words: no quote.
+        assert!(find("ووفقا للخطة الجديدة ستبدأ الأعمال في الشهر المقبل بعد موافقة المجلس.").is_empty());
     }
 
     #[test]
