@@ -80,11 +80,13 @@ pub fn frequency_bucket(freq: f64) -> u8 {
     if freq <= 0.0 {
         return 0;
     }
-    let zipf = freq.log10() + 9.0;
-    if zipf < 1.0 {
+    // The list's frequencies are powers of ten (10^(-i/100)): the small slack keeps one whose
+    // Zipf value is a bound in the bucket above it, as the bound says, whatever the rounding.
+    let half_steps = ((freq.log10() + 8.0) * 2.0 + 1e-9).floor();
+    if half_steps < 0.0 {
         0
     } else {
-        (1.0 + ((zipf - 1.0) * 2.0).floor()).min(17.0) as u8
+        (1.0 + half_steps).min(17.0) as u8
     }
 }
 
@@ -128,7 +130,9 @@ mod tests {
         assert_eq!(frequency_bucket(1e-9), 0); // Zipf 0
         assert_eq!(frequency_bucket(1e-8), 1); // Zipf 1
         assert_eq!(frequency_bucket(3.2e-8), 2); // Zipf 1.5
-        assert_eq!(frequency_bucket(1e-2), 15); // Zipf 7
+        assert_eq!(frequency_bucket(10f64.powf(-2.5)), 12); // Zipf 6.5
+        assert_eq!(frequency_bucket(1e-2), 13); // Zipf 7
+        assert_eq!(frequency_bucket(1e-2 * 0.99), 12);
         assert_eq!(frequency_bucket(1.0), 17);
     }
 
