@@ -7,12 +7,13 @@
 //! The labelled corpora's own words are not checked: a word of the training text then has a
 //! verdict exactly when a word of new text would (when the unlabelled corpus or the list has
 //! it), so the model learns what a missing verdict means. Checking them too (verdicts on every
-//! training word, none on a rare word of the held-out fold) scored lower in cross-validation.
+//! training word, none on a rare word of the held-out fold) scored no better in
+//! cross-validation (0.743 against 0.744).
 
 use anyhow::{bail, Context};
 use mirsad_analyze::ner::notes::{frequency_bucket, Notes};
 use std::collections::{HashMap, HashSet};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -89,32 +90,35 @@ fn checkable(t: &str) -> bool {
 
 /// The forms `hunspell -l -d <dict>` rejects, run once over all of them (one per line).
 fn run_hunspell(dict: &str, forms: &[&str]) -> anyhow::Result<HashSet<String>> {
-    let mut child = Command::new("hunspell")
-        .args(["-l", "-i", "UTF-8", "-d", dict])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            anyhow::anyhow!(
-                "--hunspell: cannot run `hunspell` ({e}); it is needed only for training \
-                 (Debian: apt-get install hunspell hunspell-ar)"
-            )
-        })?;
-    let mut stdin = child.stdin.take().context("hunspell's input")?;
-    let input: String = forms.iter().flat_map(|f| [*f, "\n"]).collect();
-    // Written from another thread: hunspell answers while it reads, and both pipes are bounded.
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let mut out = String::new();
-    child.stdout.take().context("hunspell's output")?.read_to_string(&mut out).context("reading hunspell's output")?;
-    let mut err = String::new();
-    child.stderr.take().context("hunspell's errors")?.read_to_string(&mut err).context("reading hunspell's errors")?;
-    let status = child.wait().context("waiting for hunspell")?;
-    let written = writer.join().map_err(|_| anyhow::anyhow!("writing to hunspell: the thread panicked"))?;
-    if !status.success() {
-        bail!("--hunspell: hunspell -d {dict} failed ({status}): {}", err.trim());
+    // The words go in through a file, not a pipe: hunspell exits at once when the dictionary
+    // is missing, and writing to its closed pipe would end this process with SIGPIPE instead
+    // of the error below.
+    let input = std::env::temp_dir().join(format!("mirsad-hunspell-{}.txt", std::process::id()));
+    let text: String = forms.iter().flat_map(|f| [*f, "\n"]).collect();
+    std::fs::write(&input, text).with_context(|| format!("writing {}", input.display()))?;
+    let output = std::fs::File::open(&input).and_then(|file| {
+        Command::new("hunspell")
+            .args(["-l", "-i", "UTF-8", "-d", dict])
+            .stdin(Stdio::from(file))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+    });
+    let _ = std::fs::remove_file(&input);
+    let output = output.map_err(|e| {
+        anyhow::anyhow!(
+            "--hunspell: cannot run `hunspell` ({e}); it is needed only for training \
+             (Debian: apt-get install hunspell hunspell-ar)"
+        )
+    })?;
+    if !output.status.success() {
+        bail!(
+            "--hunspell: hunspell -d {dict} failed ({}): {}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
     }
-    written.context("writing to hunspell")?;
+    let out = String::from_utf8(output.stdout).context("hunspell's output is not UTF-8")?;
     let rejected: HashSet<String> = out.lines().map(str::to_string).collect();
     if !forms.is_empty() && rejected.len() == forms.len() {
         bail!("--hunspell: hunspell -d {dict} rejected every word; is it an Arabic dictionary?");
