@@ -8,8 +8,8 @@
 //! table, which the shipped one does not — the word clusters of the token and its neighbours,
 //! see [`clusters`]; likewise only with word notes, which the shipped model does not carry, a
 //! spelling dictionary's verdict on the word and its neighbours and the word's frequency in
-//! general text, see [`notes`]) and transition features (previous tag, alone and with the word and the
-//! previous word). Every string is hashed once per token; features are those hashes mixed with
+//! general text, see [`notes`]) and transition features (previous tag, alone and with the word
+//! and the previous word). Every string is hashed once per token; features are those hashes mixed with
 //! a per-kind constant by integer arithmetic. Feature hashes index a fixed table of `2^bits`
 //! buckets × 9 tags, held as 8-bit weights (the 590 KB table stays in the core's cache:
 //! reading it is most of the tagging time). Decoding is Viterbi and never puts `I-X` after
@@ -18,9 +18,9 @@
 //! context for their neighbours, so raw text cut by `mirsad_text::tokens` (which drops
 //! punctuation) and corpus tokens look the same to the model.
 //!
-//! The model (weights, hashed gazetteer keys, hashed mined, cluster and word-note tables, never gazetteer
-//! or corpus text) is embedded in the binary from `model/ner.bin.gz`; see `model/README.md` for how it
-//! was trained.
+//! The model (weights, hashed gazetteer keys, hashed mined, cluster and word-note tables, never
+//! gazetteer or corpus text) is embedded in the binary from `model/ner.bin.gz`; see
+//! `model/README.md` for how it was trained.
 
 pub mod clusters;
 pub mod corpus;
