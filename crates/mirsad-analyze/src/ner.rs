@@ -6,8 +6,10 @@
 //! ±1, digit/Latin shape, gazetteer membership, how name-like the word's contexts are across
 //! an unlabelled corpus (see [`mined`]), and — only when the model carries a cluster
 //! table, which the shipped one does not — the word clusters of the token and its neighbours,
-//! see [`clusters`]) and transition features (previous tag, alone and with the word and the
-//! previous word). Every string is hashed once per token; features are those hashes mixed with
+//! see [`clusters`]; likewise only with word notes, which the shipped model does not carry, a
+//! spelling dictionary's verdict on the word and its neighbours and the word's frequency in
+//! general text, see [`notes`]) and transition features (previous tag, alone and with the word
+//! and the previous word). Every string is hashed once per token; features are those hashes mixed with
 //! a per-kind constant by integer arithmetic. Feature hashes index a fixed table of `2^bits`
 //! buckets × 9 tags, held as 8-bit weights (the 590 KB table stays in the core's cache:
 //! reading it is most of the tagging time). Decoding is Viterbi and never puts `I-X` after
@@ -16,13 +18,14 @@
 //! context for their neighbours, so raw text cut by `mirsad_text::tokens` (which drops
 //! punctuation) and corpus tokens look the same to the model.
 //!
-//! The model (weights, hashed gazetteer keys, hashed mined and cluster tables, never gazetteer
-//! or corpus text) is embedded in the binary from `model/ner.bin.gz`; see `model/README.md` for how it
-//! was trained.
+//! The model (weights, hashed gazetteer keys, hashed mined, cluster and word-note tables, never
+//! gazetteer or corpus text) is embedded in the binary from `model/ner.bin.gz`; see
+//! `model/README.md` for how it was trained.
 
 pub mod clusters;
 pub mod corpus;
 pub mod mined;
+pub mod notes;
 
 use mirsad_model::EntityType;
 use mirsad_text::{key, stem_key};
@@ -214,6 +217,14 @@ enum K {
     /// A feature's copy for a training corpus other than the one tagged (see
     /// [`Trainer::epoch_domains`]).
     Dom,
+    /// The spelling dictionary's verdict on the word (see [`notes`]), alone and with the
+    /// word's frequency bucket; the verdicts on its neighbours.
+    Sp,
+    SpFq,
+    SpM1,
+    SpP1,
+    /// The frequency bucket of the word (see [`notes`]).
+    Fq,
 }
 
 /// A feature of one value hash.
@@ -277,6 +288,8 @@ struct Lexicon {
     clusters: Clusters,
     /// How name-like each word's contexts are across an unlabelled corpus (see [`mined`]).
     mined: mined::Mined,
+    /// Spelling-dictionary verdicts and general-text frequencies of words (see [`notes`]).
+    notes: notes::Notes,
     /// Features of the context only: of a word's own, just the bias; no feature that pairs
     /// the word with a neighbour; no transition with the word. Only the first training round
     /// of [`mined`] sets it; a model file never carries it.
@@ -416,6 +429,9 @@ struct TokHash {
     gz: u8,
     /// word cluster (of the key, else of the key without clitics)
     c: u64,
+    /// spelling-dictionary verdict on the key ([`notes::UNCHECKED`] when the model has no
+    /// verdicts; [`PAD_VERDICT`] before and after the sentence)
+    sp: u8,
 }
 
 const CLITICS: [&str; 6] = ["ال", "و", "ب", "ل", "وال", "بال"];
@@ -457,8 +473,10 @@ fn prepare_keys(words: &[&str], keys: Vec<String>, lex: &Lexicon) -> Prepared {
 /// Padding before the first token and after the last (two each: the context reaches ±2).
 const PAD_BEFORE: [TokHash; 2] = [PAD_BOS; 2];
 const PAD_AFTER: [TokHash; 2] = [PAD_EOS; 2];
-const PAD_BOS: TokHash = TokHash { k: BOS, s: BOS, n: BOS, gz: 0, c: BOS_CLUSTER };
-const PAD_EOS: TokHash = TokHash { k: EOS, s: EOS, n: EOS, gz: 0, c: EOS_CLUSTER };
+const PAD_BOS: TokHash = TokHash { k: BOS, s: BOS, n: BOS, gz: 0, c: BOS_CLUSTER, sp: PAD_VERDICT };
+const PAD_EOS: TokHash = TokHash { k: EOS, s: EOS, n: EOS, gz: 0, c: EOS_CLUSTER, sp: PAD_VERDICT };
+/// [`TokHash::sp`] of the padding (the three verdicts are 0 to 2).
+const PAD_VERDICT: u8 = 3;
 /// `sh("<s>")` and `sh("</s>")`, spelled out so that they can be constants.
 const BOS: u64 = fnv_const(b"<s>");
 const EOS: u64 = fnv_const(b"</s>");
@@ -493,7 +511,9 @@ fn describe(raw: &str, k: &str, lex: &Lexicon, own: &mut Vec<u64>) -> (TokHash, 
     let nc = strip_clitics(k);
     let c =
         if clusters.is_empty() { NO_CLUSTER } else { cluster_of(k).or_else(|| cluster_of(nc)).unwrap_or(NO_CLUSTER) };
-    let th = TokHash { k: hk, s: hs, n: sh(nc), gz, c };
+    let notes = &lex.notes;
+    let (sp, fq) = if notes.is_empty() { (notes::UNCHECKED, 0) } else { notes::unpack(notes.get(k)) };
+    let th = TokHash { k: hk, s: hs, n: sh(nc), gz, c, sp };
     let f = own;
     f.push(f1(K::Bias, 0));
     f.push(f1(K::W0, hk));
@@ -543,6 +563,17 @@ fn describe(raw: &str, k: &str, lex: &Lexicon, own: &mut Vec<u64>) -> (TokHash, 
             None => f.push(f1(K::Mn, NOT_MINED)),
         }
     }
+    if notes.sources & notes::SPELLING != 0 {
+        f.push(f1(K::Sp, u64::from(sp)));
+        if notes.sources & notes::FREQUENCY != 0 {
+            f.push(f2(K::SpFq, u64::from(sp), u64::from(fq)));
+        }
+    }
+    if notes.sources & notes::FREQUENCY != 0 {
+        // Only the word as written: the bucket of its key without clitics as well scored the
+        // same in cross-validation (0.748 against 0.750).
+        f.push(f1(K::Fq, u64::from(fq)));
+    }
     let shp = shape(raw, k);
     f.push(f1(K::Shape, shp));
     f.push(f2(K::ShapeLen, shp, nchars.min(8) as u64));
@@ -589,6 +620,10 @@ fn context_features(th: &[TokHash], g2: &[u8], suf2: &[u64], i: usize, lex: &Lex
         f.push(f2(K::W0Wp1, c.k, p1.k));
         f.push(f2(K::Sm1S0, m1.s, c.s));
         f.push(f2(K::Sm1Suf2, m1.s, suf2[i]));
+    }
+    if lex.notes.sources & notes::SPELLING != 0 {
+        f.push(f1(K::SpM1, u64::from(m1.sp)));
+        f.push(f1(K::SpP1, u64::from(p1.sp)));
     }
     if clusters {
         f.push(f1(K::Cm1, m1.c));
@@ -735,6 +770,7 @@ struct Slot {
     s: u64,
     n: u64,
     suf2: u64,
+    /// The cluster number in the low 24 bits, the spelling verdict in the high 8.
     c: u32,
     emit: [i16; N_TAGS],
     gz: u8,
@@ -748,7 +784,7 @@ const EMPTY_SLOT: Slot = Slot { tag: 0, k: 0, s: 0, n: 0, suf2: 0, c: 0, emit: [
 
 impl Slot {
     /// The slot of `w` under `tag`; `None` when a sum does not fit in `i16` or the cluster
-    /// number in `u32` (then the word is not cached).
+    /// number in 24 bits (then the word is not cached).
     fn pack(tag: u64, w: Option<Word>) -> Option<Slot> {
         let Some(w) = w else { return Some(Slot { tag, ..EMPTY_SLOT }) };
         let mut emit = [0i16; N_TAGS];
@@ -762,7 +798,7 @@ impl Slot {
             s: th.s,
             n: th.n,
             suf2: w.suf2,
-            c: u32::try_from(th.c).ok()?,
+            c: u32::try_from(th.c).ok().filter(|c| *c < 1 << 24)? | u32::from(th.sp) << 24,
             emit,
             gz: th.gz,
             word: true,
@@ -771,7 +807,14 @@ impl Slot {
 
     fn unpack(&self) -> Option<Word> {
         self.word.then(|| Word {
-            th: TokHash { k: self.k, s: self.s, n: self.n, gz: self.gz, c: u64::from(self.c) },
+            th: TokHash {
+                k: self.k,
+                s: self.s,
+                n: self.n,
+                gz: self.gz,
+                c: u64::from(self.c & 0xff_ffff),
+                sp: (self.c >> 24) as u8,
+            },
             suf2: self.suf2,
             emit: self.emit.map(i32::from),
         })
@@ -810,7 +853,10 @@ pub struct Tagger {
 
 static EMBEDDED: &[u8] = include_bytes!("../model/ner.bin.gz");
 
-const MAGIC: &[u8; 5] = b"MNER7";
+const MAGIC: &[u8; 5] = b"MNER8";
+/// The format before [`MAGIC`]: the same without the word notes (read as a model without
+/// them, and still written for a model without them, so such a model's file is unchanged).
+const MAGIC_7: &[u8; 5] = b"MNER7";
 
 impl Clone for Tagger {
     /// A copy with its own id (the word cache must not serve one copy's sums to another).
@@ -851,7 +897,7 @@ impl Tagger {
         let mut r = Reader::new(&raw);
         r.section("header");
         let magic: [u8; 5] = r.array()?;
-        if &magic != MAGIC {
+        if &magic != MAGIC && &magic != MAGIC_7 {
             return Err(ModelError::Magic { found: String::from_utf8_lossy(&magic).into_owned() });
         }
         let bits = u32::from(r.byte()?);
@@ -887,17 +933,18 @@ impl Tagger {
             clusters.insert(r.fits(h)?, r.fits(c)?);
         }
         let mined = mined::read(&mut r)?;
+        let notes = if &magic == MAGIC { notes::read(&mut r)? } else { notes::Notes::default() };
         if r.left() > 0 {
             return Err(ModelError::Trailing { left: r.left() });
         }
-        let lex = Lexicon { gazetteer, clusters, mined, context_only: false };
+        let lex = Lexicon { gazetteer, clusters, mined, notes, context_only: false };
         Ok(Tagger { id: next_tagger_id(), bits, weights, scale, lex })
     }
 
     /// Writes the model: weights quantized to 8 bits, zeros left out, gzip-compressed.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(if self.lex.notes.is_empty() { MAGIC_7 } else { MAGIC });
         out.push(self.bits as u8);
         let mut gz: Vec<(&u64, &u8)> = self.lex.gazetteer.iter().collect();
         gz.sort();
@@ -926,6 +973,9 @@ impl Tagger {
             put_varint(&mut out, u64::from(c));
         }
         mined::write(&self.lex.mined, &mut out);
+        if !self.lex.notes.is_empty() {
+            notes::write(&self.lex.notes, &mut out);
+        }
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         enc.write_all(&out).expect("writing to memory");
         enc.finish().expect("writing to memory")
@@ -1169,7 +1219,7 @@ fn viterbi<R: Rows + ?Sized>(
 pub enum ModelError {
     #[error("not a gzip stream, or a damaged one: {0}")]
     Gzip(std::io::Error),
-    #[error("not a tagger model of this version (starts with {found:?}, expected \"MNER7\")")]
+    #[error("not a tagger model of this version (starts with {found:?}, expected \"MNER8\" or \"MNER7\")")]
     Magic { found: String },
     #[error("weight table of 2^{0} rows, outside 2^8..2^24")]
     TableBits(u32),
@@ -1489,6 +1539,12 @@ impl Trainer {
     /// Mined word statistics to use as features (set before the first epoch; kept in the model).
     pub fn set_mined(&mut self, mined: mined::Mined) {
         self.model.lex.mined = mined;
+    }
+
+    /// Spelling verdicts and word frequencies to use as features (set before the first epoch;
+    /// kept in the model, which then has format `MNER8`).
+    pub fn set_notes(&mut self, notes: notes::Notes) {
+        self.model.lex.notes = notes;
     }
 
     /// A trainer of the same settings whose tagger sees only the context of a word, never the

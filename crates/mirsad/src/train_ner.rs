@@ -19,6 +19,8 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
+mod notes;
+
 #[derive(clap::Args)]
 pub struct TrainNerArgs {
     /// Folder holding the shared data sets (reads `ner-anercorp/`).
@@ -98,6 +100,22 @@ pub struct TrainNerArgs {
     /// gazetteer are left out.
     #[arg(long, default_value_t = 2)]
     pub name_min_count: i64,
+    /// Spelling-dictionary features: every Arabic word form of the training corpora, the
+    /// unlabelled corpus and (with `--wordfreq`) the frequency list is checked once with
+    /// `hunspell -l -d <--hunspell-dict>`, and whether the word, or a neighbour, is rejected
+    /// (transliterated foreign names are) becomes a feature. Needs hunspell only when training.
+    #[arg(long)]
+    pub hunspell: bool,
+    /// Hunspell dictionary for `--hunspell` (Debian's hunspell-ar installs `ar`).
+    #[arg(long, default_value = "ar")]
+    pub hunspell_dict: String,
+    /// Word-frequency features: the frequency bucket (half Zipf steps) of the word and of its
+    /// key without clitics in wordfreq's Arabic list (`wordfreq-ar/large_ar.msgpack.gz`).
+    #[arg(long)]
+    pub wordfreq: bool,
+    /// Words of the frequency list kept (the most frequent; fewer words, a smaller model).
+    #[arg(long, default_value_t = 150_000)]
+    pub wordfreq_words: usize,
 }
 
 /// How `--self-names` entries are marked in the gazetteer.
@@ -286,8 +304,11 @@ pub fn run(args: TrainNerArgs) -> anyhow::Result<u8> {
     let mut fresh = Trainer::new(args.bits, &gazetteer);
     fresh.add_names(names);
     let path = args.data.join(&args.unlabelled);
-    let unlabelled =
-        if args.clusters > 0 || args.mine || args.self_names > 0 { read_unlabelled(&path)? } else { Vec::new() };
+    let unlabelled = if args.clusters > 0 || args.mine || args.self_names > 0 || args.hunspell {
+        read_unlabelled(&path)?
+    } else {
+        Vec::new()
+    };
     if args.clusters > 0 {
         let t = Instant::now();
         let settings = clusters::Settings { k: args.clusters, ..Default::default() };
@@ -302,6 +323,17 @@ pub fn run(args: TrainNerArgs) -> anyhow::Result<u8> {
         );
         fresh.set_clusters(table);
     }
+    let wordfreq_path = args.data.join("wordfreq-ar/large_ar.msgpack.gz");
+    let note_sources = notes::Sources::new(
+        args.hunspell.then_some(args.hunspell_dict.as_str()),
+        args.wordfreq.then_some((wordfreq_path.as_path(), args.wordfreq_words)),
+        &unlabelled,
+    )?;
+    let table = note_sources.notes();
+    if !table.is_empty() {
+        eprintln!("train-ner: word notes for {} words", table.table.len());
+    }
+    fresh.set_notes(table);
     if args.folds > 1 {
         return cross_validate(&train, &extra, &fresh, &args, &unlabelled);
     }

@@ -108,6 +108,8 @@ fn clusters_put_words_with_the_same_neighbours_together_and_survive_the_model_fi
 #[test]
 fn cached_tagging_gives_the_tags_of_the_uncached_path() {
     let mut t = Trainer::new(12, &[(EntityType::LOC, "القاهرة".to_string())]);
+    // Word notes too: their verdicts reach the neighbours through the cache.
+    t.set_notes(small_notes());
     for _ in 0..5 {
         t.epoch(&fixture());
     }
@@ -211,15 +213,44 @@ fn gzip(raw: &[u8]) -> Vec<u8> {
 }
 
 /// The decompressed bytes of a small model with every section filled: gazetteer, weights,
-/// cluster table and mined table.
+/// cluster table, mined table and word notes.
 fn small_model_raw() -> Vec<u8> {
     let mut t = Trainer::new(8, &[(EntityType::LOC, "عمان".to_string())]);
     t.set_clusters([(7u32, 3u16), (900, 1)].into_iter().collect());
     t.set_mined([(11u32, 0x1234u16), (70_000, 5)].into_iter().collect());
+    t.set_notes(small_notes());
     t.epoch(&fixture());
     let mut raw = Vec::new();
     flate2::read::GzDecoder::new(&t.averaged().to_bytes()[..]).read_to_end(&mut raw).expect("our own gzip");
     raw
+}
+
+/// Word notes with both sources: «سامر» rejected and rare, «قال» accepted and frequent.
+fn small_notes() -> notes::Notes {
+    let mut n = notes::Notes::default();
+    n.add_verdict(&token_key("سامر"), false);
+    n.add_verdict(&token_key("قال"), true);
+    n.add_frequency(&token_key("قال"), 12);
+    n.add_frequency(&token_key("سامر"), 3);
+    n
+}
+
+#[test]
+fn word_notes_survive_the_model_file_and_a_model_without_them_keeps_the_old_format() {
+    let raw = small_model_raw();
+    assert_eq!(&raw[..5], b"MNER8");
+    let t = Tagger::from_bytes(&gzip(&raw)).expect("an intact model");
+    assert_eq!(t.lex.notes.sources, notes::SPELLING | notes::FREQUENCY);
+    assert_eq!(notes::unpack(t.lex.notes.get(&token_key("سامر"))), (notes::REJECTED, 3));
+    assert_eq!(notes::unpack(t.lex.notes.get(&token_key("قال"))), (notes::ACCEPTED, 12));
+    // Without notes the file is an `MNER7` model, which this reader still reads.
+    let mut old = Trainer::new(8, &[]);
+    old.epoch(&fixture());
+    let bytes = old.averaged().to_bytes();
+    let mut raw7 = Vec::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_end(&mut raw7).expect("our own gzip");
+    assert_eq!(&raw7[..5], b"MNER7");
+    assert!(Tagger::from_bytes(&bytes).expect("an MNER7 model").lex.notes.is_empty());
 }
 
 #[test]
@@ -246,7 +277,7 @@ fn damaged_models_are_errors_that_name_the_part() {
         }
     }
     let last = Tagger::from_bytes(&gzip(&raw[..raw.len() - 1])).err().expect("cut");
-    assert!(last.to_string().starts_with("mined table: cut short at byte"), "{last}");
+    assert!(last.to_string().starts_with("word notes: cut short at byte"), "{last}");
 
     let mut bad = raw.clone();
     bad[0] = b'X';
