@@ -655,7 +655,12 @@ pub fn find(text: &str) -> Vec<Found> {
             continue;
         }
         let Some(kind) = speech_verb(&text[s..e], &mut key).or_else(|| {
-            let k = mirsad_text::key(&text[s..e]);
+            // Only words with «لـ», «و» or «ف» are read again (every word of every article is).
+            if !text[s..e].starts_with(['ل', 'و', 'ف']) {
+                return None;
+            }
+            mirsad_text::key_into(&text[s..e], &mut key);
+            let k = key.as_str();
             let opener_next = || {
                 words.get(v + 1).is_some_and(|&(ns, ne)| {
                     text[e..ns].trim().is_empty() && OPENER_SET.contains(mirsad_text::key(&text[ns..ne]).as_str())
@@ -663,7 +668,7 @@ pub fn find(text: &str) -> Vec<Found> {
             };
             if k.strip_prefix("ل").is_some_and(|r| PURPOSE_VERBS.contains(&r)) {
                 Some(Verb::Purpose)
-            } else if matches!(k.as_str(), "وبين" | "فبين" | "وبينت" | "فبينت") && opener_next() {
+            } else if matches!(k, "وبين" | "فبين" | "وبينت" | "فبينت") && opener_next() {
                 // Without its shadda «وبين» is "between" unless «أن» follows at once.
                 Some(Verb::Finite)
             } else {
@@ -712,7 +717,11 @@ pub fn find(text: &str) -> Vec<Found> {
         if s < consumed_until && out.iter().any(|q| q.start <= s && s < q.end) {
             continue;
         }
-        if !ACCORDING_TO.contains(&mirsad_text::key(&text[s..e]).as_str()) {
+        if !text[s..e].starts_with(['و', 'ب', 'ح', 'ط']) {
+            continue;
+        }
+        mirsad_text::key_into(&text[s..e], &mut key);
+        if !ACCORDING_TO.contains(&key.as_str()) {
             continue;
         }
         if let Some(q) = according_to(text, &words, v) {
