@@ -1316,6 +1316,19 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Writes a table of 32-bit hashes with a value each: the count, then the hashes in order as
+/// varint deltas, each followed by its value as `put` writes it.
+fn put_hash_table<V: Copy + Ord>(out: &mut Vec<u8>, mut v: Vec<(u32, V)>, put: impl Fn(&mut Vec<u8>, V)) {
+    v.sort_unstable();
+    put_varint(out, v.len() as u64);
+    let mut last = 0u64;
+    for (h, c) in v {
+        put_varint(out, u64::from(h) - last);
+        last = u64::from(h);
+        put(out, c);
+    }
+}
+
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);

@@ -119,15 +119,9 @@ pub fn unpack(code: u16, t: usize) -> (u64, u64) {
 }
 
 pub(super) fn write(m: &Mined, out: &mut Vec<u8>) {
-    let mut v: Vec<(u32, u16)> = m.iter().map(|(h, c)| (*h, *c)).collect();
-    v.sort_unstable();
-    super::put_varint(out, v.len() as u64);
-    let mut last = 0u64;
-    for (h, c) in v {
-        super::put_varint(out, u64::from(h) - last);
-        last = u64::from(h);
-        out.extend_from_slice(&c.to_le_bytes());
-    }
+    super::put_hash_table(out, m.iter().map(|(h, c)| (*h, *c)).collect(), |out, c: u16| {
+        out.extend_from_slice(&c.to_le_bytes())
+    });
 }
 
 pub(super) fn read(r: &mut Reader<'_>) -> Result<Mined, ModelError> {

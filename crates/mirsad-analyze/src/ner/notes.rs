@@ -92,15 +92,7 @@ pub fn frequency_bucket(freq: f64) -> u8 {
 
 pub(super) fn write(n: &Notes, out: &mut Vec<u8>) {
     out.push(n.sources);
-    let mut v: Vec<(u32, u8)> = n.table.iter().map(|(h, c)| (*h, *c)).collect();
-    v.sort_unstable();
-    super::put_varint(out, v.len() as u64);
-    let mut last = 0u64;
-    for (h, c) in v {
-        super::put_varint(out, u64::from(h) - last);
-        last = u64::from(h);
-        out.push(c);
-    }
+    super::put_hash_table(out, n.table.iter().map(|(h, c)| (*h, *c)).collect(), |out, c| out.push(c));
 }
 
 pub(super) fn read(r: &mut Reader<'_>) -> Result<Notes, ModelError> {
