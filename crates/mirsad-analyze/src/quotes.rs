@@ -1041,7 +1041,7 @@ fn trailing_name(name: &str, name_word: &dyn Fn(&str) -> bool) -> Option<String>
 fn introduced_name(body: &str, name: &str, name_word: &dyn Fn(&str) -> bool) -> Option<String> {
     let words = key_words(name);
     let [word] = &words[..] else { return None };
-    if word.starts_with("ال") || is_title_word(&word) || word.chars().count() < 3 {
+    if word.starts_with("ال") || is_title_word(word) || word.chars().count() < 3 {
         return None;
     }
     let spans = word_spans(body);
