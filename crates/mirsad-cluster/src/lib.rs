@@ -16,6 +16,7 @@
 //!   ≥ [`STORY_SIMILARITY`]) among stories active within [`WINDOW_DAYS`] of its date and begun
 //!   at most [`MAX_SPAN_DAYS`] before it; otherwise it starts a story. Undated articles take the newest date seen.
 
+pub mod background;
 pub mod minhash;
 pub mod terms;
 

@@ -1,6 +1,7 @@
 //! Term statistics for story similarity: interned stems, document frequencies, and an
 //! article's tf-idf vector over its most telling terms.
 
+use crate::background;
 use mirsad_model::Article;
 use std::collections::HashMap;
 
@@ -9,8 +10,6 @@ pub const VECTOR_TERMS: usize = 40;
 /// Title words count this many times: a headline names what the story is about.
 const TITLE_WEIGHT: f32 = 3.0;
 
-/// Pseudo-documents added to the collection size in idf (see [`TermModel::idf`]).
-const PRIOR_DOCS: f32 = 50.0;
 
 /// A sparse vector sorted by term id.
 pub type Vector = Vec<(u32, f32)>;
@@ -30,6 +29,8 @@ pub struct TermModel {
     stems: Vec<String>,
     surfaces: Vec<String>,
     df: Vec<u32>,
+    /// Per term: its document frequency in [`background::BACKGROUND_DOCS`] background documents.
+    bg: Vec<f32>,
     docs: u64,
     /// Terms whose frequency changed since the last `take_changed`.
     changed: Vec<u32>,
@@ -122,6 +123,7 @@ impl TermModel {
         self.stems.push(stem.to_string());
         self.surfaces.push(mirsad_text::display(surface));
         self.df.push(0);
+        self.bg.push(background::per_million(stem) as f32 * 1e-6 * background::BACKGROUND_DOCS);
         self.dirty.push(false);
         id
     }
@@ -164,10 +166,12 @@ impl TermModel {
         self.counted.insert(a.id.clone(), tf);
     }
 
-    /// Smoothed idf: `PRIOR_DOCS` imaginary documents without the term keep a small input
-    /// (a handful of pages on one topic) from zeroing the words they all share.
+    /// idf over the collection plus the background documents ([`background`]): a small input
+    /// (two articles, a handful of pages on one topic) is weighted as a news collection would
+    /// weight it, and the words its pages all share are not zeroed.
     fn idf(&self, id: u32) -> f32 {
-        ((self.docs as f32 + PRIOR_DOCS) / (self.df[id as usize] as f32 + 1.0)).ln()
+        let i = id as usize;
+        ((self.docs as f32 + background::BACKGROUND_DOCS) / (self.df[i] as f32 + self.bg[i] + 1.0)).ln()
     }
 
     /// The article's unit-length tf-idf vector over its `VECTOR_TERMS` heaviest terms.

@@ -6,6 +6,7 @@ mod analyze;
 mod bench;
 mod bench_dedup;
 mod bench_stories;
+mod build_background;
 mod collection;
 mod eval;
 mod serve;
@@ -66,6 +67,9 @@ enum Command {
     /// Train the named-entity tagger on ANERcorp (first 5/6) and write its model.
     #[command(name = "train-ner")]
     TrainNer(train_ner::TrainNerArgs),
+    /// Write the background document frequencies of story similarity from wordfreq's list.
+    #[command(name = "build-background")]
+    BuildBackground(build_background::BuildBackgroundArgs),
     /// Score a stage on labelled data (`extract`, `stories`, `ner`, `entities`, `quotes`, `timex`).
     Eval {
         /// Stage to score: `extract`, `stories`, `ner`, `entities` or `timex`.
@@ -125,6 +129,7 @@ fn main() -> ExitCode {
         Command::BenchStories(args) => bench_stories::run(args),
         Command::BenchDedup(args) => bench_dedup::run(args),
         Command::TrainNer(args) => train_ner::run(args),
+        Command::BuildBackground(args) => build_background::run(args),
         Command::Eval { stage, data, details, without_resolution } => {
             eval::run(&stage, &data, details.as_deref(), without_resolution)
         }

@@ -19,7 +19,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
-mod notes;
+pub(crate) mod notes;
 
 #[derive(clap::Args)]
 pub struct TrainNerArgs {

@@ -128,7 +128,7 @@ fn run_hunspell(dict: &str, forms: &[&str]) -> anyhow::Result<HashSet<String>> {
 
 /// The most frequent `max` words of wordfreq's list (`*.msgpack.gz`: a header, then buckets;
 /// bucket `i` holds the words of frequency about 10^(-i/100)) with their frequencies.
-fn read_wordfreq(path: &Path, max: usize) -> anyhow::Result<Vec<(String, f64)>> {
+pub(crate) fn read_wordfreq(path: &Path, max: usize) -> anyhow::Result<Vec<(String, f64)>> {
     let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
     let mut raw = Vec::new();
     flate2::read::GzDecoder::new(file).read_to_end(&mut raw).with_context(|| format!("reading {}", path.display()))?;
