@@ -9,6 +9,10 @@
 //!   printed too, so a drift shows).
 //! - The JSONL corpora: the whole pipeline with stories; duplicate rate per outlet and a sample
 //!   of multi-article stories (id, dates, outlets, titles) written for reading by a person.
+//! - `eval/stories.tsv` (hand-labelled stories of those corpora, see `eval/README.md`): the same
+//!   run's stories scored by B-cubed precision, recall and F1 over the labelled articles only
+//!   ([`bcubed`]), and the number of labelled stories of several articles split across more than
+//!   one story of mirsad's.
 
 use super::skip_if_absent;
 use anyhow::Context;
@@ -16,6 +20,12 @@ use mirsad_model::Article;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;
+
+const LABELS: &str = include_str!("../../../../eval/stories.tsv");
+
+/// Labelled URLs that may be missing from the corpora before the eval fails (a moved or
+/// re-sampled corpus, or a damaged label file).
+const MAX_MISSING: usize = 5;
 
 pub fn run(data: &Path, details: Option<&Path>) -> anyhow::Result<u8> {
     semeval(data)?;
@@ -122,6 +132,7 @@ fn corpora(data: &Path, details: Option<&Path>) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let stories = mirsad_cluster::cluster_all(&mut arts);
     let secs = started.elapsed().as_secs_f64();
+    let labelled_report = labelled(&arts)?;
     let mut per_outlet: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for a in &arts {
         let e = per_outlet.entry(a.outlet.clone().unwrap_or_else(|| "(none)".into())).or_default();
@@ -149,6 +160,7 @@ fn corpora(data: &Path, details: Option<&Path>) -> anyhow::Result<()> {
     let mut f = std::io::BufWriter::new(
         std::fs::File::create(&sample_path).with_context(|| format!("creating {}", sample_path.display()))?,
     );
+    f.write_all(labelled_report.as_bytes())?;
     // Every k-th multi-article story, so the sample spreads over sizes and dates.
     let by_id: HashMap<&str, &Article> = arts.iter().map(|a| (a.id.as_str(), a)).collect();
     let step = (multi.len() / 30).max(1);
@@ -178,4 +190,155 @@ fn corpora(data: &Path, details: Option<&Path>) -> anyhow::Result<()> {
     f.flush()?;
     println!("stories sample: {}", crate::shown(&sample_path));
     Ok(())
+}
+
+/// `eval/stories.tsv` as (URL, story label) pairs, in file order.
+fn gold_labels() -> anyhow::Result<Vec<(&'static str, &'static str)>> {
+    let mut out = Vec::new();
+    for (n, line) in LABELS.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.split('\t').collect::<Vec<_>>().as_slice() {
+            [url, label] if !url.is_empty() && !label.is_empty() => out.push((*url, *label)),
+            _ => anyhow::bail!("eval/stories.tsv line {}: expected `URL<TAB>STORY_LABEL`", n + 1),
+        }
+    }
+    Ok(out)
+}
+
+/// B-cubed precision, recall and F1 of a clustering against gold classes, over the items given:
+/// `items[i] = (gold class, system cluster)`. For each item, precision is the share of its
+/// system cluster that is in its gold class and recall the share of its gold class that is in
+/// its system cluster (both counted among `items` only); each is averaged over the items.
+pub fn bcubed<G: Eq + std::hash::Hash, S: Eq + std::hash::Hash>(items: &[(G, S)]) -> (f64, f64, f64) {
+    if items.is_empty() {
+        return (0.0, 0.0, 0.0);
+    }
+    let mut gold: HashMap<&G, usize> = HashMap::new();
+    let mut system: HashMap<&S, usize> = HashMap::new();
+    let mut both: HashMap<(&G, &S), usize> = HashMap::new();
+    for (g, s) in items {
+        *gold.entry(g).or_default() += 1;
+        *system.entry(s).or_default() += 1;
+        *both.entry((g, s)).or_default() += 1;
+    }
+    let (mut p, mut r) = (0.0, 0.0);
+    for (g, s) in items {
+        let common = both[&(g, s)] as f64;
+        p += common / system[s] as f64;
+        r += common / gold[g] as f64;
+    }
+    let n = items.len() as f64;
+    let (p, r) = (p / n, r / n);
+    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    (p, r, f)
+}
+
+/// Scores the clustered corpora on `eval/stories.tsv`, prints the figures and returns the
+/// per-story report for the details file. A labelled URL stands for every main article
+/// (segment 0) read from a record with that URL; an article with no story counts as a story of
+/// its own.
+fn labelled(arts: &[Article]) -> anyhow::Result<String> {
+    let gold = gold_labels()?;
+    let mut by_url: HashMap<&str, Vec<&Article>> = HashMap::new();
+    for a in arts.iter().filter(|a| a.segment == 0) {
+        if let Some(u) = a.url.as_deref() {
+            by_url.entry(u).or_default().push(a);
+        }
+    }
+    let mut missing = Vec::new();
+    // (gold label, system story, article) for every labelled article found.
+    let mut items: Vec<(&str, &str, &Article)> = Vec::new();
+    for &(url, label) in &gold {
+        match by_url.get(url) {
+            Some(found) => items.extend(found.iter().map(|a| (label, a.story.as_deref().unwrap_or(a.id.as_str()), *a))),
+            None => missing.push(url),
+        }
+    }
+    if missing.len() > MAX_MISSING {
+        anyhow::bail!(
+            "stories labelled: {} of {} labelled URLs are not in the corpora (first: {}); eval/stories.tsv and the data in --data disagree",
+            missing.len(),
+            gold.len(),
+            missing[0]
+        );
+    }
+    let pairs: Vec<(&str, &str)> = items.iter().map(|(g, s, _)| (*g, *s)).collect();
+    let (p, r, f) = bcubed(&pairs);
+    let mut per_gold: BTreeMap<&str, Vec<(&str, &Article)>> = BTreeMap::new();
+    for (g, s, a) in &items {
+        per_gold.entry(g).or_default().push((s, a));
+    }
+    let multi: Vec<&Vec<(&str, &Article)>> = per_gold.values().filter(|v| v.len() > 1).collect();
+    let distinct = |v: &Vec<(&str, &Article)>| v.iter().map(|x| x.0).collect::<std::collections::BTreeSet<_>>().len();
+    let split = multi.iter().filter(|v| distinct(v) > 1).count();
+    println!(
+        "stories labelled: articles {} stories {} (with several articles {}) urls missing {} bcubed precision {p:.3} recall {r:.3} f1 {f:.3} split {split}",
+        items.len(),
+        per_gold.len(),
+        multi.len(),
+        missing.len()
+    );
+    // The report: each labelled story with the system stories its articles fall in, then each
+    // system story holding articles of several labelled stories (the wrong merges).
+    let mut out = String::from("# labelled stories (eval/stories.tsv): label · articles · mirsad stories\n");
+    for (g, v) in &per_gold {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for (s, _) in v {
+            *counts.entry(s).or_default() += 1;
+        }
+        let shown: Vec<String> = counts.iter().map(|(s, n)| format!("{s}×{n}")).collect();
+        out.push_str(&format!(
+            "{g} · {} · {}{}\n",
+            v.len(),
+            shown.join(" "),
+            if counts.len() > 1 { "  [split]" } else { "" }
+        ));
+        if counts.len() > 1 {
+            for (s, a) in v {
+                out.push_str(&format!("    {s} | {}\n", a.title.as_deref().unwrap_or("(no title)")));
+            }
+        }
+    }
+    let mut per_system: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (g, s, _) in &items {
+        *per_system.entry(s).or_default().entry(g).or_default() += 1;
+    }
+    out.push_str("\n# mirsad stories holding articles of several labelled stories\n");
+    for (s, labels) in per_system.iter().filter(|(_, l)| l.len() > 1) {
+        let shown: Vec<String> = labels.iter().map(|(g, n)| format!("{g}×{n}")).collect();
+        out.push_str(&format!("{s} · {}\n", shown.join(" ")));
+    }
+    for url in &missing {
+        out.push_str(&format!("not in the corpora: {url}\n"));
+    }
+    out.push('\n');
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bcubed;
+
+    #[test]
+    fn bcubed_by_hand() {
+        // Gold {1,2,3} {4,5}; system {1,2} {3,4,5}.
+        // Precision: 1,2 → 2/2; 3 → 1/3; 4,5 → 2/3 → (1+1+1/3+2/3+2/3)/5 = 11/15.
+        // Recall: 1,2 → 2/3; 3 → 1/3; 4,5 → 2/2 → (2/3+2/3+1/3+1+1)/5 = 11/15.
+        let items = [("a", 1), ("a", 1), ("a", 2), ("b", 2), ("b", 2)];
+        let (p, r, f) = bcubed(&items);
+        assert!((p - 11.0 / 15.0).abs() < 1e-12, "{p}");
+        assert!((r - 11.0 / 15.0).abs() < 1e-12, "{r}");
+        assert!((f - 11.0 / 15.0).abs() < 1e-12, "{f}");
+        // All in one system cluster: precision 1/2 per gold pair, recall 1.
+        let items = [("a", 0), ("a", 0), ("b", 0), ("b", 0)];
+        let (p, r, f) = bcubed(&items);
+        assert!((p - 0.5).abs() < 1e-12 && (r - 1.0).abs() < 1e-12 && (f - 2.0 / 3.0).abs() < 1e-12);
+        // Every item alone: precision 1, recall 1/2 for two gold pairs.
+        let items = [("a", 1), ("a", 2), ("b", 3), ("b", 4)];
+        let (p, r, _) = bcubed(&items);
+        assert!((p - 1.0).abs() < 1e-12 && (r - 0.5).abs() < 1e-12);
+        assert_eq!(bcubed::<&str, u8>(&[]), (0.0, 0.0, 0.0));
+    }
 }
