@@ -13,8 +13,14 @@
 //!   story whatever their date. Only the first text of a group enters the LSH index, so a text
 //!   syndicated a thousand times costs one index entry.
 //! - Another article joins the story whose centroid is most similar (cosine of tf-idf vectors
-//!   ≥ [`STORY_SIMILARITY`]) among stories active within [`WINDOW_DAYS`] of its date and begun
-//!   at most [`MAX_SPAN_DAYS`] before it; otherwise it starts a story. Undated articles take the newest date seen.
+//!   ≥ [`STORY_SIMILARITY`], a bar that rises with each day since the story began) among
+//!   stories active within [`WINDOW_DAYS`] of its date and begun at most [`MAX_SPAN_DAYS`]
+//!   before it; otherwise it starts a story. Undated articles take the newest date seen.
+//! - A story that grew is compared with the stories of its days; one whose centroid is as close
+//!   as [`MERGE_SIMILARITY`] is the same event and the smaller merges into the larger
+//!   ([`Changes::merges`]).
+//! - Term weights come from the collection and from background frequencies shipped with the
+//!   crate ([`background`]), so two articles alone are weighted as a collection would weigh them.
 
 pub mod background;
 pub mod minhash;
@@ -30,11 +36,21 @@ use terms::{dot, TermModel, Vector};
 /// estimate from 100 hashes has a standard deviation of 0.04 there, so the cut sits a little
 /// below to keep recall; measured in docs/QUALITY.md).
 pub const DUPLICATE_SIMILARITY: f64 = 0.75;
-/// Cosine similarity to a story's centroid needed to join it. Chosen by reading story samples
-/// of the JSONL corpora (`mirsad eval stories` writes one): lower values chain neighbouring
-/// events together. SemEval's looser "similar news" pairs prefer lower values; the figures
-/// and the threshold sweep are in docs/QUALITY.md.
-pub const STORY_SIMILARITY: f32 = 0.30;
+/// Cosine similarity to a story's centroid needed to join it on the story's first day. Outlets
+/// tell one event in different words, so on its day a low bar finds them; the bar rises with
+/// every day since the story began ([`STORY_SIMILARITY_PER_DAY`]), so that the next
+/// development of a subject (the following week's talks, the next match) starts a story of its
+/// own instead of chaining onto a month-long saga. Both were chosen on the hand-labelled stories
+/// of `eval/stories.tsv` (B-cubed, docs/QUALITY.md has the sweep).
+pub const STORY_SIMILARITY: f32 = 0.13;
+/// What the bar of [`STORY_SIMILARITY`] rises per day between the story's first day and the
+/// article's: 0.26 two days on, 0.52 four days on (only a close retelling joins then).
+pub const STORY_SIMILARITY_PER_DAY: f32 = 0.13;
+/// Cosine of two stories' centroids at which they are one event and merge (when both began on
+/// one day; the bar rises by [`MERGE_SIMILARITY_PER_DAY`] per day between their first days).
+/// Two outlets' first reports may start two stories before later articles show them to be one.
+pub const MERGE_SIMILARITY: f32 = 0.40;
+pub const MERGE_SIMILARITY_PER_DAY: f32 = 0.25;
 /// A story takes articles dated at most this many days after its last one (or before its first).
 pub const WINDOW_DAYS: i32 = 7;
 /// …and never one dated more than this many days after the story began: without a bound, a
@@ -112,6 +128,9 @@ pub struct Changes {
     pub relabels: Vec<(String, String, Option<String>)>,
     /// (stem, surface, df) of terms whose document frequency changed.
     pub terms: Vec<(String, String, u32)>,
+    /// `(from, into)`: story `from` was found to be the same event as `into` and merged into
+    /// it; every article and group of `from` now belongs to `into`, and `from` is gone.
+    pub merges: Vec<(String, String)>,
     pub docs: u64,
 }
 
@@ -121,6 +140,9 @@ struct Story {
     norm: f32,
     /// Weeks whose postings list this story.
     weeks: Vec<i32>,
+    /// Set when the story was merged into another: postings and groups naming this one lead
+    /// there.
+    merged_into: Option<u32>,
 }
 
 struct GroupMem {
@@ -144,6 +166,7 @@ pub struct Clusterer {
     newest_day: Option<i32>,
     changed_stories: Vec<u32>,
     changed_groups: Vec<u32>,
+    merges: Vec<(String, String)>,
     relabels: Vec<(String, String, Option<String>)>,
     prepared_signatures: HashMap<String, Signature>,
 }
@@ -166,10 +189,12 @@ pub fn prepare(a: &Article) -> Prepared<'_> {
         counter.add_title(t);
     }
     let mut hashes = Vec::new();
+    let mut n = 0usize;
     mirsad_text::for_each_key(&a.body, |k, tok| {
         hashes.push(minhash::word_hash(k));
         if let Some(stem) = terms::topical_stem(k) {
-            counter.add(stem, tok, 1.0);
+            counter.add(stem, tok, terms::body_weight(n));
+            n += 1;
         }
     });
     let sh = minhash::shingles_of_words(&hashes);
@@ -236,6 +261,15 @@ impl Clusterer {
         for i in order {
             self.assign(&mut arts[i]);
         }
+        // Stories merged while the batch was assigned: its articles name the story they are
+        // part of now.
+        if !self.merges.is_empty() {
+            for a in arts.iter_mut() {
+                if let Some(id) = a.story.as_deref().and_then(|id| self.live_id(id)).filter(|l| Some(*l) != a.story.as_deref()) {
+                    a.story = Some(id.to_string());
+                }
+            }
+        }
     }
 
     /// [`Clusterer::observe`] for an article whose text work [`prepare`] already did (in
@@ -288,6 +322,13 @@ impl Clusterer {
             if let Some(sid) = gm.story.clone() {
                 a.story = Some(sid.clone());
                 if let Some(&si) = self.story_index.get(&sid) {
+                    let si = self.live(si);
+                    let live_id = self.stories[si as usize].state.id.clone();
+                    if live_id != sid {
+                        self.groups[g as usize].story = Some(live_id.clone());
+                        self.changed_groups.push(g);
+                    }
+                    a.story = Some(live_id);
                     let v = self.terms.vector(a);
                     self.join(si, a, &v, day);
                 }
@@ -337,6 +378,9 @@ impl Clusterer {
                 }
             }
         }
+        for c in cands.iter_mut() {
+            *c = self.live(*c);
+        }
         cands.sort_unstable();
         cands.dedup();
         // The article's weights by term id: each candidate's similarity is then one look-up per
@@ -359,7 +403,8 @@ impl Clusterer {
                 continue;
             }
             let sim = dense_dot(&self.dense, &s.centroid) / s.norm;
-            if sim >= STORY_SIMILARITY && best.is_none_or(|(b, _)| sim > b) {
+            let since = (day - s.state.first_day).abs() as f32;
+            if sim >= STORY_SIMILARITY + STORY_SIMILARITY_PER_DAY * since && best.is_none_or(|(b, _)| sim > b) {
                 best = Some((sim, si));
             }
         }
@@ -386,7 +431,7 @@ impl Clusterer {
             centroid: Vec::new(),
         };
         self.story_index.insert(state.id.clone(), si);
-        self.stories.push(Story { state, centroid: Vec::new(), norm: 0.0, weeks: Vec::new() });
+        self.stories.push(Story { state, centroid: Vec::new(), norm: 0.0, weeks: Vec::new(), merged_into: None });
         self.join(si, a, v, day);
         si
     }
@@ -436,6 +481,97 @@ impl Clusterer {
             }
         }
         self.changed_stories.push(si);
+        if self.stories[si as usize].state.size > 1 {
+            self.merge_similar(si);
+        }
+    }
+
+    /// The story a story index stands for now: itself, or the one it was merged into.
+    fn live(&self, mut si: u32) -> u32 {
+        while let Some(to) = self.stories[si as usize].merged_into {
+            si = to;
+        }
+        si
+    }
+
+    /// After story `si` grew: another story of the same days whose centroid is as close to its
+    /// own as a member's would be is the same event told in other words (two outlets'
+    /// first reports started two stories before a third article bridged them). The smaller
+    /// is merged into the larger.
+    fn merge_similar(&mut self, si: u32) {
+        let s = &self.stories[si as usize];
+        let mut probe: Vec<&(u32, f32)> = s.centroid.iter().collect();
+        probe.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut cands: Vec<u32> = Vec::new();
+        for (t, _) in probe.into_iter().take(PROBE_TERMS) {
+            for &w in &s.weeks {
+                if let Some(list) = self.postings.get(&(*t, w)) {
+                    cands.extend_from_slice(list);
+                }
+            }
+        }
+        for c in cands.iter_mut() {
+            *c = self.live(*c);
+        }
+        cands.sort_unstable();
+        cands.dedup();
+        let mut best: Option<(f32, u32)> = None;
+        for o in cands {
+            if o == si {
+                continue;
+            }
+            let (a, b) = (&self.stories[si as usize], &self.stories[o as usize]);
+            if a.norm == 0.0 || b.norm == 0.0 {
+                continue;
+            }
+            let gap = (a.state.first_day - b.state.first_day).abs();
+            if gap > WINDOW_DAYS {
+                continue;
+            }
+            let sim = dot(&a.centroid, &b.centroid) / (a.norm * b.norm);
+            if sim >= MERGE_SIMILARITY + MERGE_SIMILARITY_PER_DAY * gap as f32 && best.is_none_or(|(x, _)| sim > x) {
+                best = Some((sim, o));
+            }
+        }
+        if let Some((_, o)) = best {
+            let (big, small) =
+                if self.stories[o as usize].state.size > self.stories[si as usize].state.size { (o, si) } else { (si, o) };
+            self.merge(big, small);
+        }
+    }
+
+    /// Moves story `from` into `into`.
+    fn merge(&mut self, into: u32, from: u32) {
+        let f = std::mem::take(&mut self.stories[from as usize].centroid);
+        let fstate = self.stories[from as usize].state.clone();
+        let fweeks = std::mem::take(&mut self.stories[from as usize].weeks);
+        self.stories[from as usize].merged_into = Some(into);
+        let s = &mut self.stories[into as usize];
+        s.centroid = merge(&s.centroid, &f);
+        s.norm = s.centroid.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
+        for w in fweeks {
+            if !s.weeks.contains(&w) {
+                s.weeks.push(w);
+            }
+        }
+        let st = &mut s.state;
+        st.size += fstate.size;
+        if earlier(&fstate.first_published, &st.first_published) {
+            st.first_published = fstate.first_published.clone();
+        }
+        if fstate.last_published.is_some() && (st.last_published.is_none() || earlier(&st.last_published, &fstate.last_published)) {
+            st.last_published = fstate.last_published.clone();
+        }
+        st.first_day = st.first_day.min(fstate.first_day);
+        st.last_day = st.last_day.max(fstate.last_day);
+        for o in fstate.outlets {
+            if !st.outlets.contains(&o) {
+                st.outlets.push(o);
+            }
+        }
+        let into_id = st.id.clone();
+        self.merges.push((fstate.id, into_id));
+        self.changed_stories.push(into);
     }
 
     /// The saved form of a story (centroid terms spelled out).
@@ -452,16 +588,23 @@ impl Clusterer {
 
     /// Every story, in creation order.
     pub fn stories(&self) -> Vec<StoryState> {
-        (0..self.stories.len() as u32).map(|i| self.state(i)).collect()
+        (0..self.stories.len() as u32).filter(|&i| self.stories[i as usize].merged_into.is_none()).map(|i| self.state(i)).collect()
     }
 
+    /// A story by id; a merged story's id gives the story it is now part of.
     pub fn story(&self, id: &str) -> Option<StoryState> {
-        self.story_index.get(id).map(|&i| self.state(i))
+        self.story_index.get(id).map(|&i| self.state(self.live(i)))
+    }
+
+    /// The id of the story a story id stands for now (itself unless it was merged).
+    pub fn live_id(&self, id: &str) -> Option<&str> {
+        self.story_index.get(id).map(|&i| self.stories[self.live(i) as usize].state.id.as_str())
     }
 
     /// What changed since the last call, for saving.
     pub fn take_changes(&mut self) -> Changes {
         let mut sids = std::mem::take(&mut self.changed_stories);
+        sids.retain(|&i| self.stories[i as usize].merged_into.is_none());
         sids.sort_unstable();
         sids.dedup();
         let mut gids = std::mem::take(&mut self.changed_groups);
@@ -477,12 +620,19 @@ impl Clusterer {
                         index: g,
                         original: gm.original.clone(),
                         original_published: gm.original_published.clone(),
-                        story: gm.story.clone(),
+                        story: gm.story.as_deref().map(|id| self.live_id(id).unwrap_or(id).to_string()),
                         signature: Some(self.signatures[g as usize].clone()),
                     }
                 })
                 .collect(),
-            relabels: std::mem::take(&mut self.relabels),
+            relabels: std::mem::take(&mut self.relabels)
+                .into_iter()
+                .map(|(o, n, st)| {
+                    let st = st.map(|id| self.live_id(&id).map(str::to_string).unwrap_or(id));
+                    (o, n, st)
+                })
+                .collect(),
+            merges: std::mem::take(&mut self.merges),
             terms: self.terms.take_changed(),
             docs: self.terms.docs(),
         }
@@ -541,7 +691,7 @@ impl Clusterer {
                 c.newest_day = Some(st.last_day);
             }
             c.story_index.insert(st.id.clone(), si);
-            c.stories.push(Story { state: st, centroid, norm, weeks });
+            c.stories.push(Story { state: st, centroid, norm, weeks, merged_into: None });
         }
         Ok(c)
     }
@@ -695,3 +845,4 @@ fn merge(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vector {
 
 #[cfg(test)]
 mod tests;
+

@@ -6,9 +6,23 @@ use mirsad_model::Article;
 use std::collections::HashMap;
 
 /// Terms kept per article vector.
-pub const VECTOR_TERMS: usize = 40;
+pub const VECTOR_TERMS: usize = 60;
 /// Title words count this many times: a headline names what the story is about.
-const TITLE_WEIGHT: f32 = 3.0;
+const TITLE_WEIGHT: f32 = 5.0;
+/// The lead: the first this many topical words of the body, which say who did what where
+/// (news is written as an inverted pyramid; late paragraphs drift to background).
+const LEAD_WORDS: usize = 60;
+/// How many times a lead word counts.
+const LEAD_WEIGHT: f32 = 2.0;
+
+/// The weight of the `n`th topical word of a body (0-based).
+pub(crate) fn body_weight(n: usize) -> f32 {
+    if n < LEAD_WORDS {
+        LEAD_WEIGHT
+    } else {
+        1.0
+    }
+}
 
 
 /// A sparse vector sorted by term id.
@@ -84,7 +98,11 @@ pub fn word_counts(a: &Article) -> Vec<(String, &str, f32)> {
     if let Some(t) = &a.title {
         c.add_title(t);
     }
-    for_each_word(&a.body, |s, w| c.add(s, w, 1.0));
+    let mut n = 0usize;
+    for_each_word(&a.body, |s, w| {
+        c.add(s, w, body_weight(n));
+        n += 1;
+    });
     c.finish()
 }
 
@@ -254,3 +272,4 @@ pub fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
     }
     s
 }
+

@@ -172,6 +172,7 @@ CREATE TABLE IF NOT EXISTS dedup_groups (
     story               TEXT,
     signature           BLOB NOT NULL
 );
+CREATE INDEX IF NOT EXISTS dedup_groups_story ON dedup_groups(story);
 CREATE TABLE IF NOT EXISTS term_df (
     term     TEXT PRIMARY KEY,
     surface  TEXT NOT NULL,
@@ -909,6 +910,17 @@ fn save_changes(tx: &rusqlite::Transaction, c: &Changes) -> Result<()> {
     for g in &c.groups {
         let sig = g.signature.as_ref().map(|s| s.to_bytes()).unwrap_or_default();
         group.execute(params![g.index, &g.original, &g.original_published, &g.story, sig]).map_err(sql)?;
+    }
+    // Merged stories before relabels: a relabel names the story as it is after the merges.
+    let mut moved = tx
+        .prepare_cached("UPDATE articles SET story = ?2, json = json_set(json, '$.story', ?2) WHERE story = ?1")
+        .map_err(sql)?;
+    let mut moved_groups = tx.prepare_cached("UPDATE dedup_groups SET story = ?2 WHERE story = ?1").map_err(sql)?;
+    let mut gone = tx.prepare_cached("DELETE FROM stories WHERE id = ?1").map_err(sql)?;
+    for (from, into) in &c.merges {
+        moved.execute(params![from, into]).map_err(sql)?;
+        moved_groups.execute(params![from, into]).map_err(sql)?;
+        gone.execute([from]).map_err(sql)?;
     }
     let mut relabel = tx
         .prepare_cached(
