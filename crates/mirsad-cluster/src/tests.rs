@@ -175,3 +175,66 @@ fn dense_dot_is_the_sorted_merge_dot_to_the_bit() {
     assert_eq!(dense_dot(&dense, &b).to_bits(), dot(&a, &b).to_bits());
     assert!(dot(&a, &b) > 0.0);
 }
+
+#[test]
+fn two_stories_of_one_event_merge_and_the_change_names_both() {
+    // Two first reports of the Kremlin announcement, each started as its own story (as when
+    // their words shared too little), then the first grows: the other is the same event.
+    let mut arts = vec![
+        art("k1", "2023-09-10", "أ", "الكرملين يعلن زيارة كيم جونغ أون إلى موسكو", KREMLIN),
+        art("k2", "2023-09-10", "ب", "بيسكوف: كيم جونج أون يزور موسكو الأسبوع المقبل", KREMLIN2),
+        art("r1", "2023-09-10", "ج", "أمطار غزيرة على جدة وتعليق الدراسة", RAIN),
+    ];
+    let mut c = Clusterer::new();
+    for a in &arts {
+        c.observe(a);
+    }
+    let vs: Vec<Vector> = arts.iter().map(|a| c.terms.vector(a)).collect();
+    let day = day_of(arts[0].published.as_ref()).unwrap();
+    let s1 = c.start(&arts[0], &vs[0], day);
+    let s2 = c.start(&arts[1], &vs[1], day);
+    let s3 = c.start(&arts[2], &vs[2], day);
+    assert_eq!(c.story_count(), 3);
+    c.take_changes();
+    // A second article of story 1 (its own text again) triggers the comparison.
+    c.join(s1, &arts[0], &vs[0], day);
+    let ch = c.take_changes();
+    assert_eq!(c.stories().len(), 2, "{:?}", ch.merges);
+    assert_eq!(ch.merges, vec![(format!("sk2"), format!("sk1"))]);
+    assert_eq!(c.live(s2), s1);
+    assert_eq!(c.live(s3), s3, "the rain is another event");
+    let merged = c.story("sk2").unwrap();
+    assert_eq!(merged.id, "sk1");
+    assert_eq!(merged.size, 3);
+    assert_eq!(merged.outlets, ["أ", "ب"]);
+    // The saved changes never resurrect the merged story.
+    assert!(ch.stories.iter().all(|s| s.id != "sk2"));
+    // An article assigned later to the merged story's words lands in the live one.
+    arts.push(art("k3", "2023-09-10", "د", "كيم جونغ أون إلى موسكو", KREMLIN2));
+    c.observe(&arts[3]);
+    let mut last = arts.pop().unwrap();
+    c.assign(&mut last);
+    assert_eq!(last.story.as_deref(), Some("sk1"));
+}
+
+#[test]
+fn the_bar_rises_with_days_since_the_story_began() {
+    // The same retelling joins on the story's day and the next, not a week later, although the
+    // window (seven days from the story's last day) would still take it.
+    let day0 = art("k1", "2023-09-10", "أ", "الكرملين يعلن زيارة كيم جونغ أون إلى موسكو", KREMLIN);
+    let next = art("k2", "2023-09-11", "ب", "بيسكوف: كيم جونج أون يزور موسكو الأسبوع المقبل", KREMLIN2);
+    // Half the retelling (not a copy: copies join their original whatever the date).
+    let half: String = KREMLIN2.split('،').next().unwrap().to_string();
+    let late = art("k3", "2023-09-17", "ب", "بيسكوف: كيم جونج أون يزور موسكو الأسبوع المقبل", &half);
+    let mut c = Clusterer::new();
+    let mut arts = vec![day0, next, late];
+    for a in &arts {
+        c.observe(a);
+    }
+    let sim = c.similarity(&arts[0], &arts[1]);
+    for a in arts.iter_mut() {
+        c.assign(a);
+    }
+    assert_eq!(arts[0].story, arts[1].story, "similarity {sim} on the next day");
+    assert_ne!(arts[0].story, arts[2].story, "seven days on");
+}
