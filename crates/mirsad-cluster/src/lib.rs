@@ -61,6 +61,10 @@ pub const MAX_SPAN_DAYS: i32 = 30;
 /// makes one near it (a story grows by at most [`WINDOW_DAYS`] before its first day per
 /// article); a wider one is a damaged row whose list of weeks would exhaust memory.
 pub const MAX_RESTORED_SPAN_DAYS: i64 = 36_525;
+/// Articles dated at most this many days after a story's first day may give it its title.
+const EARLY_DAYS: i32 = 1;
+/// Members read for the spelled-out keywords of a story record.
+const KEYWORD_MEMBERS: usize = 24;
 /// Centroid terms kept per story.
 const CENTROID_TERMS: usize = 64;
 /// Terms of an article used to find candidate stories.
@@ -456,7 +460,9 @@ impl Clusterer {
                 st.outlets.push(o.clone());
             }
         }
-        if st.size > 1 && s.norm > 0.0 {
+        // The title is the most central of the early articles: the first reports say what
+        // happened; a late article is often a reaction or an analysis.
+        if st.size > 1 && s.norm > 0.0 && day <= st.first_day + EARLY_DAYS {
             let sim = dot(v, &s.centroid) / s.norm;
             if sim > st.representative_similarity && a.title.is_some() {
                 st.representative = a.id.clone();
@@ -757,7 +763,6 @@ pub fn story_record(state: &StoryState, members: &[&Article]) -> mirsad_model::S
         first_published: sorted.iter().find_map(|a| a.published.as_ref().map(|p| p.value.clone())),
         last_published: sorted.iter().rev().find_map(|a| a.published.as_ref().map(|p| p.value.clone())),
         outlets,
-        keywords: state.keywords(8),
         timeline: sorted
             .iter()
             .map(|a| mirsad_model::TimelineEntry {
@@ -770,7 +775,41 @@ pub fn story_record(state: &StoryState, members: &[&Article]) -> mirsad_model::S
             .collect(),
         copies,
         events: Vec::new(),
+        keywords: keywords_in_text(state, &sorted, 8),
     }
+}
+
+/// The story's heaviest terms, each as the word its articles use most for it: a term is a
+/// light stem («سور» for «سوريا», «طهر» for «طهران»), and the shortest form seen may be another
+/// word of that stem; readers want the word («سوريا»). Falls back to the saved surface.
+fn keywords_in_text(state: &StoryState, members: &[&Article], n: usize) -> Vec<String> {
+    let mut top: Vec<&(String, String, f32)> = state.centroid.iter().collect();
+    top.sort_by(|a, b| b.2.total_cmp(&a.2));
+    top.truncate(n);
+    let at: HashMap<&str, usize> = top.iter().enumerate().map(|(i, t)| (t.0.as_str(), i)).collect();
+    let mut forms: Vec<HashMap<&str, u32>> = vec![HashMap::new(); top.len()];
+    for a in members.iter().take(KEYWORD_MEMBERS) {
+        for text in a.title.iter().chain(std::iter::once(&a.body)) {
+            mirsad_text::for_each_key(text, |k, tok| {
+                if let Some(&i) = terms::topical_stem(k).and_then(|s| at.get(s)) {
+                    *forms[i].entry(tok).or_default() += 1;
+                }
+            });
+        }
+    }
+    let mut out: Vec<String> = Vec::with_capacity(top.len());
+    for (t, f) in top.iter().zip(forms) {
+        // Most used; ties to the shorter, then the first in byte order (deterministic).
+        let word = f
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.len().cmp(&a.0.len())).then(b.0.cmp(a.0)))
+            .map(|(w, _)| mirsad_text::display(w))
+            .unwrap_or_else(|| t.1.clone());
+        if !out.contains(&word) {
+            out.push(word);
+        }
+    }
+    out
 }
 
 /// Clusters a whole input: observes every article, then assigns them oldest first (undated

@@ -238,3 +238,20 @@ fn the_bar_rises_with_days_since_the_story_began() {
     assert_eq!(arts[0].story, arts[1].story, "similarity {sim} on the next day");
     assert_ne!(arts[0].story, arts[2].story, "seven days on");
 }
+
+#[test]
+fn record_keywords_are_words_of_the_text_and_the_title_is_an_early_article() {
+    // «سوريا» and «سور» (a wall) share the light stem; the story's articles say «سوريا».
+    let body = "أعلنت الحكومة في سوريا اليوم خطة لإعادة بناء سور المدينة القديمة، وقال وزير الثقافة في سوريا إن الخطة تشمل ترميم الأسواق في سوريا وتمويلا من الحكومة لإعادة الإعمار في سوريا.";
+    let later = format!("{body} وتابع الوزير أن الحكومة ستعلن تفاصيل الخطة لاحقا.");
+    let mut arts = vec![
+        art("a1", "2023-09-10", "أ", "سوريا تعلن خطة لترميم المدينة القديمة", body),
+        art("a2", "2023-09-13", "ب", "تحليل: ما وراء خطة سوريا لإعادة الإعمار", &later),
+    ];
+    let stories = cluster_all(&mut arts);
+    let s = stories.iter().find(|s| s.articles.len() == 2).expect("one story");
+    assert!(s.keywords.contains(&"سوريا".to_string()), "{:?}", s.keywords);
+    assert!(!s.keywords.contains(&"سور".to_string()), "{:?}", s.keywords);
+    // The analysis three days on joins (it retells the first report) but does not name the story.
+    assert_eq!(s.title, "سوريا تعلن خطة لترميم المدينة القديمة");
+}
