@@ -173,6 +173,7 @@ CREATE TABLE IF NOT EXISTS dedup_groups (
     signature           BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS dedup_groups_story ON dedup_groups(story);
+CREATE INDEX IF NOT EXISTS stories_by_day ON stories(substr(last_published, 1, 10) DESC, size DESC);
 CREATE TABLE IF NOT EXISTS term_df (
     term     TEXT PRIMARY KEY,
     surface  TEXT NOT NULL,
@@ -663,10 +664,12 @@ impl Store {
         self.stories_min(1, offset, limit)
     }
 
-    /// Stories with at least `min_articles` articles, most recently active first.
+    /// Stories with at least `min_articles` articles: the day of their latest article, newest
+    /// first, and within a day the largest first (the news of the day, then its side stories).
     pub fn stories_min(&self, min_articles: usize, offset: usize, limit: usize) -> Result<Vec<mirsad_model::Story>> {
         let states = self.story_states(
-            "SELECT id, state FROM stories WHERE size >= ?3 ORDER BY last_published DESC, id LIMIT ?1 OFFSET ?2",
+            "SELECT id, state FROM stories WHERE size >= ?3
+             ORDER BY substr(last_published, 1, 10) DESC, size DESC, last_published DESC, id LIMIT ?1 OFFSET ?2",
             params![limit as i64, offset as i64, min_articles as i64],
         )?;
         states.iter().map(|st| self.story_with_members(st)).collect()

@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
-use mirsad_model::{Article, Basis, DateValue, Published, Story};
+use mirsad_model::{Article, Basis, DateValue, Event, EventDate, Precision, Published, Story, TimelineEntry};
 use mirsad_store::{EntitySummary, Hit};
 use serde::Deserialize;
 
@@ -23,10 +23,19 @@ const STYLE: &str = include_str!("style.css");
 const RELATED_ON_PAGE: usize = 5;
 /// Entities named on a story page (its most mentioned).
 const STORY_ENTITIES: usize = 15;
+/// Events of a story shown before the rest (which stay behind a «details» element).
+const KEY_EVENTS: usize = 5;
 
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct HomeParams {
     page: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct StoriesParams {
+    page: Option<String>,
+    /// `1`: single-article stories too.
+    all: Option<String>,
 }
 
 fn page_response(status: StatusCode, m: Markup) -> Response {
@@ -497,19 +506,37 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
     )
 }
 
-pub(crate) async fn stories(State(state): State<AppState>, q: Result<Query<HomeParams>, QueryRejection>) -> Response {
+pub(crate) async fn stories(
+    State(state): State<AppState>,
+    q: Result<Query<StoriesParams>, QueryRejection>,
+) -> Response {
     render(
         async {
             let p = q.map(|Query(p)| p).map_err(|e| Error::bad_request(e.body_text()))?;
             let page = query_page("page", &p.page, crate::MAX_LIST_OFFSET / PAGE_SIZE)?;
-            let r = stories_page(&state, (page - 1) * PAGE_SIZE, PAGE_SIZE, 1).await?;
+            // Stories several articles tell come first; single articles only when asked for.
+            let all = match p.all.as_deref() {
+                None | Some("") | Some("0") => false,
+                Some("1") => true,
+                Some(_) => return Err(Error::bad_request("المعامل all يقبل 0 أو 1")),
+            };
+            let r = stories_page(&state, (page - 1) * PAGE_SIZE, PAGE_SIZE, if all { 1 } else { 2 }).await?;
             let pages = pages_for(r.total as usize);
+            let suffix = if all { "&all=1" } else { "" };
             Ok(layout(
                 "القصص",
                 None,
                 html! {
                     h1 { "القصص" }
-                    p.count { (r.total) " قصة، الأحدث نشاطاً أولاً" }
+                    p.count {
+                        @if all {
+                            (r.total) " قصة، منها ذات المقالة الواحدة؛ الأحدث يوماً أولاً، والأكبر أولاً في اليوم نفسه · "
+                            a href="/stories" { "القصص ذات المقالات المتعددة فقط" }
+                        } @else {
+                            (r.total) " قصة غطتها مقالتان أو أكثر؛ الأحدث يوماً أولاً، والأكبر أولاً في اليوم نفسه · "
+                            a href="/stories?all=1" { "عرض القصص ذات المقالة الواحدة أيضاً" }
+                        }
+                    }
                     @if r.stories.is_empty() {
                         p { "لا توجد قصص في هذه الصفحة." }
                     } @else {
@@ -531,7 +558,7 @@ pub(crate) async fn stories(State(state): State<AppState>, q: Result<Query<HomeP
                             }
                         }
                     }
-                    (pager(page, pages, |n| format!("/stories?page={n}")))
+                    (pager(page, pages, |n| format!("/stories?page={n}{suffix}")))
                 },
             ))
         }
@@ -544,32 +571,51 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
         async {
             let Path(id) = id.map_err(|e| Error::bad_request(e.body_text()))?;
             let s = get_story(&state, id).await?;
+            let (key_events, more_events) = key_events(&s.events, s.first_published.as_ref(), s.last_published.as_ref());
             let ids = unique_ids(
-                s.entities.iter().take(STORY_ENTITIES).cloned().chain(s.events.iter().flat_map(|e| e.entities.iter().cloned())),
+                s.entities
+                    .iter()
+                    .take(STORY_ENTITIES)
+                    .cloned()
+                    .chain(s.events.iter().flat_map(|e| e.entities.iter().cloned())),
             );
             let names = entity_names(&state, ids).await?;
             let top: Vec<EntitySummary> =
                 names.iter().filter(|n| s.entities.iter().take(STORY_ENTITIES).any(|e| *e == n.id)).cloned().collect();
             let title = story_title(&s).to_string();
-            let entry = |id: &str| s.timeline.iter().find(|e| e.article == id);
-            let entry_title = |id: &str| -> String {
-                entry(id).and_then(|e| e.title.clone()).unwrap_or_else(|| id.to_string())
+            // The lead: the article the title comes from; the first report: the earliest dated one.
+            let lead_entry = s.timeline.iter().find(|e| e.title.as_deref() == Some(s.title.as_str()));
+            let first = s.timeline.iter().find(|e| e.published.is_some());
+            let copies_of = |id: &str| -> Vec<&TimelineEntry> {
+                s.timeline.iter().filter(|e| e.duplicate_of.as_deref() == Some(id)).collect()
             };
+            // Copies are folded under their original when it is in the story.
+            let in_story = |id: &str| s.timeline.iter().any(|e| e.article == id);
+            let shown: Vec<&TimelineEntry> =
+                s.timeline.iter().filter(|e| e.duplicate_of.as_deref().is_none_or(|d| !in_story(d))).collect();
+            let by_outlet = by_outlet(&s.timeline);
             Ok(layout(
                 &title,
                 None,
                 html! {
                     article.story {
                         h1 dir="auto" { (title) }
+                        @if let Some(e) = lead_entry {
+                            p.lead-article {
+                                "الخبر الرئيسي: "
+                                a href=(article_href(&e.article)) dir="auto" { (e.title.as_deref().unwrap_or("(بلا عنوان)")) }
+                                (entry_source(e))
+                            }
+                        }
                         dl.meta {
                             dt { "الفترة" }
                             dd { (span_markup(&s.first_published, &s.last_published)) }
-                            dt { "عدد المقالات" }
-                            dd { (s.articles.len()) }
-                            @if !s.outlets.is_empty() {
-                                dt { "المواقع التي غطتها" }
-                                dd { (outlet_links(&s.outlets)) }
+                            @if let Some(e) = first {
+                                dt { "أول من نشر" }
+                                dd { (entry_source_plain(e)) }
                             }
+                            dt { "عدد المقالات" }
+                            dd { (s.articles.len()) @if !s.copies.is_empty() { " (منها " (s.timeline.iter().filter(|e| e.duplicate_of.is_some()).count()) " نسخة منقولة)" } }
                             @if !s.keywords.is_empty() {
                                 dt { "كلمات بارزة" }
                                 dd { (keyword_tags(&s.keywords)) }
@@ -581,20 +627,42 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
                             dt { "المعرّف" }
                             dd.id dir="ltr" { (s.id) }
                         }
-                        @if !s.events.is_empty() {
+                        @if !by_outlet.is_empty() {
+                            section.outlets {
+                                h2 { "التغطية حسب الموقع" }
+                                ul.outlets {
+                                    @for (o, entries) in &by_outlet {
+                                        li {
+                                            a href={ "/search?outlet=" (url_encode(o)) } dir="auto" { (o) }
+                                            " · " (entries.len()) " مقالة"
+                                            @if let Some(p) = entries.iter().find_map(|e| e.published.as_ref()) {
+                                                " · أول نشر " time datetime=(p.as_str()) { (when(p)) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        @if !key_events.is_empty() {
                             section.timeline.events {
-                                h2 { "الأحداث حسب تاريخ وقوعها" }
-                                (events_list(&s.events, &names, true))
+                                h2 { "أبرز الأحداث حسب تاريخ وقوعها" }
+                                (events_list(&key_events, &names, true))
+                                @if !more_events.is_empty() {
+                                    details.more-events {
+                                        summary { "بقية الأحداث (" (more_events.len()) ")" }
+                                        (events_list(&more_events, &names, true))
+                                    }
+                                }
                             }
                         }
                         section.timeline {
                             h2 { "التسلسل الزمني للنشر" }
                             ol.articles.timeline {
-                                @for e in &s.timeline {
+                                @for e in &shown {
                                     li {
                                         p.meta {
                                             @if let Some(p) = &e.published {
-                                                time datetime=(p.as_str()) { (p.day_or_coarser()) }
+                                                time datetime=(p.as_str()) { (when(p)) }
                                             } @else {
                                                 "بلا تاريخ"
                                             }
@@ -612,32 +680,17 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
                                                 (e.title.as_deref().unwrap_or("(بلا عنوان)"))
                                             }
                                         }
-                                    }
-                                }
-                            }
-                        }
-                        @if !s.copies.is_empty() {
-                            section.copies {
-                                h2 { "النصوص المنقولة" }
-                                ul.copies {
-                                    @for g in &s.copies {
-                                        li {
-                                            p {
-                                                "نشرها أولاً: "
-                                                a href=(article_href(&g.original)) dir="auto" { (entry_title(&g.original)) }
-                                                @if let Some(o) = g.outlets.first() {
-                                                    " (" span dir="auto" { (o) } ")"
-                                                }
-                                            }
-                                            @if g.outlets.len() > 1 {
-                                                p { "نقلت النص نفسه: " (outlet_links(&g.outlets[1..])) }
-                                            }
-                                            @if !g.copies.is_empty() {
-                                                p.meta {
-                                                    "النسخ: "
-                                                    @for (i, c) in g.copies.iter().enumerate() {
-                                                        @if i > 0 { "، " }
-                                                        a href=(article_href(c)) dir="auto" { (entry_title(c)) }
+                                        @let copies = copies_of(&e.article);
+                                        @if !copies.is_empty() {
+                                            p.meta.copies {
+                                                "نقلته: "
+                                                @for (i, c) in copies.iter().enumerate() {
+                                                    @if i > 0 { "، " }
+                                                    a href=(article_href(&c.article)) dir="auto" {
+                                                        (c.outlet.as_deref().unwrap_or("موقع غير معروف"))
+                                                    }
+                                                    @if let Some(p) = &c.published {
+                                                        " (" time datetime=(p.as_str()) { (when(p)) } ")"
                                                     }
                                                 }
                                             }
@@ -652,6 +705,91 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
         }
         .await,
     )
+}
+
+/// Events shown before the rest of a story's: the dates most articles report (one event per
+/// date, the one told first), at most [`KEY_EVENTS`], in date order; then the others. Among
+/// dates reported equally often, those inside the story's own days come first: a background
+/// date («منذ عام 2014») matters less than what happened this week.
+fn key_events(events: &[Event], first: Option<&DateValue>, last: Option<&DateValue>) -> (Vec<Event>, Vec<Event>) {
+    let span = (first.map(|d| d.day_or_coarser().to_string()), last.map(|d| d.day_or_coarser().to_string()));
+    let inside = |d: &EventDate| match &span {
+        (Some(f), Some(l)) => d.start.as_str() >= f.get(..d.start.len()).unwrap_or(f) && d.start.as_str() <= l.as_str(),
+        _ => false,
+    };
+    let mut dates: Vec<(&EventDate, Vec<&str>, usize)> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        match dates.iter_mut().find(|d| *d.0 == e.date) {
+            Some(d) => {
+                if !d.1.contains(&e.article.as_str()) {
+                    d.1.push(&e.article);
+                }
+            }
+            None => dates.push((&e.date, vec![e.article.as_str()], i)),
+        }
+    }
+    // Most reported first; ties to the earlier date.
+    let mut ranked: Vec<usize> = (0..dates.len()).collect();
+    ranked.sort_by(|&a, &b| {
+        dates[b]
+            .1
+            .len()
+            .cmp(&dates[a].1.len())
+            .then(inside(dates[b].0).cmp(&inside(dates[a].0)))
+            .then(dates[a].2.cmp(&dates[b].2))
+    });
+    let keep: Vec<usize> = ranked.iter().take(KEY_EVENTS).map(|&d| dates[d].2).collect();
+    let (mut key, mut rest) = (Vec::new(), Vec::new());
+    for (i, e) in events.iter().enumerate() {
+        if keep.contains(&i) {
+            key.push(e.clone());
+        } else {
+            rest.push(e.clone());
+        }
+    }
+    (key, rest)
+}
+
+/// A story's articles by outlet, outlets in the order of their first article.
+fn by_outlet(timeline: &[TimelineEntry]) -> Vec<(&str, Vec<&TimelineEntry>)> {
+    let mut out: Vec<(&str, Vec<&TimelineEntry>)> = Vec::new();
+    for e in timeline {
+        let Some(o) = e.outlet.as_deref() else { continue };
+        match out.iter_mut().find(|x| x.0 == o) {
+            Some(x) => x.1.push(e),
+            None => out.push((o, vec![e])),
+        }
+    }
+    out
+}
+
+/// A publication time for comparing who published first: the day and, when the value has
+/// one, the hour and minute (in the offset the outlet gave).
+fn when(p: &DateValue) -> String {
+    match p.precision() {
+        Precision::Minute | Precision::Second => {
+            p.datetime().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| p.as_str().to_string())
+        }
+        _ => p.day_or_coarser().to_string(),
+    }
+}
+
+/// " (outlet، time)" after a linked title.
+fn entry_source(e: &TimelineEntry) -> Markup {
+    html! {
+        @if e.outlet.is_some() || e.published.is_some() {
+            " (" (entry_source_plain(e)) ")"
+        }
+    }
+}
+
+/// "outlet، time" of a timeline entry.
+fn entry_source_plain(e: &TimelineEntry) -> Markup {
+    html! {
+        @if let Some(o) = &e.outlet { span dir="auto" { (o) } }
+        @if e.outlet.is_some() && e.published.is_some() { "، " }
+        @if let Some(p) = &e.published { time datetime=(p.as_str()) { (when(p)) } }
+    }
 }
 
 pub(crate) async fn stylesheet() -> Response {

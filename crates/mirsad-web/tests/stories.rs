@@ -108,8 +108,28 @@ async fn story_pages_show_title_outlets_timeline_and_copies() {
     assert!(b.contains(r#"href="/articles/s1""#) && b.contains(r#"href="/articles/s2""#), "timeline links");
     assert!(b.find(r#"href="/articles/s1""#) < b.find(r#"href="/articles/s2""#), "by date");
     assert!(b.contains("نسخة"), "copy marker");
-    assert!(b.contains("نشرها أولاً"), "copies section");
+    assert!(b.contains("نقلته"), "the copy folded under its original");
+    assert!(b.contains("الخبر الرئيسي") && b.contains("أول من نشر"), "lead and first report");
+    assert!(b.contains("التغطية حسب الموقع"), "articles by outlet");
     assert!(!b.contains(r#"href="/articles/s3""#), "the unrelated article is not in the story");
+
+    // Single-article stories only behind the filter.
+    let single = v["stories"].as_array().unwrap().len();
+    let all = get(&app, "/api/stories").await.json();
+    let lone: Vec<&str> = all["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["articles"].as_array().unwrap().len() == 1)
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(single >= 1 && !lone.is_empty());
+    for id in &lone {
+        let h = format!(r#"href="/stories/{}""#, enc(id));
+        assert!(!list.body.contains(&h), "single-article story listed by default");
+        assert!(get(&app, "/stories?all=1").await.body.contains(&h), "listed with all=1");
+    }
+    assert_eq!(get(&app, "/stories?all=yes").await.status, StatusCode::BAD_REQUEST);
 
     let r = get(&app, "/stories/no-such-story").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
