@@ -342,10 +342,14 @@ impl Clusterer {
             }
         }
         let v = self.terms.vector(a);
-        let si = match self.best_story(&v, day) {
+        let (best, also) = self.best_story(&v, day);
+        let si = match best {
             Some(si) => {
                 self.join(si, a, &v, day);
-                si
+                if !also.is_empty() {
+                    self.merge_similar(si, &also);
+                }
+                self.live(si)
             }
             None => self.start(a, &v, day),
         };
@@ -372,7 +376,9 @@ impl Clusterer {
         }
     }
 
-    fn best_story(&mut self, v: &Vector, day: i32) -> Option<u32> {
+    /// The story the article joins, and the other stories it would have joined (their bar
+    /// passed too): candidates for a merge.
+    fn best_story(&mut self, v: &Vector, day: i32) -> (Option<u32>, Vec<u32>) {
         let mut probe: Vec<&(u32, f32)> = v.iter().collect();
         probe.sort_by(|a, b| b.1.total_cmp(&a.1));
         let week = day.div_euclid(7);
@@ -399,6 +405,7 @@ impl Clusterer {
             self.dense[t as usize] = w;
         }
         let mut best: Option<(f32, u32)> = None;
+        let mut passed: Vec<u32> = Vec::new();
         for si in cands {
             let s = &self.stories[si as usize];
             if day > s.state.last_day + WINDOW_DAYS
@@ -410,14 +417,19 @@ impl Clusterer {
             }
             let sim = dense_dot(&self.dense, &s.centroid) / s.norm;
             let since = (day - s.state.first_day).abs() as f32;
-            if sim >= STORY_SIMILARITY + STORY_SIMILARITY_PER_DAY * since && best.is_none_or(|(b, _)| sim > b) {
-                best = Some((sim, si));
+            if sim >= STORY_SIMILARITY + STORY_SIMILARITY_PER_DAY * since {
+                passed.push(si);
+                if best.is_none_or(|(b, _)| sim > b) {
+                    best = Some((sim, si));
+                }
             }
         }
         for &(t, _) in v {
             self.dense[t as usize] = 0.0;
         }
-        best.map(|(_, si)| si)
+        let best = best.map(|(_, si)| si);
+        passed.retain(|&si| Some(si) != best);
+        (best, passed)
     }
 
     fn start(&mut self, a: &Article, v: &Vector, day: i32) -> u32 {
@@ -489,9 +501,6 @@ impl Clusterer {
             }
         }
         self.changed_stories.push(si);
-        if self.stories[si as usize].state.size > 1 {
-            self.merge_similar(si);
-        }
     }
 
     /// The story a story index stands for now: itself, or the one it was merged into.
@@ -502,25 +511,13 @@ impl Clusterer {
         si
     }
 
-    /// After story `si` grew: another story of the same days whose centroid is as close to its
-    /// own as a member's would be is the same event told in other words (two outlets'
-    /// first reports started two stories before a third article bridged them). The smaller
-    /// is merged into the larger.
-    fn merge_similar(&mut self, si: u32) {
-        let s = &self.stories[si as usize];
-        let mut probe: Vec<&(u32, f32)> = s.centroid.iter().collect();
-        probe.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let mut cands: Vec<u32> = Vec::new();
-        for (t, _) in probe.into_iter().take(PROBE_TERMS) {
-            for &w in &s.weeks {
-                if let Some(list) = self.postings.get(&(*t, w)) {
-                    cands.extend_from_slice(list);
-                }
-            }
-        }
-        for c in cands.iter_mut() {
-            *c = self.live(*c);
-        }
+    /// After story `si` took an article that also passed the bar of the stories `others`: one
+    /// of them whose centroid is as close to `si`'s as a member's would be is the same event told
+    /// in other words (two outlets' first reports started two stories before a third article
+    /// bridged them). The smaller is merged into the larger. Only the stories the article
+    /// itself found are compared, so a merge costs no search of its own.
+    fn merge_similar(&mut self, si: u32, others: &[u32]) {
+        let mut cands: Vec<u32> = others.iter().map(|&o| self.live(o)).collect();
         cands.sort_unstable();
         cands.dedup();
         let mut best: Option<(f32, u32)> = None;
