@@ -16,9 +16,9 @@
 //!   ≥ [`STORY_SIMILARITY`], a bar that rises with each day since the story began) among
 //!   stories active within [`WINDOW_DAYS`] of its date and begun at most [`MAX_SPAN_DAYS`]
 //!   before it; otherwise it starts a story. Undated articles take the newest date seen.
-//! - A story that grew is compared with the stories of its days; one whose centroid is as close
-//!   as [`MERGE_SIMILARITY`] is the same event and the smaller merges into the larger
-//!   ([`Changes::merges`]).
+//! - When an article passes the bar of several stories, it joins the closest; another of them
+//!   whose centroid is as close as [`MERGE_SIMILARITY`] to the joined one's is the same event and
+//!   the smaller merges into the larger ([`Changes::merges`]).
 //! - Term weights come from the collection and from background frequencies shipped with the
 //!   crate ([`background`]), so two articles alone are weighted as a collection would weigh them.
 
