@@ -749,6 +749,7 @@ pub fn story_record(state: &StoryState, members: &[&Article]) -> mirsad_model::S
                         original: orig.clone(),
                         copies: Vec::new(),
                         outlets: first_outlet.into_iter().collect(),
+                        agency: None,
                     });
                     copies.len() - 1
                 }
@@ -761,6 +762,9 @@ pub fn story_record(state: &StoryState, members: &[&Article]) -> mirsad_model::S
                 }
             }
         }
+    }
+    for g in copies.iter_mut() {
+        g.agency = common_agency(members, &g.original, &g.copies);
     }
     mirsad_model::Story {
         id: state.id.clone(),
@@ -784,6 +788,26 @@ pub fn story_record(state: &StoryState, members: &[&Article]) -> mirsad_model::S
         events: Vec::new(),
         keywords: keywords_in_text(state, &sorted, 8),
     }
+}
+
+/// The source every article of a copy group credits first, when it is one source and not the
+/// outlet of any of them (an outlet's own byline is no agency): the group is then the agency's
+/// text run by several outlets.
+fn common_agency(members: &[&Article], original: &str, copies: &[String]) -> Option<String> {
+    let mut agency: Option<&str> = None;
+    for id in std::iter::once(original).chain(copies.iter().map(String::as_str)) {
+        let a = members.iter().find(|m| m.id == id)?;
+        let first = a.attribution.first()?;
+        if a.outlet.as_deref().is_some_and(|o| mirsad_text::key(o) == mirsad_text::key(first)) {
+            return None;
+        }
+        match agency {
+            None => agency = Some(first),
+            Some(x) if mirsad_text::key(x) == mirsad_text::key(first) => {}
+            Some(_) => return None,
+        }
+    }
+    agency.map(str::to_string)
 }
 
 /// The story's heaviest terms, each as the word its articles use most for it: a term is a

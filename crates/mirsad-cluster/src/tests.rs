@@ -184,7 +184,13 @@ fn two_stories_of_one_event_merge_and_the_change_names_both() {
         art("k1", "2023-09-10", "أ", "الكرملين يعلن زيارة كيم جونغ أون إلى موسكو", KREMLIN),
         art("k2", "2023-09-10", "ب", "بيسكوف: كيم جونج أون يزور موسكو الأسبوع المقبل", KREMLIN2),
         art("r1", "2023-09-10", "ج", "أمطار غزيرة على جدة وتعليق الدراسة", RAIN),
-        art("k3", "2023-09-10", "د", "كيم جونغ أون في موسكو الأسبوع المقبل", &format!("{} {}", KREMLIN.split('،').next().unwrap(), KREMLIN2.split('،').nth(1).unwrap())),
+        art(
+            "k3",
+            "2023-09-10",
+            "د",
+            "كيم جونغ أون في موسكو الأسبوع المقبل",
+            &format!("{} {}", KREMLIN.split('،').next().unwrap(), KREMLIN2.split('،').nth(1).unwrap()),
+        ),
     ];
     let mut c = Clusterer::new();
     for a in &arts {
@@ -251,4 +257,21 @@ fn record_keywords_are_words_of_the_text_and_the_title_is_an_early_article() {
     assert!(!s.keywords.contains(&"سور".to_string()), "{:?}", s.keywords);
     // The analysis three days on joins (it retells the first report) but does not name the story.
     assert_eq!(s.title, "سوريا تعلن خطة لترميم المدينة القديمة");
+}
+
+#[test]
+fn copies_that_credit_one_agency_are_its_siblings() {
+    let mut arts = vec![
+        art("a", "2023-09-10", "سكاي", "الكرملين: كيم يزور موسكو", KREMLIN),
+        art("b", "2023-09-10", "العربية", "كيم جونغ أون إلى موسكو", &format!("{KREMLIN} ")),
+        art("c", "2023-09-11", "موقع", "زيارة مرتقبة", &format!("{KREMLIN}  ")),
+    ];
+    arts[0].attribution = vec!["رويترز".into()];
+    arts[1].attribution = vec!["رويترز".into()];
+    let stories = cluster_all(&mut arts[..2]);
+    let g = &stories[0].copies[0];
+    assert_eq!(g.agency.as_deref(), Some("رويترز"));
+    // One member without the credit: a copy like any other.
+    let stories = cluster_all(&mut arts);
+    assert_eq!(stories[0].copies[0].agency, None);
 }

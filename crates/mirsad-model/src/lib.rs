@@ -204,6 +204,11 @@ pub struct CopyGroup {
     pub copies: Vec<String>,
     /// Outlets that carried the text, the original's first.
     pub outlets: Vec<String>,
+    /// The agency every article of the group credits first (their `attribution`), when they
+    /// all credit one: then the articles are siblings, each outlet ran the agency's text, and
+    /// none copied another; who published first is only a matter of time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

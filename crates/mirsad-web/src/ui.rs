@@ -681,9 +681,14 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
                                             }
                                         }
                                         @let copies = copies_of(&e.article);
+                                        @let agency = s.copies.iter().find(|g| g.original == e.article).and_then(|g| g.agency.as_deref());
                                         @if !copies.is_empty() {
                                             p.meta.copies {
-                                                "نقلته: "
+                                                @if let Some(ag) = agency {
+                                                    "نص " span dir="auto" { (ag) } " نشرته أيضاً (لم تنقل إحداها عن الأخرى): "
+                                                } @else {
+                                                    "نقلته: "
+                                                }
                                                 @for (i, c) in copies.iter().enumerate() {
                                                     @if i > 0 { "، " }
                                                     a href=(article_href(&c.article)) dir="auto" {
