@@ -325,7 +325,9 @@ impl Clusterer {
         // part of now.
         if !self.merges.is_empty() {
             for a in arts.iter_mut() {
-                if let Some(id) = a.story.as_deref().and_then(|id| self.live_id(id)).filter(|l| Some(*l) != a.story.as_deref()) {
+                if let Some(id) =
+                    a.story.as_deref().and_then(|id| self.live_id(id)).filter(|l| Some(*l) != a.story.as_deref())
+                {
                     a.story = Some(id.to_string());
                 }
             }
@@ -609,8 +611,11 @@ impl Clusterer {
             }
         }
         if let Some((_, o)) = best {
-            let (big, small) =
-                if self.stories[o as usize].state.size > self.stories[si as usize].state.size { (o, si) } else { (si, o) };
+            let (big, small) = if self.stories[o as usize].state.size > self.stories[si as usize].state.size {
+                (o, si)
+            } else {
+                (si, o)
+            };
             self.merge(big, small);
         }
     }
@@ -634,7 +639,9 @@ impl Clusterer {
         if earlier(&fstate.first_published, &st.first_published) {
             st.first_published = fstate.first_published.clone();
         }
-        if fstate.last_published.is_some() && (st.last_published.is_none() || earlier(&st.last_published, &fstate.last_published)) {
+        if fstate.last_published.is_some()
+            && (st.last_published.is_none() || earlier(&st.last_published, &fstate.last_published))
+        {
             st.last_published = fstate.last_published.clone();
         }
         st.first_day = st.first_day.min(fstate.first_day);
@@ -663,7 +670,10 @@ impl Clusterer {
 
     /// Every story, in creation order.
     pub fn stories(&self) -> Vec<StoryState> {
-        (0..self.stories.len() as u32).filter(|&i| self.stories[i as usize].merged_into.is_none()).map(|i| self.state(i)).collect()
+        (0..self.stories.len() as u32)
+            .filter(|&i| self.stories[i as usize].merged_into.is_none())
+            .map(|i| self.state(i))
+            .collect()
     }
 
     /// A story by id; a merged story's id gives the story it is now part of.
@@ -928,4 +938,3 @@ fn merge(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vector {
 
 #[cfg(test)]
 mod tests;
-

@@ -24,7 +24,6 @@ pub(crate) fn body_weight(n: usize) -> f32 {
     }
 }
 
-
 /// A sparse vector sorted by term id.
 pub type Vector = Vec<(u32, f32)>;
 
@@ -272,4 +271,3 @@ pub fn dot(a: &[(u32, f32)], b: &[(u32, f32)]) -> f32 {
     }
     s
 }
-

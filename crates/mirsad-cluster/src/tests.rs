@@ -305,15 +305,19 @@ fn partial_copies_point_at_the_original() {
 fn the_earlier_text_is_the_original_whatever_the_order_of_arrival() {
     let full = wire_text(&[0, 1, 2, 3, 4]);
     let short = wire_text(&[0, 1, 2]);
-    let mut arts =
-        vec![art("short", "2024-03-02", "ب", "محطة تحلية", &short), art("full", "2024-03-01", "أ", "محطة تحلية", &full)];
+    let mut arts = vec![
+        art("short", "2024-03-02", "ب", "محطة تحلية", &short),
+        art("full", "2024-03-01", "أ", "محطة تحلية", &full),
+    ];
     let mut c = run(&mut arts);
     assert_eq!(arts[1].duplicate_of, None);
     let ch = c.take_changes();
     assert_eq!(ch.relabels, vec![("short".to_string(), "full".to_string(), arts[0].story.clone())]);
     // A short report first, a fuller one later: the later adds two paragraphs (40 % new text).
-    let mut arts =
-        vec![art("short", "2024-03-01", "ب", "محطة تحلية", &short), art("full", "2024-03-02", "أ", "محطة تحلية", &full)];
+    let mut arts = vec![
+        art("short", "2024-03-01", "ب", "محطة تحلية", &short),
+        art("full", "2024-03-02", "أ", "محطة تحلية", &full),
+    ];
     let mut c = run(&mut arts);
     assert_eq!(arts[1].duplicate_of, None);
     assert!(c.take_changes().relabels.is_empty());

@@ -920,7 +920,8 @@ fn save_changes(tx: &rusqlite::Transaction, c: &Changes) -> Result<()> {
             "INSERT OR REPLACE INTO dedup_groups (idx, original, original_published, story, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
         )
         .map_err(sql)?;
-    let mut size = tx.prepare_cached("INSERT OR REPLACE INTO dedup_sizes (idx, shingles) VALUES (?1, ?2)").map_err(sql)?;
+    let mut size =
+        tx.prepare_cached("INSERT OR REPLACE INTO dedup_sizes (idx, shingles) VALUES (?1, ?2)").map_err(sql)?;
     for g in &c.groups {
         let sig = g.signature.as_ref().map(|s| s.to_bytes()).unwrap_or_default();
         group.execute(params![g.index, &g.original, &g.original_published, &g.story, sig]).map_err(sql)?;

@@ -30,7 +30,8 @@ pub fn run(args: BuildBackgroundArgs) -> anyhow::Result<u8> {
     let file = std::fs::File::create(&args.out).with_context(|| format!("writing {}", crate::shown(&args.out)))?;
     // No file name or time in the gzip header: the same list gives the same bytes.
     let mut gz = flate2::GzBuilder::new().mtime(0).write(file, flate2::Compression::best());
-    gz.write_all(text.as_bytes()).and_then(|_| gz.finish().map(drop))
+    gz.write_all(text.as_bytes())
+        .and_then(|_| gz.finish().map(drop))
         .with_context(|| format!("writing {}", crate::shown(&args.out)))?;
     eprintln!("build-background: {n} word forms → {} stems in {}", rows.len(), crate::shown(&args.out));
     Ok(0)
