@@ -18,7 +18,11 @@
 //!   closing line added). Containment is estimated from the MinHash Jaccard estimate and the
 //!   two texts' shingle counts ([`minhash::overlap`]), so a group keeps one more number (its
 //!   first text's shingle count, [`Group::shingles`]) and candidates come from the same LSH
-//!   index, whose banding is tuned to find pairs of Jaccard 0.5–0.6 ([`minhash`]).
+//!   index, whose banding is tuned to find pairs of Jaccard 0.5–0.6 ([`minhash`]). A partial
+//!   copy's text enters the index too, as an *alias* entry of its group
+//!   ([`Group::alias_of`]): a group's members may now be far from its first text (a copy of
+//!   the truncated repost need not be inside the full original), and without the alias such a
+//!   copy of a copy would be missed. Near-identical copies still add no entry.
 //! - Another article joins the story whose centroid is most similar (cosine of tf-idf vectors
 //!   ≥ [`STORY_SIMILARITY`], a bar that rises with each day since the story began) among
 //!   stories active within [`WINDOW_DAYS`] of its date and begun at most [`MAX_SPAN_DAYS`]
@@ -109,6 +113,8 @@ pub enum RestoreError {
     GroupOrder { index: u32, expected: usize },
     #[error("dedup group {index} has no signature")]
     NoSignature { index: u32 },
+    #[error("dedup entry {index} is an alias of {of}, not an earlier group")]
+    Alias { index: u32, of: u32 },
     #[error("story {id}: days {first_day}..{last_day} span more than {MAX_RESTORED_SPAN_DAYS} days")]
     StorySpan { id: String, first_day: i32, last_day: i32 },
 }
@@ -127,6 +133,10 @@ pub struct Group {
     /// Distinct shingles of the group's first text (0: unknown, saved by an older version).
     #[serde(default)]
     pub shingles: u32,
+    /// Set for the index entry of a partial copy: the group (an earlier entry, itself no
+    /// alias) whose member it is. The entry's other fields are not read back; the group's are.
+    #[serde(default)]
+    pub alias_of: Option<u32>,
 }
 
 /// A story as saved and as listed.
@@ -185,6 +195,8 @@ struct Story {
 }
 
 struct GroupMem {
+    /// Index entry of a partial copy: the group it belongs to (whose fields count).
+    alias_of: Option<u32>,
     original: String,
     original_published: Option<String>,
     story: Option<String>,
@@ -370,7 +382,26 @@ impl Clusterer {
                     best = Some((s, c));
                 }
             }
-            group = best.map(|(_, g)| g);
+            group = best.map(|(_, c)| self.groups[c as usize].alias_of.unwrap_or(c));
+            // A partial copy's own text becomes an entry of its group, so that copies of it
+            // are found even when they are not inside the group's first text.
+            if let (Some((s, _)), Some(g)) = (best, group) {
+                if s < DUPLICATE_SIMILARITY {
+                    let idx = self.signatures.len() as u32;
+                    self.lsh.insert(idx, sig);
+                    self.signatures.push(sig.clone());
+                    self.sizes.push(*n);
+                    let gm = &self.groups[g as usize];
+                    let alias = GroupMem {
+                        alias_of: Some(g),
+                        original: gm.original.clone(),
+                        original_published: gm.original_published.clone(),
+                        story: gm.story.clone(),
+                    };
+                    self.groups.push(alias);
+                    self.changed_groups.push(idx);
+                }
+            }
         }
         if let Some(g) = group {
             let gm = &mut self.groups[g as usize];
@@ -420,6 +451,7 @@ impl Clusterer {
                     self.signatures.push(sig);
                     self.sizes.push(n);
                     self.groups.push(GroupMem {
+                        alias_of: None,
                         original: a.id.clone(),
                         original_published: published,
                         story: Some(sid),
@@ -436,7 +468,8 @@ impl Clusterer {
     /// group's original would become its original, so then the group's text must be the copy.
     fn partial(&self, g: u32, j: f64, n: u32, published: &Option<String>) -> bool {
         let size = self.sizes[g as usize];
-        if earlier(published, &self.groups[g as usize].original_published) {
+        let root = self.groups[g as usize].alias_of.unwrap_or(g);
+        if earlier(published, &self.groups[root as usize].original_published) {
             partial_copy(j, size, n)
         } else {
             partial_copy(j, n, size)
@@ -700,7 +733,8 @@ impl Clusterer {
             groups: gids
                 .into_iter()
                 .map(|g| {
-                    let gm = &self.groups[g as usize];
+                    let alias_of = self.groups[g as usize].alias_of;
+                    let gm = &self.groups[alias_of.unwrap_or(g) as usize];
                     Group {
                         index: g,
                         original: gm.original.clone(),
@@ -708,6 +742,7 @@ impl Clusterer {
                         story: gm.story.as_deref().map(|id| self.live_id(id).unwrap_or(id).to_string()),
                         signature: Some(self.signatures[g as usize].clone()),
                         shingles: self.sizes[g as usize],
+                        alias_of,
                     }
                 })
                 .collect(),
@@ -745,7 +780,17 @@ impl Clusterer {
             c.lsh.insert(g.index, &sig);
             c.signatures.push(sig);
             c.sizes.push(g.shingles);
-            c.groups.push(GroupMem { original: g.original, original_published: g.original_published, story: g.story });
+            if let Some(of) = g.alias_of {
+                if of >= g.index || c.groups[of as usize].alias_of.is_some() {
+                    return Err(RestoreError::Alias { index: g.index, of });
+                }
+            }
+            c.groups.push(GroupMem {
+                alias_of: g.alias_of,
+                original: g.original,
+                original_published: g.original_published,
+                story: g.story,
+            });
         }
         for st in stories {
             if i64::from(st.last_day) - i64::from(st.first_day) > MAX_RESTORED_SPAN_DAYS {

@@ -395,3 +395,31 @@ fn restored_state_finds_partial_copies() {
     restored.assign(&mut a);
     assert_eq!(a.duplicate_of, None);
 }
+
+/// A partial copy's text is an alias entry of its group: saved, restored, and a damaged alias
+/// is a typed error.
+#[test]
+fn partial_copies_are_alias_entries_of_their_group() {
+    let mut arts = vec![
+        art("orig", "2024-03-01", "أ", "افتتاح محطة تحلية", &wire_text(&[0, 1, 2, 3, 4])),
+        art("trunc", "2024-03-02", "ب", "افتتاح محطة تحلية", &wire_text(&[0, 1, 2])),
+        // A copy of the truncated repost: near-identical to it, found through its entry.
+        art("again", "2024-03-03", "ج", "افتتاح محطة تحلية", &format!("{} ", wire_text(&[0, 1, 2]))),
+    ];
+    let mut c = run(&mut arts);
+    assert_eq!(arts[1].duplicate_of.as_deref(), Some("orig"));
+    assert_eq!(arts[2].duplicate_of.as_deref(), Some("orig"));
+    assert_eq!(c.groups(), 2, "the original and the truncated text; the exact copy adds nothing");
+    let ch = c.take_changes();
+    assert_eq!(ch.groups.iter().map(|g| g.alias_of).collect::<Vec<_>>(), vec![None, Some(0)]);
+    assert!(ch.groups.iter().all(|g| g.original == "orig"));
+    let mut restored = Clusterer::restore(ch.docs, ch.terms.clone(), ch.groups.clone(), ch.stories.clone()).unwrap();
+    let mut d = art("d", "2024-03-04", "د", "محطة", &format!("{}  ", wire_text(&[0, 1, 2])));
+    restored.observe(&d);
+    restored.assign(&mut d);
+    assert_eq!(d.duplicate_of.as_deref(), Some("orig"));
+    let mut bad = ch.groups.clone();
+    bad[1].alias_of = Some(1);
+    let e = Clusterer::restore(ch.docs, ch.terms, bad, ch.stories).err().expect("damaged alias");
+    assert!(matches!(e, RestoreError::Alias { index: 1, of: 1 }), "{e}");
+}

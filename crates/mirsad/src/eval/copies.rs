@@ -240,7 +240,15 @@ fn real(arts: &[Article], details: Option<&Path>) -> anyhow::Result<()> {
     for (k, &i) in order.iter().enumerate() {
         let (c, o) = new_pairs[i];
         let words = |a: &Article| a.body.split_whitespace().count();
-        writeln!(f, "## pair {k}: copy {} ({} words) → original {} ({} words)", c.id, words(c), o.id, words(o))?;
+        let (inside, kept, j) = exact(c, o);
+        writeln!(
+            f,
+            "## pair {k}: copy {} ({} words) → original {} ({} words); exact: copy inside original {inside:.2}, original kept {kept:.2}, jaccard {j:.2}",
+            c.id,
+            words(c),
+            o.id,
+            words(o)
+        )?;
         for (name, a) in [("copy", c), ("original", o)] {
             writeln!(
                 f,
@@ -254,9 +262,34 @@ fn real(arts: &[Article], details: Option<&Path>) -> anyhow::Result<()> {
         }
         writeln!(f)?;
     }
+    // Copies without the rule that are none with it (what the rule costs).
+    writeln!(f, "# copies without the rule, none with it")?;
+    for (w, wo) in with.iter().zip(&without).filter(|(w, wo)| wo.duplicate_of.is_some() && w.duplicate_of.is_none()) {
+        let Some(o) = by_id.get(wo.duplicate_of.as_deref().unwrap_or("")) else { continue };
+        let (inside, kept, j) = exact(w, o);
+        writeln!(
+            f,
+            "lost: {} {} → {} {} {} ; inside {inside:.2} kept {kept:.2} jaccard {j:.2}",
+            w.id,
+            w.published.as_ref().map_or("-", |p| p.value.as_str()),
+            o.id,
+            o.published.as_ref().map_or("-", |p| p.value.as_str()),
+            o.duplicate_of.as_deref().unwrap_or("(original)")
+        )?;
+    }
     f.flush()?;
     println!("copies new pairs: {} (shuffled by a fixed seed; check the first 50 by hand)", crate::shown(&path));
     labelled(&with)
+}
+
+/// Exact shares of word 3-shingles: the copy's inside the original, the original's kept by
+/// the copy, and their Jaccard.
+fn exact(copy: &Article, original: &Article) -> (f64, f64, f64) {
+    let (c, o) = (mirsad_cluster::minhash::shingles(&copy.body), mirsad_cluster::minhash::shingles(&original.body));
+    let set: std::collections::HashSet<u64> = o.iter().copied().collect();
+    let shared = c.iter().filter(|h| set.contains(h)).count() as f64;
+    let share = |n: usize| if n == 0 { 0.0 } else { shared / n as f64 };
+    (share(c.len()), share(o.len()), mirsad_cluster::minhash::jaccard(&c, &o))
 }
 
 /// Copies across labelled stories of `eval/stories.tsv`.
