@@ -200,7 +200,7 @@ fn two_stories_of_one_event_merge_and_the_change_names_both() {
     c.join(s1, &arts[0], &vs[0], day);
     let ch = c.take_changes();
     assert_eq!(c.stories().len(), 2, "{:?}", ch.merges);
-    assert_eq!(ch.merges, vec![(format!("sk2"), format!("sk1"))]);
+    assert_eq!(ch.merges, vec![("sk2".to_string(), "sk1".to_string())]);
     assert_eq!(c.live(s2), s1);
     assert_eq!(c.live(s3), s3, "the rain is another event");
     let merged = c.story("sk2").unwrap();
