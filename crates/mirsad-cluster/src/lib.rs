@@ -12,6 +12,17 @@
 //!   copy of the group's *original*, its earliest-published member; copies join the original's
 //!   story whatever their date. Only the first text of a group enters the LSH index, so a text
 //!   syndicated a thousand times costs one index entry.
+//! - A *partial* copy is a copy too ([`partial_copy`]): a later text whose shingles are at least
+//!   [`PARTIAL_CONTAINED`] contained in an earlier one and which keeps at least [`PARTIAL_KEPT`]
+//!   of the earlier one's shingles (a truncated repost, a paragraph dropped, a byline or a
+//!   closing line added). Containment is estimated from the MinHash Jaccard estimate and the
+//!   two texts' shingle counts ([`minhash::overlap`]), so a group keeps one more number (its
+//!   first text's shingle count, [`Group::shingles`]) and candidates come from the same LSH
+//!   index, whose banding is tuned to find pairs of Jaccard 0.5–0.6 ([`minhash`]). A partial
+//!   copy's text enters the index too, as an *alias* entry of its group
+//!   ([`Group::alias_of`]): a group's members may now be far from its first text (a copy of
+//!   the truncated repost need not be inside the full original), and without the alias such a
+//!   copy of a copy would be missed. Near-identical copies still add no entry.
 //! - Another article joins the story whose centroid is most similar (cosine of tf-idf vectors
 //!   ≥ [`STORY_SIMILARITY`], a bar that rises with each day since the story began) among
 //!   stories active within [`WINDOW_DAYS`] of its date and begun at most [`MAX_SPAN_DAYS`]
@@ -36,6 +47,35 @@ use terms::{dot, TermModel, Vector};
 /// estimate from 100 hashes has a standard deviation of 0.04 there, so the cut sits a little
 /// below to keep recall; measured in docs/QUALITY.md).
 pub const DUPLICATE_SIMILARITY: f64 = 0.75;
+/// Share of a later text's shingles that must be found in an earlier one for it to be a
+/// partial copy. What a copy adds (a byline, a dateline, a «تابعونا» line) is a few shingles
+/// against the 100–1,000 of an article, so a copy stays above it; an analysis that quotes a
+/// wire paragraph is mostly its own words and stays far below. Not higher: the estimate from
+/// 100 hashes has a standard deviation of about 0.05 on a 150-word article truncated to 60 %
+/// with two lines added (true containment ≈ 0.88).
+pub const PARTIAL_CONTAINED: f64 = 0.8;
+/// Share of the earlier text's shingles a partial copy must keep: a copy keeps *most* of its
+/// original; a text that shares one paragraph of a long article (a quote, a shared
+/// background paragraph) keeps less and is not its copy.
+pub const PARTIAL_KEPT: f64 = 0.5;
+/// Shingles a text needs before containment is judged: on a shorter text the estimate is
+/// too coarse and a shared stock sentence would make a copy. Shorter texts are copies only by
+/// [`DUPLICATE_SIMILARITY`].
+pub const PARTIAL_MIN_SHINGLES: u32 = 40;
+
+/// Is a text of `copy` shingles a partial copy of an earlier one of `original` shingles, given
+/// the estimated Jaccard similarity `j` of the two? The rule is one-sided: the later text must
+/// be (almost) inside the earlier and keep most of it. A short text inside a long one is a
+/// copy of the long one (a truncated repost); a long text that holds a short earlier one plus
+/// much new text is not a copy of it. A size of 0 (a group saved before sizes were kept) never
+/// judges by containment.
+pub fn partial_copy(j: f64, copy: u32, original: u32) -> bool {
+    if copy < PARTIAL_MIN_SHINGLES || original < PARTIAL_MIN_SHINGLES {
+        return false;
+    }
+    let shared = minhash::overlap(j, copy, original);
+    shared >= PARTIAL_CONTAINED * f64::from(copy) && shared >= PARTIAL_KEPT * f64::from(original)
+}
 /// Cosine similarity to a story's centroid needed to join it on the story's first day. Outlets
 /// tell one event in different words, so on its day a low bar finds them; the bar rises with
 /// every day since the story began ([`STORY_SIMILARITY_PER_DAY`]), so that the next
@@ -77,6 +117,8 @@ pub enum RestoreError {
     GroupOrder { index: u32, expected: usize },
     #[error("dedup group {index} has no signature")]
     NoSignature { index: u32 },
+    #[error("dedup entry {index} is an alias of {of}, not an earlier group")]
+    Alias { index: u32, of: u32 },
     #[error("story {id}: days {first_day}..{last_day} span more than {MAX_RESTORED_SPAN_DAYS} days")]
     StorySpan { id: String, first_day: i32, last_day: i32 },
 }
@@ -92,6 +134,13 @@ pub struct Group {
     pub story: Option<String>,
     #[serde(skip)]
     pub signature: Option<Signature>,
+    /// Distinct shingles of the group's first text (0: unknown, saved by an older version).
+    #[serde(default)]
+    pub shingles: u32,
+    /// Set for the index entry of a partial copy: the group (an earlier entry, itself no
+    /// alias) whose member it is. The entry's other fields are not read back; the group's are.
+    #[serde(default)]
+    pub alias_of: Option<u32>,
 }
 
 /// A story as saved and as listed.
@@ -150,6 +199,8 @@ struct Story {
 }
 
 struct GroupMem {
+    /// Index entry of a partial copy: the group it belongs to (whose fields count).
+    alias_of: Option<u32>,
     original: String,
     original_published: Option<String>,
     story: Option<String>,
@@ -160,6 +211,8 @@ pub struct Clusterer {
     terms: TermModel,
     lsh: Lsh,
     signatures: Vec<Signature>,
+    /// Shingle count of each group's first text, by group index (0: unknown).
+    sizes: Vec<u32>,
     groups: Vec<GroupMem>,
     stories: Vec<Story>,
     story_index: HashMap<String, u32>,
@@ -172,7 +225,9 @@ pub struct Clusterer {
     changed_groups: Vec<u32>,
     merges: Vec<(String, String)>,
     relabels: Vec<(String, String, Option<String>)>,
-    prepared_signatures: HashMap<String, Signature>,
+    prepared_signatures: HashMap<String, (Signature, u32)>,
+    /// Off: copies by [`DUPLICATE_SIMILARITY`] alone (for measuring what containment adds).
+    no_partial_copies: bool,
 }
 
 /// Articles prepared at once by [`Clusterer::observe_all`].
@@ -182,6 +237,7 @@ const OBSERVE_CHUNK: usize = 2048;
 #[derive(Debug, Clone)]
 pub struct Prepared<'a> {
     signature: Option<Signature>,
+    shingles: u32,
     words: Vec<(String, &'a str, f32)>,
 }
 
@@ -202,12 +258,22 @@ pub fn prepare(a: &Article) -> Prepared<'_> {
         }
     });
     let sh = minhash::shingles_of_words(&hashes);
-    Prepared { signature: (!sh.is_empty()).then(|| minhash::signature(&sh)), words: counter.finish() }
+    Prepared {
+        signature: (!sh.is_empty()).then(|| minhash::signature(&sh)),
+        shingles: sh.len().min(u32::MAX as usize) as u32,
+        words: counter.finish(),
+    }
 }
 
+#[cfg(test)]
 fn text_signature(body: &str) -> Option<Signature> {
+    text_sketch(body).map(|x| x.0)
+}
+
+/// A text's signature and distinct shingle count.
+fn text_sketch(body: &str) -> Option<(Signature, u32)> {
     let sh = minhash::shingles(body);
-    (!sh.is_empty()).then(|| minhash::signature(&sh))
+    (!sh.is_empty()).then(|| (minhash::signature(&sh), sh.len().min(u32::MAX as usize) as u32))
 }
 
 /// Day number of a contract date value (`YYYY-MM-DD…`); `None` without a full day.
@@ -236,6 +302,12 @@ fn earlier(a: &Option<String>, b: &Option<String>) -> bool {
 impl Clusterer {
     pub fn new() -> Clusterer {
         Clusterer { lsh: Lsh::new(), ..Default::default() }
+    }
+
+    /// Turns the partial-copy rule ([`partial_copy`]) off or on (on by default); with it off,
+    /// copies are found by [`DUPLICATE_SIMILARITY`] alone. For measuring what it adds.
+    pub fn set_partial_copies(&mut self, on: bool) {
+        self.no_partial_copies = !on;
     }
 
     /// Counts the article's terms into the document frequencies. Call for every article
@@ -283,7 +355,7 @@ impl Clusterer {
     pub fn observe_prepared(&mut self, a: &Article, p: Prepared<'_>) {
         self.terms.observe_counted(a, &p.words);
         if let Some(sig) = p.signature {
-            self.prepared_signatures.insert(a.id.clone(), sig);
+            self.prepared_signatures.insert(a.id.clone(), (sig, p.shingles));
         }
     }
 
@@ -303,17 +375,37 @@ impl Clusterer {
         let published = a.published.as_ref().map(|p| p.value.to_string());
         a.duplicate_of = None;
         // Near-duplicates first: a copy belongs with its original.
-        let sig = self.prepared_signatures.remove(&a.id).or_else(|| text_signature(&a.body));
+        let sketch = self.prepared_signatures.remove(&a.id).or_else(|| text_sketch(&a.body));
         let mut group = None;
-        if let Some(sig) = &sig {
+        if let Some((sig, n)) = &sketch {
             let mut best: Option<(f64, u32)> = None;
             for c in self.lsh.candidates(sig) {
                 let s = self.signatures[c as usize].similarity(sig);
-                if s >= DUPLICATE_SIMILARITY && best.is_none_or(|(b, _)| s > b) {
+                let copy = s >= DUPLICATE_SIMILARITY || (!self.no_partial_copies && self.partial(c, s, *n, &published));
+                if copy && best.is_none_or(|(b, _)| s > b) {
                     best = Some((s, c));
                 }
             }
-            group = best.map(|(_, g)| g);
+            group = best.map(|(_, c)| self.groups[c as usize].alias_of.unwrap_or(c));
+            // A partial copy's own text becomes an entry of its group, so that copies of it
+            // are found even when they are not inside the group's first text.
+            if let (Some((s, _)), Some(g)) = (best, group) {
+                if s < DUPLICATE_SIMILARITY {
+                    let idx = self.signatures.len() as u32;
+                    self.lsh.insert(idx, sig);
+                    self.signatures.push(sig.clone());
+                    self.sizes.push(*n);
+                    let gm = &self.groups[g as usize];
+                    let alias = GroupMem {
+                        alias_of: Some(g),
+                        original: gm.original.clone(),
+                        original_published: gm.original_published.clone(),
+                        story: gm.story.clone(),
+                    };
+                    self.groups.push(alias);
+                    self.changed_groups.push(idx);
+                }
+            }
         }
         if let Some(g) = group {
             let gm = &mut self.groups[g as usize];
@@ -361,11 +453,13 @@ impl Clusterer {
                 self.changed_groups.push(g);
             }
             None => {
-                if let Some(sig) = sig {
+                if let Some((sig, n)) = sketch {
                     let idx = self.signatures.len() as u32;
                     self.lsh.insert(idx, &sig);
                     self.signatures.push(sig);
+                    self.sizes.push(n);
                     self.groups.push(GroupMem {
+                        alias_of: None,
                         original: a.id.clone(),
                         original_published: published,
                         story: Some(sid),
@@ -373,6 +467,20 @@ impl Clusterer {
                     self.changed_groups.push(idx);
                 }
             }
+        }
+    }
+
+    /// Whether a text of `n` shingles published at `published`, at estimated Jaccard `j` with
+    /// group `g`'s first text, is a partial copy of that group: the later of the two (by the
+    /// group original's date) must be the one inside the other. An article dated before the
+    /// group's original would become its original, so then the group's text must be the copy.
+    fn partial(&self, g: u32, j: f64, n: u32, published: &Option<String>) -> bool {
+        let size = self.sizes[g as usize];
+        let root = self.groups[g as usize].alias_of.unwrap_or(g);
+        if earlier(published, &self.groups[root as usize].original_published) {
+            partial_copy(j, size, n)
+        } else {
+            partial_copy(j, n, size)
         }
     }
 
@@ -628,13 +736,16 @@ impl Clusterer {
             groups: gids
                 .into_iter()
                 .map(|g| {
-                    let gm = &self.groups[g as usize];
+                    let alias_of = self.groups[g as usize].alias_of;
+                    let gm = &self.groups[alias_of.unwrap_or(g) as usize];
                     Group {
                         index: g,
                         original: gm.original.clone(),
                         original_published: gm.original_published.clone(),
                         story: gm.story.as_deref().map(|id| self.live_id(id).unwrap_or(id).to_string()),
                         signature: Some(self.signatures[g as usize].clone()),
+                        shingles: self.sizes[g as usize],
+                        alias_of,
                     }
                 })
                 .collect(),
@@ -671,7 +782,18 @@ impl Clusterer {
             let sig = g.signature.ok_or(RestoreError::NoSignature { index: g.index })?;
             c.lsh.insert(g.index, &sig);
             c.signatures.push(sig);
-            c.groups.push(GroupMem { original: g.original, original_published: g.original_published, story: g.story });
+            c.sizes.push(g.shingles);
+            if let Some(of) = g.alias_of {
+                if of >= g.index || c.groups[of as usize].alias_of.is_some() {
+                    return Err(RestoreError::Alias { index: g.index, of });
+                }
+            }
+            c.groups.push(GroupMem {
+                alias_of: g.alias_of,
+                original: g.original,
+                original_published: g.original_published,
+                story: g.story,
+            });
         }
         for st in stories {
             if i64::from(st.last_day) - i64::from(st.first_day) > MAX_RESTORED_SPAN_DAYS {
@@ -846,7 +968,13 @@ fn keywords_in_text(state: &StoryState, members: &[&Article], n: usize) -> Vec<S
 /// Clusters a whole input: observes every article, then assigns them oldest first (undated
 /// last), as they would have arrived. Returns the stories with their members.
 pub fn cluster_all(articles: &mut [Article]) -> Vec<mirsad_model::Story> {
+    cluster_all_with(articles, true)
+}
+
+/// [`cluster_all`] with the partial-copy rule on or off ([`Clusterer::set_partial_copies`]).
+pub fn cluster_all_with(articles: &mut [Article], partial_copies: bool) -> Vec<mirsad_model::Story> {
     let mut c = Clusterer::new();
+    c.set_partial_copies(partial_copies);
     c.assign_batch(articles);
     // Only the relabels: the rest of `take_changes` (every story, group and term in saved
     // form) is for the store and would be built here for nothing.

@@ -275,3 +275,188 @@ fn copies_that_credit_one_agency_are_its_siblings() {
     let stories = cluster_all(&mut arts);
     assert_eq!(stories[0].copies[0].agency, None);
 }
+
+/// A wire story of five paragraphs (written for these tests).
+const WIRE: [&str; 5] = [
+    "افتتح وزير المياه والكهرباء صباح اليوم محطة جديدة لتحلية مياه البحر على الساحل الشرقي بطاقة إنتاجية تبلغ ستمائة ألف متر مكعب يوميا، في خطوة قال إنها تنهي أزمة الانقطاعات المتكررة التي عانت منها المدن الساحلية خلال فصول الصيف الماضية.",
+    "وأوضح الوزير في كلمة خلال حفل الافتتاح أن المحطة أنشئت بتكلفة بلغت ثلاثة مليارات ريال، وأنها تعمل بتقنية التناضح العكسي التي تستهلك طاقة أقل بنحو الثلث مقارنة بالمحطات الحرارية القديمة، كما تعتمد جزئيا على ألواح شمسية أقيمت بجوارها.",
+    "وأشار إلى أن المرحلة الأولى من المشروع ستغذي أربع مدن وعشرات القرى عبر شبكة أنابيب يبلغ طولها أكثر من مئتي كيلومتر، على أن تكتمل المرحلة الثانية بنهاية العام المقبل لتصل المياه إلى المناطق الزراعية في الداخل.",
+    "من جهته قال رئيس مجلس إدارة الشركة المنفذة إن أعمال البناء استغرقت ثلاثين شهرا وشارك فيها أكثر من أربعة آلاف عامل ومهندس، مضيفا أن نسبة المكون المحلي في المعدات والخدمات تجاوزت أربعين في المئة للمرة الأولى في مشروع بهذا الحجم.",
+    "ويأتي افتتاح المحطة ضمن خطة وطنية تهدف إلى رفع الطاقة الإنتاجية لمياه الشرب بنسبة النصف خلال خمس سنوات، وخفض الاعتماد على المياه الجوفية التي تتعرض لاستنزاف متزايد بسبب التوسع العمراني والزراعي في المنطقة.",
+];
+
+fn wire_text(paras: &[usize]) -> String {
+    paras.iter().map(|&i| WIRE[i]).collect::<Vec<_>>().join("\n")
+}
+
+/// The five kinds of partial copy of the issue, each published a day after the original by
+/// another outlet, each pointing at it.
+#[test]
+fn partial_copies_point_at_the_original() {
+    let full = wire_text(&[0, 1, 2, 3, 4]);
+    let words: Vec<&str> = full.split_whitespace().collect();
+    let truncated = words[..words.len() * 6 / 10].join(" ");
+    let byline = format!("الرياض - وكالة الأنباء\n{full}\nتابعونا على تويتر وفيسبوك لمتابعة آخر الأخبار");
+    let combined = format!("الدمام - خاص\n{}\nتابعونا على تويتر", wire_text(&[0, 1, 3]));
+    let copies = [
+        ("trunc", "افتتاح محطة تحلية جديدة", truncated),
+        ("drop", "افتتاح محطة تحلية جديدة", wire_text(&[0, 1, 3, 4])),
+        ("byline", "افتتاح محطة تحلية جديدة", byline),
+        ("urgent", "عاجل | افتتاح محطة تحلية جديدة", full.clone()),
+        ("combined", "عاجل | افتتاح محطة تحلية", combined),
+    ];
+    for (id, title, body) in copies {
+        let mut arts = vec![
+            art("orig", "2024-03-01", "أ", "افتتاح محطة تحلية جديدة على الساحل الشرقي", &full),
+            art(id, "2024-03-02", "ب", title, &body),
+            art("rain", "2024-03-02", "ج", "أمطار غزيرة على جدة", RAIN),
+        ];
+        let sk = text_sketch(&body).unwrap();
+        let orig = text_sketch(&full).unwrap();
+        let j = orig.0.similarity(&sk.0);
+        run(&mut arts);
+        assert_eq!(arts[1].duplicate_of.as_deref(), Some("orig"), "{id}: jaccard {j} shingles {} of {}", sk.1, orig.1);
+        assert_eq!(arts[1].story, arts[0].story, "{id}");
+        assert_eq!(arts[2].duplicate_of, None);
+    }
+    // Without the rule, the truncated repost is not found: resemblance alone misses it.
+    let mut arts = vec![
+        art("orig", "2024-03-01", "أ", "افتتاح محطة", &full),
+        art("trunc", "2024-03-02", "ب", "افتتاح محطة", &words[..words.len() * 6 / 10].join(" ")),
+    ];
+    let mut c = Clusterer::new();
+    c.set_partial_copies(false);
+    for a in &arts {
+        c.observe(a);
+    }
+    for a in arts.iter_mut() {
+        c.assign(a);
+    }
+    assert_eq!(arts[1].duplicate_of, None);
+}
+
+/// An earlier-published copy that arrives after its later copy still becomes the original,
+/// and the truncated text is relabelled to point at it; the other way round (a short text
+/// first, a long one holding it later) nothing is a copy.
+#[test]
+fn the_earlier_text_is_the_original_whatever_the_order_of_arrival() {
+    let full = wire_text(&[0, 1, 2, 3, 4]);
+    let short = wire_text(&[0, 1, 2]);
+    let mut arts = vec![
+        art("short", "2024-03-02", "ب", "محطة تحلية", &short),
+        art("full", "2024-03-01", "أ", "محطة تحلية", &full),
+    ];
+    let mut c = run(&mut arts);
+    assert_eq!(arts[1].duplicate_of, None);
+    let ch = c.take_changes();
+    assert_eq!(ch.relabels, vec![("short".to_string(), "full".to_string(), arts[0].story.clone())]);
+    // A short report first, a fuller one later: the later adds two paragraphs (40 % new text).
+    let mut arts = vec![
+        art("short", "2024-03-01", "ب", "محطة تحلية", &short),
+        art("full", "2024-03-02", "أ", "محطة تحلية", &full),
+    ];
+    let mut c = run(&mut arts);
+    assert_eq!(arts[1].duplicate_of, None);
+    assert!(c.take_changes().relabels.is_empty());
+}
+
+/// An analysis that quotes one paragraph of the wire story is not a copy of it, nor is the
+/// wire paragraph alone a copy of the analysis (it keeps too little of it).
+#[test]
+fn an_analysis_quoting_a_paragraph_is_not_a_copy() {
+    let analysis = format!(
+        "يرى خبراء في قطاع المياه أن التوسع في محطات التحلية لا يكفي وحده لمواجهة العجز المائي المتفاقم، إذ تبقى كلفة التشغيل مرتفعة وتبقى المحطات عرضة للأعطال وللتلوث البحري في مياه الخليج.\n{}\nويقول أستاذ الهندسة البيئية في إحدى الجامعات إن الأهم هو إصلاح شبكات التوزيع التي يضيع فيها ما يقارب ربع المياه المنتجة قبل أن تصل إلى المنازل، وإن تسعير المياه بشكل يعكس كلفتها الحقيقية سيشجع على الترشيد.\nويضيف أن تجارب دول أخرى في المنطقة أظهرت أن الاستثمار في إعادة تدوير مياه الصرف الصحي للري أقل كلفة بكثير من التحلية، وأن الجمع بين الحلول هو الطريق الوحيد لضمان الأمن المائي على المدى البعيد.",
+        WIRE[1]
+    );
+    let mut arts = vec![
+        art("wire", "2024-03-01", "أ", "افتتاح محطة تحلية", &wire_text(&[0, 1, 2, 3, 4])),
+        art("analysis", "2024-03-03", "ب", "هل تكفي التحلية؟", &analysis),
+    ];
+    run(&mut arts);
+    assert_eq!(arts[1].duplicate_of, None);
+    // The quoted paragraph alone after the analysis: inside it, but keeps a fifth of it.
+    let mut arts = vec![
+        art("analysis", "2024-03-01", "ب", "هل تكفي التحلية؟", &analysis),
+        art("para", "2024-03-02", "أ", "محطة التحلية", &format!("{} {}", WIRE[1], WIRE[1])),
+    ];
+    run(&mut arts);
+    assert_eq!(arts[1].duplicate_of, None);
+}
+
+#[test]
+fn partial_copy_rule_by_hand() {
+    // 100 shingles inside 160: J = 100 / 160.
+    assert!(partial_copy(100.0 / 160.0, 100, 160));
+    // The long one is not a copy of the short one.
+    assert!(!partial_copy(100.0 / 160.0, 160, 100));
+    // Keeps a third of the original.
+    assert!(!partial_copy(100.0 / 300.0, 100, 300));
+    // Too short to judge, or size unknown (saved by an older version).
+    assert!(!partial_copy(30.0 / 60.0, 30, 60));
+    assert!(!partial_copy(0.6, 100, 0));
+}
+
+/// Group sizes are saved and restored: a restored clusterer finds the same partial copies.
+#[test]
+fn restored_state_finds_partial_copies() {
+    let full = wire_text(&[0, 1, 2, 3, 4]);
+    let mut first = vec![
+        art("orig", "2024-03-01", "أ", "افتتاح محطة تحلية", &full),
+        art("r1", "2024-03-01", "أ", "أمطار غزيرة على جدة وتعليق الدراسة", RAIN),
+    ];
+    let mut c = run(&mut first);
+    let ch = c.take_changes();
+    assert!(ch.groups.iter().all(|g| g.shingles > 0));
+    let mut restored = Clusterer::restore(ch.docs, ch.terms, ch.groups.clone(), ch.stories).unwrap();
+    let mut later = vec![
+        art("drop", "2024-03-02", "ب", "افتتاح محطة تحلية", &wire_text(&[0, 1, 3, 4])),
+        art("trunc", "2024-03-02", "ج", "افتتاح محطة تحلية", &wire_text(&[0, 1, 2])),
+    ];
+    for a in &later {
+        restored.observe(a);
+    }
+    for a in later.iter_mut() {
+        restored.assign(a);
+    }
+    assert_eq!(later[0].duplicate_of.as_deref(), Some("orig"));
+    assert_eq!(later[1].duplicate_of.as_deref(), Some("orig"));
+    assert_eq!(later[0].story, first[0].story);
+    // A group saved without its size (an older version) is judged by resemblance alone.
+    let mut old: Vec<Group> = ch.groups;
+    for g in &mut old {
+        g.shingles = 0;
+    }
+    let mut restored = Clusterer::restore(0, Vec::new(), old, Vec::new()).unwrap();
+    let mut a = art("trunc", "2024-03-02", "ج", "افتتاح محطة تحلية", &wire_text(&[0, 1, 2]));
+    restored.observe(&a);
+    restored.assign(&mut a);
+    assert_eq!(a.duplicate_of, None);
+}
+
+/// A partial copy's text is an alias entry of its group: saved, restored, and a damaged alias
+/// is a typed error.
+#[test]
+fn partial_copies_are_alias_entries_of_their_group() {
+    let mut arts = vec![
+        art("orig", "2024-03-01", "أ", "افتتاح محطة تحلية", &wire_text(&[0, 1, 2, 3, 4])),
+        art("trunc", "2024-03-02", "ب", "افتتاح محطة تحلية", &wire_text(&[0, 1, 2])),
+        // A copy of the truncated repost: near-identical to it, found through its entry.
+        art("again", "2024-03-03", "ج", "افتتاح محطة تحلية", &format!("{} ", wire_text(&[0, 1, 2]))),
+    ];
+    let mut c = run(&mut arts);
+    assert_eq!(arts[1].duplicate_of.as_deref(), Some("orig"));
+    assert_eq!(arts[2].duplicate_of.as_deref(), Some("orig"));
+    assert_eq!(c.groups(), 2, "the original and the truncated text; the exact copy adds nothing");
+    let ch = c.take_changes();
+    assert_eq!(ch.groups.iter().map(|g| g.alias_of).collect::<Vec<_>>(), vec![None, Some(0)]);
+    assert!(ch.groups.iter().all(|g| g.original == "orig"));
+    let mut restored = Clusterer::restore(ch.docs, ch.terms.clone(), ch.groups.clone(), ch.stories.clone()).unwrap();
+    let mut d = art("d", "2024-03-04", "د", "محطة", &format!("{}  ", wire_text(&[0, 1, 2])));
+    restored.observe(&d);
+    restored.assign(&mut d);
+    assert_eq!(d.duplicate_of.as_deref(), Some("orig"));
+    let mut bad = ch.groups.clone();
+    bad[1].alias_of = Some(1);
+    let e = Clusterer::restore(ch.docs, ch.terms, bad, ch.stories).err().expect("damaged alias");
+    assert!(matches!(e, RestoreError::Alias { index: 1, of: 1 }), "{e}");
+}

@@ -174,6 +174,15 @@ CREATE TABLE IF NOT EXISTS dedup_groups (
 );
 CREATE INDEX IF NOT EXISTS dedup_groups_story ON dedup_groups(story);
 CREATE INDEX IF NOT EXISTS stories_by_day ON stories(substr(last_published, 1, 10) DESC, size DESC);
+-- Shingle count of each dedup group's first text, for the partial-copy (containment) rule.
+-- A table of its own so that a collection saved before it needs no migration: a group
+-- without a row has size 0 and is judged by resemblance alone. `alias_of`: the entry is a
+-- partial copy's text, indexed for its group (an earlier entry).
+CREATE TABLE IF NOT EXISTS dedup_sizes (
+    idx       INTEGER PRIMARY KEY,
+    shingles  INTEGER NOT NULL,
+    alias_of  INTEGER
+);
 CREATE TABLE IF NOT EXISTS term_df (
     term     TEXT PRIMARY KEY,
     surface  TEXT NOT NULL,
@@ -626,18 +635,47 @@ impl Store {
         let mut groups = Vec::new();
         let mut stmt = self
             .conn
-            .prepare("SELECT idx, original, original_published, story, signature FROM dedup_groups ORDER BY idx")
+            .prepare(
+                "SELECT g.idx, g.original, g.original_published, g.story, g.signature, COALESCE(z.shingles, 0), z.alias_of
+                 FROM dedup_groups g LEFT JOIN dedup_sizes z ON z.idx = g.idx ORDER BY g.idx",
+            )
             .map_err(sql)?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get::<_, Vec<u8>>(4)?)))
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get::<_, Vec<u8>>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
+                ))
+            })
             .map_err(sql)?;
         for row in rows {
-            let (idx, original, original_published, story, sig) = row.map_err(sql)?;
+            let (idx, original, original_published, story, sig, shingles, alias_of) = row.map_err(sql)?;
+            let shingles = u32::try_from(shingles).unwrap_or(0);
+            let alias_of = match alias_of.map(u32::try_from) {
+                None => None,
+                Some(Ok(of)) => Some(of),
+                Some(Err(_)) => {
+                    return Err(StoreError::Corrupt { id: format!("dedup group {idx}"), reason: "bad alias".into() })
+                }
+            };
             let signature = mirsad_cluster::minhash::Signature::from_bytes(&sig);
             if signature.is_none() {
                 return Err(StoreError::Corrupt { id: format!("dedup group {idx}"), reason: "bad signature".into() });
             }
-            groups.push(Group { index: idx as u32, original, original_published, story, signature });
+            groups.push(Group {
+                index: idx as u32,
+                original,
+                original_published,
+                story,
+                signature,
+                shingles,
+                alias_of,
+            });
         }
         let stories = self.story_states("SELECT id, state FROM stories ORDER BY rowid", [])?;
         Clusterer::restore(docs, terms, groups, stories)
@@ -910,9 +948,13 @@ fn save_changes(tx: &rusqlite::Transaction, c: &Changes) -> Result<()> {
             "INSERT OR REPLACE INTO dedup_groups (idx, original, original_published, story, signature) VALUES (?1, ?2, ?3, ?4, ?5)",
         )
         .map_err(sql)?;
+    let mut size = tx
+        .prepare_cached("INSERT OR REPLACE INTO dedup_sizes (idx, shingles, alias_of) VALUES (?1, ?2, ?3)")
+        .map_err(sql)?;
     for g in &c.groups {
         let sig = g.signature.as_ref().map(|s| s.to_bytes()).unwrap_or_default();
         group.execute(params![g.index, &g.original, &g.original_published, &g.story, sig]).map_err(sql)?;
+        size.execute(params![g.index, g.shingles, g.alias_of]).map_err(sql)?;
     }
     // Merged stories before relabels: a relabel names the story as it is after the merges.
     let mut moved = tx

@@ -537,3 +537,33 @@ fn incremental_resolution_gives_the_entities_of_the_full_recount() {
     };
     assert_eq!(without_stories(&incremental), without_stories(&once));
 }
+
+/// A wire story of four paragraphs (written for this test).
+const PLANT: [&str; 4] = [
+    "افتتح وزير المياه صباح اليوم محطة جديدة لتحلية مياه البحر على الساحل الشرقي بطاقة تبلغ ستمائة ألف متر مكعب يوميا، في خطوة قال إنها تنهي أزمة الانقطاعات المتكررة في المدن الساحلية خلال الصيف.",
+    "وأوضح الوزير في كلمة خلال الحفل أن المحطة أنشئت بتكلفة ثلاثة مليارات ريال، وأنها تعمل بتقنية التناضح العكسي التي تستهلك طاقة أقل بنحو الثلث من المحطات الحرارية القديمة.",
+    "وأشار إلى أن المرحلة الأولى ستغذي أربع مدن وعشرات القرى عبر شبكة أنابيب طولها مئتا كيلومتر، على أن تكتمل المرحلة الثانية بنهاية العام المقبل لتصل المياه إلى المناطق الزراعية.",
+    "ويأتي افتتاح المحطة ضمن خطة وطنية لرفع إنتاج مياه الشرب بنسبة النصف خلال خمس سنوات، وخفض الاعتماد على المياه الجوفية التي تتعرض لاستنزاف متزايد بسبب التوسع العمراني.",
+];
+
+#[test]
+fn partial_copies_are_found_across_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        store.put_batch(&[art("full", "افتتاح محطة تحلية", &PLANT.join("\n\n"), "2024-03-01", "صحيفة ألف")]).unwrap();
+    }
+    {
+        let mut store = Store::open(dir.path()).unwrap();
+        let trunc = PLANT[..3].join("\n\n");
+        store.put_batch(&[art("trunc", "عاجل | افتتاح محطة تحلية", &trunc, "2024-03-02", "صحيفة باء")]).unwrap();
+        assert_eq!(store.get("trunc").unwrap().unwrap().duplicate_of.as_deref(), Some("full"));
+    }
+    let mut store = Store::open(dir.path()).unwrap();
+    // A copy of the truncated repost with a byline, found through its alias entry or the original.
+    let again = format!("الدمام - واس\n\n{}", PLANT[..3].join("\n\n"));
+    store.put_batch(&[art("again", "محطة تحلية", &again, "2024-03-03", "صحيفة جيم")]).unwrap();
+    let a = store.get("again").unwrap().unwrap();
+    assert_eq!(a.duplicate_of.as_deref(), Some("full"));
+    assert_eq!(a.story, store.get("full").unwrap().unwrap().story);
+}

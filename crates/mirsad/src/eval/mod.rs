@@ -2,6 +2,7 @@
 //! figure. A data set that is absent is skipped with a message, so the command also runs on a
 //! machine without `../shared`.
 
+pub mod copies;
 pub mod dates;
 pub mod entities;
 pub mod extract;
@@ -16,11 +17,14 @@ pub fn run(stage: &str, data: &Path, details: Option<&Path>, without_resolution:
     match stage {
         "extract" => extract::run(data, details),
         "stories" => stories::run(data, details),
+        "copies" => copies::run(data, details),
         "ner" => ner::run(data),
         "entities" => entities::run(data, details, !without_resolution),
         "quotes" => quotes::run(data, details),
         "timex" => timex::run(data),
-        other => anyhow::bail!("unknown eval stage `{other}` (known: extract, stories, ner, entities, quotes, timex)"),
+        other => anyhow::bail!(
+            "unknown eval stage `{other}` (known: extract, stories, copies, ner, entities, quotes, timex)"
+        ),
     }
 }
 
