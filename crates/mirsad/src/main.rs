@@ -66,9 +66,9 @@ enum Command {
     /// Train the named-entity tagger on ANERcorp (first 5/6) and write its model.
     #[command(name = "train-ner")]
     TrainNer(train_ner::TrainNerArgs),
-    /// Score a stage on labelled data (`extract`, `stories`, `ner`, `entities`, `quotes`, `timex`).
+    /// Score a stage on labelled data (`extract`, `stories`, `ner`, `entities`, `quotes`, `timex`, `attribution`).
     Eval {
-        /// Stage to score: `extract`, `stories`, `ner`, `entities` or `timex`.
+        /// Stage to score: `extract`, `stories`, `ner`, `entities`, `quotes`, `timex` or `attribution`.
         stage: String,
         /// Folder holding the shared data sets.
         #[arg(long, default_value = "../shared/data")]

@@ -2,6 +2,7 @@
 //! figure. A data set that is absent is skipped with a message, so the command also runs on a
 //! machine without `../shared`.
 
+pub mod attribution;
 pub mod dates;
 pub mod entities;
 pub mod extract;
@@ -20,7 +21,12 @@ pub fn run(stage: &str, data: &Path, details: Option<&Path>, without_resolution:
         "entities" => entities::run(data, details, !without_resolution),
         "quotes" => quotes::run(data, details),
         "timex" => timex::run(data),
-        other => anyhow::bail!("unknown eval stage `{other}` (known: extract, stories, ner, entities, quotes, timex)"),
+        "attribution" => attribution::run(data),
+        other => {
+            anyhow::bail!(
+                "unknown eval stage `{other}` (known: extract, stories, ner, entities, quotes, timex, attribution)"
+            )
+        }
     }
 }
 
