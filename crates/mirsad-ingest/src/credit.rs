@@ -67,7 +67,16 @@ pub const NAMES: &[(&str, Kind, &[&str])] = &[
     (
         "أسوشيتد برس",
         Kind::Agency,
-        &["أ ب", "AP", "أسوشييتد برس", "أسوشيتيد برس", "أسوشيتدبرس", "أسوشيتد بريس", "Associated Press"],
+        &[
+            "أ ب",
+            "AP",
+            "الأسوشيتد برس",
+            "أسوشييتد برس",
+            "أسوشيتيد برس",
+            "أسوشيتدبرس",
+            "أسوشيتد بريس",
+            "Associated Press",
+        ],
     ),
     ("د ب أ", Kind::Agency, &["DPA", "الألمانية", "الوكالة الألمانية", "وكالة الأنباء الألمانية"]),
     ("يو بي آي", Kind::Agency, &["UPI", "يونايتد برس", "يونايتد برس إنترناشونال"]),
@@ -184,10 +193,40 @@ pub fn lookup(name: &str) -> Option<Credit> {
         tries.push((lo, hi));
         tries.push((0, hi));
     }
-    tries.into_iter().find_map(|(a, b)| {
-        let folded: String = words[a..b].concat();
-        table().get(&folded).map(|&i| Credit { name: NAMES[i].0.to_string(), kind: NAMES[i].1 })
+    let entry = |i: usize| Credit { name: NAMES[i].0.to_string(), kind: NAMES[i].1 };
+    let folded: Vec<String> = tries.iter().map(|&(a, b)| words[a..b].concat()).collect();
+    if let Some(c) = folded.iter().find_map(|f| table().get(f).map(|&i| entry(i))) {
+        return Some(c);
+    }
+    // one letter off a long name («أسوشيتدر برس»): a typo, not another source
+    folded.iter().find_map(|f| {
+        let n = f.chars().count();
+        if n < MIN_FUZZY_CHARS {
+            return None;
+        }
+        table()
+            .iter()
+            .filter(|(alias, _)| alias.chars().count().abs_diff(n) <= 1 && alias.chars().count() >= MIN_FUZZY_CHARS)
+            .find_map(|(alias, &i)| (one_edit_apart(f, alias)).then(|| entry(i)))
     })
+}
+
+/// Names at least this long (letters, spaces removed) match a table name one letter off.
+const MIN_FUZZY_CHARS: usize = 10;
+
+/// True when `a` and `b` differ by at most one inserted, deleted or replaced letter.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        short[prefix + 1.min(short.len() - prefix)..] == long[prefix + 1.min(long.len() - prefix)..]
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
 }
 
 /// The canonical name of a source as written in a source line: the table's name when it knows
@@ -263,12 +302,22 @@ pub fn from_byline(byline: &str) -> Vec<Credit> {
     for p in pieces(&byline) {
         // ««الاقتصادية» من الرياض», «ماجد الجميل من جنيف»
         for part in p.split(" من ") {
-            if let Some(c) = piece_credit(part) {
+            if let Some(c) = piece_credit(part).or_else(|| trailing_agency(part)) {
                 push(&mut out, c);
             }
         }
     }
     out
+}
+
+/// An agency named by the last words of a short byline piece with no dash before it
+/// («برلين رويترز»); only agencies, whose names are not places or words of a site's name.
+fn trailing_agency(piece: &str) -> Option<Credit> {
+    let words: Vec<&str> = piece.split_whitespace().collect();
+    if words.len() > 4 {
+        return None;
+    }
+    (1..words.len()).find_map(|i| lookup(&words[i..].join(" ")).filter(|c| c.kind == Kind::Agency))
 }
 
 /// Words a dateline may hold before the text starts.
@@ -277,8 +326,8 @@ const MAX_DATELINE_WORDS: usize = 10;
 const MAX_PIECE_WORDS: usize = 5;
 
 /// Credits in a dateline that opens the first paragraph: a run of short pieces (places, dates,
-/// credits) joined by dashes, colons or brackets, ended by a dash, colon or closing bracket
-/// after which the text goes on. `None` when the paragraph has no such opening with a credit.
+/// credits) joined by dashes, colons or brackets, ended by a dash or colon after which the text
+/// goes on. `None` when the paragraph has no such opening with a credit.
 /// Returns the credits and the byte length of the dateline.
 pub fn from_dateline(paragraph: &str) -> Option<(Vec<Credit>, usize)> {
     let mut words = 0;
@@ -295,13 +344,12 @@ pub fn from_dateline(paragraph: &str) -> Option<(Vec<Credit>, usize)> {
         if words > MAX_DATELINE_WORDS {
             return None;
         }
-        let end = if c == ')' {
-            i + 1
-        } else if is_dash(c) || matches!(c, ':' | '：') {
-            i
-        } else {
+        // the dateline ends at a dash or colon («الرياض (واس) -», «(CNN)--»); a bracket alone
+        // does not end it («قالت وكالة أنباء الصين الجديدة (شينخوا) إن …» is a sentence)
+        if !(is_dash(c) || matches!(c, ':' | '：')) {
             continue;
-        };
+        }
+        let end = i;
         // a hyphen inside a word («جونغ-أون») does not end a dateline
         if is_dash(c)
             && paragraph[..i].chars().next_back().is_some_and(char::is_alphanumeric)
@@ -319,8 +367,9 @@ pub fn from_dateline(paragraph: &str) -> Option<(Vec<Credit>, usize)> {
         if ps.iter().any(|p| p.split_whitespace().count() > MAX_PIECE_WORDS) {
             return None;
         }
+        // the credit opens or closes the dateline («واس - الرياض:», «اسطنبول - رويترز -»)
         let mut out = Vec::new();
-        for p in &ps {
+        for p in [ps.first(), ps.last()].into_iter().flatten() {
             if let Some(c) = piece_credit(p) {
                 push(&mut out, c);
             }
@@ -433,6 +482,9 @@ mod tests {
         assert_eq!(names(&from_byline("الوئام - رويترز:")), ["الوئام", "رويترز"]);
         assert_eq!(names(&from_byline("«الاقتصادية» من الرياض")), ["الاقتصادية"]);
         assert_eq!(names(&from_byline("عكاظ (جدة)")), ["عكاظ"]);
+        assert_eq!(names(&from_byline("برلين رويترز")), ["رويترز"]);
+        assert_eq!(names(&from_byline("موسكو – أسوشيتدر برس")), ["أسوشيتد برس"]);
+        assert_eq!(names(&from_byline("القاهرة - الأسوشيتد برس")), ["أسوشيتد برس"]);
         assert_eq!(names(&from_byline("القاهرة - (أ.ف.ب)")), ["فرانس برس"]);
         assert_eq!(names(&from_byline("وكالة أنباء الجزر للأنباء - الميناء")), ["وكالة أنباء الجزر للأنباء"]);
         // a person, a city, unnamed agencies: no credit
@@ -471,6 +523,7 @@ mod tests {
         assert_eq!(d("قال مسؤول لرويترز - في اتصال هاتفي - إن الاجتماع انتهى."), None);
         assert_eq!(d("قال كيم جونغ-أون لرويترز إن الاجتماع انتهى."), None);
         assert_eq!(d("وأضاف: «نعمل مع رويترز» في كل المدن."), None);
+        assert_eq!(d("قالت وكالة الأنباء (شينخوا) إن الطائرة جاهزة - بحسب الشركة."), None);
     }
 
     #[test]

@@ -9,6 +9,8 @@
 //!   both over all labelled articles, then over the two samples (`precision`: 100 random
 //!   articles with an attribution; `recall`: 50 random articles).
 //!
+//! `--details FILE` writes each article's URL, outlet and attribution as JSON lines.
+//!
 //! Names are compared by `mirsad_ingest::credit::fold_name` (key, spaces removed).
 
 use mirsad_ingest::credit::fold_name;
@@ -77,7 +79,7 @@ impl Score {
     }
 }
 
-pub fn run(data: &Path) -> anyhow::Result<u8> {
+pub fn run(data: &Path, details: Option<&Path>) -> anyhow::Result<u8> {
     let gold = labels()?;
     let Some(arts) = super::corpus_articles(data)? else { return Ok(0) };
     // per corpus: articles, attributed articles, count per name
@@ -97,6 +99,17 @@ pub fn run(data: &Path) -> anyhow::Result<u8> {
             if let Some(u) = a.url.as_deref() {
                 by_url.entry(u).or_insert(&a.attribution);
             }
+        }
+    }
+    if let Some(path) = details {
+        use anyhow::Context;
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        );
+        for a in &arts {
+            let line = serde_json::json!({"url": a.url, "segment": a.segment, "outlet": a.outlet, "attribution": a.attribution});
+            writeln!(out, "{line}")?;
         }
     }
     for (corpus, (total, attributed, names)) in &corpora {

@@ -21,7 +21,7 @@ pub fn run(stage: &str, data: &Path, details: Option<&Path>, without_resolution:
         "entities" => entities::run(data, details, !without_resolution),
         "quotes" => quotes::run(data, details),
         "timex" => timex::run(data),
-        "attribution" => attribution::run(data),
+        "attribution" => attribution::run(data, details),
         other => {
             anyhow::bail!(
                 "unknown eval stage `{other}` (known: extract, stories, ner, entities, quotes, timex, attribution)"
