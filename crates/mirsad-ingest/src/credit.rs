@@ -143,7 +143,43 @@ pub const NAMES: &[(&str, Kind, &[&str])] = &[
 
 /// Generic words peeled off a name before it is looked up again.
 const PREFIXES: &[&str] = &["وكاله", "الوكاله", "صحيفه", "جريده", "موقع", "قناه", "شبكه", "مكتب", "مراسل", "مراسله"];
-const SUFFIXES: &[&str] = &["للانباء", "الاخباريه", "الاخباري", "الالكترونيه", "الالكتروني", "اونلاين"];
+/// A country adjective after a paper's name says where it is from («الأهرام المصرية», «عكاظ
+/// السعودية»); it is peeled too, in key form.
+const SUFFIXES: &[&str] = &[
+    "للانباء",
+    "الاخباريه",
+    "الاخباري",
+    "الالكترونيه",
+    "الالكتروني",
+    "اونلاين",
+    "المصريه",
+    "السعوديه",
+    "الاماراتيه",
+    "الكويتيه",
+    "القطريه",
+    "البحرينيه",
+    "العمانيه",
+    "الاردنيه",
+    "اللبنانيه",
+    "السوريه",
+    "العراقيه",
+    "اليمنيه",
+    "الجزايريه",
+    "المغربيه",
+    "التونسيه",
+    "الليبيه",
+    "السودانيه",
+    "الفلسطينيه",
+    "الامريكيه",
+    "الاميركيه",
+    "البريطانيه",
+    "الفرنسيه",
+    "الروسيه",
+    "التركيه",
+    "الايرانيه",
+    "الصينيه",
+    "الالمانيه",
+];
 
 /// Words that name no source: «وكالات» (agencies, unnamed), «متابعات».
 const UNNAMED: &[&str] = &["وكالات", "ووكالات", "الوكالات", "وكالات الانباء", "متابعات", "متابعه", "خاص"];
@@ -299,10 +335,13 @@ pub fn from_byline(byline: &str) -> Vec<Credit> {
         })
         .collect();
     let byline = display(&dashed);
+    if key(&byline).split(' ').next().is_some_and(|w| PHOTO_CREDIT.contains(&w)) {
+        return out;
+    }
     for p in pieces(&byline) {
         // ««الاقتصادية» من الرياض», «ماجد الجميل من جنيف»
         for part in p.split(" من ") {
-            if let Some(c) = piece_credit(part).or_else(|| trailing_agency(part)) {
+            if let Some(c) = piece_credit(part).or_else(|| glued_agency(part)) {
                 push(&mut out, c);
             }
         }
@@ -310,15 +349,40 @@ pub fn from_byline(byline: &str) -> Vec<Credit> {
     out
 }
 
-/// An agency named by the last words of a short byline piece with no dash before it
-/// («برلين رويترز»); only agencies, whose names are not places or words of a site's name.
-fn trailing_agency(piece: &str) -> Option<Credit> {
+/// Words of a byline piece that may hold a place and an agency with no dash between them.
+const MAX_GLUED_PIECE_WORDS: usize = 4;
+/// Words of a dated dateline («الرياض 24 شوال 1436 هـ الموافق 09 أغسطس 2015 م واس»).
+const MAX_DATED_LINE_WORDS: usize = 14;
+
+/// An agency named by the first or last words of a byline piece with no dash between it and a
+/// place («برلين رويترز», «أ. ف. ب. إسطنبول»), or at the end of a dated dateline; only
+/// agencies, whose names are not places or words of a site's name.
+fn glued_agency(piece: &str) -> Option<Credit> {
     let words: Vec<&str> = piece.split_whitespace().collect();
-    if words.len() > 4 {
+    let dated = piece.chars().any(|c| c.is_numeric()) && words.len() <= MAX_DATED_LINE_WORDS;
+    if words.len() > MAX_GLUED_PIECE_WORDS && !dated {
         return None;
     }
-    (1..words.len()).find_map(|i| lookup(&words[i..].join(" ")).filter(|c| c.kind == Kind::Agency))
+    let agency = |ws: &[&str]| lookup(&ws.join(" ")).filter(|c| c.kind == Kind::Agency);
+    let tail = (1..words.len()).find_map(|i| agency(&words[i..]));
+    if tail.is_some() || dated {
+        return tail;
+    }
+    (1..words.len()).rev().find_map(|i| agency(&words[..i]))
 }
+
+/// A first line that is only a dated dateline ending with an agency («الخرطوم 25 شوال 1436 هـ
+/// الموافق 10 أغسطس 2015 م واس»).
+pub fn dated_dateline(line: &str) -> Option<Credit> {
+    let t = line.trim();
+    if t.ends_with(['.', '،', ':', '؟', '!']) {
+        return None;
+    }
+    glued_agency(t).filter(|_| t.chars().any(|c| c.is_numeric()))
+}
+
+/// Words that open a photo or video credit, not the article's: «تصوير: (أ ف ب)».
+const PHOTO_CREDIT: &[&str] = &["تصوير", "الصور", "صوره", "الصوره", "فيديو"];
 
 /// Words a dateline may hold before the text starts.
 const MAX_DATELINE_WORDS: usize = 10;
@@ -469,6 +533,9 @@ mod tests {
         assert_eq!(lookup("العربية.نت").map(|c| (c.name, c.kind)), Some(("العربية.نت".into(), Kind::Outlet)));
         assert_eq!(lookup("العربيه نت").map(|c| c.name), Some("العربية.نت".into()));
         assert_eq!(lookup("اسوشيتد برس").map(|c| c.name), Some("أسوشيتد برس".into()));
+        assert_eq!(lookup("الأهرام المصرية").map(|c| c.name), Some("الأهرام".into()));
+        assert_eq!(lookup("صحيفة عكاظ السعودية").map(|c| c.name), Some("عكاظ".into()));
+        assert_eq!(lookup("الوكالة الألمانية").map(|c| c.name), Some("د ب أ".into()));
         // «فارس» alone is a person's name
         assert_eq!(lookup("فارس"), None);
         assert_eq!(lookup("وكالة فارس").map(|c| c.name), Some("وكالة فارس".into()));
@@ -483,6 +550,10 @@ mod tests {
         assert_eq!(names(&from_byline("«الاقتصادية» من الرياض")), ["الاقتصادية"]);
         assert_eq!(names(&from_byline("عكاظ (جدة)")), ["عكاظ"]);
         assert_eq!(names(&from_byline("برلين رويترز")), ["رويترز"]);
+        assert_eq!(names(&from_byline("سمير علي، أ ف ب عدن")), ["فرانس برس"]);
+        assert_eq!(names(&from_byline("الرياض 24 شوال 1436 هـ الموافق 09 أغسطس 2015 م واس")), ["واس"]);
+        assert!(from_byline("تصوير: (أ ف ب)").is_empty());
+        assert!(from_byline("مصر العربية").is_empty());
         assert_eq!(names(&from_byline("موسكو – أسوشيتدر برس")), ["أسوشيتد برس"]);
         assert_eq!(names(&from_byline("القاهرة - الأسوشيتد برس")), ["أسوشيتد برس"]);
         assert_eq!(names(&from_byline("القاهرة - (أ.ف.ب)")), ["فرانس برس"]);
@@ -542,6 +613,16 @@ mod tests {
         assert_eq!(l("بحسب الشرطة"), None);
         assert_eq!(l("القاهرة"), None);
         assert_eq!(l("// انتهى //"), None);
+    }
+
+    #[test]
+    fn dated_datelines() {
+        assert_eq!(
+            dated_dateline("الخرطوم 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس").map(|c| c.name),
+            Some("واس".into())
+        );
+        assert_eq!(dated_dateline("قتل 25 شخصا في هجوم بحسب واس."), None);
+        assert_eq!(dated_dateline("الخرطوم 25 شوال 1436 هـ"), None);
     }
 
     #[test]

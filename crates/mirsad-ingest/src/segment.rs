@@ -260,6 +260,8 @@ fn credits(seg: &mut Segment, byline: Option<&str>, outlet: Option<&str>) -> (Ve
             found.extend(cs.into_iter().map(|c| (c, 0)));
         } else if let Some((cs, _)) = credit::from_dateline(&first) {
             found.extend(cs.into_iter().map(|c| (c, 0)));
+        } else if let Some(c) = credit::dated_dateline(&first) {
+            found.push((c, 0));
         }
     }
     found.extend(seg.sources.iter().map(|s| (credit::normalize(s), 1)));
