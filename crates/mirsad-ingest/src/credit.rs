@@ -478,7 +478,7 @@ pub fn credit_line(line: &str) -> Option<Vec<Credit>> {
         }
         let mut names = words[lead.len()..].join(" ");
         if matches!(lead[0], "وفقا" | "طبقا") {
-            let Some(rest) = names.strip_prefix('ل') else { return None };
+            let rest = names.strip_prefix('ل')?;
             names = rest.trim_start().to_string();
         }
         let mut out = Vec::new();

@@ -394,6 +394,54 @@ mod tests {
         assert_eq!(cuts[0].body, "نص الخبر الأول عن الزيارة المرتقبة للوفد.");
     }
 
+    fn cut_body(t: &str, author: Option<&str>, outlet: Option<&str>) -> Cut {
+        let page = PageMeta { author: author.map(Into::into), outlet: outlet.map(Into::into), ..Default::default() };
+        cut(crate::text::body_blocks(t), &page, true).remove(0)
+    }
+
+    #[test]
+    fn credits_from_byline_dateline_and_closing_lines() {
+        // byline agency; the outlet's own name in the byline is not a source
+        let c = cut_body("أعلن النادي اليوم تعاقده مع مدرب جديد.", Some("مدريد - د ب أ"), Some("alarabia"));
+        assert_eq!(c.attribution, ["د ب أ"]);
+        let c = cut_body("أعلن النادي اليوم تعاقده مع مدرب جديد.", Some("دبي - العربية.نت"), Some("alarabia"));
+        assert!(c.attribution.is_empty());
+        // a person's byline, an agency quoted mid-article: no credit
+        let t = "أعلن النادي اليوم تعاقده مع مدرب جديد.\nوقال مسؤول لرويترز إن العقد يمتد عامين.\nوسيبدأ المدرب عمله الأسبوع المقبل.";
+        let c = cut_body(t, Some("القاهرة - سمير علي"), Some("موقع ما"));
+        assert!(c.attribution.is_empty(), "{:?}", c.attribution);
+        // a closing credit line: out of the body, the site's own name dropped, agencies first
+        let t = "أعلن النادي اليوم تعاقده مع مدرب جديد.\nفرانس 24/ أ ف ب/ رويترز";
+        let c = cut_body(t, None, Some("france24"));
+        assert_eq!(c.attribution, ["فرانس برس", "رويترز"]);
+        assert_eq!(c.body, "أعلن النادي اليوم تعاقده مع مدرب جديد.");
+        // a bracketed credit closing the last paragraph stays in the text
+        let c = cut_body("أعلن النادي اليوم تعاقده مع مدرب جديد. (رويترز)", None, None);
+        assert_eq!(c.attribution, ["رويترز"]);
+        assert!(c.body.ends_with("(رويترز)"));
+        // «نقلاً عن» before a closing disclaimer; an agency credited before an outlet chain
+        let t = "رأي في مباراة الأمس.\n*نقلاً عن صحيفة المساء\n** جميع المقالات تمثل رأي كتابها.";
+        assert_eq!(cut_body(t, None, Some("موقع ما")).attribution, ["صحيفة المساء"]);
+        let t = "أعلن النادي اليوم تعاقده مع مدرب جديد.\nالمصدر: موقع باء";
+        assert_eq!(cut_body(t, Some("لندن - رويترز"), None).attribution, ["رويترز", "موقع باء"]);
+    }
+
+    #[test]
+    fn outlet_from_dateline_only_when_unknown() {
+        let t = "دبي - العربية.نت: أعلن النادي اليوم تعاقده مع مدرب جديد.";
+        let c = cut_body(t, None, None);
+        assert_eq!(c.outlet.as_deref(), Some("العربية.نت"));
+        assert!(c.attribution.is_empty());
+        assert!(c.body.starts_with("دبي - العربية.نت:"), "a dateline is not cut");
+        let c = cut_body("اسطنبول - رويترز - أعلن النادي اليوم تعاقده مع مدرب جديد.", None, None);
+        assert_eq!(c.outlet, None, "an agency is not the page's site");
+        assert_eq!(c.attribution, ["رويترز"]);
+        // a known outlet is never replaced
+        let c = cut_body(t, None, Some("صحيفة الضفة"));
+        assert_eq!(c.outlet, None);
+        assert_eq!(c.attribution, ["العربية.نت"]);
+    }
+
     #[test]
     fn page_without_title_line() {
         let t = "أعلنت الوزارة الخميس أن الاجتماع سيعقد الأسبوع المقبل في العاصمة.\n\nوقالت الوزارة في بيان إن جدول الأعمال يشمل ملفات عدة.";
