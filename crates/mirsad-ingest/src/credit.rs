@@ -502,11 +502,41 @@ pub fn trailing_credit(paragraph: &str) -> Option<Credit> {
     let inner = t.strip_suffix(')')?;
     let open = inner.rfind('(')?;
     let name = &inner[open + 1..];
-    if name.split_whitespace().count() > MAX_PIECE_WORDS || inner[..open].trim().is_empty() {
+    let before = inner[..open].trim();
+    if name.split_whitespace().count() > MAX_PIECE_WORDS || before.is_empty() {
+        return None;
+    }
+    // «… وفقا لوكالة الأنباء الإماراتية (وام).»: the bracket spells out a source the last
+    // sentence names, it does not credit the article
+    let k = key(before);
+    let last: Vec<&str> = k.split(' ').rev().take(ATTRIBUTION_WINDOW).collect();
+    if last.iter().any(|w| ATTRIBUTION_WORDS.contains(w)) {
         return None;
     }
     piece_credit(name)
 }
+
+/// Words before a closing bracket looked at for an attribution phrase.
+const ATTRIBUTION_WINDOW: usize = 6;
+/// Words (key form) of a phrase that names the source of one sentence.
+const ATTRIBUTION_WORDS: &[&str] = &[
+    "وكاله",
+    "لوكاله",
+    "الانباء",
+    "انباء",
+    "حسب",
+    "بحسب",
+    "حسبما",
+    "وفقا",
+    "طبقا",
+    "ذكرت",
+    "نقلت",
+    "قالت",
+    "افادت",
+    "اوردت",
+    "نقلا",
+    "عن",
+];
 
 #[cfg(test)]
 mod tests {
@@ -632,5 +662,6 @@ mod tests {
         // brackets that hold something else
         assert_eq!(trailing_credit("وبلغ عدد السكان مليونا (تقريبا)"), None);
         assert_eq!(trailing_credit("(رويترز)"), None);
+        assert_eq!(trailing_credit("وانعطفت الطائرة بسرعة، وفقا لوكالة الأنباء الإماراتية (وام)."), None);
     }
 }
