@@ -240,10 +240,17 @@ pub fn lookup(name: &str) -> Option<Credit> {
         if n < MIN_FUZZY_CHARS {
             return None;
         }
-        table()
-            .iter()
-            .filter(|(alias, _)| alias.chars().count().abs_diff(n) <= 1 && alias.chars().count() >= MIN_FUZZY_CHARS)
-            .find_map(|(alias, &i)| (one_edit_apart(f, alias)).then(|| entry(i)))
+        // in table order, so that the same input always gives the same name
+        NAMES.iter().enumerate().find_map(|(i, (canonical, _, aliases))| {
+            std::iter::once(canonical)
+                .chain(aliases.iter())
+                .map(|a| fold(a))
+                .any(|alias| {
+                    let m = alias.chars().count();
+                    m >= MIN_FUZZY_CHARS && m.abs_diff(n) <= 1 && one_edit_apart(f, &alias)
+                })
+                .then(|| entry(i))
+        })
     })
 }
 
@@ -258,11 +265,11 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
         return false;
     }
     let prefix = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
-    if short.len() == long.len() {
-        short[prefix + 1.min(short.len() - prefix)..] == long[prefix + 1.min(long.len() - prefix)..]
-    } else {
-        short[prefix..] == long[prefix + 1..]
+    if prefix == short.len() {
+        return true; // equal, or one letter added at the end
     }
+    let skip_short = if short.len() == long.len() { prefix + 1 } else { prefix };
+    short[skip_short..] == long[prefix + 1..]
 }
 
 /// The canonical name of a source as written in a source line: the table's name when it knows
@@ -570,6 +577,15 @@ mod tests {
         assert_eq!(lookup("فارس"), None);
         assert_eq!(lookup("وكالة فارس").map(|c| c.name), Some("وكالة فارس".into()));
         assert_eq!(lookup("القاهرة"), None);
+    }
+
+    #[test]
+    fn one_letter_off() {
+        assert!(one_edit_apart("اسوشيتدربرس", "اسوشيتدبرس"));
+        assert!(one_edit_apart("اسوشيتدبرس", "اسوشيتدبرس"));
+        assert!(one_edit_apart("اسوشيتدبرص", "اسوشيتدبرس"));
+        assert!(!one_edit_apart("اسوشيتدبرصص", "اسوشيتدبرس"));
+        assert!(!one_edit_apart("ابسوشيتدبرص", "اسوشيتدبرس"));
     }
 
     #[test]
