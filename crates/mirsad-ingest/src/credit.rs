@@ -206,6 +206,25 @@ fn table() -> &'static HashMap<String, usize> {
     })
 }
 
+/// The table's names of at least [`MIN_FUZZY_CHARS`] letters, folded, with their length and
+/// row, in table order.
+fn long_names() -> &'static [(String, usize, usize)] {
+    static LONG: OnceLock<Vec<(String, usize, usize)>> = OnceLock::new();
+    LONG.get_or_init(|| {
+        let mut v = Vec::new();
+        for (i, (canonical, _, aliases)) in NAMES.iter().enumerate() {
+            for a in std::iter::once(canonical).chain(aliases.iter()) {
+                let f = fold(a);
+                let n = f.chars().count();
+                if n >= MIN_FUZZY_CHARS {
+                    v.push((f, n, i));
+                }
+            }
+        }
+        v
+    })
+}
+
 /// Characters trimmed from a name's ends: quotation marks, brackets, stops, bullets.
 const TRIM: &[char] =
     &['«', '»', '"', '“', '”', '\'', '(', ')', '[', ']', '.', '*', ':', '،', ',', '؛', ';', '-', '–', '—'];
@@ -241,16 +260,10 @@ pub fn lookup(name: &str) -> Option<Credit> {
             return None;
         }
         // in table order, so that the same input always gives the same name
-        NAMES.iter().enumerate().find_map(|(i, (canonical, _, aliases))| {
-            std::iter::once(canonical)
-                .chain(aliases.iter())
-                .map(|a| fold(a))
-                .any(|alias| {
-                    let m = alias.chars().count();
-                    m >= MIN_FUZZY_CHARS && m.abs_diff(n) <= 1 && one_edit_apart(f, &alias)
-                })
-                .then(|| entry(i))
-        })
+        long_names()
+            .iter()
+            .find(|(alias, m, _)| m.abs_diff(n) <= 1 && one_edit_apart(f, alias))
+            .map(|&(_, _, i)| entry(i))
     })
 }
 
