@@ -8,6 +8,7 @@
 //! ([`meta`]). Everything here is a pure function of its input except [`read`].
 
 pub mod boilerplate;
+pub mod credit;
 pub mod dates;
 pub mod document;
 pub mod encoding;

@@ -208,6 +208,8 @@ fn finish(mut seg: Segment, main: bool, page: &PageMeta, clean_body: bool) -> Op
         seg.blocks.drain(..first_prose);
         title
     };
+    let author = seg.author.clone().or_else(|| if main { page.author.clone() } else { None });
+    let (attribution, credited_outlet) = credits(&mut seg, author.as_deref(), page.outlet.as_deref());
     let body = seg.blocks.iter().map(|(_, b)| b.as_str()).collect::<Vec<_>>().join("\n\n");
     let words = word_count(&body);
     if words == 0 || (!main && words < MIN_APPENDED_WORDS) {
@@ -221,16 +223,90 @@ fn finish(mut seg: Segment, main: bool, page: &PageMeta, clean_body: bool) -> Op
     };
     let mut keywords = if main { page.keywords.iter().map(|k| display(k.trim())).collect() } else { Vec::new() };
     keywords.extend(seg.tags);
-    let author = seg.author.or_else(|| if main { page.author.clone() } else { None });
     Some(Cut {
         title,
         body,
         published,
-        attribution: dedup_by_key(seg.sources),
+        attribution,
         keywords: dedup_by_key(keywords),
         author,
-        outlet: seg.outlet,
+        outlet: seg.outlet.or(credited_outlet),
     })
+}
+
+/// Words of a last line after which the line before it may still be the credit line (a short
+/// disclaimer such as «جميع المقالات تمثل رأي كتابها»).
+const MAX_CLOSING_LINE_WORDS: usize = 12;
+
+/// The article's credits ([`credit`]), original first: the byline, a dateline or credit line
+/// at the top, the «المصدر» lines, a credit line or bracketed credit at the end. Agencies come
+/// before outlets (an outlet that credits an agency carries its copy), otherwise the order is
+/// the text's. A standalone credit line is taken out of the body; a dateline stays, it opens
+/// the article's first sentence. The site that published the page (`outlet`) is not a source of
+/// itself: named in the byline, dateline or closing line it is left out (a «المصدر» chain is
+/// kept as written, its last link may be the site); when it is not known, an outlet named in the
+/// byline or dateline is returned as the outlet instead.
+fn credits(seg: &mut Segment, byline: Option<&str>, outlet: Option<&str>) -> (Vec<String>, Option<String>) {
+    use crate::credit::{self, Credit, Kind};
+    // (credit, where it was read: 0 byline or dateline (may name who published the page),
+    // 1 a «المصدر» line, 2 the closing lines)
+    let mut found: Vec<(Credit, u8)> = Vec::new();
+    if let Some(b) = byline {
+        found.extend(credit::from_byline(b).into_iter().map(|c| (c, 0)));
+    }
+    if let Some(first) = seg.blocks.first().map(|(_, b)| b.clone()) {
+        if let Some(cs) = credit::credit_line(&first).filter(|_| seg.blocks.len() > 1) {
+            seg.blocks.remove(0);
+            found.extend(cs.into_iter().map(|c| (c, 0)));
+        } else if let Some((cs, _)) = credit::from_dateline(&first) {
+            found.extend(cs.into_iter().map(|c| (c, 0)));
+        } else if let Some(c) = credit::dated_dateline(&first) {
+            found.push((c, 0));
+        }
+    }
+    found.extend(seg.sources.iter().map(|s| (credit::normalize(s), 1)));
+    let mut closing = Vec::new();
+    let n = seg.blocks.len();
+    let last_short = n >= 1 && word_count(&seg.blocks[n - 1].1) <= MAX_CLOSING_LINE_WORDS;
+    for i in (n.saturating_sub(if last_short { 2 } else { 1 })..n).rev() {
+        if seg.blocks.len() < 2 {
+            break;
+        }
+        if let Some(cs) = credit::credit_line(&seg.blocks[i].1) {
+            seg.blocks.remove(i);
+            closing.extend(cs);
+            break;
+        }
+    }
+    if closing.is_empty() {
+        if let Some(c) = seg.blocks.last().and_then(|(_, b)| credit::trailing_credit(b)) {
+            closing.push(c);
+        }
+    }
+    found.extend(closing.into_iter().map(|c| (c, 2)));
+
+    let own = outlet.map(|o| credit::lookup(o).map_or_else(|| credit::fold_name(o), |c| credit::fold_name(&c.name)));
+    let own = own.or_else(|| seg.outlet.as_deref().map(credit::fold_name));
+    let credited_outlet = if own.is_none() {
+        found.iter().find(|(c, at)| *at == 0 && c.kind == Kind::Outlet).map(|(c, _)| c.name.clone())
+    } else {
+        None
+    };
+    let own = own.or_else(|| credited_outlet.as_deref().map(credit::fold_name));
+    let mut names: Vec<(Kind, String)> = Vec::new();
+    for (c, at) in found {
+        let k = credit::fold_name(&c.name);
+        if k.is_empty()
+            || (at != 1 && own.as_deref() == Some(k.as_str()))
+            || names.iter().any(|(_, n)| credit::fold_name(n) == k)
+        {
+            continue;
+        }
+        names.push((c.kind, c.name));
+    }
+    // stable: agencies first
+    names.sort_by_key(|(kind, _)| *kind != Kind::Agency);
+    (names.into_iter().map(|(_, n)| n).collect(), credited_outlet)
 }
 
 /// Same title up to spelling and a site or section name on one side: a title-like line whose
@@ -316,6 +392,54 @@ mod tests {
         assert_eq!(cuts[0].outlet.as_deref(), Some("موقع الخبر"));
         assert_eq!(cuts[0].attribution, ["وكالة ألف", "موقع الخبر"]);
         assert_eq!(cuts[0].body, "نص الخبر الأول عن الزيارة المرتقبة للوفد.");
+    }
+
+    fn cut_body(t: &str, author: Option<&str>, outlet: Option<&str>) -> Cut {
+        let page = PageMeta { author: author.map(Into::into), outlet: outlet.map(Into::into), ..Default::default() };
+        cut(crate::text::body_blocks(t), &page, true).remove(0)
+    }
+
+    #[test]
+    fn credits_from_byline_dateline_and_closing_lines() {
+        // byline agency; the outlet's own name in the byline is not a source
+        let c = cut_body("أعلن النادي اليوم تعاقده مع مدرب جديد.", Some("مدريد - د ب أ"), Some("alarabia"));
+        assert_eq!(c.attribution, ["د ب أ"]);
+        let c = cut_body("أعلن النادي اليوم تعاقده مع مدرب جديد.", Some("دبي - العربية.نت"), Some("alarabia"));
+        assert!(c.attribution.is_empty());
+        // a person's byline, an agency quoted mid-article: no credit
+        let t = "أعلن النادي اليوم تعاقده مع مدرب جديد.\nوقال مسؤول لرويترز إن العقد يمتد عامين.\nوسيبدأ المدرب عمله الأسبوع المقبل.";
+        let c = cut_body(t, Some("القاهرة - سمير علي"), Some("موقع ما"));
+        assert!(c.attribution.is_empty(), "{:?}", c.attribution);
+        // a closing credit line: out of the body, the site's own name dropped, agencies first
+        let t = "أعلن النادي اليوم تعاقده مع مدرب جديد.\nفرانس 24/ أ ف ب/ رويترز";
+        let c = cut_body(t, None, Some("france24"));
+        assert_eq!(c.attribution, ["فرانس برس", "رويترز"]);
+        assert_eq!(c.body, "أعلن النادي اليوم تعاقده مع مدرب جديد.");
+        // a bracketed credit closing the last paragraph stays in the text
+        let c = cut_body("أعلن النادي اليوم تعاقده مع مدرب جديد. (رويترز)", None, None);
+        assert_eq!(c.attribution, ["رويترز"]);
+        assert!(c.body.ends_with("(رويترز)"));
+        // «نقلاً عن» before a closing disclaimer; an agency credited before an outlet chain
+        let t = "رأي في مباراة الأمس.\n*نقلاً عن صحيفة المساء\n** جميع المقالات تمثل رأي كتابها.";
+        assert_eq!(cut_body(t, None, Some("موقع ما")).attribution, ["صحيفة المساء"]);
+        let t = "أعلن النادي اليوم تعاقده مع مدرب جديد.\nالمصدر: موقع باء";
+        assert_eq!(cut_body(t, Some("لندن - رويترز"), None).attribution, ["رويترز", "موقع باء"]);
+    }
+
+    #[test]
+    fn outlet_from_dateline_only_when_unknown() {
+        let t = "دبي - العربية.نت: أعلن النادي اليوم تعاقده مع مدرب جديد.";
+        let c = cut_body(t, None, None);
+        assert_eq!(c.outlet.as_deref(), Some("العربية.نت"));
+        assert!(c.attribution.is_empty());
+        assert!(c.body.starts_with("دبي - العربية.نت:"), "a dateline is not cut");
+        let c = cut_body("اسطنبول - رويترز - أعلن النادي اليوم تعاقده مع مدرب جديد.", None, None);
+        assert_eq!(c.outlet, None, "an agency is not the page's site");
+        assert_eq!(c.attribution, ["رويترز"]);
+        // a known outlet is never replaced
+        let c = cut_body(t, None, Some("صحيفة الضفة"));
+        assert_eq!(c.outlet, None);
+        assert_eq!(c.attribution, ["العربية.نت"]);
     }
 
     #[test]

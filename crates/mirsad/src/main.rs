@@ -70,9 +70,9 @@ enum Command {
     /// Write the background document frequencies of story similarity from wordfreq's list.
     #[command(name = "build-background")]
     BuildBackground(build_background::BuildBackgroundArgs),
-    /// Score a stage on labelled data (`extract`, `stories`, `copies`, `ner`, `entities`, `quotes`, `timex`).
+    /// Score a stage on labelled data (`extract`, `stories`, `copies`, `ner`, `entities`, `quotes`, `timex`, `attribution`).
     Eval {
-        /// Stage to score: `extract`, `stories`, `copies`, `ner`, `entities` or `timex`.
+        /// Stage to score: `extract`, `stories`, `copies`, `ner`, `entities`, `quotes`, `timex` or `attribution`.
         stage: String,
         /// Folder holding the shared data sets.
         #[arg(long, default_value = "../shared/data")]

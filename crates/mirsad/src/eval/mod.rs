@@ -2,6 +2,7 @@
 //! figure. A data set that is absent is skipped with a message, so the command also runs on a
 //! machine without `../shared`.
 
+pub mod attribution;
 pub mod copies;
 pub mod dates;
 pub mod entities;
@@ -22,8 +23,9 @@ pub fn run(stage: &str, data: &Path, details: Option<&Path>, without_resolution:
         "entities" => entities::run(data, details, !without_resolution),
         "quotes" => quotes::run(data, details),
         "timex" => timex::run(data),
+        "attribution" => attribution::run(data, details),
         other => anyhow::bail!(
-            "unknown eval stage `{other}` (known: extract, stories, copies, ner, entities, quotes, timex)"
+            "unknown eval stage `{other}` (known: extract, stories, copies, ner, entities, quotes, timex, attribution)"
         ),
     }
 }
