@@ -108,7 +108,9 @@ async fn story_pages_show_title_outlets_timeline_and_copies() {
     assert!(b.contains(r#"href="/articles/s1""#) && b.contains(r#"href="/articles/s2""#), "timeline links");
     assert!(b.find(r#"href="/articles/s1""#) < b.find(r#"href="/articles/s2""#), "by date");
     assert!(b.contains("نسخة"), "copy marker");
-    assert!(b.contains("نقلته"), "the copy folded under its original");
+    // Both articles of the fixture credit رويترز first: the copy is folded under the original as
+    // the agency's text that both outlets ran.
+    assert!(b.contains("نص <span dir=\"auto\">رويترز</span> نشرته أيضاً"), "the copy folded under its original: {b}");
     assert!(b.contains("الخبر الرئيسي") && b.contains("أول من نشر"), "lead and first report");
     assert!(b.contains("التغطية حسب الموقع"), "articles by outlet");
     assert!(!b.contains(r#"href="/articles/s3""#), "the unrelated article is not in the story");

@@ -143,7 +143,7 @@ fn ui_in_headless_chromium() {
     let story_path = &stories[href_at..href_at + stories[href_at..].find('"').unwrap()];
     let story = chromium(&profile, &["--dump-dom"], &format!("{}{}", base.trim_end_matches('/'), story_path));
     assert!(story.contains("التسلسل الزمني"), "timeline section: {story}");
-    assert!(story.contains("المواقع التي غطتها"), "outlets section: {story}");
+    assert!(story.contains("التغطية حسب الموقع"), "outlets section: {story}");
     assert!(story.matches("href=\"/articles/").count() >= 2, "timeline links its articles: {story}");
 
     // Entities: the list (ingest analyzed the sample) and the page of the most mentioned one.
