@@ -162,11 +162,28 @@ pub struct StoryState {
 }
 
 impl StoryState {
-    /// Readable top keywords.
-    pub fn keywords(&self, n: usize) -> Vec<String> {
-        let mut c: Vec<&(String, String, f32)> = self.centroid.iter().collect();
-        c.sort_by(|a, b| b.2.total_cmp(&a.2));
-        c.into_iter().take(n).map(|t| t.1.clone()).collect()
+    /// Widens the story's dates, days and outlets to cover what a new member (or a story
+    /// merged into it) brings: publication values from `first` to `last`, days `days`.
+    fn cover(
+        &mut self,
+        first: &Option<String>,
+        last: &Option<String>,
+        days: (i32, i32),
+        outlets: impl IntoIterator<Item = String>,
+    ) {
+        if earlier(first, &self.first_published) {
+            self.first_published = first.clone();
+        }
+        if last.is_some() && (self.last_published.is_none() || earlier(&self.last_published, last)) {
+            self.last_published = last.clone();
+        }
+        self.first_day = self.first_day.min(days.0);
+        self.last_day = self.last_day.max(days.1);
+        for o in outlets {
+            if !self.outlets.contains(&o) {
+                self.outlets.push(o);
+            }
+        }
     }
 }
 
@@ -569,19 +586,7 @@ impl Clusterer {
         let st = &mut s.state;
         st.size += 1;
         let published = a.published.as_ref().map(|p| p.value.to_string());
-        if earlier(&published, &st.first_published) {
-            st.first_published = published.clone();
-        }
-        if published.is_some() && (st.last_published.is_none() || earlier(&st.last_published, &published)) {
-            st.last_published = published;
-        }
-        st.first_day = st.first_day.min(day);
-        st.last_day = st.last_day.max(day);
-        if let Some(o) = &a.outlet {
-            if !st.outlets.contains(o) {
-                st.outlets.push(o.clone());
-            }
-        }
+        st.cover(&published, &published, (day, day), a.outlet.iter().cloned());
         // The title is the most central of the early articles: the first reports say what
         // happened; a late article is often a reaction or an analysis.
         if st.size > 1 && s.norm > 0.0 && day <= st.first_day + EARLY_DAYS {
@@ -672,21 +677,7 @@ impl Clusterer {
         }
         let st = &mut s.state;
         st.size += fstate.size;
-        if earlier(&fstate.first_published, &st.first_published) {
-            st.first_published = fstate.first_published.clone();
-        }
-        if fstate.last_published.is_some()
-            && (st.last_published.is_none() || earlier(&st.last_published, &fstate.last_published))
-        {
-            st.last_published = fstate.last_published.clone();
-        }
-        st.first_day = st.first_day.min(fstate.first_day);
-        st.last_day = st.last_day.max(fstate.last_day);
-        for o in fstate.outlets {
-            if !st.outlets.contains(&o) {
-                st.outlets.push(o);
-            }
-        }
+        st.cover(&fstate.first_published, &fstate.last_published, (fstate.first_day, fstate.last_day), fstate.outlets);
         let into_id = st.id.clone();
         self.merges.push((fstate.id, into_id));
         self.changed_stories.push(into);
