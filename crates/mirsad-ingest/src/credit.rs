@@ -186,10 +186,6 @@ const UNNAMED: &[&str] = &["وكالات", "ووكالات", "الوكالات",
 
 /// The comparison form of a name: its key with spaces removed.
 pub fn fold_name(name: &str) -> String {
-    fold(name)
-}
-
-fn fold(name: &str) -> String {
     key(name).chars().filter(|c| *c != ' ').collect()
 }
 
@@ -199,7 +195,7 @@ fn table() -> &'static HashMap<String, usize> {
         let mut m = HashMap::new();
         for (i, (canonical, _, aliases)) in NAMES.iter().enumerate() {
             for a in std::iter::once(canonical).chain(aliases.iter()) {
-                m.entry(fold(a)).or_insert(i);
+                m.entry(fold_name(a)).or_insert(i);
             }
         }
         m
@@ -214,7 +210,7 @@ fn long_names() -> &'static [(String, usize, usize)] {
         let mut v = Vec::new();
         for (i, (canonical, _, aliases)) in NAMES.iter().enumerate() {
             for a in std::iter::once(canonical).chain(aliases.iter()) {
-                let f = fold(a);
+                let f = fold_name(a);
                 let n = f.chars().count();
                 if n >= MIN_FUZZY_CHARS {
                     v.push((f, n, i));
