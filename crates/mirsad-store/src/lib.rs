@@ -218,19 +218,7 @@ impl Store {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Io { path: dir.to_path_buf(), source: e })?;
         let db_path = dir.join("mirsad.sqlite");
         let sql = |e| StoreError::Sqlite { path: db_path.clone(), source: e };
-        let conn = Connection::open(&db_path).map_err(sql)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
-        // A batch touches index pages all over the mention and term tables; with SQLite's
-        // default 2 MB page cache they are read back from the OS and spilled mid-transaction
-        // again and again. 64 MB (taken only as used) keeps a batch's working set.
-        conn.pragma_update(None, "cache_size", -65_536).map_err(sql)?;
-        conn.pragma_update(None, "wal_autocheckpoint", 16_384).map_err(sql)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql)?;
-        // More statements than rusqlite's default 16 are reused in one batch or resolution;
-        // an evicted one is parsed again each time.
-        conn.set_prepared_statement_cache_capacity(64);
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(sql)?;
+        let (conn, version) = retry_busy(|| connect(&db_path)).map_err(sql)?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::Corrupt {
                 id: db_path.display().to_string(),
@@ -838,6 +826,46 @@ pub(crate) fn open_index(dir: &Path, schema: &Schema) -> Result<(Index, IndexRea
 /// transaction under the writer lock (waiting for another writer): schema 3 keeps the analysis
 /// of schemas 1 and 2 in compact per-article rows ([`stored::migrate_v2`]); schema 4 keys the
 /// per-surface lists in storing order ([`stored::migrate_v3`]).
+/// Opens the database and sets up the connection; returns it with the schema version found.
+fn connect(db_path: &Path) -> rusqlite::Result<(Connection, i64)> {
+    let conn = Connection::open(db_path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // A batch touches index pages all over the mention and term tables; with SQLite's
+    // default 2 MB page cache they are read back from the OS and spilled mid-transaction
+    // again and again. 64 MB (taken only as used) keeps a batch's working set.
+    conn.pragma_update(None, "cache_size", -65_536)?;
+    conn.pragma_update(None, "wal_autocheckpoint", 16_384)?;
+    // More statements than rusqlite's default 16 are reused in one batch or resolution;
+    // an evicted one is parsed again each time.
+    conn.set_prepared_statement_cache_capacity(64);
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok((conn, version))
+}
+
+/// Runs `f` again while SQLite answers "busy" or "locked", for up to ten seconds.
+///
+/// The busy timeout does not cover everything: switching a new database to WAL, or reading
+/// while another connection recovers the WAL index, fails at once without calling the busy
+/// handler. Two processes opening one fresh collection together meet exactly that.
+fn retry_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut pause = std::time::Duration::from_millis(5);
+    loop {
+        match f() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(200));
+            }
+            r => return r,
+        }
+    }
+}
+
 fn migrate(dir: &Path, conn: &Connection) -> Result<()> {
     let sql = |e| StoreError::Sqlite { path: dir.join("mirsad.sqlite"), source: e };
     let path = dir.join(LOCK_FILE);

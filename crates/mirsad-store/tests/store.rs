@@ -567,3 +567,27 @@ fn partial_copies_are_found_across_reopening() {
     assert_eq!(a.duplicate_of.as_deref(), Some("full"));
     assert_eq!(a.story, store.get("full").unwrap().unwrap().story);
 }
+
+/// Several connections opening one fresh collection at once all succeed: switching the new
+/// database to WAL fails at once ("database is locked") for all but one of them unless the
+/// open retries.
+#[test]
+fn many_opens_of_a_fresh_collection_at_once_all_succeed() {
+    for _ in 0..5 {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("data");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (dir, barrier) = (dir.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    Store::open(&dir).map(|_| ()).map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap().unwrap();
+        }
+    }
+}
