@@ -489,44 +489,57 @@ pub fn feed_documents(name: &str, bytes: &[u8]) -> Vec<Result<Document, IngestEr
         Ok(f) => f,
         Err(e) => return vec![Err(IngestError::malformed(name, "feed", e))],
     };
-    let outlet = feed.title.as_ref().map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty());
+    let outlet = feed_outlet(&feed);
     feed.entries
         .into_iter()
         .enumerate()
-        .map(|(i, entry)| {
-            let location = format!("{name}#{}", i + 1);
-            let content = entry
-                .content
-                .as_ref()
-                .and_then(|c| c.body.clone())
-                .filter(|b| !b.trim().is_empty())
-                .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()).filter(|b| !b.trim().is_empty()))
-                .ok_or_else(|| IngestError::malformed(&location, "feed item", "no content or summary"))?;
-            let published = entry
-                .published
-                .or(entry.updated)
-                .and_then(|d| DateValue::parse(&d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).ok())
-                .map(|value| Published { value, precision: Precision::Second, basis: Basis::Explicit });
-            Ok(Document {
-                source: location,
-                url: entry.links.first().map(|l| l.href.clone()),
-                payload: Payload::Html(content.into_bytes()),
-                hints: Hints {
-                    title: entry.title.map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty()),
-                    published,
-                    outlet: outlet.clone(),
-                    author: entry
-                        .authors
-                        .first()
-                        .and_then(|a| a.name.as_deref())
-                        .map(|a| a.trim().to_string())
-                        .filter(|a| !a.is_empty()),
-                    keywords: entry.categories.into_iter().map(|c| c.label.unwrap_or(c.term)).collect(),
-                    clean_body: true,
-                },
-            })
-        })
+        .map(|(i, entry)| feed_entry_document(&format!("{name}#{}", i + 1), entry, outlet.clone()))
         .collect()
+}
+
+/// A feed's own title, as the outlet of its items.
+pub fn feed_outlet(feed: &feed_rs::model::Feed) -> Option<String> {
+    feed.title.as_ref().map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// One feed item as a document named `location`: its full content when it carries one
+/// (`content:encoded`, Atom `content`), else its summary, with title, date, author and
+/// categories as hints.
+pub fn feed_entry_document(
+    location: &str,
+    entry: feed_rs::model::Entry,
+    outlet: Option<String>,
+) -> Result<Document, IngestError> {
+    let content = entry
+        .content
+        .as_ref()
+        .and_then(|c| c.body.clone())
+        .filter(|b| !b.trim().is_empty())
+        .or_else(|| entry.summary.as_ref().map(|s| s.content.clone()).filter(|b| !b.trim().is_empty()))
+        .ok_or_else(|| IngestError::malformed(location, "feed item", "no content or summary"))?;
+    let published = entry
+        .published
+        .or(entry.updated)
+        .and_then(|d| DateValue::parse(&d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).ok())
+        .map(|value| Published { value, precision: Precision::Second, basis: Basis::Explicit });
+    Ok(Document {
+        source: location.to_string(),
+        url: entry.links.first().map(|l| l.href.clone()),
+        payload: Payload::Html(content.into_bytes()),
+        hints: Hints {
+            title: entry.title.map(|t| t.content.trim().to_string()).filter(|t| !t.is_empty()),
+            published,
+            outlet,
+            author: entry
+                .authors
+                .first()
+                .and_then(|a| a.name.as_deref())
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty()),
+            keywords: entry.categories.into_iter().map(|c| c.label.unwrap_or(c.term)).collect(),
+            clean_body: true,
+        },
+    })
 }
 
 /// Reads one line (through its `\n`) into `buf`, keeping at most `limit` bytes of it (plus the

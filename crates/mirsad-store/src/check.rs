@@ -6,7 +6,7 @@ use crate::{analyzer, open_index, parse_article, schema, verify, Result, Store, 
 use serde::Serialize;
 
 /// Version of the SQLite schema this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// What [`Store::check`] found and did.
 #[derive(Debug, Clone, Serialize)]

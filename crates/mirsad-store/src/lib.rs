@@ -10,6 +10,7 @@
 mod analysis;
 pub mod analyzer;
 mod check;
+mod crawl;
 mod evidence;
 pub mod query;
 mod search;
@@ -27,6 +28,7 @@ pub use analysis::{
     Analyzer, EntityRecord, EntitySummary, StoryRef, ENTITY_ARTICLES, ENTITY_EVENTS, ENTITY_QUOTES, ENTITY_STORIES,
 };
 pub use check::{Health, SCHEMA_VERSION};
+pub use crawl::{Endpoint, Source};
 pub use query::{QueryError, MAX_QUERY_BYTES, MAX_QUERY_DEPTH, MAX_QUERY_WORDS};
 pub use search::{collapse_by_story, Hit, SearchQuery, SearchResults, COLLAPSE_FACTOR};
 
@@ -485,6 +487,13 @@ impl Store {
     /// Stores a batch in one transaction, then indexes it. Returns once the records are durable
     /// (acknowledged). Re-storing an unchanged article does nothing.
     pub fn put_batch(&mut self, arts: &[Article]) -> Result<BatchSummary> {
+        self.put_batch_seen(arts, &[])
+    }
+
+    /// [`Store::put_batch`] that also records crawl keys as seen, in the same transaction: a
+    /// crawler that dies after this returns never fetches these items again, and one that dies
+    /// before it fetches them again and stores them once.
+    pub fn put_batch_seen(&mut self, arts: &[Article], seen: &[i64]) -> Result<BatchSummary> {
         self.lock_writer(Wait::Yes, || {})?;
         if self.clusterer.is_none() {
             self.clusterer = Some(self.load_clusterer()?);
@@ -492,7 +501,7 @@ impl Store {
         // A panic in a stage (a bug, never input) must not leave the in-memory story state
         // counting a batch that was not committed: like an error, it drops that state, and the
         // next batch reloads it from the committed tables.
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.put_batch_inner(arts)))
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.put_batch_inner(arts, seen)))
             .unwrap_or_else(|_| {
                 Err(StoreError::Corrupt {
                     id: "batch".into(),
@@ -505,7 +514,7 @@ impl Store {
         result
     }
 
-    fn put_batch_inner(&mut self, arts: &[Article]) -> Result<BatchSummary> {
+    fn put_batch_inner(&mut self, arts: &[Article], seen: &[i64]) -> Result<BatchSummary> {
         let sql = |e| StoreError::Sqlite { path: PathBuf::from("mirsad.sqlite"), source: e };
         let mut summary = BatchSummary::default();
         // 1. Which articles are new or changed (reads only).
@@ -591,6 +600,7 @@ impl Store {
             }
             written = w.finish()?;
             save_changes(&tx, &changes)?;
+            crawl::insert_seen(&tx, seen).map_err(sql)?;
         }
         // The index covers exactly the records this transaction leaves (the writer lock keeps
         // any other process from adding more between the commit and the index commit).
@@ -880,6 +890,7 @@ fn migrate(dir: &Path, conn: &Connection) -> Result<()> {
         }
         conn.execute_batch(SCHEMA_SQL).map_err(sql)?;
         conn.execute_batch(stored::SCHEMA_SQL).map_err(sql)?;
+        conn.execute_batch(crawl::SCHEMA_SQL).map_err(sql)?;
         // Before anything writes analysis rows: schema 3's tables have other keys.
         if stored::has_v3_keys(conn)? {
             stored::migrate_v3(conn)?;

@@ -11,6 +11,7 @@ mod collection;
 mod eval;
 mod serve;
 mod train_ner;
+mod watch;
 
 /// mimalloc instead of the system allocator: the analysis allocates many small strings and
 /// vectors per article, and glibc's malloc/free took over a tenth of a full `analyze` run in
@@ -70,6 +71,12 @@ enum Command {
     /// Write the background document frequencies of story similarity from wordfreq's list.
     #[command(name = "build-background")]
     BuildBackground(build_background::BuildBackgroundArgs),
+    /// The sources `watch` follows: add (resolving each to its feeds and sitemaps), list, remove.
+    #[command(subcommand)]
+    Sources(watch::SourcesCommand),
+    /// Keep the collection current: poll the sources that are due, fetch their new articles and
+    /// ingest them (until SIGINT/SIGTERM, or one round with --once).
+    Watch(watch::WatchArgs),
     /// Score a stage on labelled data (`extract`, `stories`, `copies`, `ner`, `entities`, `quotes`, `timex`, `attribution`).
     Eval {
         /// Stage to score: `extract`, `stories`, `copies`, `ner`, `entities`, `quotes`, `timex` or `attribution`.
@@ -130,6 +137,8 @@ fn main() -> ExitCode {
         Command::BenchDedup(args) => bench_dedup::run(args),
         Command::TrainNer(args) => train_ner::run(args),
         Command::BuildBackground(args) => build_background::run(args),
+        Command::Sources(cmd) => watch::sources(cmd),
+        Command::Watch(args) => watch::watch(args),
         Command::Eval { stage, data, details, without_resolution } => {
             eval::run(&stage, &data, details.as_deref(), without_resolution)
         }

@@ -1,0 +1,883 @@
+//! The crawl round: poll the endpoints that are due, fetch the new article pages they list,
+//! and hand the articles to the store with the keys that mark them seen.
+//!
+//! Politeness is the scheduler's invariant: a host is served by at most one worker at a time,
+//! and its next request starts no sooner than its delay (the configured minimum, or robots.txt's
+//! `Crawl-delay` up to [`MAX_CRAWL_DELAY`]) after its last request ended. robots.txt is fetched
+//! before any other request to a host and consulted for every URL; redirects are requests of
+//! their own, so they wait their turn and are checked too.
+
+use crate::fetch::{FetchError, Fetcher, Limits, Reply};
+use crate::listing::{self, Item, Kind};
+use crate::urls;
+use mirsad_model::Article;
+use mirsad_store::{Endpoint, Store};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// The longest `Crawl-delay` honoured.
+pub const MAX_CRAWL_DELAY: Duration = Duration::from_secs(30);
+/// Redirects followed for one item, never in a loop.
+pub const MAX_REDIRECTS: u8 = 5;
+/// Polling intervals adapt between these.
+pub const MIN_INTERVAL: i64 = 5 * 60;
+pub const MAX_INTERVAL: i64 = 24 * 60 * 60;
+/// The interval a new endpoint starts with.
+pub const START_INTERVAL: i64 = 30 * 60;
+/// robots.txt is fetched again after this long.
+const ROBOTS_TTL: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The product token robots.txt rules are matched against.
+pub const AGENT_TOKEN: &str = "mirsad";
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub user_agent: String,
+    /// The least time between two requests to one host.
+    pub min_delay: Duration,
+    pub workers: usize,
+    /// Article pages fetched per host in one round; the rest wait for the next round.
+    pub per_host: usize,
+    pub limits: Limits,
+    /// Articles stored per transaction.
+    pub batch: usize,
+    /// A `Retry-After` pause up to this long is waited out within the round; a longer one
+    /// leaves the host's work to a later round.
+    pub max_wait: Duration,
+    /// Poll every endpoint now, due or not.
+    pub force: bool,
+    /// Write raw responses as WARC files here.
+    pub warc: Option<std::path::PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            user_agent: user_agent(None),
+            min_delay: Duration::from_secs(1),
+            workers: 8,
+            per_host: 200,
+            limits: Limits::default(),
+            batch: 100,
+            max_wait: Duration::from_secs(60),
+            force: false,
+            warc: None,
+        }
+    }
+}
+
+/// The `User-Agent`: the product and version, and how a site operator reaches whoever runs it.
+pub fn user_agent(contact: Option<&str>) -> String {
+    let contact = contact.unwrap_or("operator contact not set: mirsad watch --contact");
+    format!("{AGENT_TOKEN}/{} (+{contact})", env!("CARGO_PKG_VERSION"))
+}
+
+/// What a round did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Summary {
+    pub polled: usize,
+    pub not_modified: usize,
+    pub unchanged: usize,
+    pub poll_errors: usize,
+    pub new_items: usize,
+    pub pages_fetched: usize,
+    pub fetch_errors: usize,
+    /// Links that were not article pages (PDF, image) or held no article text.
+    pub skipped: usize,
+    pub disallowed: usize,
+    /// Pages left for a later round (per-host bound, a long `Retry-After`, a stop signal).
+    pub deferred: usize,
+    pub articles_new: usize,
+    pub duplicates: usize,
+    pub requests: usize,
+}
+
+/// Progress of a round, for a terminal.
+pub enum Event<'a> {
+    Request(&'a Url),
+    Stored { new: usize },
+}
+
+/// A crawler's memory across rounds: robots.txt per host and when each host was last asked.
+#[derive(Default)]
+pub struct Crawler {
+    robots: HashMap<String, (Instant, Robots)>,
+    last_request: HashMap<String, Instant>,
+}
+
+#[derive(Clone)]
+pub(crate) enum Robots {
+    All,
+    Nothing,
+    Rules(std::sync::Arc<texting_robots::Robot>),
+}
+
+impl Robots {
+    pub(crate) fn allowed(&self, u: &Url) -> bool {
+        match self {
+            Robots::All => true,
+            Robots::Nothing => false,
+            Robots::Rules(r) => r.allowed(u.as_str()),
+        }
+    }
+}
+
+enum Task {
+    Robots {
+        url: Url,
+        guard: bool,
+    },
+    /// An endpoint's poll, or (`child`) a child sitemap of its index.
+    Poll {
+        idx: usize,
+        url: Url,
+        hops: u8,
+        child: bool,
+    },
+    Page {
+        item: Item,
+        keys: Vec<i64>,
+        hops: u8,
+        guard: bool,
+    },
+}
+
+struct Host {
+    queue: VecDeque<Task>,
+    next_at: Instant,
+    busy: bool,
+    robots: Option<Robots>,
+    delay: Duration,
+    pages: usize,
+}
+
+struct Sched {
+    hosts: HashMap<String, Host>,
+    busy: usize,
+    seen: HashSet<i64>,
+    deferred: usize,
+}
+
+/// Counts the workers keep themselves.
+#[derive(Default)]
+struct Counts {
+    disallowed: std::sync::atomic::AtomicUsize,
+    skipped: std::sync::atomic::AtomicUsize,
+    fetch_errors: std::sync::atomic::AtomicUsize,
+    deferred: std::sync::atomic::AtomicUsize,
+}
+
+fn bump(c: &std::sync::atomic::AtomicUsize) {
+    c.fetch_add(1, Ordering::Relaxed);
+}
+
+enum Msg {
+    Polled { idx: usize, result: Result<Polled, (Option<u16>, String)> },
+    Articles { arts: Vec<Article>, keys: Vec<i64> },
+    Seen(Vec<i64>),
+    Pause { host: String, until: i64 },
+    Warc { url: Url, reply: Reply },
+    Request(Url),
+}
+
+struct Polled {
+    status: u16,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    body_hash: Option<i64>,
+    new_items: usize,
+    floor: i64,
+}
+
+fn now_secs() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl Crawler {
+    /// Runs one round over the store's sources.
+    pub fn round(
+        &mut self,
+        store: &mut Store,
+        settings: &Settings,
+        stop: &AtomicBool,
+        progress: &mut dyn FnMut(Event),
+    ) -> Result<Summary, mirsad_store::StoreError> {
+        let now = now_secs();
+        let mut endpoints: Vec<Endpoint> = store.crawl_sources()?.into_iter().flat_map(|s| s.endpoints).collect();
+        let seen = store.crawl_seen()?;
+        let pauses: HashMap<String, i64> = store.crawl_host_pauses(now)?.into_iter().collect();
+        let start = Instant::now();
+        let mut sched = Sched { hosts: HashMap::new(), busy: 0, seen, deferred: 0 };
+        let mut summary = Summary::default();
+        for (idx, ep) in endpoints.iter().enumerate() {
+            if !settings.force && ep.next_poll > now {
+                continue;
+            }
+            let Some(url) = urls::parse(&ep.url, None) else { continue };
+            self.push(
+                &mut sched,
+                &urls::host_of(&url),
+                Task::Poll { idx, url, hops: 0, child: false },
+                settings,
+                &pauses,
+                start,
+            );
+        }
+        let shared = (Mutex::new(sched), Condvar::new());
+        let fetcher = Fetcher::new(&settings.user_agent, settings.limits.clone());
+        let (tx, rx) = mpsc::channel::<Msg>();
+        let robots_snapshot: HashMap<String, Robots> = self
+            .robots
+            .iter()
+            .filter(|(_, (at, _))| at.elapsed() < ROBOTS_TTL)
+            .map(|(h, (_, r))| (h.clone(), r.clone()))
+            .collect();
+        {
+            let mut s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
+            for (h, host) in s.hosts.iter_mut() {
+                host.robots = robots_snapshot.get(h).cloned();
+            }
+        }
+        let mut pending: Vec<Article> = Vec::new();
+        let mut pending_keys: Vec<i64> = Vec::new();
+        let mut warc = match &settings.warc {
+            Some(dir) => Some(
+                crate::warc::Writer::create(dir)
+                    .map_err(|e| mirsad_store::StoreError::Io { path: dir.clone(), source: e })?,
+            ),
+            None => None,
+        };
+        let mut store_error = None;
+        let counts = Counts::default();
+        let snapshot = endpoints.clone();
+        std::thread::scope(|scope| {
+            for _ in 0..settings.workers.max(1) {
+                let w = Worker {
+                    shared: &shared,
+                    fetcher: &fetcher,
+                    endpoints: &snapshot,
+                    settings,
+                    stop,
+                    counts: &counts,
+                    tx: tx.clone(),
+                };
+                scope.spawn(move || w.run());
+            }
+            drop(tx);
+            let flush = |store: &mut Store, pending: &mut Vec<Article>, keys: &mut Vec<i64>, summary: &mut Summary| {
+                if pending.is_empty() && keys.is_empty() {
+                    return Ok(());
+                }
+                let b = store.put_batch_seen(pending, keys)?;
+                summary.articles_new += b.new + b.updated;
+                summary.duplicates += b.duplicates;
+                pending.clear();
+                keys.clear();
+                Ok::<_, mirsad_store::StoreError>(())
+            };
+            for msg in rx {
+                if store_error.is_some() {
+                    continue; // drain: workers stop on their own once the queues are empty
+                }
+                let r: Result<(), mirsad_store::StoreError> = (|| {
+                    match msg {
+                        Msg::Polled { idx, result } => {
+                            let ep = &mut endpoints[idx];
+                            summary.polled += 1;
+                            update_endpoint(ep, result, now_secs(), &mut summary);
+                            store.crawl_save_endpoint(ep)?;
+                        }
+                        Msg::Articles { arts, keys } => {
+                            summary.pages_fetched += 1;
+                            pending.extend(arts);
+                            pending_keys.extend(keys);
+                            if pending.len() >= settings.batch {
+                                flush(store, &mut pending, &mut pending_keys, &mut summary)?;
+                                progress(Event::Stored { new: summary.articles_new });
+                            }
+                        }
+                        Msg::Seen(keys) => store.crawl_mark_seen(&keys)?,
+                        Msg::Pause { host, until } => store.crawl_pause_host(&host, until)?,
+                        Msg::Warc { url, reply } => {
+                            if let Some(w) = warc.as_mut() {
+                                w.write(&url, &reply).map_err(|e| mirsad_store::StoreError::Io {
+                                    path: settings.warc.clone().unwrap_or_default(),
+                                    source: e,
+                                })?;
+                            }
+                        }
+                        Msg::Request(u) => {
+                            summary.requests += 1;
+                            progress(Event::Request(&u));
+                        }
+                    }
+                    Ok(())
+                })();
+                if let Err(e) = r {
+                    store_error = Some(e);
+                    stop.store(true, Ordering::SeqCst);
+                }
+            }
+            if store_error.is_none() {
+                if let Err(e) = flush(store, &mut pending, &mut pending_keys, &mut summary) {
+                    store_error = Some(e);
+                }
+            }
+        });
+        if let Some(e) = store_error {
+            return Err(e);
+        }
+        let s = shared.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        for (h, host) in s.hosts {
+            // Work not done (stopped, paused past the round, over the per-host bound).
+            summary.deferred += host.queue.iter().filter(|t| matches!(t, Task::Page { .. })).count();
+            let when = host.next_at.checked_sub(settings.min_delay).unwrap_or(host.next_at);
+            self.last_request.insert(h.clone(), when);
+            if let Some(r) = host.robots {
+                self.robots.entry(h).or_insert((Instant::now(), r));
+            }
+        }
+        summary.deferred += s.deferred;
+        let c = &counts;
+        summary.disallowed += c.disallowed.load(Ordering::Relaxed);
+        summary.skipped += c.skipped.load(Ordering::Relaxed);
+        summary.fetch_errors += c.fetch_errors.load(Ordering::Relaxed);
+        summary.deferred += c.deferred.load(Ordering::Relaxed);
+        Ok(summary)
+    }
+
+    fn push(
+        &self,
+        sched: &mut Sched,
+        host: &str,
+        task: Task,
+        settings: &Settings,
+        pauses: &HashMap<String, i64>,
+        start: Instant,
+    ) {
+        let h = sched.hosts.entry(host.to_string()).or_insert_with(|| {
+            // A host asked before (in this process) waits out its delay from then; one not
+            // asked yet (a new process: nothing is known of the last one's pace) waits one
+            // delay, so a restart never comes sooner than the pace allows.
+            let mut next_at = match self.last_request.get(host) {
+                Some(&t) => t + settings.min_delay,
+                None => start + settings.min_delay,
+            };
+            if let Some(&until) = pauses.get(host) {
+                next_at = next_at.max(start + Duration::from_secs((until - now_secs()).max(0) as u64));
+            }
+            Host { queue: VecDeque::new(), next_at, busy: false, robots: None, delay: settings.min_delay, pages: 0 }
+        });
+        h.queue.push_back(task);
+    }
+}
+
+/// Updates an endpoint after a poll: a success resets its failures and adapts its interval to
+/// how much it published (halved when it listed new items, half as long again when not); a
+/// failure backs off, doubling from [`MIN_INTERVAL`] up to a day, and keeps the source.
+fn update_endpoint(ep: &mut Endpoint, result: Result<Polled, (Option<u16>, String)>, now: i64, s: &mut Summary) {
+    ep.last_poll = Some(now);
+    match result {
+        Ok(p) => {
+            ep.last_status = Some(p.status as i64);
+            ep.last_error = None;
+            ep.failures = 0;
+            ep.last_success = Some(now);
+            if p.status == 304 {
+                s.not_modified += 1;
+            } else {
+                ep.etag = p.etag;
+                ep.last_modified = p.last_modified;
+                if p.body_hash.is_some() && p.body_hash == ep.body_hash {
+                    s.unchanged += 1;
+                }
+                ep.body_hash = p.body_hash;
+            }
+            ep.items += p.new_items as i64;
+            s.new_items += p.new_items;
+            ep.interval_secs = if p.new_items > 0 {
+                (ep.interval_secs / 2).max(MIN_INTERVAL)
+            } else {
+                (ep.interval_secs * 3 / 2).min(MAX_INTERVAL)
+            };
+            ep.next_poll = now + ep.interval_secs.max(p.floor);
+        }
+        Err((status, e)) => {
+            s.poll_errors += 1;
+            ep.last_status = status.map(i64::from);
+            ep.last_error = Some(e);
+            ep.failures += 1;
+            let backoff =
+                MIN_INTERVAL.saturating_mul(1 << ep.failures.clamp(1, 12).saturating_sub(1)).min(MAX_INTERVAL);
+            ep.next_poll = now + backoff;
+        }
+    }
+}
+
+/// Takes the next task whose host is free and due, waiting as needed; `None` when no work is
+/// left (or the crawl is stopping).
+fn next_task(shared: &(Mutex<Sched>, Condvar), settings: &Settings, stop: &AtomicBool) -> Option<(String, Task)> {
+    let (lock, cv) = shared;
+    let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            cv.notify_all();
+            return None;
+        }
+        let now = Instant::now();
+        let mut best: Option<(&String, Instant)> = None;
+        for (name, h) in &s.hosts {
+            if h.busy || h.queue.is_empty() {
+                continue;
+            }
+            if best.is_none_or(|(_, t)| h.next_at < t) {
+                best = Some((name, h.next_at));
+            }
+        }
+        match best {
+            None if s.busy == 0 => {
+                cv.notify_all();
+                return None;
+            }
+            None => s = cv.wait(s).unwrap_or_else(|e| e.into_inner()),
+            Some((_, at)) if at > now => {
+                let wait = at - now;
+                s = cv.wait_timeout(s, wait).unwrap_or_else(|e| e.into_inner()).0;
+            }
+            Some((name, _)) => {
+                let name = name.clone();
+                let h = s.hosts.get_mut(&name).expect("chosen above");
+                let task = if h.robots.is_none() {
+                    let (url, guard) = match h.queue.front() {
+                        Some(Task::Poll { url, .. }) => (url, false),
+                        Some(Task::Page { item, guard, .. }) => (&item.url, *guard),
+                        _ => unreachable!("robots tasks are never queued"),
+                    };
+                    let mut robots = url.clone();
+                    robots.set_path("/robots.txt");
+                    robots.set_query(None);
+                    Task::Robots { url: robots, guard }
+                } else {
+                    let t = h.queue.pop_front().expect("not empty");
+                    if let Task::Page { .. } = t {
+                        if h.pages >= settings.per_host {
+                            // Over the bound: this host's pages wait for the next round.
+                            h.queue.push_front(t);
+                            let before = h.queue.len();
+                            h.queue.retain(|t| !matches!(t, Task::Page { .. }));
+                            let dropped = before - h.queue.len();
+                            s.deferred += dropped;
+                            continue;
+                        }
+                        h.pages += 1;
+                    }
+                    t
+                };
+                h.busy = true;
+                s.busy += 1;
+                return Some((name, task));
+            }
+        }
+    }
+}
+
+/// What robots.txt says, from its response: rules when it was read; everything allowed when
+/// the site has none (4xx); nothing when the server failed (5xx, no answer) — RFC 9309 §2.3.1.
+/// The second value is its `Crawl-delay`.
+pub(crate) fn robots_from(reply: Result<&Reply, &FetchError>) -> (Robots, Option<Duration>) {
+    match reply {
+        Ok(r) if r.status == 200 => match texting_robots::Robot::new(AGENT_TOKEN, &r.body) {
+            Ok(robot) => {
+                let delay = robot
+                    .delay
+                    .filter(|d| d.is_finite() && *d > 0.0)
+                    .map(|d| Duration::from_secs_f32(d).min(MAX_CRAWL_DELAY));
+                (Robots::Rules(std::sync::Arc::new(robot)), delay)
+            }
+            Err(_) => (Robots::All, None),
+        },
+        Ok(r) if (300..500).contains(&r.status) => (Robots::All, None),
+        Ok(r) if r.status == 304 => (Robots::All, None),
+        Ok(_) => (Robots::Nothing, None),
+        // A robots.txt served as something else (an image, a huge body) sets no rules.
+        Err(FetchError::ContentType(_)) | Err(FetchError::TooLarge(_)) => (Robots::All, None),
+        Err(_) => (Robots::Nothing, None),
+    }
+}
+
+/// The HTTP header's charset made visible to the page decoder (which reads `<meta charset>`).
+fn with_charset(content_type: &str, mut body: Vec<u8>) -> Vec<u8> {
+    if let Some(cs) = content_type.split("charset=").nth(1) {
+        let cs = cs.trim_matches(['"', '\'', ' ', ';']);
+        if !cs.is_empty() && cs.len() < 40 && cs.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            let mut with = format!("<meta charset=\"{cs}\">").into_bytes();
+            with.append(&mut body);
+            return with;
+        }
+    }
+    body
+}
+
+/// Articles of a fetched page (or a full-text feed item), under the page's own address: its
+/// `rel=canonical` when that is on the same site, else the URL it was fetched from. Ids follow
+/// that address, so variants of one page give one article.
+fn articles_of(doc: mirsad_ingest::Document, fetched: &Url) -> Result<(Vec<Article>, Url), mirsad_ingest::IngestError> {
+    let mut arts = mirsad_ingest::process(doc)?;
+    let canonical = arts
+        .first()
+        .and_then(|a| a.url.as_deref())
+        .and_then(|c| urls::parse(c, Some(fetched)))
+        .filter(|c| urls::site_of(c) == urls::site_of(fetched));
+    let at = canonical.unwrap_or_else(|| fetched.clone());
+    for a in &mut arts {
+        a.id = mirsad_ingest::article_id(at.as_str(), Some(at.as_str()), a.segment);
+        a.document = at.to_string();
+        a.url = (a.segment == 0).then(|| at.to_string());
+    }
+    Ok((arts, at))
+}
+
+struct Worker<'a> {
+    shared: &'a (Mutex<Sched>, Condvar),
+    fetcher: &'a Fetcher,
+    endpoints: &'a [Endpoint],
+    settings: &'a Settings,
+    stop: &'a AtomicBool,
+    counts: &'a Counts,
+    tx: mpsc::Sender<Msg>,
+}
+
+/// What a finished task changes in the schedule.
+#[derive(Default)]
+struct After {
+    robots: Option<(Robots, Option<Duration>)>,
+    /// Pause the host this long (a `Retry-After`).
+    pause: Option<Duration>,
+    /// Put the task back at the head of its host's queue (after a short pause).
+    retry: Option<Task>,
+    /// New work: (host, task).
+    tasks: Vec<(String, Task)>,
+    /// Items a listing named; kept when not seen before.
+    items: Vec<(Item, Vec<i64>, bool)>,
+    /// For a poll: how many of `items` were new, reported back to the endpoint.
+    report: Option<(usize, Polled)>,
+}
+
+impl Worker<'_> {
+    fn run(self) {
+        while let Some((host, task)) = next_task(self.shared, self.settings, self.stop) {
+            let mut after = After::default();
+            self.perform(task, &mut after);
+            self.finish(&host, after);
+        }
+    }
+
+    fn send(&self, m: Msg) {
+        let _ = self.tx.send(m);
+    }
+
+    fn get(&self, url: &Url, etag: Option<&str>, lm: Option<&str>, guard: bool) -> Result<Reply, FetchError> {
+        self.send(Msg::Request(url.clone()));
+        self.fetcher.get(url, etag, lm, guard)
+    }
+
+    fn allowed(&self, host: &str, url: &Url) -> bool {
+        let s = self.shared.0.lock().unwrap_or_else(|e| e.into_inner());
+        s.hosts.get(host).and_then(|h| h.robots.as_ref()).is_none_or(|r| r.allowed(url))
+    }
+
+    /// A 429 or 503: the host pauses for its `Retry-After` (60 s when it names none); a short
+    /// pause is waited out and the task tried again, a long one is kept across restarts and the
+    /// task left to a later round.
+    fn throttled(&self, host: &str, reply: &Reply, task: Task, after: &mut After) -> bool {
+        if !matches!(reply.status, 429 | 503) {
+            return false;
+        }
+        let secs = reply.retry_after.unwrap_or(60);
+        after.pause = Some(Duration::from_secs(secs));
+        self.send(Msg::Pause { host: host.to_string(), until: now_secs() + secs as i64 });
+        if Duration::from_secs(secs) <= self.settings.max_wait {
+            after.retry = Some(task);
+        } else if let Task::Poll { idx, child: false, .. } = task {
+            self.send(Msg::Polled {
+                idx,
+                result: Err((Some(reply.status), format!("HTTP {}: paused {secs} s", reply.status))),
+            });
+        } else {
+            bump(&self.counts.deferred);
+        }
+        true
+    }
+
+    fn perform(&self, task: Task, after: &mut After) {
+        match task {
+            Task::Robots { url, guard } => {
+                let r = self.get(&url, None, None, guard);
+                if let Ok(reply) = &r {
+                    if matches!(reply.status, 429 | 503) {
+                        let secs = reply.retry_after.unwrap_or(60);
+                        after.pause = Some(Duration::from_secs(secs.min(self.settings.max_wait.as_secs())));
+                        return;
+                    }
+                }
+                after.robots = Some(robots_from(r.as_ref()));
+            }
+            Task::Poll { idx, url, hops, child } => self.poll(idx, url, hops, child, after),
+            Task::Page { item, keys, hops, guard } => self.page(item, keys, hops, guard, after),
+        }
+    }
+
+    fn poll(&self, idx: usize, url: Url, hops: u8, child: bool, after: &mut After) {
+        let host = urls::host_of(&url);
+        let ep = &self.endpoints[idx];
+        let fail = |status: Option<u16>, e: String| {
+            if child {
+                bump(&self.counts.fetch_errors);
+            } else {
+                self.send(Msg::Polled { idx, result: Err((status, e)) });
+            }
+        };
+        if !self.allowed(&host, &url) {
+            bump(&self.counts.disallowed);
+            return fail(None, "disallowed by robots.txt".into());
+        }
+        // Endpoints are the operator's; what they redirect to from a public host is not.
+        let guard = hops > 0 && urls::parse(&ep.url, None).is_none_or(|u| crate::fetch::private_address(&u).is_none());
+        let first = hops == 0 && !child;
+        let reply = match self.get(
+            &url,
+            ep.etag.as_deref().filter(|_| first),
+            ep.last_modified.as_deref().filter(|_| first),
+            guard,
+        ) {
+            Ok(r) => r,
+            Err(e) => return fail(None, e.to_string()),
+        };
+        let task = || Task::Poll { idx, url: url.clone(), hops, child };
+        if self.throttled(&host, &reply, task(), after) {
+            return;
+        }
+        match reply.status {
+            304 if first => {
+                let polled = Polled {
+                    status: 304,
+                    etag: None,
+                    last_modified: None,
+                    body_hash: None,
+                    new_items: 0,
+                    floor: floor(&reply, None),
+                };
+                after.report = Some((idx, polled));
+            }
+            200 => {
+                let hash = xxhash_rust::xxh3::xxh3_64(&reply.body) as i64;
+                let polled = |items, ttl| Polled {
+                    status: 200,
+                    etag: reply.etag.clone(),
+                    last_modified: reply.last_modified.clone(),
+                    body_hash: Some(hash),
+                    new_items: items,
+                    floor: floor(&reply, ttl),
+                };
+                if first && ep.body_hash == Some(hash) {
+                    after.report = Some((idx, polled(0, None)));
+                    return;
+                }
+                let body = match listing::gunzip(reply.body.clone(), listing::MAX_XML_BYTES) {
+                    Ok(b) => b,
+                    Err(e) => return fail(Some(200), e),
+                };
+                let listing = match listing::parse(&body, &url) {
+                    Ok(l) => l,
+                    Err(e) => return fail(Some(200), e),
+                };
+                if listing.kind == Kind::Page && ep.kind != "page" {
+                    return fail(Some(200), format!("expected a {}, got an HTML page", ep.kind));
+                }
+                for child_url in listing.sitemaps {
+                    let h = urls::host_of(&child_url);
+                    after.tasks.push((h, Task::Poll { idx, url: child_url, hops: 0, child: true }));
+                }
+                let guard = crate::fetch::private_address(&url).is_none();
+                for item in listing.items {
+                    let mut keys = vec![urls::url_key(&item.url)];
+                    if let Some(g) = &item.guid {
+                        keys.push(urls::guid_key(&url, g));
+                    }
+                    after.items.push((item, keys, guard));
+                }
+                if !child {
+                    after.report = Some((idx, polled(0, listing.ttl_minutes)));
+                }
+            }
+            300..=399 => match reply.location {
+                Some(loc) if hops < MAX_REDIRECTS && loc != url => {
+                    after.tasks.push((urls::host_of(&loc), Task::Poll { idx, url: loc, hops: hops + 1, child }));
+                }
+                _ => fail(
+                    Some(reply.status),
+                    format!("HTTP {}: redirect without a usable target or too many", reply.status),
+                ),
+            },
+            s => fail(Some(s), format!("HTTP {s}")),
+        }
+    }
+
+    fn page(&self, item: Item, mut keys: Vec<i64>, hops: u8, guard: bool, after: &mut After) {
+        let host = urls::host_of(&item.url);
+        if !self.allowed(&host, &item.url) {
+            bump(&self.counts.disallowed);
+            return;
+        }
+        let reply = match self.get(&item.url, None, None, guard) {
+            Ok(r) => r,
+            Err(e) => {
+                match e {
+                    // Settled: never worth fetching again.
+                    FetchError::ContentType(_) | FetchError::TooLarge(_) => bump(&self.counts.skipped),
+                    FetchError::Refused(_) => {
+                        bump(&self.counts.fetch_errors);
+                    }
+                    // A network failure is tried again next round.
+                    FetchError::Network(_) => return bump(&self.counts.fetch_errors),
+                }
+                return self.send(Msg::Seen(keys));
+            }
+        };
+        let url = item.url.clone();
+        if matches!(reply.status, 429 | 503) {
+            let task = Task::Page { item, keys, hops, guard };
+            self.throttled(&host, &reply, task, after);
+            return;
+        }
+        match reply.status {
+            200 => {
+                let body = with_charset(&reply.content_type, reply.body.clone());
+                self.send(Msg::Warc { url: url.clone(), reply: reply.clone() });
+                let mut hints = item.document.map(|d| d.hints).unwrap_or_default();
+                hints.clean_body = false;
+                let doc = mirsad_ingest::Document {
+                    source: url.to_string(),
+                    url: None,
+                    payload: mirsad_ingest::Payload::Html(body),
+                    hints,
+                };
+                match articles_of(doc, &url) {
+                    Ok((arts, at)) => {
+                        keys.push(urls::url_key(&at));
+                        self.send(Msg::Articles { arts, keys });
+                    }
+                    Err(_) => {
+                        bump(&self.counts.skipped);
+                        self.send(Msg::Seen(keys));
+                    }
+                }
+            }
+            300..=399 => match reply.location {
+                Some(loc) if hops < MAX_REDIRECTS && !keys.contains(&urls::url_key(&loc)) => {
+                    keys.push(urls::url_key(&loc));
+                    let guard = guard || crate::fetch::private_address(&url).is_none();
+                    let next = Item { url: loc.clone(), ..item };
+                    after.tasks.push((urls::host_of(&loc), Task::Page { item: next, keys, hops: hops + 1, guard }));
+                }
+                _ => {
+                    bump(&self.counts.fetch_errors);
+                    self.send(Msg::Seen(keys));
+                }
+            },
+            400..=499 => {
+                bump(&self.counts.fetch_errors);
+                self.send(Msg::Seen(keys));
+            }
+            _ => bump(&self.counts.fetch_errors),
+        }
+    }
+
+    fn finish(&self, host: &str, mut after: After) {
+        let (lock, cv) = self.shared;
+        let mut guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let s = &mut *guard;
+        let settings = self.settings;
+        // Full-text items are stored from the listing, without a request.
+        let mut direct: Vec<(Item, Vec<i64>)> = Vec::new();
+        let mut new_items = 0;
+        for (item, keys, guard) in after.items.drain(..) {
+            if keys.iter().any(|k| s.seen.contains(k)) {
+                continue;
+            }
+            s.seen.extend(keys.iter().copied());
+            new_items += 1;
+            if item.full_text && item.document.is_some() {
+                direct.push((item, keys));
+            } else {
+                let h = urls::host_of(&item.url);
+                after.tasks.push((h, Task::Page { item, keys, hops: 0, guard }));
+            }
+        }
+        for (h, task) in after.tasks.drain(..) {
+            if let Task::Page { keys, hops, .. } = &task {
+                // A redirect to a page already stored (or queued) under its own address.
+                let target = *keys.last().expect("a page has its URL's key");
+                if *hops > 0 && !s.seen.insert(target) {
+                    self.send(Msg::Seen(keys.clone()));
+                    continue;
+                }
+            }
+            let start = Instant::now();
+            let entry = s.hosts.entry(h).or_insert_with(|| Host {
+                queue: VecDeque::new(),
+                next_at: start + settings.min_delay,
+                busy: false,
+                robots: None,
+                delay: settings.min_delay,
+                pages: 0,
+            });
+            entry.queue.push_back(task);
+        }
+        let h = s.hosts.get_mut(host).expect("the task's host");
+        if let Some((robots, delay)) = after.robots {
+            h.robots = Some(robots);
+            h.delay = delay.map_or(settings.min_delay, |d| d.max(settings.min_delay));
+        }
+        h.next_at = Instant::now() + h.delay + after.pause.unwrap_or_default();
+        if let Some(t) = after.retry {
+            h.queue.push_front(t);
+        }
+        if after.pause.is_some_and(|p| p > settings.max_wait) {
+            // Paused past the round: its remaining work waits for a later one.
+            let before = h.queue.len();
+            h.queue.retain(|t| !matches!(t, Task::Page { .. }));
+            let dropped = before - h.queue.len();
+            s.deferred += dropped;
+        }
+        h.busy = false;
+        s.busy -= 1;
+        drop(guard);
+        if let Some((idx, mut polled)) = after.report {
+            polled.new_items = new_items;
+            self.send(Msg::Polled { idx, result: Ok(polled) });
+        }
+        for (item, keys) in direct {
+            let Some(doc) = item.document else { continue };
+            match articles_of(doc, &item.url) {
+                Ok((arts, _)) => self.send(Msg::Articles { arts, keys }),
+                Err(_) => {
+                    bump(&self.counts.skipped);
+                    self.send(Msg::Seen(keys));
+                }
+            }
+        }
+        cv.notify_all();
+    }
+}
+
+/// The least seconds until the next poll the response allows: its cache lifetime, or the
+/// feed's TTL.
+fn floor(reply: &Reply, ttl_minutes: Option<u32>) -> i64 {
+    let a = reply.max_age.unwrap_or(0).min(MAX_INTERVAL as u64) as i64;
+    let b = ttl_minutes.map_or(0, |m| (m as i64 * 60).min(MAX_INTERVAL));
+    a.max(b)
+}
