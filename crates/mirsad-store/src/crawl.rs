@@ -6,6 +6,8 @@
 //! - `crawl_seen`: keys (hashes of normalized URLs, canonical URLs, feed GUIDs) of every item
 //!   already stored or settled. An article's keys are written in the transaction that stores
 //!   it ([`Store::put_batch_seen`]): once acknowledged, it is never fetched again.
+//! - `crawl_retry`: article pages whose fetch failed in a way that may pass (a 5xx, a
+//!   timeout), fetched again in later rounds even when their listing has not changed.
 //! - `crawl_hosts`: hosts paused by a `Retry-After`, so that a restart keeps the pause.
 
 use crate::{Result, Store, StoreError};
@@ -37,6 +39,11 @@ CREATE TABLE IF NOT EXISTS crawl_endpoints (
 CREATE INDEX IF NOT EXISTS crawl_endpoints_source ON crawl_endpoints(source);
 CREATE TABLE IF NOT EXISTS crawl_seen (
     key  INTEGER PRIMARY KEY
+);
+CREATE TABLE IF NOT EXISTS crawl_retry (
+    key       INTEGER PRIMARY KEY,
+    url       TEXT NOT NULL,
+    attempts  INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS crawl_hosts (
     host          TEXT PRIMARY KEY,
@@ -242,5 +249,33 @@ impl Store {
             .optional()
             .map(|r| r.is_some())
             .map_err(err)
+    }
+
+    /// Records a failed fetch of `url` (key `key`); returns how many times it has failed.
+    pub fn crawl_retry_failed(&mut self, key: i64, url: &str) -> Result<i64> {
+        self.conn
+            .query_row(
+                "INSERT INTO crawl_retry (key, url, attempts) VALUES (?1, ?2, 1)
+                 ON CONFLICT(key) DO UPDATE SET attempts = attempts + 1 RETURNING attempts",
+                params![key, url],
+                |r| r.get(0),
+            )
+            .map_err(err)
+    }
+
+    /// Pages to fetch again: (key, url, failures so far).
+    pub fn crawl_retries(&self) -> Result<Vec<(i64, String, i64)>> {
+        let mut stmt = self.conn.prepare("SELECT key, url, attempts FROM crawl_retry ORDER BY key").map_err(err)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(err)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(err)
+    }
+
+    /// Forgets retries of these keys (stored or settled now).
+    pub fn crawl_retry_done(&mut self, keys: &[i64]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached("DELETE FROM crawl_retry WHERE key = ?1").map_err(err)?;
+        for k in keys {
+            stmt.execute([k]).map_err(err)?;
+        }
+        Ok(())
     }
 }

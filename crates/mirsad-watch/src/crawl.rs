@@ -27,6 +27,9 @@ pub const MIN_INTERVAL: i64 = 5 * 60;
 pub const MAX_INTERVAL: i64 = 24 * 60 * 60;
 /// The interval a new endpoint starts with.
 pub const START_INTERVAL: i64 = 30 * 60;
+/// Fetches of one article page that may fail before it is given up (a 5xx or a timeout each
+/// time, over as many rounds).
+pub const MAX_ATTEMPTS: i64 = 3;
 /// robots.txt is fetched again after this long.
 const ROBOTS_TTL: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -175,11 +178,28 @@ fn bump(c: &std::sync::atomic::AtomicUsize) {
 }
 
 enum Msg {
-    Polled { idx: usize, result: Result<Polled, (Option<u16>, String)> },
-    Articles { arts: Vec<Article>, keys: Vec<i64> },
+    Polled {
+        idx: usize,
+        result: Result<Polled, (Option<u16>, String)>,
+    },
+    Articles {
+        arts: Vec<Article>,
+        keys: Vec<i64>,
+    },
     Seen(Vec<i64>),
-    Pause { host: String, until: i64 },
-    Warc { url: Url, reply: Reply },
+    /// A fetch that may pass later: tried again next round.
+    Failed {
+        url: Url,
+        keys: Vec<i64>,
+    },
+    Pause {
+        host: String,
+        until: i64,
+    },
+    Warc {
+        url: Url,
+        reply: Reply,
+    },
     Request(Url),
 }
 
@@ -225,6 +245,15 @@ impl Crawler {
                 &pauses,
                 start,
             );
+        }
+        // Pages that failed in an earlier round, whatever their listings say now.
+        for (key, url, _) in store.crawl_retries()? {
+            let Some(url) = urls::parse(&url, None) else { continue };
+            if sched.seen.insert(key) {
+                let item = Item { url: url.clone(), guid: None, document: None, full_text: false };
+                let task = Task::Page { item, keys: vec![key], hops: 0, guard: false };
+                self.push(&mut sched, &urls::host_of(&url), task, settings, &pauses, start);
+            }
         }
         let shared = (Mutex::new(sched), Condvar::new());
         let fetcher = Fetcher::new(&settings.user_agent, settings.limits.clone());
@@ -292,6 +321,7 @@ impl Crawler {
                         }
                         Msg::Articles { arts, keys } => {
                             summary.pages_fetched += 1;
+                            store.crawl_retry_done(&keys)?;
                             pending.extend(arts);
                             pending_keys.extend(keys);
                             if pending.len() >= settings.batch {
@@ -299,7 +329,16 @@ impl Crawler {
                                 progress(Event::Stored { new: summary.articles_new });
                             }
                         }
-                        Msg::Seen(keys) => store.crawl_mark_seen(&keys)?,
+                        Msg::Seen(keys) => {
+                            store.crawl_mark_seen(&keys)?;
+                            store.crawl_retry_done(&keys)?;
+                        }
+                        Msg::Failed { url, keys } => {
+                            if store.crawl_retry_failed(keys[0], url.as_str())? >= MAX_ATTEMPTS {
+                                store.crawl_mark_seen(&keys)?;
+                                store.crawl_retry_done(&keys)?;
+                            }
+                        }
                         Msg::Pause { host, until } => store.crawl_pause_host(&host, until)?,
                         Msg::Warc { url, reply } => {
                             if let Some(w) = warc.as_mut() {
@@ -742,7 +781,10 @@ impl Worker<'_> {
                         bump(&self.counts.fetch_errors);
                     }
                     // A network failure is tried again next round.
-                    FetchError::Network(_) => return bump(&self.counts.fetch_errors),
+                    FetchError::Network(_) => {
+                        bump(&self.counts.fetch_errors);
+                        return self.send(Msg::Failed { url: item.url, keys });
+                    }
                 }
                 return self.send(Msg::Seen(keys));
             }
@@ -792,7 +834,10 @@ impl Worker<'_> {
                 bump(&self.counts.fetch_errors);
                 self.send(Msg::Seen(keys));
             }
-            _ => bump(&self.counts.fetch_errors),
+            _ => {
+                bump(&self.counts.fetch_errors);
+                self.send(Msg::Failed { url, keys });
+            }
         }
     }
 

@@ -103,6 +103,9 @@ pub struct WatchArgs {
     /// Article pages fetched per host in one round; the rest wait for the next.
     #[arg(long, default_value_t = 200)]
     pub per_host: usize,
+    /// Articles stored per transaction (each batch is acknowledged as a whole).
+    #[arg(long, default_value_t = 100)]
+    pub batch: usize,
     /// Store analysis (entities, quotes, dated events) off, as `ingest --no-analysis`.
     #[arg(long)]
     pub no_analysis: bool,
@@ -225,6 +228,7 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
     let settings = Settings {
         workers: args.workers.max(1),
         per_host: args.per_host,
+        batch: args.batch.max(1),
         force: args.force,
         warc: args.warc.clone(),
         ..args.net.settings()

@@ -1,0 +1,326 @@
+//! `mirsad sources` and `mirsad watch` against a fixture web server on 127.0.0.1 (started by
+//! each test, no internet): feeds, sitemaps (plain, gzipped, index), robots.txt with a disallow
+//! rule and a crawl delay, pages in UTF-8 and windows-1256, redirects, 304s, 429 with
+//! Retry-After, 500s, slow and truncated responses, tracking-parameter variants of one page.
+//! The rules are checked from the server's own request log.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One logged request: path (with query), headers (lower-case names), start and end.
+#[derive(Clone, Debug)]
+struct Logged {
+    path: String,
+    headers: HashMap<String, String>,
+    start: Instant,
+    end: Instant,
+}
+
+/// What the server answers for a path.
+#[derive(Clone)]
+enum Route {
+    /// status, content type, extra headers, body
+    Fixed(u16, &'static str, Vec<(String, String)>, Vec<u8>),
+    /// 200 with an ETag; 304 when the request sends it back.
+    Tagged(&'static str, String, Vec<u8>),
+    /// 429 with `Retry-After: secs` the first `n` times, then the inner route.
+    Throttle(u64, usize, Box<Route>),
+    /// Waits this long before answering anything.
+    Slow(Duration),
+    /// Announces more bytes than it sends, then closes.
+    Truncated,
+}
+
+struct Server {
+    base: String,
+    log: Arc<Mutex<Vec<Logged>>>,
+    /// Filled in after start: the routes' links need the server's address.
+    routes: Arc<Mutex<HashMap<String, Route>>>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let routes = Arc::new(Mutex::new(HashMap::new()));
+        let (l2, r2) = (log.clone(), routes.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (log, routes) = (l2.clone(), r2.clone());
+                std::thread::spawn(move || serve(stream, &log, &routes));
+            }
+        });
+        Server { base, log, routes }
+    }
+
+    fn set(&self, routes: HashMap<String, Route>) {
+        *self.routes.lock().unwrap() = routes;
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn log(&self) -> Vec<Logged> {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn paths(&self) -> Vec<String> {
+        self.log().into_iter().map(|l| l.path).collect()
+    }
+}
+
+fn serve(mut stream: TcpStream, log: &Mutex<Vec<Logged>>, routes: &Mutex<HashMap<String, Route>>) {
+    let start = Instant::now();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let mut headers = HashMap::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+    }
+    let route = {
+        let mut r = routes.lock().unwrap();
+        let key = path.clone();
+        match r.get_mut(&key) {
+            Some(Route::Throttle(secs, n, _)) if *n > 0 => {
+                *n -= 1;
+                Some(Route::Fixed(
+                    429,
+                    "text/plain",
+                    vec![("Retry-After".into(), secs.to_string())],
+                    b"slow down".to_vec(),
+                ))
+            }
+            Some(Route::Throttle(_, _, inner)) => Some(*inner.clone()),
+            Some(r) => Some(r.clone()),
+            None => None,
+        }
+    };
+    let respond = |stream: &mut TcpStream, status: u16, ct: &str, extra: &[(String, String)], body: &[u8]| {
+        let mut head = format!(
+            "HTTP/1.1 {status} X\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n",
+            body.len()
+        );
+        for (k, v) in extra {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(body);
+    };
+    match route {
+        None => respond(&mut stream, 404, "text/plain", &[], b"not found"),
+        Some(Route::Fixed(status, ct, extra, body)) => respond(&mut stream, status, ct, &extra, &body),
+        Some(Route::Tagged(ct, etag, body)) => {
+            if headers.get("if-none-match") == Some(&etag) {
+                let _ = stream.write_all(
+                    format!("HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nConnection: close\r\n\r\n").as_bytes(),
+                );
+            } else {
+                respond(&mut stream, 200, ct, &[("ETag".into(), etag.clone())], &body);
+            }
+        }
+        Some(Route::Slow(d)) => {
+            std::thread::sleep(d);
+            respond(&mut stream, 200, "text/html", &[], b"<p>late</p>");
+        }
+        Some(Route::Truncated) => {
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n<html><body><p>cut");
+        }
+        Some(Route::Throttle(..)) => unreachable!(),
+    }
+    let _ = stream.flush();
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+    let mut rest = Vec::new();
+    let _ = reader.read_to_end(&mut rest);
+    log.lock().unwrap().push(Logged { path, headers, start, end: Instant::now() });
+}
+
+fn article(n: usize, word: &str) -> String {
+    format!(
+        "<html><head><meta charset=\"utf-8\"><title>خبر {n} عن {word}</title></head><body><article><h1>خبر {n} عن {word} في المدينة</h1>\
+         <p>افتتحت البلدية مشروع {word} الجديد في وسط المدينة صباح اليوم بحضور عدد كبير من السكان والمسؤولين، وقال رئيس البلدية إن المشروع رقم {n} يخدم آلاف السكان.</p>\
+         <p>وأضاف أن العمل في مشروع {word} استمر ثلاث سنوات، وأن أبوابه ستفتح يوميا من الثامنة صباحا حتى العاشرة مساء، مع قاعات وورش للأطفال.</p>\
+         <p>وأشار إلى أن البلدية تخطط لمشروعات أخرى في الأحياء خلال العام المقبل بحسب الخطة المعلنة رقم {n}.</p></article></body></html>"
+    )
+}
+
+fn html(body: String) -> Route {
+    Route::Fixed(200, "text/html; charset=utf-8", vec![], body.into_bytes())
+}
+
+fn gz(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn mirsad(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mirsad")).args(args).output().unwrap()
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        o.status,
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Gaps between one request's end and the next one's start, per server (one host each).
+fn min_gap(log: &[Logged]) -> Option<Duration> {
+    let mut l = log.to_vec();
+    l.sort_by_key(|x| x.start);
+    l.windows(2).map(|w| w[1].start.saturating_duration_since(w[0].end)).min()
+}
+
+#[test]
+fn a_round_obeys_robots_and_pace_and_stores_each_article_once() {
+    let srv = Server::start();
+    let b = srv.base.clone();
+    let mut r: HashMap<String, Route> = HashMap::new();
+    r.insert(
+        "/robots.txt".into(),
+        Route::Fixed(
+            200,
+            "text/plain",
+            vec![],
+            format!("User-agent: *\nDisallow: /private/\nCrawl-delay: 0.3\nSitemap: {b}/sitemap-index.xml\n")
+                .into_bytes(),
+        ),
+    );
+    r.insert("/".into(), html(format!("<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"{b}/feed.xml\"></head><body>home</body></html>")));
+    let feed = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>موقع التجربة</title>\
+         <item><title>أ</title><link>{b}/news/2024/one-story-here?utm_source=rss&amp;fbclid=zz</link><guid>g1</guid><description>ملخص</description></item>\
+         <item><title>ب</title><link>{b}/news/2024/two-story-here#top</link><guid>g2</guid><description>ملخص</description></item>\
+         <item><title>ج</title><link>{b}/private/secret-story-here</link><guid>g3</guid><description>ملخص</description></item>\
+         <item><title>د</title><link>{b}/news/2024/moved-story-here</link><guid>g4</guid><description>ملخص</description></item>\
+         <item><title>هـ</title><link>{b}/files/report-2024-final.pdf</link><guid>g5</guid><description>ملخص</description></item>\
+         <item><title>و</title><link>{b}/news/2024/broken-story-here</link><guid>g6</guid><description>ملخص</description></item>\
+         <item><title>ز</title><link>{b}/news/2024/slow-story-here</link><guid>g7</guid><description>ملخص</description></item>\
+         <item><title>ح</title><link>{b}/news/2024/cut-story-here</link><guid>g8</guid><description>ملخص</description></item>\
+         </channel></rss>"
+    );
+    r.insert("/feed.xml".into(), Route::Tagged("application/rss+xml", "\"v1\"".into(), feed.into_bytes()));
+    r.insert(
+        "/sitemap-index.xml".into(),
+        Route::Fixed(200, "application/xml", vec![], format!("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><sitemap><loc>{b}/sitemap-1.xml.gz</loc></sitemap></sitemapindex>").into_bytes()),
+    );
+    let sm = format!(
+        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>{b}/news/2024/three-story-here</loc></url>\
+         <url><loc>{b}/news/2024/one-story-here?utm_campaign=x</loc></url><url><loc>{b}/news/2024/legacy-1256-story</loc></url></urlset>"
+    );
+    r.insert("/sitemap-1.xml.gz".into(), Route::Fixed(200, "application/x-gzip", vec![], gz(sm.as_bytes())));
+    r.insert("/news/2024/one-story-here".into(), html(article(1, "المكتبة")));
+    r.insert("/news/2024/two-story-here".into(), Route::Throttle(1, 1, Box::new(html(article(2, "الجسر")))));
+    r.insert("/news/2024/three-story-here".into(), html(article(3, "الميناء")));
+    r.insert(
+        "/news/2024/moved-story-here".into(),
+        Route::Fixed(301, "text/html", vec![("Location".into(), "/news/2024/new-home-story".into())], vec![]),
+    );
+    r.insert("/news/2024/new-home-story".into(), html(article(4, "الحديقة")));
+    r.insert("/private/secret-story-here".into(), html(article(5, "السر")));
+    r.insert("/files/report-2024-final.pdf".into(), Route::Fixed(200, "application/pdf", vec![], b"%PDF-1.4".to_vec()));
+    r.insert("/news/2024/broken-story-here".into(), Route::Fixed(500, "text/plain", vec![], b"oops".to_vec()));
+    r.insert("/news/2024/slow-story-here".into(), Route::Slow(Duration::from_secs(4)));
+    r.insert("/news/2024/cut-story-here".into(), Route::Truncated);
+    let legacy_text = article(6, "المستشفى").replace("<meta charset=\"utf-8\">", "");
+    let (legacy, _, _) = encoding_rs::WINDOWS_1256.encode(&legacy_text);
+    r.insert(
+        "/news/2024/legacy-1256-story".into(),
+        Route::Fixed(200, "text/html; charset=windows-1256", vec![], legacy.into_owned()),
+    );
+    srv.set(r);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let data = data.to_str().unwrap();
+    let net = ["--delay-ms", "200", "--timeouts", "2,2,3"];
+    let added = ok(&mirsad(&[&["sources", "add", &srv.url("/"), "--data", data][..], &net[..]].concat()));
+    let added_requests = srv.log().len();
+    assert!(added.contains("feed.xml") && added.contains("sitemap-index.xml"), "{added}");
+
+    let out = ok(&mirsad(&[&["watch", "--once", "--json", "--no-analysis", "--data", data][..], &net[..]].concat()));
+    let summary: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    // one, two (after its 429), three, new-home (via the redirect), the windows-1256 page.
+    assert_eq!(summary["articles_new"], 5, "{summary}");
+    assert_eq!(summary["disallowed"], 1, "{summary}");
+    assert_eq!(summary["skipped"], 1, "the PDF: {summary}");
+    assert_eq!(summary["fetch_errors"], 3, "500, slow, truncated: {summary}");
+
+    let added_log = added_requests;
+    let log = srv.log();
+    let paths = srv.paths();
+    assert!(!paths.iter().any(|p| p.starts_with("/private/")), "a disallowed path was requested: {paths:?}");
+    assert_eq!(paths.iter().filter(|p| p.starts_with("/news/2024/one-story-here")).count(), 1, "{paths:?}");
+    assert!(paths.iter().all(|p| !p.contains("utm_") && !p.contains("fbclid")), "{paths:?}");
+    // One request at a time to the host, never closer than --delay-ms (across the two
+    // processes too), and Crawl-delay (0.3 s, above --delay-ms) between them once robots.txt is
+    // read: within `sources add` and within the round after its robots.txt.
+    let gap = min_gap(&log).unwrap();
+    assert!(gap >= Duration::from_millis(195), "requests {gap:?} apart: {log:?}");
+    for part in [&log[..added_log], &log[added_log + 1..]] {
+        let gap = min_gap(part).unwrap();
+        assert!(gap >= Duration::from_millis(295), "requests {gap:?} apart despite Crawl-delay: {part:?}");
+    }
+    // The 429 named one second: the retry came no sooner.
+    let two: Vec<&Logged> = log.iter().filter(|l| l.path == "/news/2024/two-story-here").collect();
+    assert_eq!(two.len(), 2);
+    assert!(two[1].start.duration_since(two[0].end) >= Duration::from_millis(990));
+    for l in &log {
+        assert!(l.headers.get("user-agent").is_some_and(|u| u.starts_with("mirsad/")), "{:?}", l.headers);
+    }
+
+    // The windows-1256 page reads as Arabic; every article is searchable once.
+    let found = ok(&mirsad(&["search", "المستشفى", "--data", data]));
+    assert!(found.starts_with("1 result"), "{found}");
+
+    // A second round: the feed answers 304 to its ETag; no article page is fetched again.
+    let before = srv.log().len();
+    let out = ok(&mirsad(
+        &[&["watch", "--once", "--force", "--json", "--no-analysis", "--data", data][..], &net[..]].concat(),
+    ));
+    let again: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(again["articles_new"], 0, "{again}");
+    let second: Vec<Logged> = srv.log()[before..].to_vec();
+    let feed_req = second.iter().find(|l| l.path == "/feed.xml").expect("feed polled");
+    assert_eq!(feed_req.headers.get("if-none-match").map(String::as_str), Some("\"v1\""));
+    assert!(again["not_modified"].as_u64().unwrap() >= 1, "{again}");
+    let refetched: Vec<&str> = second
+        .iter()
+        .map(|l| l.path.as_str())
+        .filter(|p| {
+            ["one-story", "two-story", "three-story", "new-home", "moved-story", "legacy-1256", ".pdf"]
+                .iter()
+                .any(|x| p.contains(x))
+        })
+        .collect();
+    assert!(refetched.is_empty(), "fetched again: {refetched:?}");
+
+    // The failing pages are tried again (a 500 may pass), the settled ones are not.
+    assert!(second.iter().any(|l| l.path == "/news/2024/broken-story-here"));
+
+    let listed = ok(&mirsad(&["sources", "list", "--json", "--data", data]));
+    let v: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    let eps = v[0]["endpoints"].as_array().unwrap();
+    assert!(eps.iter().all(|e| e["failures"] == 0 && e["last_success"].is_i64()), "{listed}");
+}
