@@ -278,4 +278,12 @@ impl Store {
         }
         Ok(())
     }
+
+    /// Keeps a page for a later round without counting a failure.
+    pub fn crawl_retry_later(&mut self, key: i64, url: &str) -> Result<()> {
+        self.conn
+            .execute("INSERT OR IGNORE INTO crawl_retry (key, url, attempts) VALUES (?1, ?2, 0)", params![key, url])
+            .map_err(err)?;
+        Ok(())
+    }
 }

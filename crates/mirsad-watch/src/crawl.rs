@@ -161,7 +161,20 @@ struct Sched {
     hosts: HashMap<String, Host>,
     busy: usize,
     seen: HashSet<i64>,
-    deferred: usize,
+    /// Pages left for a later round: (key, URL).
+    later: Vec<(i64, Url)>,
+}
+
+/// Moves a host's queued pages to `later` (its work waits for a later round; the listing that
+/// named them may not name them again, so they are kept as retries).
+fn defer(queue: &mut VecDeque<Task>, later: &mut Vec<(i64, Url)>) {
+    queue.retain_mut(|t| match t {
+        Task::Page { item, keys, .. } => {
+            later.push((keys[0], item.url.clone()));
+            false
+        }
+        _ => true,
+    });
 }
 
 /// Counts the workers keep themselves.
@@ -170,7 +183,6 @@ struct Counts {
     disallowed: std::sync::atomic::AtomicUsize,
     skipped: std::sync::atomic::AtomicUsize,
     fetch_errors: std::sync::atomic::AtomicUsize,
-    deferred: std::sync::atomic::AtomicUsize,
 }
 
 fn bump(c: &std::sync::atomic::AtomicUsize) {
@@ -230,7 +242,7 @@ impl Crawler {
         let seen = store.crawl_seen()?;
         let pauses: HashMap<String, i64> = store.crawl_host_pauses(now)?.into_iter().collect();
         let start = Instant::now();
-        let mut sched = Sched { hosts: HashMap::new(), busy: 0, seen, deferred: 0 };
+        let mut sched = Sched { hosts: HashMap::new(), busy: 0, seen, later: Vec::new() };
         let mut summary = Summary::default();
         for (idx, ep) in endpoints.iter().enumerate() {
             if !settings.force && ep.next_poll > now {
@@ -280,6 +292,7 @@ impl Crawler {
             None => None,
         };
         let mut store_error = None;
+        let mut polled: Vec<usize> = Vec::new();
         let counts = Counts::default();
         let snapshot = endpoints.clone();
         std::thread::scope(|scope| {
@@ -314,10 +327,9 @@ impl Crawler {
                 let r: Result<(), mirsad_store::StoreError> = (|| {
                     match msg {
                         Msg::Polled { idx, result } => {
-                            let ep = &mut endpoints[idx];
                             summary.polled += 1;
-                            update_endpoint(ep, result, now_secs(), &mut summary);
-                            store.crawl_save_endpoint(ep)?;
+                            update_endpoint(&mut endpoints[idx], result, now_secs(), &mut summary);
+                            polled.push(idx);
                         }
                         Msg::Articles { arts, keys } => {
                             summary.pages_fetched += 1;
@@ -366,25 +378,35 @@ impl Crawler {
                 }
             }
         });
+        // An endpoint's new state (its ETag, its body hash) says its items are all handled; it
+        // is saved only when the round ran to its end. A crawler stopped or killed before then
+        // polls the endpoint again and fetches what it had not stored.
+        if store_error.is_none() && !stop.load(Ordering::SeqCst) {
+            for &idx in &polled {
+                store.crawl_save_endpoint(&endpoints[idx])?;
+            }
+        }
         if let Some(e) = store_error {
             return Err(e);
         }
-        let s = shared.0.into_inner().unwrap_or_else(|e| e.into_inner());
-        for (h, host) in s.hosts {
+        let mut s = shared.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        for (h, mut host) in s.hosts {
             // Work not done (stopped, paused past the round, over the per-host bound).
-            summary.deferred += host.queue.iter().filter(|t| matches!(t, Task::Page { .. })).count();
+            defer(&mut host.queue, &mut s.later);
             let when = host.next_at.checked_sub(settings.min_delay).unwrap_or(host.next_at);
             self.last_request.insert(h.clone(), when);
             if let Some(r) = host.robots {
                 self.robots.entry(h).or_insert((Instant::now(), r));
             }
         }
-        summary.deferred += s.deferred;
+        summary.deferred = s.later.len();
+        for (key, url) in &s.later {
+            store.crawl_retry_later(*key, url.as_str())?;
+        }
         let c = &counts;
         summary.disallowed += c.disallowed.load(Ordering::Relaxed);
         summary.skipped += c.skipped.load(Ordering::Relaxed);
         summary.fetch_errors += c.fetch_errors.load(Ordering::Relaxed);
-        summary.deferred += c.deferred.load(Ordering::Relaxed);
         Ok(summary)
     }
 
@@ -505,10 +527,11 @@ fn next_task(shared: &(Mutex<Sched>, Condvar), settings: &Settings, stop: &Atomi
                         if h.pages >= settings.per_host {
                             // Over the bound: this host's pages wait for the next round.
                             h.queue.push_front(t);
-                            let before = h.queue.len();
-                            h.queue.retain(|t| !matches!(t, Task::Page { .. }));
-                            let dropped = before - h.queue.len();
-                            s.deferred += dropped;
+                            let mut later = std::mem::take(&mut s.later);
+                            if let Some(h) = s.hosts.get_mut(&name) {
+                                defer(&mut h.queue, &mut later);
+                            }
+                            s.later = later;
                             continue;
                         }
                         h.pages += 1;
@@ -638,15 +661,15 @@ impl Worker<'_> {
         let secs = reply.retry_after.unwrap_or(60);
         after.pause = Some(Duration::from_secs(secs));
         self.send(Msg::Pause { host: host.to_string(), until: now_secs() + secs as i64 });
-        if Duration::from_secs(secs) <= self.settings.max_wait {
-            after.retry = Some(task);
-        } else if let Task::Poll { idx, child: false, .. } = task {
-            self.send(Msg::Polled {
-                idx,
-                result: Err((Some(reply.status), format!("HTTP {}: paused {secs} s", reply.status))),
-            });
-        } else {
-            bump(&self.counts.deferred);
+        match task {
+            Task::Poll { idx, child: false, .. } if Duration::from_secs(secs) > self.settings.max_wait => {
+                self.send(Msg::Polled {
+                    idx,
+                    result: Err((Some(reply.status), format!("HTTP {}: paused {secs} s", reply.status))),
+                });
+            }
+            // Retried after the pause, or (a long one) kept for a later round by `finish`.
+            task => after.retry = Some(task),
         }
         true
     }
@@ -892,11 +915,10 @@ impl Worker<'_> {
             h.queue.push_front(t);
         }
         if after.pause.is_some_and(|p| p > settings.max_wait) {
-            // Paused past the round: its remaining work waits for a later one.
-            let before = h.queue.len();
-            h.queue.retain(|t| !matches!(t, Task::Page { .. }));
-            let dropped = before - h.queue.len();
-            s.deferred += dropped;
+            // Paused past the round: its pages wait for a later one (kept as retries), its
+            // polls for the next round (their endpoints stay due; the pause is in the store).
+            defer(&mut h.queue, &mut s.later);
+            h.queue.clear();
         }
         h.busy = false;
         s.busy -= 1;

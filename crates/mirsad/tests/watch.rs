@@ -324,3 +324,127 @@ fn a_round_obeys_robots_and_pace_and_stores_each_article_once() {
     let eps = v[0]["endpoints"].as_array().unwrap();
     assert!(eps.iter().all(|e| e["failures"] == 0 && e["last_success"].is_i64()), "{listed}");
 }
+
+fn sitemap_site(srv: &Server, n: usize) {
+    let b = &srv.base;
+    let mut r: HashMap<String, Route> = HashMap::new();
+    r.insert("/robots.txt".into(), Route::Fixed(404, "text/plain", vec![], vec![]));
+    let mut sm = String::from("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">");
+    let places = ["المكتبة", "الجسر", "الميناء", "الحديقة", "المستشفى", "المدرسة", "الملعب", "السوق"];
+    for i in 0..n {
+        sm.push_str(&format!("<url><loc>{b}/a/{i}/story-number-{i}</loc></url>"));
+        r.insert(format!("/a/{i}/story-number-{i}"), html(article(i, &format!("{} {i}", places[i % places.len()]))));
+    }
+    sm.push_str("</urlset>");
+    r.insert("/sitemap.xml".into(), Route::Fixed(200, "application/xml", vec![], sm.into_bytes()));
+    srv.set(r);
+}
+
+fn stored_urls(data: &std::path::Path) -> Vec<String> {
+    let store = mirsad_store::Store::open(data).unwrap();
+    let mut urls = Vec::new();
+    store.scan(|a| urls.extend(a.url)).unwrap();
+    urls
+}
+
+#[test]
+fn killed_and_restarted_it_loses_nothing_and_fetches_nothing_twice() {
+    let srv = Server::start();
+    sitemap_site(&srv, 30);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let d = data.to_str().unwrap();
+    ok(&mirsad(&["sources", "add", &srv.url("/sitemap.xml"), "--data", d, "--delay-ms", "40"]));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mirsad"))
+        .args(["watch", "--once", "--no-analysis", "--batch", "3", "--delay-ms", "40", "--data", d])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it mid-round, once some batches are acknowledged.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        std::thread::sleep(Duration::from_millis(100));
+        let fetched = srv.paths().iter().filter(|p| p.starts_with("/a/")).count();
+        if fetched >= 10 || Instant::now() > deadline {
+            break;
+        }
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let before: Vec<String> = stored_urls(&data);
+    assert!(!before.is_empty() && before.len() < 30, "killed too late or too early: {} stored", before.len());
+    let first_run = srv.log().len();
+
+    let out = ok(&mirsad(&["watch", "--once", "--json", "--no-analysis", "--delay-ms", "40", "--data", d]));
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let after = stored_urls(&data);
+    assert_eq!(after.len(), 30, "{v}");
+    let again: Vec<String> = srv.log()[first_run..].iter().map(|l| srv.url(&l.path)).collect();
+    for u in &before {
+        assert!(!again.contains(u), "{u} was stored before the kill and fetched again");
+    }
+}
+
+#[test]
+fn failing_sources_are_reported_backed_off_and_kept() {
+    let good = Server::start();
+    sitemap_site(&good, 3);
+    let bad = Server::start();
+    let mut r: HashMap<String, Route> = HashMap::new();
+    r.insert("/robots.txt".into(), Route::Fixed(404, "text/plain", vec![], vec![]));
+    r.insert(
+        "/feed.xml".into(),
+        Route::Fixed(200, "application/rss+xml", vec![], b"<rss version=\"2.0\"><channel><title>x</title>".to_vec()),
+    );
+    bad.set(r);
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("data");
+    let d = d.to_str().unwrap();
+    // A source that does not answer 200 is not added, and the command says which and why.
+    let out = mirsad(&[
+        "sources",
+        "add",
+        &bad.url("/missing.xml"),
+        &good.url("/sitemap.xml"),
+        "--data",
+        d,
+        "--delay-ms",
+        "20",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/missing.xml") && err.contains("404"), "{err}");
+    // A feed that turns malformed after it was added.
+    let mut r: HashMap<String, Route> = HashMap::new();
+    r.insert("/robots.txt".into(), Route::Fixed(404, "text/plain", vec![], vec![]));
+    r.insert("/feed.xml".into(), Route::Fixed(200, "application/rss+xml", vec![], b"<rss version=\"2.0\"><channel><title>x</title><item><title>a</title><link>/a/b/c</link></item></channel></rss>".to_vec()));
+    bad.set(r.clone());
+    ok(&mirsad(&["sources", "add", &bad.url("/feed.xml"), "--data", d, "--delay-ms", "20"]));
+    r.insert(
+        "/feed.xml".into(),
+        Route::Fixed(200, "application/rss+xml", vec![], b"<rss version=\"2.0\"><channel><item><title>".to_vec()),
+    );
+    bad.set(r);
+
+    let out = ok(&mirsad(&["watch", "--once", "--json", "--no-analysis", "--delay-ms", "20", "--data", d]));
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["articles_new"], 3, "the good source still delivers: {v}");
+    assert_eq!(v["poll_errors"], 1, "{v}");
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(&mirsad(&["sources", "list", "--json", "--data", d]))).unwrap();
+    let sources = listed.as_array().unwrap();
+    assert_eq!(sources.len(), 2);
+    let feed = sources.iter().flat_map(|s| s["endpoints"].as_array().unwrap()).find(|e| e["kind"] == "feed").unwrap();
+    assert_eq!(feed["failures"], 1);
+    assert!(feed["last_error"].as_str().unwrap().contains("feed"), "{feed}");
+    let wait = feed["next_poll"].as_i64().unwrap() - feed["last_poll"].as_i64().unwrap();
+    assert!((300..=301).contains(&wait), "backs off five minutes after one failure: {wait}");
+
+    // Removing a source keeps what it brought.
+    ok(&mirsad(&["sources", "remove", &good.url("/sitemap.xml"), "--data", d]));
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(&mirsad(&["sources", "list", "--json", "--data", d]))).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(stored_urls(tmp.path().join("data").as_path()).len(), 3);
+}
