@@ -24,6 +24,7 @@ mod entity_pages;
 mod ingest;
 mod openapi;
 pub mod server;
+mod sources;
 pub mod ui;
 mod validate;
 
@@ -216,6 +217,8 @@ pub fn router_with(state: AppState, limits: &Limits) -> Router {
         .route("/api/stories", get(api::stories))
         .route("/api/stories/{id}", get(api::story))
         .route("/api/openapi.json", get(api::openapi))
+        .route("/api/sources", get(sources::api))
+        .route("/sources", get(sources::page))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(limits.request_timeout, request_deadline));
     if state.token().is_some() {

@@ -93,6 +93,11 @@ pub fn spec(ingest: bool) -> Value {
             "responses": {"200": ok(json!({"$ref": "#/components/schemas/Story"}), "The story."),
                 "404": error}
         }},
+        "/api/sources": {"get": {
+            "operationId": "sources",
+            "summary": "The sources `mirsad watch` follows, each with its endpoints (feeds, sitemaps, pages) and their polling state: last status, last error, failures in a row, last poll, last success and next poll (Unix seconds).",
+            "responses": {"200": ok(json!({"type": "array", "items": {"type": "object"}}), "Every source, in the order added.")}
+        }},
         "/api/articles/{id}/analysis": {"get": {
             "operationId": "articleAnalysis",
             "summary": "What the analysis stage found in one article: entity mentions, quotes, dated events.",

@@ -162,6 +162,7 @@ async fn openapi_matches_the_routes() {
             "/api/entities/{id}",
             "/api/openapi.json",
             "/api/search",
+            "/api/sources",
             "/api/stories",
             "/api/stories/{id}"
         ],

@@ -34,6 +34,12 @@ pub struct ServeArgs {
     /// connection waiting longest for a request head is closed, or the new one refused.
     #[arg(long, value_name = "N", default_value_t = server::MAX_CONNECTIONS, value_parser = connection_count)]
     pub max_connections: usize,
+    /// Also keep the collection current from its sources (`mirsad sources`), as `mirsad watch`
+    /// does, in the server process.
+    #[arg(long)]
+    pub watch: bool,
+    #[command(flatten)]
+    pub net: crate::watch::NetArgs,
     /// Seconds given to requests in flight after SIGINT/SIGTERM before the server exits anyway.
     #[arg(long, value_name = "SECS", default_value_t = secs(server::SHUTDOWN_DEADLINE), value_parser = non_negative_secs)]
     pub shutdown_deadline: f64,
@@ -88,7 +94,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
         .map(|_| Store::open(&args.data))
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("opening {}", args.data.display()))?;
-    let state = mirsad_web::AppState::with_readers(store, readers, args.token);
+    let state = mirsad_web::AppState::with_readers(store, readers, args.token.clone());
     let mut limits = Limits {
         header_read_timeout: Duration::from_secs_f64(args.header_timeout),
         body_read_timeout: Duration::from_secs_f64(args.body_timeout),
@@ -100,12 +106,48 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
     if let Some(note) = limits.fit_open_file_limit() {
         eprintln!("mirsad: warning: {note}");
     }
+    // The watcher has a store of its own and takes the writer lock only during its rounds.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let watcher = if args.watch {
+        let mut ws = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
+        ws.set_analyzer(crate::analyze::store_analyzer()?);
+        Some((ws, mirsad_watch::Settings { ..args.net.settings() }))
+    } else {
+        None
+    };
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let handle = watcher.map(|(mut ws, settings)| {
+            let stop = &stop;
+            scope.spawn(move || {
+                let r = crate::watch::run_loop(&mut ws, &settings, stop, false, false, &mut |s| {
+                    eprintln!("mirsad: watch round: {}", crate::watch::describe(s));
+                });
+                if let Err(e) = r {
+                    eprintln!("mirsad: watch stopped: {e:#}");
+                }
+            })
+        });
+        let served = serve_until_stopped(state, &args, limits, articles);
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
+        served
+    })?;
+    Ok(0)
+}
+
+fn serve_until_stopped(
+    state: mirsad_web::AppState,
+    args: &ServeArgs,
+    limits: Limits,
+    articles: u64,
+) -> anyhow::Result<()> {
     mirsad_web::serve(state, args.addr, limits, |bound| {
         eprintln!("mirsad: serving {articles} articles from {}", args.data.display());
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "http://{bound}/");
         let _ = out.flush();
     })
-    .with_context(|| format!("serving on {}", args.addr))?;
-    Ok(0)
+    .with_context(|| format!("serving on {}", args.addr))
 }

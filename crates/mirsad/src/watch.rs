@@ -36,7 +36,7 @@ fn parse_timeouts(s: &str) -> Result<(u64, u64, u64), String> {
 }
 
 impl NetArgs {
-    fn settings(&self) -> Settings {
+    pub(crate) fn settings(&self) -> Settings {
         let (c, h, t) = self.timeouts;
         Settings {
             user_agent: crawl::user_agent(self.contact.as_deref()),
@@ -225,25 +225,71 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
     if let Some(a) = analyzer {
         store.set_analyzer(a);
     }
-    let settings = Settings {
-        workers: args.workers.max(1),
-        per_host: args.per_host,
-        batch: args.batch.max(1),
-        force: args.force,
-        warc: args.warc.clone(),
-        ..args.net.settings()
-    };
+    let settings = args.settings();
     let stop = stop_on_signals();
-    let mut crawler = Crawler::default();
     let tty = !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    run_loop(&mut store, &settings, stop, args.once, tty, &mut |summary| {
+        if args.json {
+            println!("{}", serde_json::to_string(summary).unwrap_or_default());
+        } else if args.once || !args.quiet {
+            println!("round: {}", describe(summary));
+        }
+    })?;
+    Ok(0)
+}
+
+impl WatchArgs {
+    pub(crate) fn settings(&self) -> Settings {
+        Settings {
+            workers: self.workers.max(1),
+            per_host: self.per_host,
+            batch: self.batch.max(1),
+            force: self.force,
+            warc: self.warc.clone(),
+            ..self.net.settings()
+        }
+    }
+}
+
+/// A round's summary in one line.
+pub(crate) fn describe(s: &mirsad_watch::Summary) -> String {
+    format!(
+        "{} polled ({} not modified, {} errors), {} new items, {} pages fetched, {} new articles, {} duplicates, {} skipped, {} disallowed, {} fetch errors, {} deferred, {} requests",
+        s.polled,
+        s.not_modified,
+        s.poll_errors,
+        s.new_items,
+        s.pages_fetched,
+        s.articles_new,
+        s.duplicates,
+        s.skipped,
+        s.disallowed,
+        s.fetch_errors,
+        s.deferred,
+        s.requests
+    )
+}
+
+/// Rounds until `stop` (or one with `once`), sleeping until the next endpoint is due; the
+/// writer lock is released while sleeping so that other writers (an ingest, the API) get in.
+pub(crate) fn run_loop(
+    store: &mut mirsad_store::Store,
+    settings: &Settings,
+    stop: &AtomicBool,
+    once: bool,
+    progress_bar: bool,
+    report: &mut dyn FnMut(&mirsad_watch::Summary),
+) -> anyhow::Result<()> {
+    let mut crawler = Crawler::default();
     loop {
-        let bar = tty.then(|| {
+        lock_writer(store, false)?;
+        let bar = progress_bar.then(|| {
             let b = indicatif::ProgressBar::new_spinner();
             b.enable_steady_tick(Duration::from_millis(200));
             b
         });
         let (mut requests, mut stored) = (0usize, 0usize);
-        let summary = crawler.round(&mut store, &settings, stop, &mut |ev| match ev {
+        let summary = crawler.round(store, settings, stop, &mut |ev| match ev {
             mirsad_watch::Event::Request(u) => {
                 requests += 1;
                 if let Some(b) = &bar {
@@ -255,39 +301,20 @@ pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        if args.json {
-            println!("{}", serde_json::to_string(&summary)?);
-        } else if args.once || !args.quiet {
-            println!(
-                "round: {} polled ({} not modified, {} errors), {} new items, {} pages fetched, {} new articles, {} duplicates, {} skipped, {} disallowed, {} fetch errors, {} deferred, {} requests",
-                summary.polled,
-                summary.not_modified,
-                summary.poll_errors,
-                summary.new_items,
-                summary.pages_fetched,
-                summary.articles_new,
-                summary.duplicates,
-                summary.skipped,
-                summary.disallowed,
-                summary.fetch_errors,
-                summary.deferred,
-                summary.requests
-            );
+        report(&summary);
+        if once || stop.load(Ordering::SeqCst) {
+            return Ok(());
         }
-        if args.once || stop.load(Ordering::SeqCst) {
-            return Ok(0);
-        }
-        // Sleep until the next endpoint is due (at least a few seconds, at most a minute, so
-        // sources added meanwhile are picked up), waking for a stop signal.
+        // Until the next endpoint is due: at least a few seconds, at most a minute, so that
+        // sources added meanwhile are picked up; a stop signal ends the wait.
         let next = store.crawl_sources()?.iter().flat_map(|s| s.endpoints.iter().map(|e| e.next_poll)).min();
         let wait = next.map_or(60, |t| (t - chrono::Utc::now().timestamp()).clamp(5, 60));
         store.unlock_writer();
         for _ in 0..wait * 10 {
             if stop.load(Ordering::SeqCst) {
-                return Ok(0);
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        lock_writer(&mut store, false)?;
     }
 }
