@@ -448,3 +448,25 @@ fn failing_sources_are_reported_backed_off_and_kept() {
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert_eq!(stored_urls(tmp.path().join("data").as_path()).len(), 3);
 }
+
+#[test]
+fn the_warc_archive_reads_back_to_the_same_articles() {
+    let srv = Server::start();
+    sitemap_site(&srv, 6);
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, warc, again) = (tmp.path().join("data"), tmp.path().join("warc"), tmp.path().join("again"));
+    let (d, w, a) = (data.to_str().unwrap(), warc.to_str().unwrap(), again.to_str().unwrap());
+    ok(&mirsad(&["sources", "add", &srv.url("/sitemap.xml"), "--data", d, "--delay-ms", "20"]));
+    ok(&mirsad(&["watch", "--once", "--no-analysis", "--delay-ms", "20", "--warc", w, "--data", d]));
+    ok(&mirsad(&["ingest", "--quiet", "--no-analysis", "--data", a, w]));
+    let titles = |dir: &std::path::Path| {
+        let store = mirsad_store::Store::open(dir).unwrap();
+        let mut v = Vec::new();
+        store.scan(|x| v.push((x.url.unwrap_or_default(), x.title.unwrap_or_default(), x.body))).unwrap();
+        v.sort();
+        v
+    };
+    let (crawled, read_back) = (titles(&data), titles(&again));
+    assert_eq!(crawled.len(), 6);
+    assert_eq!(crawled, read_back);
+}
