@@ -419,17 +419,24 @@ impl Crawler {
         pauses: &HashMap<String, i64>,
         start: Instant,
     ) {
+        // A host paused past what a round waits for is left alone: its endpoints stay due, its
+        // pages are kept for a later round.
+        let paused = pauses.get(host).map_or(0, |&until| (until - now_secs()).max(0) as u64);
+        if Duration::from_secs(paused) > settings.max_wait {
+            if let Task::Page { item, keys, .. } = task {
+                sched.later.push((keys[0], item.url));
+            }
+            return;
+        }
         let h = sched.hosts.entry(host.to_string()).or_insert_with(|| {
             // A host asked before (in this process) waits out its delay from then; one not
             // asked yet (a new process: nothing is known of the last one's pace) waits one
             // delay, so a restart never comes sooner than the pace allows.
-            let mut next_at = match self.last_request.get(host) {
+            let next_at = match self.last_request.get(host) {
                 Some(&t) => t + settings.min_delay,
                 None => start + settings.min_delay,
-            };
-            if let Some(&until) = pauses.get(host) {
-                next_at = next_at.max(start + Duration::from_secs((until - now_secs()).max(0) as u64));
             }
+            .max(start + Duration::from_secs(paused));
             Host { queue: VecDeque::new(), next_at, busy: false, robots: None, delay: settings.min_delay, pages: 0 }
         });
         h.queue.push_back(task);

@@ -470,3 +470,70 @@ fn the_warc_archive_reads_back_to_the_same_articles() {
     assert_eq!(crawled.len(), 6);
     assert_eq!(crawled, read_back);
 }
+
+#[test]
+fn a_long_retry_after_pauses_the_host_across_restarts() {
+    let srv = Server::start();
+    sitemap_site(&srv, 2);
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("data");
+    let d = d.to_str().unwrap();
+    ok(&mirsad(&["sources", "add", &srv.url("/sitemap.xml"), "--data", d, "--delay-ms", "20"]));
+    // From now on the sitemap answers 429 for an hour.
+    let mut r = srv.routes.lock().unwrap().clone();
+    let inner = r.remove("/sitemap.xml").unwrap();
+    r.insert("/sitemap.xml".into(), Route::Throttle(3600, 100, Box::new(inner)));
+    srv.set(r);
+    let out = ok(&mirsad(&["watch", "--once", "--json", "--no-analysis", "--delay-ms", "20", "--data", d]));
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["poll_errors"], 1, "{v}");
+    let asked = srv.log().len();
+    // A new process, told to poll everything now, still leaves the paused host alone.
+    let out = ok(&mirsad(&["watch", "--once", "--force", "--json", "--no-analysis", "--delay-ms", "20", "--data", d]));
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["requests"], 0, "{v}");
+    assert_eq!(srv.log().len(), asked, "requests to a paused host: {:?}", &srv.paths()[asked..]);
+}
+
+#[test]
+fn sigterm_ends_a_watch_cleanly_and_serve_watch_ingests() {
+    let srv = Server::start();
+    sitemap_site(&srv, 4);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let d = data.to_str().unwrap();
+    ok(&mirsad(&["sources", "add", &srv.url("/sitemap.xml"), "--data", d, "--delay-ms", "20"]));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mirsad"))
+        .args(["serve", "--watch", "--addr", "127.0.0.1:0", "--delay-ms", "20", "--data", d])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let base = first.trim().trim_end_matches('/').to_string();
+    let addr = base.trim_start_matches("http://").to_string();
+    let get = |path: &str| -> String {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let body = get("/api/articles?limit=1");
+        if body.contains("\"total\":4") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the server's watcher did not ingest the source: {body}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(get("/sources").contains("خريطة موقع"));
+    // SIGTERM: the server and its watcher stop, exit 0.
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(stored_urls(&data).len(), 4);
+}
