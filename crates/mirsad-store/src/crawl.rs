@@ -75,6 +75,28 @@ pub struct Endpoint {
     pub items: i64,
 }
 
+impl Endpoint {
+    /// A new endpoint, due at once, polled every `interval_secs` to begin with.
+    pub fn new(url: &str, source: &str, kind: &str, interval_secs: i64) -> Endpoint {
+        Endpoint {
+            url: url.to_string(),
+            source: source.to_string(),
+            kind: kind.to_string(),
+            etag: None,
+            last_modified: None,
+            body_hash: None,
+            interval_secs,
+            next_poll: 0,
+            failures: 0,
+            last_status: None,
+            last_error: None,
+            last_poll: None,
+            last_success: None,
+            items: 0,
+        }
+    }
+}
+
 /// A source and its endpoints.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Source {

@@ -94,22 +94,7 @@ impl Polite {
 }
 
 fn endpoint(source: &str, url: &Url, kind: Kind) -> Endpoint {
-    Endpoint {
-        url: url.to_string(),
-        source: source.to_string(),
-        kind: kind.as_str().to_string(),
-        etag: None,
-        last_modified: None,
-        body_hash: None,
-        interval_secs: START_INTERVAL,
-        next_poll: 0,
-        failures: 0,
-        last_status: None,
-        last_error: None,
-        last_poll: None,
-        last_success: None,
-        items: 0,
-    }
+    Endpoint::new(url.as_str(), source, kind.as_str(), START_INTERVAL)
 }
 
 /// The endpoints of a source.

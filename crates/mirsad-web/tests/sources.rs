@@ -9,22 +9,7 @@ use mirsad_store::{Endpoint, Store};
 use mirsad_web::{router, AppState};
 
 fn endpoint(url: &str, source: &str, kind: &str) -> Endpoint {
-    Endpoint {
-        url: url.into(),
-        source: source.into(),
-        kind: kind.into(),
-        etag: None,
-        last_modified: None,
-        body_hash: None,
-        interval_secs: 1800,
-        next_poll: 1_700_000_000,
-        failures: 0,
-        last_status: None,
-        last_error: None,
-        last_poll: None,
-        last_success: None,
-        items: 0,
-    }
+    Endpoint { next_poll: 1_700_000_000, ..Endpoint::new(url, source, kind, 1800) }
 }
 
 #[tokio::test]
