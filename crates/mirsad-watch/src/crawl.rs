@@ -107,7 +107,8 @@ pub enum Event<'a> {
 /// A crawler's memory across rounds: robots.txt per host and when each host was last asked.
 #[derive(Default)]
 pub struct Crawler {
-    robots: HashMap<String, (Instant, Robots)>,
+    /// Per host: when robots.txt was read, its rules, and the host's delay they set.
+    robots: HashMap<String, (Instant, Robots, Duration)>,
     last_request: HashMap<String, Instant>,
 }
 
@@ -153,6 +154,8 @@ struct Host {
     next_at: Instant,
     busy: bool,
     robots: Option<Robots>,
+    /// robots.txt was fetched in this round (not taken from the crawler's cache).
+    robots_fresh: bool,
     delay: Duration,
     pages: usize,
 }
@@ -270,16 +273,13 @@ impl Crawler {
         let shared = (Mutex::new(sched), Condvar::new());
         let fetcher = Fetcher::new(&settings.user_agent, settings.limits.clone());
         let (tx, rx) = mpsc::channel::<Msg>();
-        let robots_snapshot: HashMap<String, Robots> = self
-            .robots
-            .iter()
-            .filter(|(_, (at, _))| at.elapsed() < ROBOTS_TTL)
-            .map(|(h, (_, r))| (h.clone(), r.clone()))
-            .collect();
         {
             let mut s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
             for (h, host) in s.hosts.iter_mut() {
-                host.robots = robots_snapshot.get(h).cloned();
+                if let Some((_, r, delay)) = self.robots.get(h).filter(|(at, ..)| at.elapsed() < ROBOTS_TTL) {
+                    host.robots = Some(r.clone());
+                    host.delay = *delay;
+                }
             }
         }
         let mut pending: Vec<Article> = Vec::new();
@@ -395,8 +395,8 @@ impl Crawler {
             defer(&mut host.queue, &mut s.later);
             let when = host.next_at.checked_sub(settings.min_delay).unwrap_or(host.next_at);
             self.last_request.insert(h.clone(), when);
-            if let Some(r) = host.robots {
-                self.robots.entry(h).or_insert((Instant::now(), r));
+            if let (Some(r), true) = (host.robots, host.robots_fresh) {
+                self.robots.insert(h, (Instant::now(), r, host.delay));
             }
         }
         summary.deferred = s.later.len();
@@ -437,7 +437,15 @@ impl Crawler {
                 None => start + settings.min_delay,
             }
             .max(start + Duration::from_secs(paused));
-            Host { queue: VecDeque::new(), next_at, busy: false, robots: None, delay: settings.min_delay, pages: 0 }
+            Host {
+                queue: VecDeque::new(),
+                next_at,
+                busy: false,
+                robots: None,
+                robots_fresh: false,
+                delay: settings.min_delay,
+                pages: 0,
+            }
         });
         h.queue.push_back(task);
     }
@@ -907,6 +915,7 @@ impl Worker<'_> {
                 next_at: start + settings.min_delay,
                 busy: false,
                 robots: None,
+                robots_fresh: false,
                 delay: settings.min_delay,
                 pages: 0,
             });
@@ -915,6 +924,7 @@ impl Worker<'_> {
         let h = s.hosts.get_mut(host).expect("the task's host");
         if let Some((robots, delay)) = after.robots {
             h.robots = Some(robots);
+            h.robots_fresh = true;
             h.delay = delay.map_or(settings.min_delay, |d| d.max(settings.min_delay));
         }
         h.next_at = Instant::now() + h.delay + after.pause.unwrap_or_default();
