@@ -580,6 +580,7 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
     let qs = search_qs(&p);
     let feed = format!("/search.atom?{qs}");
     let v = |x: &Option<String>| nonempty(x).unwrap_or("").to_string();
+    let filtered = [&p.from, &p.to, &p.outlet, &p.keyword, &p.collapse].into_iter().any(|x| nonempty(x).is_some());
     let title = match nonempty(&p.q) {
         Some(q) => format!("بحث: {q}"),
         None => "بحث".to_string(),
@@ -593,13 +594,19 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
                 h1 { "بحث" }
                 form.search action="/search" method="get" role="search" {
                     label { "الكلمات" input type="search" name="q" value=(v(&p.q)); }
-                    label { "من تاريخ" input type="date" name="from" value=(v(&p.from)); }
-                    label { "إلى تاريخ" input type="date" name="to" value=(v(&p.to)); }
-                    label { "الموقع" input type="text" name="outlet" value=(v(&p.outlet)); }
-                    label { "كلمة دلالية" input type="text" name="keyword" value=(v(&p.keyword)); }
-                    label.check {
-                        input type="checkbox" name="collapse" value="story" checked[nonempty(&p.collapse) == Some("story")];
-                        "دمج حسب القصة"
+                    // Filters fold away once there are results, so a phone shows results, not a form.
+                    details.filters open[results.is_none() || filtered] {
+                        summary { "تصفية حسب التاريخ والموقع" }
+                        div.fields {
+                            label { "من تاريخ" input type="date" name="from" value=(v(&p.from)); }
+                            label { "إلى تاريخ" input type="date" name="to" value=(v(&p.to)); }
+                            label { "الموقع" input type="text" name="outlet" value=(v(&p.outlet)); }
+                            label { "كلمة دلالية" input type="text" name="keyword" value=(v(&p.keyword)); }
+                            label.check {
+                                input type="checkbox" name="collapse" value="story" checked[nonempty(&p.collapse) == Some("story")];
+                                "دمج حسب القصة"
+                            }
+                        }
                     }
                     button type="submit" { "ابحث" }
                 }

@@ -42,6 +42,8 @@ const ALLOWED_TAGS: &[&str] = &[
     "b",
     "blockquote",
     "strong",
+    "details",
+    "summary",
 ];
 
 /// Scans the HTML as a browser would at tag level: every tag must be an allowed one, with no
@@ -240,6 +242,9 @@ async fn search_page_filters_and_highlights() {
         assert!(r.body.contains(field), "{field}");
     }
     assert!(r.body.contains(r#"type="date" name="from" value="2024-03-05""#), "filters keep their values");
+    assert!(r.body.contains(r#"<details class="filters" open>"#), "set filters stay in view");
+    let words_only = get(&app, &format!("/search?q={}", enc("المكتبة"))).await;
+    assert!(words_only.body.contains(r#"<details class="filters">"#), "filters fold away over results");
     assert!(r.body.contains("/search.atom?q="), "feed of this search");
     let r = get(&app, &format!("/search?outlet={}", enc("صحيفة باء"))).await;
     assert!(r.body.contains("2 نتيجة"));
