@@ -337,6 +337,8 @@ fn ui_in_headless_chromium() {
                     seen.scroll_width, seen.inner_width
                 ));
             }
+            // In phone emulation a page wider than the screen widens the layout viewport (the
+            // browser zooms out, as a phone does), so there overflow shows as a wider window.
             if seen.inner_width != f64::from(width) {
                 problems.push(format!("{name} at {width}px: the window is {} px wide", seen.inner_width));
             }
