@@ -309,6 +309,8 @@ pub(crate) fn pager(page: usize, pages: usize, href: impl Fn(usize) -> String) -
                         }
                     }
                     @if to < pages { li.gap aria-hidden="true" { "…" } }
+                    // On a phone the numbers take one row and first/previous/next/last the next.
+                    li.break aria-hidden="true" {}
                     @if page < pages {
                         li.step { a rel="next" href=(href(page + 1)) title="الصفحة التالية" { "التالية" } }
                         li.end { a href=(href(pages)) title="الصفحة الأخيرة" { "الأخيرة" } }
