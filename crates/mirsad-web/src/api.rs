@@ -52,9 +52,10 @@ impl EntityParams {
     pub(crate) fn kind(&self) -> Result<Option<EntityType>, Error> {
         match crate::nonempty(&self.kind) {
             None => Ok(None),
-            Some(k) => EntityType::from_code(k)
-                .map(Some)
-                .ok_or_else(|| Error::bad_request(format!("type must be PER, LOC, ORG or MISC, got {k:?}"))),
+            Some(k) => EntityType::from_code(k).map(Some).ok_or_else(|| {
+                Error::bad_request(format!("type must be PER, LOC, ORG or MISC, got {k:?}"))
+                    .ar("نوع العلَم واحد من PER أو LOC أو ORG أو MISC.")
+            }),
         }
     }
 }
@@ -124,7 +125,7 @@ pub(crate) async fn get_story(state: &AppState, id: String) -> Result<Story, Err
     state
         .with_store(move |s| match s.story(&id)? {
             Some(st) => Ok(st),
-            None => Err(Error::not_found(format!("no story with id {id:?}"))),
+            None => Err(Error::not_found(format!("no story with id {id:?}")).ar("لا توجد قصة بهذا المعرّف.")),
         })
         .await
 }
@@ -146,7 +147,7 @@ pub(crate) async fn get_entity(state: &AppState, id: String) -> Result<EntityRec
     state
         .with_store(move |s| match s.entity(&id)? {
             Some(e) => Ok(e),
-            None => Err(Error::not_found(format!("no entity with id {id:?}"))),
+            None => Err(Error::not_found(format!("no entity with id {id:?}")).ar("لا يوجد علَم بهذا المعرّف.")),
         })
         .await
 }
@@ -176,7 +177,7 @@ pub(crate) async fn get_analysis(state: &AppState, id: String) -> Result<Article
     state
         .with_store(move |s| {
             if s.get(&id)?.is_none() {
-                return Err(Error::not_found(format!("no article with id {id:?}")));
+                return Err(Error::not_found(format!("no article with id {id:?}")).ar("لا توجد مقالة بهذا المعرّف."));
             }
             Ok(s.analysis(&id)?)
         })
@@ -232,7 +233,7 @@ pub(crate) async fn get_article(state: &AppState, id: String) -> Result<Article,
     state
         .with_store(move |s| match s.get(&id)? {
             Some(a) => Ok(a),
-            None => Err(Error::not_found(format!("no article with id {id:?}"))),
+            None => Err(Error::not_found(format!("no article with id {id:?}")).ar("لا توجد مقالة بهذا المعرّف.")),
         })
         .await
 }
@@ -243,7 +244,7 @@ pub(crate) async fn get_related(state: &AppState, id: String, k: usize) -> Resul
             s.refresh()?;
             match s.related(&id, k)? {
                 Some(r) => Ok(r),
-                None => Err(Error::not_found(format!("no article with id {id:?}"))),
+                None => Err(Error::not_found(format!("no article with id {id:?}")).ar("لا توجد مقالة بهذا المعرّف.")),
             }
         })
         .await

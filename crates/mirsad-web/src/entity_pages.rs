@@ -2,8 +2,12 @@
 //! show what the analysis stage found: entity links, quotes and dated events.
 
 use crate::api::{entities_page, get_entity, EntityParams};
-use crate::ui::{article_href, layout, pager, pages_for, query_page, render, story_href};
-use crate::{url_encode, AppState, Error, MAX_LIST_OFFSET, PAGE_SIZE};
+use crate::dates;
+use crate::ui::{
+    article_href, bad_path, bad_query, check_page, layout, pager, pages_for, pages_of, query_page, render, story_href,
+    PageParams,
+};
+use crate::{url_encode, AppState, MAX_LIST_OFFSET, PAGE_SIZE};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -69,8 +73,8 @@ pub(crate) fn events_list(events: &[Event], names: &[EntitySummary], with_articl
             @for e in events {
                 li {
                     p.meta {
-                        time datetime=(e.date.start) { (e.date.start) }
-                        @if let Some(end) = &e.date.end { " – " time datetime=(end) { (end) } }
+                        (dates::time_full(&e.date.start))
+                        @if let Some(end) = &e.date.end { " – " (dates::time_full(end)) }
                         (basis_label(e.date.basis))
                         " · «" span dir="auto" { (e.expression) } "»"
                         @if with_article {
@@ -125,11 +129,12 @@ pub(crate) async fn entities(
 ) -> Response {
     render(
         async {
-            let p = q.map(|Query(p)| p).map_err(|e| Error::bad_request(e.body_text()))?;
+            let p = q.map(|Query(p)| p).map_err(bad_query)?;
             let kind = p.kind()?;
-            let page = query_page("page", &p.page, MAX_LIST_OFFSET / PAGE_SIZE)?;
+            let page = query_page(&p.page, MAX_LIST_OFFSET / PAGE_SIZE)?;
             let r = entities_page(&state, kind, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
             let pages = pages_for(r.total as usize);
+            check_page(page, pages)?;
             let type_qs = kind.map(|k| format!("type={}&", k.code())).unwrap_or_default();
             Ok(layout(
                 "الأعلام",
@@ -166,18 +171,43 @@ pub(crate) async fn entities(
     )
 }
 
-pub(crate) async fn entity(State(state): State<AppState>, id: Result<Path<String>, PathRejection>) -> Response {
+/// Items of each list (events, quotes, articles) on one page of an entity.
+const ENTITY_PAGE: usize = 10;
+
+/// The `page`-th slice of `items`, [`ENTITY_PAGE`] long (empty past the end).
+fn page_slice<T>(items: &[T], page: usize) -> &[T] {
+    let start = ((page - 1) * ENTITY_PAGE).min(items.len());
+    &items[start..(start + ENTITY_PAGE).min(items.len())]
+}
+
+pub(crate) async fn entity(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    q: Result<Query<PageParams>, QueryRejection>,
+) -> Response {
     render(
         async {
-            let Path(id) = id.map_err(|e| Error::bad_request(e.body_text()))?;
+            let Path(id) = id.map_err(bad_path)?;
+            let p = q.map(|Query(p)| p).map_err(bad_query)?;
+            let page = query_page(&p.page, MAX_LIST_OFFSET / PAGE_SIZE)?;
             let r = get_entity(&state, id).await?;
+            // The events, quotes and articles are paged together, so the page stays short.
+            let pages = [r.timeline.len(), r.quotes.len(), r.entity.articles.len()]
+                .into_iter()
+                .map(|n| pages_of(n, ENTITY_PAGE))
+                .max()
+                .unwrap_or(1);
+            check_page(page, pages)?;
+            let (timeline, quotes) = (page_slice(&r.timeline, page), page_slice(&r.quotes, page));
             // Names of the other entities in its events and of its quotes' speakers.
             let ids = unique_ids(
-                r.timeline.iter().flat_map(|e| e.entities.iter().cloned()).chain(r.quotes.iter().filter_map(|q| q.speaker.clone())),
+                timeline.iter().flat_map(|e| e.entities.iter().cloned()).chain(quotes.iter().filter_map(|q| q.speaker.clone())),
             );
             let names = crate::api::entity_names(&state, ids).await?;
-            let articles = crate::api::article_titles(&state, r.entity.articles.clone()).await?;
+            let articles = crate::api::article_titles(&state, page_slice(&r.entity.articles, page).to_vec()).await?;
             let e = &r.entity;
+            let now = chrono::Utc::now();
+            let here = entity_href(&e.id);
             Ok(layout(
                 &e.name,
                 None,
@@ -203,7 +233,7 @@ pub(crate) async fn entity(State(state): State<AppState>, id: Result<Path<String
                             dt { "المعرّف" }
                             dd.id dir="ltr" { (e.id) }
                         }
-                        @if !r.stories.is_empty() {
+                        @if !r.stories.is_empty() && page == 1 {
                             section.entity-stories {
                                 h2 { "القصص" }
                                 ol.articles {
@@ -217,7 +247,7 @@ pub(crate) async fn entity(State(state): State<AppState>, id: Result<Path<String
                                             p.meta {
                                                 (s.size) " مقالة، تذكره " (s.mentions)
                                                 @if let Some(d) = &s.last_published {
-                                                    " · آخرها " time datetime=(d) { (d.get(..10).unwrap_or(d)) }
+                                                    " · آخرها " (dates::time_str(d, now))
                                                 }
                                             }
                                         }
@@ -229,24 +259,29 @@ pub(crate) async fn entity(State(state): State<AppState>, id: Result<Path<String
                             h2 { "التسلسل الزمني للأحداث" }
                             @if r.timeline.is_empty() {
                                 p { "لا أحداث مؤرخة تذكره." }
+                            } @else if timeline.is_empty() {
+                                p { "لا مزيد من الأحداث في هذه الصفحة." }
                             } @else {
-                                (events_list(&r.timeline, &names, true))
+                                (events_list(timeline, &names, true))
                             }
                         }
-                        @if !r.quotes.is_empty() {
+                        @if !quotes.is_empty() {
                             section.quotes {
                                 h2 { "تصريحاته" }
-                                (quotes_list(&r.quotes, &names, true))
+                                (quotes_list(quotes, &names, true))
                             }
                         }
-                        section.entity-articles {
-                            h2 { "أحدث المقالات" }
-                            ol.articles {
-                                @for (id, title) in &articles {
-                                    li { h3 dir="auto" { a href=(article_href(id)) { (title.as_deref().unwrap_or("(بلا عنوان)")) } } }
+                        @if !articles.is_empty() {
+                            section.entity-articles {
+                                h2 { "أحدث المقالات" }
+                                ol.articles {
+                                    @for (id, title) in &articles {
+                                        li { h3 dir="auto" { a href=(article_href(id)) { (title.as_deref().unwrap_or("(بلا عنوان)")) } } }
+                                    }
                                 }
                             }
                         }
+                        (pager(page, pages, |n| format!("{here}?page={n}")))
                     }
                 },
             ))

@@ -29,8 +29,7 @@ fn authorized(headers: &HeaderMap, token: &str) -> bool {
 /// Reads the whole body within `deadline`: 408 when the client is too slow (a stalled or
 /// trickling body), 413 beyond the body limit.
 async fn read_body(request: Request, deadline: std::time::Duration) -> Result<Bytes, Error> {
-    let timed_out =
-        || Error { status: StatusCode::REQUEST_TIMEOUT, message: "request body not received in time".into() };
+    let timed_out = || Error::new(StatusCode::REQUEST_TIMEOUT, "request body not received in time");
     match tokio::time::timeout(deadline, Bytes::from_request(request, &())).await {
         Err(_) => Err(timed_out()),
         Ok(Ok(body)) => Ok(body),
@@ -43,7 +42,7 @@ async fn read_body(request: Request, deadline: std::time::Duration) -> Result<By
                 }
                 source = e.source();
             }
-            Err(Error { status: rejection.status(), message: rejection.body_text() })
+            Err(Error::new(rejection.status(), rejection.body_text()))
         }
     }
 }
@@ -83,10 +82,7 @@ pub(crate) async fn ingest(
     let r = async {
         let token = state.token().ok_or_else(|| Error::not_found("no write endpoint"))?;
         if !authorized(&headers, token) {
-            return Err(Error {
-                status: StatusCode::UNAUTHORIZED,
-                message: "missing or wrong Authorization: Bearer token".into(),
-            });
+            return Err(Error::new(StatusCode::UNAUTHORIZED, "missing or wrong Authorization: Bearer token"));
         }
         let body = read_body(request, deadline).await?;
         let text = std::str::from_utf8(&body).map_err(|_| Error::bad_request("body is not UTF-8"))?;

@@ -20,6 +20,7 @@
 
 mod api;
 mod atom;
+pub mod dates;
 mod entity_pages;
 mod ingest;
 mod openapi;
@@ -142,40 +143,68 @@ impl AppState {
 }
 
 /// An error answered to the client: a status and a message that is safe to show.
+///
+/// `message` is what the JSON API says (English, part of its contract); `arabic` is what a
+/// page says, when the error has its own Arabic wording (else a page says what its status means).
 #[derive(Debug, Clone)]
 pub struct Error {
     pub status: StatusCode,
     pub message: String,
+    pub arabic: Option<String>,
 }
 
 impl Error {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Error {
+        Error { status, message: message.into(), arabic: None }
+    }
     pub fn bad_request(message: impl Into<String>) -> Error {
-        Error { status: StatusCode::BAD_REQUEST, message: message.into() }
+        Error::new(StatusCode::BAD_REQUEST, message)
     }
     pub fn not_found(message: impl Into<String>) -> Error {
-        Error { status: StatusCode::NOT_FOUND, message: message.into() }
+        Error::new(StatusCode::NOT_FOUND, message)
     }
     /// Logs the cause on stderr and answers a generic 500 (store errors name local paths).
     pub fn internal(cause: impl std::fmt::Display) -> Error {
         eprintln!("mirsad serve: error: {cause}");
-        Error { status: StatusCode::INTERNAL_SERVER_ERROR, message: "internal error".into() }
+        Error::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+    }
+    /// The same error with its Arabic wording for pages.
+    pub fn ar(mut self, arabic: impl Into<String>) -> Error {
+        self.arabic = Some(arabic.into());
+        self
+    }
+    /// What a page shows: the Arabic wording, else what the status means in Arabic.
+    pub fn arabic_message(&self) -> String {
+        if let Some(a) = &self.arabic {
+            return a.clone();
+        }
+        match self.status {
+            StatusCode::NOT_FOUND => "لم نجد ما طلبته؛ ربما حُذف أو تغيّر عنوانه.",
+            StatusCode::BAD_REQUEST => "في عنوان الطلب قيمة لا نفهمها؛ راجع الرابط أو نموذج البحث.",
+            StatusCode::SERVICE_UNAVAILABLE => "الخدمة مشغولة الآن؛ أعد المحاولة بعد قليل.",
+            StatusCode::REQUEST_TIMEOUT => "لم يصل الطلب كاملاً في الوقت المسموح.",
+            StatusCode::PAYLOAD_TOO_LARGE => "الطلب أكبر من المسموح.",
+            _ => "حدث خطأ في الخادم؛ أعد المحاولة لاحقاً.",
+        }
+        .to_string()
     }
 }
 
 impl From<StoreError> for Error {
     fn from(e: StoreError) -> Error {
         match e {
-            StoreError::Query(m) => Error::bad_request(m),
-            StoreError::Locked { .. } => Error {
-                status: StatusCode::SERVICE_UNAVAILABLE,
-                message: "another process is writing to this collection; try again shortly".into(),
-            },
+            StoreError::Query(m) => {
+                Error::bad_request(m).ar("لم نستطع قراءة عبارة البحث: قد تكون طويلة جداً أو بلا كلمات؛ جرّب كلمات أقل.")
+            }
+            StoreError::Locked { .. } => Error::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "another process is writing to this collection; try again shortly",
+            )
+            .ar("عملية أخرى تكتب في المجموعة الآن؛ أعد المحاولة بعد قليل."),
             e @ StoreError::Damaged { .. } => {
                 eprintln!("mirsad serve: error: {e}");
-                Error {
-                    status: StatusCode::SERVICE_UNAVAILABLE,
-                    message: "the search index is damaged; `mirsad check` rebuilds it".into(),
-                }
+                Error::new(StatusCode::SERVICE_UNAVAILABLE, "the search index is damaged; `mirsad check` rebuilds it")
+                    .ar("فهرس البحث تالف؛ يعيد الأمر mirsad check بناءه.")
             }
             e => Error::internal(e),
         }
@@ -231,6 +260,7 @@ pub fn router_with(state: AppState, limits: &Limits) -> Router {
 fn with_layers(app: Router<AppState>, body_limit: usize, limits: &Limits) -> Router<AppState> {
     app.layer(Extension(BodyDeadline(limits.request_timeout)))
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn(panic_page))
         .layer(RequestBodyTimeoutLayer::new(limits.body_read_timeout))
         .layer(DefaultBodyLimit::disable())
         .layer(RequestBodyLimitLayer::new(body_limit))
@@ -250,7 +280,8 @@ async fn request_deadline(State(limit): State<Duration>, req: Request, next: Nex
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(r) => r,
         Err(_) => {
-            let e = Error { status: StatusCode::SERVICE_UNAVAILABLE, message: "request took too long".into() };
+            let e = Error::new(StatusCode::SERVICE_UNAVAILABLE, "request took too long")
+                .ar("استغرق الطلب وقتاً أطول من المسموح؛ أعد المحاولة بعد قليل.");
             if api {
                 e.into_json()
             } else {
@@ -268,6 +299,17 @@ fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .or_else(|| cause.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "(no message)".into());
     Error::internal(format!("handler panicked: {what}")).into_json()
+}
+
+/// The panic layer cannot see the path and answers JSON; a page gets the Arabic error page.
+async fn panic_page(req: Request, next: Next) -> Response {
+    let api = is_api(req.uri().path());
+    let r = next.run(req).await;
+    let json = r.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !api && json && r.status() == StatusCode::INTERNAL_SERVER_ERROR {
+        return ui::error_page(Error::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error"));
+    }
+    r
 }
 
 fn is_api(path: &str) -> bool {
@@ -361,8 +403,18 @@ pub(crate) fn parse_count(
         None => Ok(default),
         Some(s) => match s.parse::<usize>() {
             Ok(n) if (min..=max).contains(&n) => Ok(n),
-            _ => Err(Error::bad_request(format!("{name} must be a whole number from {min} to {max}, got {s:?}"))),
+            _ => Err(Error::bad_request(format!("{name} must be a whole number from {min} to {max}, got {s:?}"))
+                .ar(format!("المعامل {name} يجب أن يكون عدداً صحيحاً من {min} إلى {max}."))),
         },
+    }
+}
+
+/// The Arabic name of a date parameter, for messages.
+fn day_label(name: &str) -> &str {
+    match name {
+        "from" => "«من تاريخ»",
+        "to" => "«إلى تاريخ»",
+        n => n,
     }
 }
 
@@ -374,7 +426,8 @@ pub(crate) fn parse_day(name: &str, v: &Option<String>) -> Result<Option<String>
             if s.len() == 10 && chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() {
                 Ok(Some(s.to_string()))
             } else {
-                Err(Error::bad_request(format!("{name} must be a date YYYY-MM-DD, got {s:?}")))
+                Err(Error::bad_request(format!("{name} must be a date YYYY-MM-DD, got {s:?}"))
+                    .ar(format!("{} يجب أن يكون تاريخاً صحيحاً بالصيغة YYYY-MM-DD.", day_label(name))))
             }
         }
     }
@@ -419,11 +472,13 @@ impl SearchParams {
         let to = parse_day("to", &self.to)?;
         if let (Some(f), Some(t)) = (&from, &to) {
             if f > t {
-                return Err(Error::bad_request(format!("from ({f}) is after to ({t})")));
+                return Err(Error::bad_request(format!("from ({f}) is after to ({t})"))
+                    .ar("تاريخ البداية بعد تاريخ النهاية؛ بدّل بينهما."));
             }
         }
         if self.is_empty() {
-            return Err(Error::bad_request("give q (words to search for) or a filter: from, to, outlet, keyword"));
+            return Err(Error::bad_request("give q (words to search for) or a filter: from, to, outlet, keyword")
+                .ar("اكتب كلمات للبحث أو اختر تاريخاً أو موقعاً أو كلمة دلالية."));
         }
         Ok(mirsad_store::SearchQuery {
             text: nonempty(&self.q).unwrap_or("").to_string(),
@@ -443,7 +498,7 @@ pub(crate) fn parse_exact(v: &Option<String>) -> Result<bool, Error> {
     match nonempty(v) {
         None | Some("0") => Ok(false),
         Some("1") => Ok(true),
-        Some(s) => Err(Error::bad_request(format!("exact must be 1 or 0, got {s:?}"))),
+        Some(s) => Err(Error::bad_request(format!("exact must be 1 or 0, got {s:?}")).ar("المعامل exact يقبل 0 أو 1.")),
     }
 }
 
@@ -452,7 +507,10 @@ pub(crate) fn parse_collapse(v: &Option<String>) -> Result<bool, Error> {
     match nonempty(v) {
         None => Ok(false),
         Some("story") => Ok(true),
-        Some(s) => Err(Error::bad_request(format!("collapse must be \"story\", got {s:?}"))),
+        Some(s) => {
+            Err(Error::bad_request(format!("collapse must be \"story\", got {s:?}"))
+                .ar("المعامل collapse يقبل story فقط."))
+        }
     }
 }
 
@@ -513,6 +571,7 @@ mod tests {
                 }),
             )
             .route("/slow", get(|| tokio::time::sleep(Duration::from_secs(600))))
+            .route("/boom", get(boom))
             .route("/api/ok", get(|| async { "ok" }))
             .layer(axum::middleware::from_fn_with_state(limits.request_timeout, request_deadline));
         let state = AppState::new(Store::open(dir).unwrap());
@@ -547,7 +606,11 @@ mod tests {
         }
         let a = get("/slow").await;
         assert!(a.starts_with("HTTP/1.1 503"), "{a}");
-        assert!(a.contains("text/html"), "{a}");
+        assert!(a.contains("text/html") && a.contains("استغرق الطلب وقتاً أطول"), "{a}");
+        // A page that panics is answered with the Arabic error page, not JSON.
+        let a = get("/boom").await;
+        assert!(a.starts_with("HTTP/1.1 500"), "{a}");
+        assert!(a.contains("text/html") && a.contains("خطأ في الخادم") && !a.contains("\"status\""), "{a}");
         stop.send(()).unwrap();
         server.await.unwrap().unwrap();
     }

@@ -21,10 +21,14 @@ pub(crate) async fn api(State(state): State<AppState>) -> Response {
     }
 }
 
-/// A Unix time as UTC, machine-readable in `datetime`.
+/// A Unix time in Arabic, relative when recent (as every date of the UI).
 fn when(t: Option<i64>) -> maud::Markup {
-    match t.filter(|&t| t > 0).and_then(|t| chrono::DateTime::from_timestamp(t, 0)) {
-        Some(d) => html! { time datetime=(d.to_rfc3339()) dir="ltr" { (d.format("%Y-%m-%d %H:%M UTC")) } },
+    let value = t
+        .filter(|&t| t > 0)
+        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+        .and_then(|d| mirsad_model::DateValue::parse(&d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).ok());
+    match value {
+        Some(d) => crate::dates::time(&d, chrono::Utc::now()),
         None => html! { "—" },
     }
 }

@@ -6,14 +6,16 @@
 use crate::api::{
     entity_names, get_analysis, get_article, get_related_collapsed, get_story, latest_page, search_page, stories_page,
 };
+use crate::dates;
 use crate::entity_pages::{entity_links, events_list, quotes_list, unique_ids};
 use crate::{nonempty, parse_count, safe_url, url_encode, AppState, Error, SearchParams, MAX_SEARCH_OFFSET, PAGE_SIZE};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
-use mirsad_model::{Article, Basis, DateValue, Event, EventDate, Precision, Published, Story, TimelineEntry};
+use mirsad_model::{Article, Basis, DateValue, Event, EventDate, Published, Story, TimelineEntry};
 use mirsad_store::{EntitySummary, Hit};
 use serde::Deserialize;
 
@@ -26,9 +28,10 @@ const STORY_ENTITIES: usize = 15;
 /// Events of a story shown before the rest (which stay behind a «details» element).
 const KEY_EVENTS: usize = 5;
 
+/// The query of a page that takes nothing but its page number.
 #[derive(Debug, Default, Deserialize)]
-pub(crate) struct HomeParams {
-    page: Option<String>,
+pub(crate) struct PageParams {
+    pub(crate) page: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -42,10 +45,14 @@ fn page_response(status: StatusCode, m: Markup) -> Response {
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], m.into_string()).into_response()
 }
 
+/// An error as a page, all in Arabic (the English `message` is the API's).
 pub(crate) fn error_page(e: Error) -> Response {
     let title = match e.status {
         StatusCode::NOT_FOUND => "غير موجود",
         StatusCode::BAD_REQUEST => "طلب غير صالح",
+        StatusCode::SERVICE_UNAVAILABLE => "الخدمة مشغولة",
+        StatusCode::REQUEST_TIMEOUT => "انتهت مهلة الطلب",
+        s if s.is_server_error() => "خطأ في الخادم",
         _ => "خطأ",
     };
     page_response(
@@ -55,8 +62,8 @@ pub(crate) fn error_page(e: Error) -> Response {
             None,
             html! {
                 h1 { (title) }
-                p.error dir="auto" { (e.message) }
-                p { a href="/" { "العودة إلى الصفحة الرئيسية" } }
+                p.error dir="auto" { (e.arabic_message()) }
+                p { a href="/" { "العودة إلى الصفحة الرئيسية" } " · " a href="/search" { "البحث" } }
             },
         ),
     )
@@ -91,6 +98,7 @@ pub(crate) fn layout(title: &str, feed: Option<&str>, body: Markup) -> Markup {
                         a href="/" { "الأحدث" }
                         a href="/stories" { "القصص" }
                         a href="/entities" { "الأعلام" }
+                        a href="/sources" { "المصادر" }
                         a href="/search" { "بحث متقدم" }
                     }
                     form.quick action="/search" method="get" role="search" {
@@ -125,17 +133,17 @@ fn story_title(s: &Story) -> &str {
     }
 }
 
-/// "from – to" of a story, one day when both are the same.
-fn span_markup(first: &Option<DateValue>, last: &Option<DateValue>) -> Markup {
+/// "from – to" of a story by day, one day when both are the same.
+fn span_markup(first: &Option<DateValue>, last: &Option<DateValue>, now: DateTime<Utc>) -> Markup {
+    let day = |d: &DateValue| match d.date().and_then(DateValue::from_day) {
+        Some(day) => dates::time(&day, now),
+        None => dates::time(d, now),
+    };
     html! {
         @match (first, last) {
-            (Some(f), Some(l)) if f.day_or_coarser() == l.day_or_coarser() => {
-                time datetime=(f.as_str()) { (f.day_or_coarser()) }
-            }
-            (Some(f), Some(l)) => {
-                time datetime=(f.as_str()) { (f.day_or_coarser()) } " – " time datetime=(l.as_str()) { (l.day_or_coarser()) }
-            }
-            (Some(d), None) | (None, Some(d)) => { time datetime=(d.as_str()) { (d.day_or_coarser()) } }
+            (Some(f), Some(l)) if f.day_or_coarser() == l.day_or_coarser() => { (day(f)) }
+            (Some(f), Some(l)) => { (day(f)) " – " (day(l)) }
+            (Some(d), None) | (None, Some(d)) => { (day(d)) }
             (None, None) => { "بلا تاريخ" }
         }
     }
@@ -160,23 +168,23 @@ fn keyword_tags(keywords: &[String]) -> Markup {
     }
 }
 
-fn date_markup(p: &Option<Published>) -> Markup {
+fn date_markup(p: &Option<Published>, now: DateTime<Utc>) -> Markup {
     html! {
         @if let Some(p) = p {
-            time datetime=(p.value.as_str()) { (p.day().unwrap_or(p.value.as_str())) }
+            (dates::time(&p.value, now))
             @if p.basis == Basis::Inferred { " (تقديري)" }
         }
     }
 }
 
 /// One line of metadata under a title: date · outlet.
-fn meta_line(published: &Option<Published>, outlet: &Option<String>) -> Markup {
+fn meta_line(published: &Option<Published>, outlet: &Option<String>, now: DateTime<Utc>) -> Markup {
     if published.is_none() && outlet.is_none() {
         return html! {};
     }
     html! {
         p.meta {
-            (date_markup(published))
+            (date_markup(published, now))
             @if published.is_some() && outlet.is_some() { " · " }
             @if let Some(o) = outlet {
                 a href={ "/search?outlet=" (url_encode(o)) } { (o) }
@@ -185,24 +193,81 @@ fn meta_line(published: &Option<Published>, outlet: &Option<String>) -> Markup {
     }
 }
 
-fn article_item(a: &Article) -> Markup {
+fn article_item(a: &Article, now: DateTime<Utc>) -> Markup {
     html! {
         li {
             h2 dir="auto" { a href=(article_href(&a.id)) { (a.title.as_deref().unwrap_or("(بلا عنوان)")) } }
-            (meta_line(&a.published, &a.outlet))
+            (meta_line(&a.published, &a.outlet, now))
             p.lead dir="auto" { (lead(&a.body, 220)) }
         }
     }
 }
 
-fn hit_item(h: &Hit) -> Markup {
+fn hit_item(h: &Hit, now: DateTime<Utc>) -> Markup {
     html! {
         li {
             h2 dir="auto" { a href=(article_href(&h.id)) { (h.title.as_deref().unwrap_or("(بلا عنوان)")) } }
-            (meta_line(&h.published, &h.outlet))
+            (meta_line(&h.published, &h.outlet, now))
             p.snippet dir="auto" { (PreEscaped(safe_snippet(&h.snippet))) }
         }
     }
+}
+
+/// Longest URL shown whole; a longer one loses its middle.
+const URL_SHOWN: usize = 64;
+
+/// A URL as a reader can read it: percent-escapes decoded when they spell UTF-8, except
+/// those that would decode to spaces, controls or bidi formatting (which could disguise the
+/// address); undecodable input is returned as it is.
+pub(crate) fn readable_url(url: &str) -> String {
+    let bytes = url.as_bytes();
+    let mut raw = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b))) {
+            (b'%', Some(h), Some(l)) => {
+                raw.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                raw.push(b);
+                i += 1;
+            }
+        }
+    }
+    let Ok(decoded) = String::from_utf8(raw) else { return url.to_string() };
+    let mut out = String::with_capacity(decoded.len());
+    for c in decoded.chars() {
+        if c.is_whitespace() || c.is_control() || is_bidi_format(c) {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn is_bidi_format(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// [`readable_url`] cut in the middle with «…» when longer than [`URL_SHOWN`] characters,
+/// keeping the host and the end of the path.
+pub(crate) fn short_url(url: &str) -> String {
+    let r = readable_url(url);
+    let n = r.chars().count();
+    if n <= URL_SHOWN {
+        return r;
+    }
+    let head = URL_SHOWN * 3 / 5;
+    let tail = URL_SHOWN - head - 1;
+    let start: String = r.chars().take(head).collect();
+    let end: String = r.chars().skip(n - tail).collect();
+    format!("{start}…{end}")
 }
 
 /// The first `n` characters of a text, cut at a word.
@@ -219,34 +284,89 @@ fn lead(text: &str, n: usize) -> String {
     format!("{cut}…")
 }
 
-/// Previous/next links; `href(page)` builds the link of a 1-based page.
+/// Pages numbered around this one (this many on each side) in a pager.
+const PAGER_SPAN: usize = 2;
+
+/// First, previous, the numbers around this page, next and last; `href(page)` builds the link
+/// of a 1-based page.
 pub(crate) fn pager(page: usize, pages: usize, href: impl Fn(usize) -> String) -> Markup {
+    let from = page.saturating_sub(PAGER_SPAN).max(1);
+    let to = (page + PAGER_SPAN).min(pages);
     html! {
         @if pages > 1 {
             nav.pager aria-label="الصفحات" {
-                @if page > 1 { a rel="prev" href=(href(page - 1)) { "→ السابق" } }
-                span { "الصفحة " (page) " من " (pages) }
-                @if page < pages { a rel="next" href=(href(page + 1)) { "التالي ←" } }
+                p.where { "الصفحة " (page) " من " (pages) }
+                ol {
+                    @if page > 1 {
+                        li.end { a href=(href(1)) title="الصفحة الأولى" { "الأولى" } }
+                        li.step { a rel="prev" href=(href(page - 1)) title="الصفحة السابقة" { "السابقة" } }
+                    }
+                    @if from > 1 { li.gap aria-hidden="true" { "…" } }
+                    @for n in from..=to {
+                        @if n == page {
+                            li { span aria-current="page" { (n) } }
+                        } @else {
+                            li { a href=(href(n)) aria-label={ "الصفحة " (n) } { (n) } }
+                        }
+                    }
+                    @if to < pages { li.gap aria-hidden="true" { "…" } }
+                    // On a phone the numbers take one row and first/previous/next/last the next.
+                    li.break aria-hidden="true" {}
+                    @if page < pages {
+                        li.step { a rel="next" href=(href(page + 1)) title="الصفحة التالية" { "التالية" } }
+                        li.end { a href=(href(pages)) title="الصفحة الأخيرة" { "الأخيرة" } }
+                    }
+                }
             }
         }
     }
 }
 
 pub(crate) fn pages_for(total: usize) -> usize {
-    total.div_ceil(PAGE_SIZE).max(1)
+    pages_of(total, PAGE_SIZE)
 }
 
-pub(crate) fn query_page(name: &str, v: &Option<String>, max_page: usize) -> Result<usize, Error> {
-    parse_count(name, v, 1, 1, max_page)
+/// Pages of `per_page` items that `total` items fill (one page when there are none).
+pub(crate) fn pages_of(total: usize, per_page: usize) -> usize {
+    total.div_ceil(per_page.max(1)).max(1)
 }
 
-pub(crate) async fn home(State(state): State<AppState>, q: Result<Query<HomeParams>, QueryRejection>) -> Response {
+/// The `page` parameter of a page: absent is 1; not a whole number from 1 to `max_page` is a 400.
+pub(crate) fn query_page(v: &Option<String>, max_page: usize) -> Result<usize, Error> {
+    parse_count("page", v, 1, 1, max_page).map_err(|e| {
+        let given: String = nonempty(v).unwrap_or("").chars().take(40).collect();
+        e.ar(format!("رقم الصفحة يجب أن يكون عدداً صحيحاً من 1 إلى {max_page}، وليس «{given}»."))
+    })
+}
+
+/// A query string axum could not read (a repeated or malformed parameter).
+pub(crate) fn bad_query(e: QueryRejection) -> Error {
+    Error::bad_request(e.body_text()).ar("في عنوان الصفحة معامل لا نفهمه؛ راجع الرابط.")
+}
+
+/// A path axum could not read (an id that is not valid text).
+pub(crate) fn bad_path(e: PathRejection) -> Error {
+    Error::bad_request(e.body_text()).ar("المعرّف في عنوان الصفحة غير صالح.")
+}
+
+/// A page past the last is a 404 (not an empty page claiming to be page 99999 of 727).
+pub(crate) fn check_page(page: usize, pages: usize) -> Result<(), Error> {
+    if page <= pages {
+        return Ok(());
+    }
+    Err(Error::not_found(format!("page {page} is past the last page, {pages}"))
+        .ar(format!("لا توجد الصفحة {page}؛ آخر صفحة هي {pages}.")))
+}
+
+pub(crate) async fn home(State(state): State<AppState>, q: Result<Query<PageParams>, QueryRejection>) -> Response {
     render(
         async {
-            let p = q.map(|Query(p)| p).map_err(|e| Error::bad_request(e.body_text()))?;
-            let page = query_page("page", &p.page, crate::MAX_LIST_OFFSET / PAGE_SIZE)?;
+            let p = q.map(|Query(p)| p).map_err(bad_query)?;
+            let page = query_page(&p.page, crate::MAX_LIST_OFFSET / PAGE_SIZE)?;
             let r = latest_page(&state, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
             let pages = pages_for(r.total as usize);
+            check_page(page, pages)?;
+            let now = Utc::now();
             Ok(layout(
                 "أحدث الأخبار",
                 Some("/atom"),
@@ -256,7 +376,7 @@ pub(crate) async fn home(State(state): State<AppState>, q: Result<Query<HomePara
                     @if r.articles.is_empty() {
                         p { "لا توجد مقالات في هذه الصفحة." }
                     } @else {
-                        ol.articles { @for a in &r.articles { (article_item(a)) } }
+                        ol.articles { @for a in &r.articles { (article_item(a, now)) } }
                     }
                     (pager(page, pages, |n| format!("/?page={n}")))
                 },
@@ -269,7 +389,7 @@ pub(crate) async fn home(State(state): State<AppState>, q: Result<Query<HomePara
 pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<String>, PathRejection>) -> Response {
     render(
         async {
-            let Path(id) = id.map_err(|e| Error::bad_request(e.body_text()))?;
+            let Path(id) = id.map_err(bad_path)?;
             let a = get_article(&state, id.clone()).await?;
             let related = get_related_collapsed(&state, id, RELATED_ON_PAGE, true).await?;
             // The story's title and the original's title, for the links; gone ones are skipped.
@@ -291,6 +411,7 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
             );
             let names = entity_names(&state, ids).await?;
             let title = a.title.clone().unwrap_or_else(|| "(بلا عنوان)".into());
+            let now = Utc::now();
             Ok(layout(
                 &title,
                 None,
@@ -323,7 +444,7 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
                         dl.meta {
                             @if let Some(p) = &a.published {
                                 dt { "التاريخ" }
-                                dd { (date_markup(&Some(p.clone()))) }
+                                dd { (date_markup(&Some(p.clone()), now)) }
                             }
                             @if let Some(o) = &a.outlet {
                                 dt { "الموقع" }
@@ -354,10 +475,15 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
                             }
                             @if let Some(u) = safe_url(&a.url) {
                                 dt { "الرابط" }
-                                dd.url { a href=(u) rel="nofollow noopener noreferrer" dir="ltr" { (u) } }
+                                @let (short, whole) = (short_url(u), readable_url(u));
+                                dd.url {
+                                    a href=(u) rel="nofollow noopener noreferrer" dir="ltr" title=[(short != whole).then_some(&whole)] {
+                                        (short)
+                                    }
+                                }
                             } @else if let Some(u) = &a.url {
                                 dt { "الرابط" }
-                                dd.url dir="ltr" { (u) }
+                                dd.url dir="ltr" { (short_url(u)) }
                             }
                             dt { "المعرّف" }
                             dd.id dir="ltr" { (a.id) }
@@ -395,7 +521,7 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
                                 @for h in &related {
                                     li {
                                         h3 dir="auto" { a href=(article_href(&h.id)) { (h.title.as_deref().unwrap_or("(بلا عنوان)")) } }
-                                        (meta_line(&h.published, &h.outlet))
+                                        (meta_line(&h.published, &h.outlet, now))
                                     }
                                 }
                             }
@@ -427,27 +553,37 @@ pub(crate) fn search_qs(p: &SearchParams) -> String {
     parts.join("&")
 }
 
+/// Pages of search results a reader can open (the store pages no deeper than its offset cap).
+fn search_pages(total: usize) -> usize {
+    pages_for(total).min(MAX_SEARCH_OFFSET / PAGE_SIZE)
+}
+
 pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<SearchParams>, QueryRejection>) -> Response {
     let p = match q {
         Ok(Query(p)) => p,
-        Err(e) => return error_page(Error::bad_request(e.body_text())),
+        Err(e) => return error_page(bad_query(e)),
     };
     let result = async {
         if p.is_empty() {
             return Ok(None);
         }
-        let page = query_page("page", &p.page, MAX_SEARCH_OFFSET / PAGE_SIZE)?;
-        Ok::<_, Error>(Some((page, search_page(&state, &p, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?)))
+        let page = query_page(&p.page, MAX_SEARCH_OFFSET / PAGE_SIZE)?;
+        let r = search_page(&state, &p, PAGE_SIZE, (page - 1) * PAGE_SIZE).await?;
+        let pages = search_pages(r.total);
+        check_page(page, pages)?;
+        Ok::<_, Error>(Some((page, pages, r)))
     }
     .await;
     let (status, results, message) = match result {
         Ok(r) => (StatusCode::OK, r, None),
-        Err(e) if e.status == StatusCode::BAD_REQUEST => (e.status, None, Some(e.message)),
+        Err(e) if e.status == StatusCode::BAD_REQUEST => (e.status, None, Some(e.arabic_message())),
         Err(e) => return error_page(e),
     };
+    let now = Utc::now();
     let qs = search_qs(&p);
     let feed = format!("/search.atom?{qs}");
     let v = |x: &Option<String>| nonempty(x).unwrap_or("").to_string();
+    let filtered = [&p.from, &p.to, &p.outlet, &p.keyword, &p.collapse].into_iter().any(|x| nonempty(x).is_some());
     let title = match nonempty(&p.q) {
         Some(q) => format!("بحث: {q}"),
         None => "بحث".to_string(),
@@ -461,20 +597,26 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
                 h1 { "بحث" }
                 form.search action="/search" method="get" role="search" {
                     label { "الكلمات" input type="search" name="q" value=(v(&p.q)); }
-                    label { "من تاريخ" input type="date" name="from" value=(v(&p.from)); }
-                    label { "إلى تاريخ" input type="date" name="to" value=(v(&p.to)); }
-                    label { "الموقع" input type="text" name="outlet" value=(v(&p.outlet)); }
-                    label { "كلمة دلالية" input type="text" name="keyword" value=(v(&p.keyword)); }
-                    label.check {
-                        input type="checkbox" name="collapse" value="story" checked[nonempty(&p.collapse) == Some("story")];
-                        "دمج حسب القصة"
+                    // Filters fold away once there are results, so a phone shows results, not a form.
+                    details.filters open[results.is_none() || filtered] {
+                        summary { "تصفية حسب التاريخ والموقع" }
+                        div.fields {
+                            label { "من تاريخ" input type="date" name="from" value=(v(&p.from)); }
+                            label { "إلى تاريخ" input type="date" name="to" value=(v(&p.to)); }
+                            label { "الموقع" input type="text" name="outlet" value=(v(&p.outlet)); }
+                            label { "كلمة دلالية" input type="text" name="keyword" value=(v(&p.keyword)); }
+                            label.check {
+                                input type="checkbox" name="collapse" value="story" checked[nonempty(&p.collapse) == Some("story")];
+                                "دمج حسب القصة"
+                            }
+                        }
                     }
                     button type="submit" { "ابحث" }
                 }
                 @if let Some(m) = &message {
                     p.error role="alert" dir="auto" { (m) }
                 }
-                @if let Some((page, r)) = &results {
+                @if let Some((page, pages, r)) = &results {
                     p.count {
                         (r.total) " نتيجة"
                         " · " a href=(feed) { "موجز Atom لهذا البحث" }
@@ -497,9 +639,9 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
                     @if r.hits.is_empty() {
                         p { "لا نتائج." }
                     } @else {
-                        ol.articles { @for h in &r.hits { (hit_item(h)) } }
+                        ol.articles { @for h in &r.hits { (hit_item(h, now)) } }
                     }
-                    (pager(*page, pages_for(r.total).min(MAX_SEARCH_OFFSET / PAGE_SIZE), |n| format!("/search?{qs}&page={n}")))
+                    (pager(*page, *pages, |n| format!("/search?{qs}&page={n}")))
                 }
             },
         ),
@@ -512,16 +654,18 @@ pub(crate) async fn stories(
 ) -> Response {
     render(
         async {
-            let p = q.map(|Query(p)| p).map_err(|e| Error::bad_request(e.body_text()))?;
-            let page = query_page("page", &p.page, crate::MAX_LIST_OFFSET / PAGE_SIZE)?;
+            let p = q.map(|Query(p)| p).map_err(bad_query)?;
+            let page = query_page(&p.page, crate::MAX_LIST_OFFSET / PAGE_SIZE)?;
             // Stories several articles tell come first; single articles only when asked for.
             let all = match p.all.as_deref() {
                 None | Some("") | Some("0") => false,
                 Some("1") => true,
-                Some(_) => return Err(Error::bad_request("المعامل all يقبل 0 أو 1")),
+                Some(_) => return Err(Error::bad_request("all must be 1 or 0").ar("المعامل all يقبل 0 أو 1.")),
             };
             let r = stories_page(&state, (page - 1) * PAGE_SIZE, PAGE_SIZE, if all { 1 } else { 2 }).await?;
             let pages = pages_for(r.total as usize);
+            check_page(page, pages)?;
+            let now = Utc::now();
             let suffix = if all { "&all=1" } else { "" };
             Ok(layout(
                 "القصص",
@@ -546,7 +690,7 @@ pub(crate) async fn stories(
                                     h2 dir="auto" { a href=(story_href(&s.id)) { (story_title(s)) } }
                                     p.meta {
                                         (s.articles.len()) " مقالة · "
-                                        (span_markup(&s.first_published, &s.last_published))
+                                        (span_markup(&s.first_published, &s.last_published, now))
                                     }
                                     @if !s.outlets.is_empty() {
                                         p.meta { "المواقع: " (outlet_links(&s.outlets)) }
@@ -566,11 +710,18 @@ pub(crate) async fn stories(
     )
 }
 
-pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>, PathRejection>) -> Response {
+pub(crate) async fn story(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    q: Result<Query<PageParams>, QueryRejection>,
+) -> Response {
     render(
         async {
-            let Path(id) = id.map_err(|e| Error::bad_request(e.body_text()))?;
+            let Path(id) = id.map_err(bad_path)?;
+            let p = q.map(|Query(p)| p).map_err(bad_query)?;
+            let page = query_page(&p.page, crate::MAX_LIST_OFFSET / PAGE_SIZE)?;
             let s = get_story(&state, id).await?;
+            let now = Utc::now();
             let (key_events, more_events) = key_events(&s.events, s.first_published.as_ref(), s.last_published.as_ref());
             let ids = unique_ids(
                 s.entities
@@ -591,8 +742,13 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
             };
             // Copies are folded under their original when it is in the story.
             let in_story = |id: &str| s.timeline.iter().any(|e| e.article == id);
-            let shown: Vec<&TimelineEntry> =
+            let originals: Vec<&TimelineEntry> =
                 s.timeline.iter().filter(|e| e.duplicate_of.as_deref().is_none_or(|d| !in_story(d))).collect();
+            // A big story's timeline is paged; the summary above it is on every page.
+            let pages = pages_for(originals.len());
+            check_page(page, pages)?;
+            let shown = &originals[(page - 1) * PAGE_SIZE..(page * PAGE_SIZE).min(originals.len())];
+            let story_path = story_href(&s.id);
             let by_outlet = by_outlet(&s.timeline);
             Ok(layout(
                 &title,
@@ -604,15 +760,15 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
                             p.lead-article {
                                 "الخبر الرئيسي: "
                                 a href=(article_href(&e.article)) dir="auto" { (e.title.as_deref().unwrap_or("(بلا عنوان)")) }
-                                (entry_source(e))
+                                (entry_source(e, now))
                             }
                         }
                         dl.meta {
                             dt { "الفترة" }
-                            dd { (span_markup(&s.first_published, &s.last_published)) }
+                            dd { (span_markup(&s.first_published, &s.last_published, now)) }
                             @if let Some(e) = first {
                                 dt { "أول من نشر" }
-                                dd { (entry_source_plain(e)) }
+                                dd { (entry_source_plain(e, now)) }
                             }
                             dt { "عدد المقالات" }
                             dd { (s.articles.len()) @if !s.copies.is_empty() { " (منها " (s.timeline.iter().filter(|e| e.duplicate_of.is_some()).count()) " نسخة منقولة)" } }
@@ -636,7 +792,7 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
                                             a href={ "/search?outlet=" (url_encode(o)) } dir="auto" { (o) }
                                             " · " (entries.len()) " مقالة"
                                             @if let Some(p) = entries.iter().find_map(|e| e.published.as_ref()) {
-                                                " · أول نشر " time datetime=(p.as_str()) { (when(p)) }
+                                                " · أول نشر " (dates::time(p, now))
                                             }
                                         }
                                     }
@@ -655,14 +811,14 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
                                 }
                             }
                         }
-                        section.timeline {
+                        section.timeline id="timeline" {
                             h2 { "التسلسل الزمني للنشر" }
                             ol.articles.timeline {
-                                @for e in &shown {
+                                @for e in shown {
                                     li {
                                         p.meta {
                                             @if let Some(p) = &e.published {
-                                                time datetime=(p.as_str()) { (when(p)) }
+                                                (dates::time(p, now))
                                             } @else {
                                                 "بلا تاريخ"
                                             }
@@ -695,7 +851,7 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
                                                         (c.outlet.as_deref().unwrap_or("موقع غير معروف"))
                                                     }
                                                     @if let Some(p) = &c.published {
-                                                        " (" time datetime=(p.as_str()) { (when(p)) } ")"
+                                                        " (" (dates::time(p, now)) ")"
                                                     }
                                                 }
                                             }
@@ -703,6 +859,7 @@ pub(crate) async fn story(State(state): State<AppState>, id: Result<Path<String>
                                     }
                                 }
                             }
+                            (pager(page, pages, |n| format!("{story_path}?page={n}#timeline")))
                         }
                     }
                 },
@@ -768,32 +925,21 @@ fn by_outlet(timeline: &[TimelineEntry]) -> Vec<(&str, Vec<&TimelineEntry>)> {
     out
 }
 
-/// A publication time for comparing who published first: the day and, when the value has
-/// one, the hour and minute (in the offset the outlet gave).
-fn when(p: &DateValue) -> String {
-    match p.precision() {
-        Precision::Minute | Precision::Second => {
-            p.datetime().map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| p.as_str().to_string())
-        }
-        _ => p.day_or_coarser().to_string(),
-    }
-}
-
 /// " (outlet، time)" after a linked title.
-fn entry_source(e: &TimelineEntry) -> Markup {
+fn entry_source(e: &TimelineEntry, now: DateTime<Utc>) -> Markup {
     html! {
         @if e.outlet.is_some() || e.published.is_some() {
-            " (" (entry_source_plain(e)) ")"
+            " (" (entry_source_plain(e, now)) ")"
         }
     }
 }
 
 /// "outlet، time" of a timeline entry.
-fn entry_source_plain(e: &TimelineEntry) -> Markup {
+fn entry_source_plain(e: &TimelineEntry, now: DateTime<Utc>) -> Markup {
     html! {
         @if let Some(o) = &e.outlet { span dir="auto" { (o) } }
         @if e.outlet.is_some() && e.published.is_some() { "، " }
-        @if let Some(p) = &e.published { time datetime=(p.as_str()) { (when(p)) } }
+        @if let Some(p) = &e.published { (dates::time(p, now)) }
     }
 }
 
@@ -885,6 +1031,51 @@ mod tests {
         assert_eq!(safe_snippet("</b>x"), "x");
         assert_eq!(safe_snippet("AT&T &;"), "AT&amp;T &amp;;");
         assert_eq!(safe_snippet("\"q\""), "&quot;q&quot;");
+    }
+
+    #[test]
+    fn urls_are_decoded_and_shortened() {
+        let u = "https://x.test/%D8%AC%D8%B3%D8%B1-%D8%A7%D9%84%D9%88%D8%A7%D8%AD%D8%A9?a=1%202";
+        assert_eq!(readable_url(u), "https://x.test/جسر-الواحة?a=1%202");
+        // Not UTF-8, or a bidi override: left as it was.
+        assert_eq!(readable_url("https://x.test/%FF%FE"), "https://x.test/%FF%FE");
+        assert_eq!(readable_url("https://x.test/a%E2%80%AEb"), "https://x.test/a%E2%80%AEb");
+        assert_eq!(readable_url("https://x.test/100%"), "https://x.test/100%");
+        assert_eq!(short_url(u), readable_url(u), "short URLs stay whole");
+        let long = format!("https://news.test/{}/end-of-path", "%D8%AC%D8%B3%D8%B1-".repeat(40));
+        let s = short_url(&long);
+        assert_eq!(s.chars().count(), URL_SHOWN, "{s}");
+        assert!(s.starts_with("https://news.test/جسر-") && s.ends_with("/end-of-path") && s.contains('…'), "{s}");
+    }
+
+    #[test]
+    fn pages_past_the_end_are_not_found() {
+        assert!(check_page(3, 3).is_ok());
+        let e = check_page(4, 3).expect_err("past the end");
+        assert_eq!(e.status, StatusCode::NOT_FOUND);
+        assert!(e.arabic_message().contains("آخر صفحة هي 3"));
+        for bad in ["0", "x", "-1", "1.5"] {
+            let e = query_page(&Some(bad.into()), 10).expect_err(bad);
+            assert_eq!(e.status, StatusCode::BAD_REQUEST);
+            assert!(e.arabic_message().starts_with("رقم الصفحة"), "{}", e.arabic_message());
+        }
+        assert_eq!(query_page(&None, 10).ok(), Some(1));
+        assert_eq!(pages_of(0, 20), 1);
+        assert_eq!(pages_of(41, 20), 3);
+    }
+
+    #[test]
+    fn pager_numbers_the_pages_around_this_one() {
+        let m = pager(5, 9, |n| format!("/?page={n}")).into_string();
+        for n in [1, 3, 4, 6, 7, 4, 9] {
+            assert!(m.contains(&format!(r#"href="/?page={n}""#)), "{n}: {m}");
+        }
+        assert!(!m.contains(r#"href="/?page=2""#) && !m.contains(r#"href="/?page=8""#), "{m}");
+        assert!(m.contains(r#"<span aria-current="page">5</span>"#), "{m}");
+        assert!(m.contains(r#"rel="prev" href="/?page=4""#) && m.contains(r#"rel="next" href="/?page=6""#), "{m}");
+        let first = pager(1, 9, |n| format!("/?page={n}")).into_string();
+        assert!(!first.contains("rel=\"prev\"") && !first.contains("الأولى"), "{first}");
+        assert!(pager(1, 1, |n| format!("/?page={n}")).into_string().is_empty());
     }
 
     #[test]

@@ -99,3 +99,65 @@ async fn story_lists_entities_and_events_by_event_date() {
     let page = get(&app, &format!("/stories/{}", enc(&story))).await;
     assert!(page.body.contains("الأحداث حسب تاريخ وقوعها"), "{}", page.body);
 }
+
+#[tokio::test]
+async fn a_long_entity_page_is_paged() {
+    // Twenty-five different reports from Moscow: more than one page of articles.
+    let topics = [
+        "الطاقة",
+        "الغاز",
+        "القمح",
+        "السياحة",
+        "التعليم",
+        "الفضاء",
+        "الرياضة",
+        "الثقافة",
+        "الصحة",
+        "النقل",
+        "الزراعة",
+        "المياه",
+        "الاتصالات",
+        "البنوك",
+        "الموانئ",
+        "الطيران",
+        "السينما",
+        "الكتب",
+        "الموسيقى",
+        "الأدوية",
+        "الحديد",
+        "الذهب",
+        "النفط",
+        "الكهرباء",
+        "الإسكان",
+    ];
+    let arts: Vec<_> = topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            art(
+                &format!("m{i:02}"),
+                &format!("محادثات {t} في موسكو"),
+                &format!("بحث وفد {t} في موسكو ملفات {t} مع المسؤولين الروس، وقال الوفد إن ملف {t} يحتاج وقتاً."),
+                &format!("2023-10-{:02}", i + 1),
+                "صحيفة ألف",
+            )
+        })
+        .collect();
+    let (app, _d) = app_with(&arts, None);
+    let list = get(&app, "/api/entities?type=LOC&limit=100").await.json();
+    let moscow = find(list["entities"].as_array().unwrap(), "موسكو").expect("Moscow is found").clone();
+    let id = moscow["id"].as_str().unwrap();
+    assert!(moscow["article_count"].as_u64().unwrap() > 20, "{moscow}");
+    let href = format!("/entities/{}", enc(id));
+    let first = get(&app, &href).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let links = |b: &str| b.matches("<li><h3 dir=\"auto\"><a href=\"/articles/").count();
+    assert_eq!(links(&first.body), 10, "ten articles a page");
+    assert!(first.body.contains(&format!(r#"href="{href}?page=2""#)), "{}", first.body);
+    let second = get(&app, &format!("{href}?page=2")).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_eq!(links(&second.body), 10);
+    assert!(second.body.contains("الصفحة 2 من 3"), "{}", second.body);
+    assert_eq!(get(&app, &format!("{href}?page=4")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, &format!("{href}?page=0")).await.status, StatusCode::BAD_REQUEST);
+}

@@ -96,7 +96,8 @@ async fn story_pages_show_title_outlets_timeline_and_copies() {
     assert!(list.body.contains(&format!(r#"href="{href}""#)), "story linked");
     assert!(list.body.contains("صحيفة ألف") && list.body.contains("صحيفة باء"));
     assert!(list.body.contains("2 مقالة"));
-    assert!(list.body.contains("2024-04-01") && list.body.contains("2024-04-02"), "date span");
+    assert!(list.body.contains("الإثنين 1 أبريل 2024") && list.body.contains("الثلاثاء 2 أبريل 2024"), "date span");
+    assert!(!list.body.contains(">2024-04-01<"), "no ISO date shown");
     assert!(list.body.contains(r#"href="/stories""#), "nav link");
     assert!(list.body.contains("القصص"));
 
@@ -132,6 +133,11 @@ async fn story_pages_show_title_outlets_timeline_and_copies() {
         assert!(get(&app, "/stories?all=1").await.body.contains(&h), "listed with all=1");
     }
     assert_eq!(get(&app, "/stories?all=yes").await.status, StatusCode::BAD_REQUEST);
+
+    // One page of timeline: a second page is past the end.
+    assert!(!b.contains(r#"aria-label="الصفحات""#), "no pager on a short story");
+    assert_eq!(get(&app, &format!("{href}?page=2")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, &format!("{href}?page=x")).await.status, StatusCode::BAD_REQUEST);
 
     let r = get(&app, "/stories/no-such-story").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);

@@ -42,6 +42,8 @@ const ALLOWED_TAGS: &[&str] = &[
     "b",
     "blockquote",
     "strong",
+    "details",
+    "summary",
 ];
 
 /// Scans the HTML as a browser would at tag level: every tag must be an allowed one, with no
@@ -129,9 +131,82 @@ async fn home_lists_latest_with_pages() {
     assert_eq!(last.body.matches("<li><h2").count(), 5);
     assert!(last.body.contains(r#"href="/?page=2""#) && !last.body.contains("rel=\"next\""));
     assert!(last.body.contains("الصفحة 3 من 3"));
-    let bad = get(&app, "/?page=0").await;
-    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert!(bad.body.contains(r#"dir="rtl""#));
+    assert!(last.body.contains(r#"href="/?page=1""#) && last.body.contains("الأولى"), "a link to the first page");
+    assert!(home.body.contains(r#"href="/?page=3""#) && home.body.contains("الأخيرة"), "a link to the last page");
+    assert!(home.body.contains(r#"<span aria-current="page">1</span>"#), "this page is marked");
+    for q in ["0", "abc", "-2", "1.5"] {
+        let bad = get(&app, &format!("/?page={q}")).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{q}");
+        assert!(
+            bad.body.contains(r#"dir="rtl""#) && bad.body.contains("رقم الصفحة يجب أن يكون عدداً صحيحاً"),
+            "{q}: {}",
+            bad.body
+        );
+        assert!(!bad.body.contains("must be"), "{q}: no English on the page");
+    }
+    // Past the last page: a 404 that says which page is the last.
+    let past = get(&app, "/?page=4").await;
+    assert_eq!(past.status, StatusCode::NOT_FOUND);
+    assert!(past.body.contains("لا توجد الصفحة 4؛ آخر صفحة هي 3"), "{}", past.body);
+    let past = get(&app, &format!("/search?q={}&page=9", enc("الخبر"))).await;
+    assert_eq!(past.status, StatusCode::NOT_FOUND, "{}", past.body);
+    assert!(past.body.contains("آخر صفحة هي 3"), "{}", past.body);
+    let page2 = get(&app, &format!("/search?q={}&page=2", enc("الخبر"))).await;
+    assert_eq!(page2.status, StatusCode::OK);
+    assert!(page2.body.contains("الصفحة 2 من 3"), "{}", page2.body);
+}
+
+#[tokio::test]
+async fn error_pages_are_in_arabic() {
+    let (app, _d) = app();
+    for (uri, status, words) in [
+        ("/no-such-page".to_string(), StatusCode::NOT_FOUND, "لم نجد ما طلبته"),
+        ("/articles/nope".to_string(), StatusCode::NOT_FOUND, "لا توجد مقالة بهذا المعرّف"),
+        ("/stories/nope".to_string(), StatusCode::NOT_FOUND, "لا توجد قصة بهذا المعرّف"),
+        ("/entities/nope".to_string(), StatusCode::NOT_FOUND, "لا يوجد علَم بهذا المعرّف"),
+        ("/entities?type=XYZ".to_string(), StatusCode::BAD_REQUEST, "نوع العلَم"),
+        ("/stories?all=2".to_string(), StatusCode::BAD_REQUEST, "المعامل all"),
+        ("/?page=1&page=2".to_string(), StatusCode::BAD_REQUEST, "معامل لا نفهمه"),
+        (
+            format!("/search?q={}&from=2024-02-30", enc("المكتبة")),
+            StatusCode::BAD_REQUEST,
+            "«من تاريخ» يجب أن يكون تاريخاً",
+        ),
+        (
+            format!("/search?q={}&from=2024-03-05&to=2024-03-01", enc("المكتبة")),
+            StatusCode::BAD_REQUEST,
+            "تاريخ البداية بعد",
+        ),
+    ] {
+        let r = get(&app, &uri).await;
+        assert_eq!(r.status, status, "{uri}");
+        assert!(r.content_type().starts_with("text/html"), "{uri}");
+        assert!(r.body.contains(words), "{uri}: {}", r.body);
+        for english in ["must be", "no article", "no story", "no entity", "Failed to", "got \"", "is after"] {
+            assert!(!r.body.contains(english), "{uri}: English on the page: {english}");
+        }
+    }
+    // The API keeps its English messages and shape.
+    let api = get(&app, "/api/articles/nope").await.json();
+    assert_eq!(api["status"], 404);
+    assert!(api["error"].as_str().unwrap_or("").starts_with("no article"), "{api}");
+}
+
+#[tokio::test]
+async fn article_urls_are_shown_decoded_and_shortened() {
+    let path = "%D8%A7%D9%81%D8%AA%D8%AA%D8%A7%D8%AD-%D8%A7%D9%84%D9%85%D9%83%D8%AA%D8%A8%D8%A9-".repeat(6);
+    let url = format!("https://news.example/2024/{path}end");
+    let mut a = art("u1", "خبر برابط طويل", "نص الخبر.", "2024-03-01", "صحيفة ألف");
+    a.url = Some(url.clone());
+    let (app, _d) = app_with(&[a], None);
+    let r = get(&app, "/articles/u1").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&format!(r#"href="{url}""#)), "the link is the URL as it was");
+    let shown = r.body.split(r#"rel="nofollow noopener noreferrer""#).nth(1).unwrap_or("");
+    let text = &shown[shown.find('>').unwrap_or(0) + 1..shown.find("</a>").unwrap_or(0)];
+    assert!(text.starts_with("https://news.example/2024/افتتاح-"), "{text}");
+    assert!(text.contains('…') && text.ends_with("end") && !text.contains('%'), "{text}");
+    assert!(text.chars().count() < 80, "{text}");
 }
 
 #[tokio::test]
@@ -141,7 +216,8 @@ async fn article_page_shows_metadata_and_related() {
     assert_eq!(r.status, StatusCode::OK);
     let b = &r.body;
     assert!(b.contains("<h1 dir=\"auto\">افتتاح المكتبة العامة الجديدة</h1>"));
-    assert!(b.contains(r#"<time datetime="2024-03-01">2024-03-01</time>"#), "date");
+    assert!(b.contains(r#"<time datetime="2024-03-01" dir="rtl">الجمعة 1 مارس 2024</time>"#), "date in Arabic");
+    assert!(!b.contains(">2024-03-01<"), "no ISO date shown");
     assert!(b.contains(">صحيفة ألف</a>"), "outlet");
     assert!(b.contains("رويترز</span> ← <span dir=\"auto\">كويت نيوز"), "source chain, original first");
     assert!(b.contains(&format!(r#"href="/search?keyword={}""#, enc("ثقافة"))), "tags link to a search");
@@ -166,6 +242,9 @@ async fn search_page_filters_and_highlights() {
         assert!(r.body.contains(field), "{field}");
     }
     assert!(r.body.contains(r#"type="date" name="from" value="2024-03-05""#), "filters keep their values");
+    assert!(r.body.contains(r#"<details class="filters" open>"#), "set filters stay in view");
+    let words_only = get(&app, &format!("/search?q={}", enc("المكتبة"))).await;
+    assert!(words_only.body.contains(r#"<details class="filters">"#), "filters fold away over results");
     assert!(r.body.contains("/search.atom?q="), "feed of this search");
     let r = get(&app, &format!("/search?outlet={}", enc("صحيفة باء"))).await;
     assert!(r.body.contains("2 نتيجة"));
