@@ -576,8 +576,8 @@ pub(crate) fn robots_from(reply: Result<&Reply, &FetchError>) -> (Robots, Option
             }
             Err(_) => (Robots::All, None),
         },
+        // 3xx (not followed for robots.txt) and 4xx: the site sets no rules.
         Ok(r) if (300..500).contains(&r.status) => (Robots::All, None),
-        Ok(r) if r.status == 304 => (Robots::All, None),
         Ok(_) => (Robots::Nothing, None),
         // A robots.txt served as something else (an image, a huge body) sets no rules.
         Err(FetchError::ContentType(_)) | Err(FetchError::TooLarge(_)) => (Robots::All, None),
