@@ -122,6 +122,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn http_charset_reaches_the_decoder() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode("<p>أخبار</p>");
+        let body = with_http_charset("text/html; charset=\"windows-1256\"; x=y", bytes.into_owned());
+        assert!(body.starts_with(b"<meta charset=\"windows-1256\">"));
+        assert!(decode_html(&body).contains("أخبار"));
+        // Not a charset token: left alone.
+        assert_eq!(with_http_charset("text/html; charset=\"><script>", b"x".to_vec()), b"x");
+        assert_eq!(with_http_charset("text/html", b"x".to_vec()), b"x");
+    }
+
+    #[test]
     fn meta_charset_windows_1256() {
         let (bytes, _, _) = encoding_rs::WINDOWS_1256
             .encode("<html><head><meta charset=\"windows-1256\"></head><body>مرحبا</body></html>");
@@ -189,4 +200,18 @@ mod utf8_despite_tests {
         assert!(std::str::from_utf8(&euc).is_err());
         assert!(decode_html(&euc).contains("코로나19 극복 성금"));
     }
+}
+
+/// A body with the charset an HTTP `Content-Type` header names made visible to the page decoder
+/// (which reads `<meta charset>`): a page served as windows-1256 often says so only in the header.
+/// A charset that is not a plain token (letters, digits, `-`, `_`) is ignored.
+pub fn with_http_charset(content_type: &str, body: Vec<u8>) -> Vec<u8> {
+    let Some(cs) = content_type.split("charset=").nth(1) else { return body };
+    let cs = cs.split(';').next().unwrap_or("").trim().trim_matches(['"', '\'']);
+    if cs.is_empty() || cs.len() >= 40 || !cs.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return body;
+    }
+    let mut with = format!("<meta charset=\"{cs}\">").into_bytes();
+    with.extend_from_slice(&body);
+    with
 }

@@ -585,19 +585,6 @@ pub(crate) fn robots_from(reply: Result<&Reply, &FetchError>) -> (Robots, Option
     }
 }
 
-/// The HTTP header's charset made visible to the page decoder (which reads `<meta charset>`).
-fn with_charset(content_type: &str, mut body: Vec<u8>) -> Vec<u8> {
-    if let Some(cs) = content_type.split("charset=").nth(1) {
-        let cs = cs.trim_matches(['"', '\'', ' ', ';']);
-        if !cs.is_empty() && cs.len() < 40 && cs.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            let mut with = format!("<meta charset=\"{cs}\">").into_bytes();
-            with.append(&mut body);
-            return with;
-        }
-    }
-    body
-}
-
 /// Articles of a fetched page (or a full-text feed item), under the page's own address: its
 /// `rel=canonical` when that is on the same site, else the URL it was fetched from. Ids follow
 /// that address, so variants of one page give one article.
@@ -835,7 +822,7 @@ impl Worker<'_> {
         }
         match reply.status {
             200 => {
-                let body = with_charset(&reply.content_type, reply.body.clone());
+                let body = mirsad_ingest::encoding::with_http_charset(&reply.content_type, reply.body.clone());
                 self.send(Msg::Warc { url: url.clone(), reply: reply.clone() });
                 let mut hints = item.document.map(|d| d.hints).unwrap_or_default();
                 hints.clean_body = false;

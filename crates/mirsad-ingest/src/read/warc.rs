@@ -312,16 +312,7 @@ pub(super) fn http_payload(block: &[u8], limit: u64) -> Result<Option<Vec<u8>>, 
         }
         body = out;
     }
-    // Keep the declared charset visible to the decoder by prefixing a meta tag when the HTTP
-    // header names one and the page itself may not.
-    if let Some(cs) = content_type.split("charset=").nth(1) {
-        let cs = cs.trim_matches(['"', '\'', ' ', ';']);
-        if !cs.is_empty() && cs.len() < 40 {
-            let mut with = format!("<meta charset=\"{cs}\">").into_bytes();
-            with.extend_from_slice(&body);
-            body = with;
-        }
-    }
+    body = crate::encoding::with_http_charset(&content_type, body);
     Ok(Some(body))
 }
 
