@@ -104,7 +104,7 @@ pub const MAX_RESTORED_SPAN_DAYS: i64 = 36_525;
 /// Articles dated at most this many days after a story's first day may give it its title.
 const EARLY_DAYS: i32 = 1;
 /// Members read for the spelled-out keywords of a story record.
-const KEYWORD_MEMBERS: usize = 24;
+pub const KEYWORD_MEMBERS: usize = 24;
 /// Centroid terms kept per story.
 const CENTROID_TERMS: usize = 64;
 /// Terms of an article used to find candidate stories.
@@ -926,7 +926,8 @@ fn common_agency(members: &[&Article], original: &str, copies: &[String]) -> Opt
 /// The story's heaviest terms, each as the word its articles use most for it: a term is a
 /// light stem («سور» for «سوريا», «طهر» for «طهران»), and the shortest form seen may be another
 /// word of that stem; readers want the word («سوريا»). Falls back to the saved surface.
-fn keywords_in_text(state: &StoryState, members: &[&Article], n: usize) -> Vec<String> {
+/// `members` in publication order; only the first [`KEYWORD_MEMBERS`] are read.
+pub fn keywords_in_text(state: &StoryState, members: &[&Article], n: usize) -> Vec<String> {
     let mut top: Vec<&(String, String, f32)> = state.centroid.iter().collect();
     top.sort_by(|a, b| b.2.total_cmp(&a.2));
     top.truncate(n);

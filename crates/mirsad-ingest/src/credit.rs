@@ -43,8 +43,8 @@ pub struct Credit {
 /// peeled («وكالة», «صحيفة», «قناة», «مكتب», «مراسل», «للأنباء», «الإلكترونية», «أونلاين»), so
 /// those need not be listed. An alias that is also a common word or a person's name («فارس»)
 /// is listed only with its «وكالة» («وكالة فارس»), which then must be there. City names that are also
-/// newspapers («الرياض», «المدينة», «اليوم», «الوطن») are left out: in a byline they name the
-/// place far more often. The Latin ids at the end of some rows are the outlet fields of the
+/// newspapers («الرياض», «المدينة», «اليوم», «الوطن») are listed only with «صحيفة»: alone, in a
+/// byline, they name the place far more often. The Latin ids at the end of some rows are the outlet fields of the
 /// corpora (`alarabia`, `skynews`, `was` …), so that an outlet crediting itself is recognised.
 pub const NAMES: &[(&str, Kind, &[&str])] = &[
     // International agencies
@@ -125,6 +125,11 @@ pub const NAMES: &[(&str, Kind, &[&str])] = &[
     ("عكاظ", Kind::Outlet, &["okaz"]),
     ("سبق", Kind::Outlet, &["sabq"]),
     ("الوئام", Kind::Outlet, &["alweeam"]),
+    ("صحيفة الرياض", Kind::Outlet, &["alriyadh", "جريدة الرياض"]),
+    ("صحيفة اليوم", Kind::Outlet, &["alyaum", "جريدة اليوم"]),
+    ("صحيفة الوطن", Kind::Outlet, &["alwatan", "جريدة الوطن"]),
+    ("صحيفة المدينة", Kind::Outlet, &["almadina", "جريدة المدينة"]),
+    ("رأي اليوم", Kind::Outlet, &["3alyoum", "Rai Al Youm"]),
     ("الأهرام", Kind::Outlet, &["بوابة الأهرام", "Ahram"]),
     ("اليوم السابع", Kind::Outlet, &["Youm7"]),
     ("المصري اليوم", Kind::Outlet, &["Almasry Alyoum"]),
@@ -279,6 +284,19 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
     }
     let skip_short = if short.len() == long.len() { prefix + 1 } else { prefix };
     short[skip_short..] == long[prefix + 1..]
+}
+
+/// The Arabic name a reader knows a source by: the table's name, or its first alias in Arabic
+/// letters when the table's name is Latin («CNN» → «سي إن إن»); `None` when the table does
+/// not know `name`.
+pub fn arabic_name(name: &str) -> Option<String> {
+    let c = lookup(name)?;
+    let arabic = |s: &str| s.chars().any(|ch| ('\u{0600}'..='\u{06FF}').contains(&ch));
+    if arabic(&c.name) {
+        return Some(c.name);
+    }
+    let row = NAMES.iter().find(|(n, _, _)| *n == c.name)?;
+    Some(row.2.iter().find(|a| arabic(a)).map_or(c.name, |a| a.to_string()))
 }
 
 /// The canonical name of a source as written in a source line: the table's name when it knows
@@ -560,6 +578,16 @@ mod tests {
 
     fn names(cs: &[Credit]) -> Vec<&str> {
         cs.iter().map(|c| c.name.as_str()).collect()
+    }
+
+    #[test]
+    fn arabic_names_of_outlet_ids() {
+        assert_eq!(arabic_name("skynews").as_deref(), Some("سكاي نيوز عربية"));
+        assert_eq!(arabic_name("CNN").as_deref(), Some("سي إن إن"));
+        assert_eq!(arabic_name("alriyadh").as_deref(), Some("صحيفة الرياض"));
+        assert_eq!(arabic_name("no-such-outlet"), None);
+        // a city alone is not the paper named after it
+        assert_eq!(lookup("الرياض"), None);
     }
 
     #[test]

@@ -61,6 +61,25 @@ pub struct EntityRecord {
     pub quotes: Vec<Quote>,
 }
 
+/// Which entities a list holds, in what order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EntityFilter {
+    pub kind: Option<EntityType>,
+    /// Mentioned in at least this many articles.
+    pub min_articles: usize,
+    pub sort: EntitySort,
+}
+
+/// The order of an entity list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EntitySort {
+    /// Those in most articles first.
+    #[default]
+    Articles,
+    /// By name, in the order of their letters.
+    Name,
+}
+
 /// Most articles listed in an [`EntityRecord`].
 pub const ENTITY_ARTICLES: usize = 50;
 /// Most stories, events and quotes listed in an [`EntityRecord`].
@@ -400,18 +419,28 @@ impl Store {
 
     /// Entities, those in most articles first; only one type when `kind` is given.
     pub fn entities(&self, kind: Option<EntityType>, offset: usize, limit: usize) -> Result<Vec<EntitySummary>> {
+        self.entities_filtered(&EntityFilter { kind, ..Default::default() }, offset, limit)
+    }
+
+    /// Entities as `filter` says.
+    pub fn entities_filtered(&self, filter: &EntityFilter, offset: usize, limit: usize) -> Result<Vec<EntitySummary>> {
         let e = |e| self.sql_err(e);
+        let order = match filter.sort {
+            EntitySort::Articles => "articles DESC, id",
+            EntitySort::Name => "name, id",
+        };
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT id, name, kind, articles FROM entities WHERE ?1 IS NULL OR kind = ?1
-                 ORDER BY articles DESC, id LIMIT ?2 OFFSET ?3",
-            )
+            .prepare_cached(&format!(
+                "SELECT id, name, kind, articles FROM entities WHERE (?1 IS NULL OR kind = ?1) AND articles >= ?4
+                 ORDER BY {order} LIMIT ?2 OFFSET ?3"
+            ))
             .map_err(e)?;
         let rows = stmt
-            .query_map(params![kind.map(EntityType::code), limit as i64, offset as i64], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
-            })
+            .query_map(
+                params![filter.kind.map(EntityType::code), limit as i64, offset as i64, filter.min_articles as i64],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)),
+            )
             .map_err(e)?;
         let mut out = Vec::new();
         for row in rows {
@@ -443,10 +472,15 @@ impl Store {
 
     /// Number of entities (of one type when `kind` is given).
     pub fn entity_count(&self, kind: Option<EntityType>) -> Result<u64> {
+        self.entity_count_filtered(&EntityFilter { kind, ..Default::default() })
+    }
+
+    /// Number of entities `filter` keeps.
+    pub fn entity_count_filtered(&self, filter: &EntityFilter) -> Result<u64> {
         self.conn
             .query_row(
-                "SELECT COUNT(*) FROM entities WHERE ?1 IS NULL OR kind = ?1",
-                [kind.map(EntityType::code)],
+                "SELECT COUNT(*) FROM entities WHERE (?1 IS NULL OR kind = ?1) AND articles >= ?2",
+                params![filter.kind.map(EntityType::code), filter.min_articles as i64],
                 |r| r.get::<_, i64>(0),
             )
             .map(|n| n as u64)

@@ -9,6 +9,7 @@
 
 mod analysis;
 pub mod analyzer;
+mod browse;
 mod check;
 mod crawl;
 mod evidence;
@@ -25,12 +26,14 @@ use tantivy::schema::{DateOptions, Field, IndexRecordOption, Schema, TextFieldIn
 use tantivy::{DateTime, Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
 pub use analysis::{
-    Analyzer, EntityRecord, EntitySummary, StoryRef, ENTITY_ARTICLES, ENTITY_EVENTS, ENTITY_QUOTES, ENTITY_STORIES,
+    Analyzer, EntityFilter, EntityRecord, EntitySort, EntitySummary, StoryRef, ENTITY_ARTICLES, ENTITY_EVENTS,
+    ENTITY_QUOTES, ENTITY_STORIES,
 };
+pub use browse::{StoryBrief, StoryFilter, StorySort};
 pub use check::{Health, SCHEMA_VERSION};
 pub use crawl::{Endpoint, Source};
 pub use query::{QueryError, MAX_QUERY_BYTES, MAX_QUERY_DEPTH, MAX_QUERY_WORDS};
-pub use search::{collapse_by_story, Hit, SearchQuery, SearchResults, COLLAPSE_FACTOR};
+pub use search::{collapse_by_story, Hit, SearchQuery, SearchResults, SearchSort, COLLAPSE_FACTOR};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -139,6 +142,25 @@ const MAX_MERGE_DOCS: usize = 50_000;
 /// Records indexed per commit when the index catches up with the records.
 const CATCH_UP_CHUNK: i64 = 10_000;
 
+/// A value that changes whenever a write to the collection in `dir` commits, to the records or
+/// to the index: the sizes and modification times of the SQLite file, its write-ahead log and
+/// the index's `meta.json` (every SQLite commit appends to the log, every index commit rewrites
+/// the meta file). Cheap (three `stat` calls), for caches of what readers computed. `None`
+/// when a file cannot be read (then nothing should be cached).
+pub fn change_stamp(dir: &Path) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for name in ["mirsad.sqlite", "mirsad.sqlite-wal", "index/meta.json"] {
+        match std::fs::metadata(dir.join(name)) {
+            Ok(m) => (m.len(), m.modified().ok()?).hash(&mut h),
+            // no log yet (before the first write, or after a clean close)
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && name.ends_with("-wal") => 0u8.hash(&mut h),
+            Err(_) => return None,
+        }
+    }
+    Some(h.finish())
+}
+
 /// Name of the lock file in the data directory. Held (an OS advisory lock, released by the OS
 /// when the process dies) by the one process that writes; readers never take it.
 pub const LOCK_FILE: &str = "writer.lock";
@@ -176,6 +198,8 @@ CREATE TABLE IF NOT EXISTS dedup_groups (
 );
 CREATE INDEX IF NOT EXISTS dedup_groups_story ON dedup_groups(story);
 CREATE INDEX IF NOT EXISTS stories_by_day ON stories(substr(last_published, 1, 10) DESC, size DESC);
+CREATE INDEX IF NOT EXISTS stories_by_size ON stories(size DESC, last_published DESC);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet);
 -- Shingle count of each dedup group's first text, for the partial-copy (containment) rule.
 -- A table of its own so that a collection saved before it needs no migration: a group
 -- without a row has size 0 and is judged by resemblance alone. `alias_of`: the entry is a
@@ -703,12 +727,7 @@ impl Store {
     /// Stories with at least `min_articles` articles: the day of their latest article, newest
     /// first, and within a day the largest first (the news of the day, then its side stories).
     pub fn stories_min(&self, min_articles: usize, offset: usize, limit: usize) -> Result<Vec<mirsad_model::Story>> {
-        let states = self.story_states(
-            "SELECT id, state FROM stories WHERE size >= ?3
-             ORDER BY substr(last_published, 1, 10) DESC, size DESC, last_published DESC, id LIMIT ?1 OFFSET ?2",
-            params![limit as i64, offset as i64, min_articles as i64],
-        )?;
-        states.iter().map(|st| self.story_with_members(st)).collect()
+        self.stories_filtered(&StoryFilter { min_articles, ..Default::default() }, offset, limit)
     }
 
     /// Number of stories with at least `min_articles` articles.

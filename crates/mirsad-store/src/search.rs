@@ -3,10 +3,12 @@
 
 use crate::{analyzer, indexed_day, Store, StoreError};
 use mirsad_model::{Article, Published};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::ops::Bound;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::query::QueryClone;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{TantivyDocument, Term};
@@ -23,6 +25,22 @@ pub struct SearchQuery {
     pub offset: usize,
     /// Only the words as given: no other spellings of a name (see [`SearchResults::spellings`]).
     pub exact: bool,
+    /// Further outlet ids the `outlet` filter stands for (an outlet known by several ids: its
+    /// slug in one corpus, its site name on its pages); an article of any of them matches.
+    pub outlet_ids: Vec<String>,
+    pub sort: SearchSort,
+}
+
+/// The order of search results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum SearchSort {
+    /// Best match first (BM25).
+    #[default]
+    Relevance,
+    /// Latest publication first; undated articles last. Hits then have score 0.
+    Newest,
+    /// Earliest publication first.
+    Oldest,
 }
 
 /// One result, shaped as the CLI contract's `hits` entries.
@@ -117,10 +135,16 @@ impl Store {
             clauses.push((Occur::Must, Box::new(RangeQuery::new(day(&q.from, false)?, day(&q.to, true)?))));
         }
         if let Some(o) = &q.outlet {
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(Term::from_field_text(f.outlet, o.trim()), IndexRecordOption::Basic)),
-            ));
+            let ids: Vec<&str> = std::iter::once(o.trim()).chain(q.outlet_ids.iter().map(|s| s.trim())).collect();
+            let any: Vec<(Occur, Box<dyn Query>)> = ids
+                .into_iter()
+                .map(|id| {
+                    let t: Box<dyn Query> =
+                        Box::new(TermQuery::new(Term::from_field_text(f.outlet, id), IndexRecordOption::Basic));
+                    (Occur::Should, t)
+                })
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
         if let Some(k) = &q.keyword {
             clauses.push((
@@ -137,9 +161,13 @@ impl Store {
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         let limit = q.limit.clamp(1, 1000);
-        let (top, total) = searcher
-            .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))
-            .map_err(|e| self.damaged(e))?;
+        let (top, total): (Vec<(f32, tantivy::DocAddress)>, usize) = match q.sort {
+            SearchSort::Relevance => searcher
+                .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))
+                .map_err(|e| self.damaged(e))?,
+            SearchSort::Newest => self.top_by_date(&searcher, &query, q.offset, limit, true)?,
+            SearchSort::Oldest => self.top_by_date(&searcher, &query, q.offset, limit, false)?,
+        };
         // The analyzed terms the query asks for, to highlight them.
         let wanted: HashSet<String> = parsed.map(|p| p.positive_terms.into_iter().collect()).unwrap_or_default();
         let mut hits = Vec::with_capacity(top.len());
@@ -151,6 +179,59 @@ impl Store {
             hits.push(hit(a, score, snippet));
         }
         Ok(SearchResults { total, hits, spellings })
+    }
+
+    /// The hits `offset..offset + limit` of `query` by publication time (score 0), and the
+    /// number of matches. The index knows only each article's day, so the top
+    /// `offset + limit` are taken by day, every match of the last day taken is added (its
+    /// articles may sort anywhere in it), and all are ordered by the stored time. Undated
+    /// articles come last.
+    fn top_by_date(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &BooleanQuery,
+        offset: usize,
+        limit: usize,
+        newest: bool,
+    ) -> crate::Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
+        let f = self.fields;
+        let k = offset + limit;
+        let order = if newest { tantivy::Order::Desc } else { tantivy::Order::Asc };
+        let c = TopDocs::with_limit(k).order_by_fast_field::<tantivy::DateTime>("published", order);
+        let (mut docs, total) = searcher.search(query, &(c, Count)).map_err(|e| self.damaged(e))?;
+        if docs.len() == k {
+            if let Some((Some(day), _)) = docs.last().copied() {
+                docs.retain(|(d, _)| *d != Some(day));
+                let next = tantivy::DateTime::from_timestamp_secs(day.into_timestamp_secs() + 86_400);
+                let that_day: Box<dyn Query> = Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_date(f.published, day)),
+                    Bound::Excluded(Term::from_field_date(f.published, next)),
+                ));
+                let q = BooleanQuery::new(vec![(Occur::Must, query.box_clone()), (Occur::Must, that_day)]);
+                let same = searcher.search(&q, &tantivy::collector::DocSetCollector).map_err(|e| self.damaged(e))?;
+                docs.extend(same.into_iter().map(|a| (Some(day), a)));
+            }
+        }
+        // The stored time of each, as an instant.
+        let mut stmt =
+            self.conn.prepare_cached("SELECT published FROM articles WHERE id = ?1").map_err(|e| self.sql_err(e))?;
+        let mut timed = Vec::with_capacity(docs.len());
+        for (_, addr) in docs {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.damaged(e))?;
+            let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()) else { continue };
+            let published: Option<String> =
+                stmt.query_row([id], |r| r.get(0)).optional().map_err(|e| self.sql_err(e))?.flatten();
+            let at = published.and_then(|p| mirsad_model::DateValue::parse(&p).ok()).map(|d| d.timestamp());
+            timed.push((at, addr));
+        }
+        timed.sort_by(|(a, x), (b, y)| match (a, b) {
+            (Some(a), Some(b)) if newest => b.cmp(a).then(x.cmp(y)),
+            (Some(a), Some(b)) => a.cmp(b).then(x.cmp(y)),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => x.cmp(y),
+        });
+        Ok((timed.into_iter().skip(offset).take(limit).map(|(_, a)| (0.0, a)).collect(), total))
     }
 
     /// [`Store::search`] with one hit per story: the best-ranked of each (hits without a story

@@ -89,6 +89,7 @@ CREATE TABLE IF NOT EXISTS entities (
 );
 CREATE INDEX IF NOT EXISTS entities_by_articles ON entities(articles DESC, id);
 CREATE INDEX IF NOT EXISTS entities_by_kind ON entities(kind, articles DESC, id);
+CREATE INDEX IF NOT EXISTS entities_by_name ON entities(name, id);
 ";
 
 /// The surfaces an entity is made of, as numbers (SQL; `?1` the entity id).

@@ -9,7 +9,9 @@ use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use mirsad_model::{Article, ArticleAnalysis, EntityType, Story};
 use mirsad_store::{collapse_by_story, COLLAPSE_FACTOR};
-use mirsad_store::{EntityRecord, EntitySummary, Hit, SearchResults};
+use mirsad_store::{
+    EntityFilter, EntityRecord, EntitySort, EntitySummary, Hit, SearchResults, StoryBrief, StoryFilter, StorySort,
+};
 use serde::{Deserialize, Serialize};
 
 /// Largest `k` of the related endpoint.
@@ -30,11 +32,61 @@ pub(crate) struct RelatedParams {
     pub collapse: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// A story list's parameters, as the API and the stories page take them.
+#[derive(Debug, Default, Clone, Deserialize)]
 pub(crate) struct StoryParams {
     pub offset: Option<String>,
     pub limit: Option<String>,
     pub min_articles: Option<String>,
+    pub max_articles: Option<String>,
+    /// Stories still told on or after this day.
+    pub from: Option<String>,
+    /// Stories begun on or before this day.
+    pub to: Option<String>,
+    /// `newest` (the default), `largest` or `oldest`.
+    pub sort: Option<String>,
+    /// UI only: 1-based page number instead of offset.
+    pub page: Option<String>,
+    /// UI only, kept for old links: `1` is `min_articles=1`.
+    pub all: Option<String>,
+}
+
+impl StoryParams {
+    /// The filter these parameters ask for; `default_min` articles when no minimum is given.
+    pub(crate) fn filter(&self, default_min: usize) -> Result<StoryFilter, Error> {
+        let default_min = match crate::nonempty(&self.all) {
+            None | Some("0") => default_min,
+            Some("1") => 1,
+            Some(_) => return Err(Error::bad_request("all must be 1 or 0").ar("المعامل all يقبل 0 أو 1.")),
+        };
+        let min_articles = parse_count("min_articles", &self.min_articles, default_min, 1, MAX_MIN_ARTICLES)?;
+        let max_articles = match crate::nonempty(&self.max_articles) {
+            None => None,
+            Some(_) => Some(parse_count("max_articles", &self.max_articles, 0, 1, MAX_MIN_ARTICLES)?),
+        };
+        if max_articles.is_some_and(|m| m < min_articles) {
+            return Err(Error::bad_request("max_articles is below min_articles")
+                .ar("الحد الأعلى لعدد المقالات أقل من الحد الأدنى."));
+        }
+        let from = crate::parse_day("from", &self.from)?;
+        let to = crate::parse_day("to", &self.to)?;
+        if let (Some(f), Some(t)) = (&from, &to) {
+            if f > t {
+                return Err(Error::bad_request(format!("from ({f}) is after to ({t})"))
+                    .ar("تاريخ البداية بعد تاريخ النهاية؛ بدّل بينهما."));
+            }
+        }
+        let sort = match crate::nonempty(&self.sort) {
+            None | Some("newest") => StorySort::Newest,
+            Some("largest") => StorySort::Largest,
+            Some("oldest") => StorySort::Oldest,
+            Some(s) => {
+                return Err(Error::bad_request(format!("sort must be newest, largest or oldest, got {s:?}"))
+                    .ar("ترتيب القصص إما الأحدث أو الأكبر أو الأقدم."))
+            }
+        };
+        Ok(StoryFilter { min_articles, max_articles, from, to, sort })
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,9 +98,30 @@ pub(crate) struct EntityParams {
     pub kind: Option<String>,
     /// UI only: 1-based page number instead of offset.
     pub page: Option<String>,
+    /// Only entities mentioned in at least this many articles.
+    pub min_articles: Option<String>,
+    /// `articles` (the default: most mentioned first) or `name`.
+    pub sort: Option<String>,
 }
 
 impl EntityParams {
+    /// The filter these parameters ask for.
+    pub(crate) fn filter(&self) -> Result<EntityFilter, Error> {
+        let sort = match crate::nonempty(&self.sort) {
+            None | Some("articles") => EntitySort::Articles,
+            Some("name") => EntitySort::Name,
+            Some(s) => {
+                return Err(Error::bad_request(format!("sort must be articles or name, got {s:?}"))
+                    .ar("ترتيب الأعلام إما حسب عدد المقالات أو حسب الاسم."))
+            }
+        };
+        Ok(EntityFilter {
+            kind: self.kind()?,
+            min_articles: parse_count("min_articles", &self.min_articles, 1, 1, MAX_MIN_ARTICLES)?,
+            sort,
+        })
+    }
+
     pub(crate) fn kind(&self) -> Result<Option<EntityType>, Error> {
         match crate::nonempty(&self.kind) {
             None => Ok(None),
@@ -104,21 +177,31 @@ fn path_id(p: Result<Path<String>, PathRejection>) -> Result<String, Error> {
     p.map(|Path(id)| id).map_err(|e| Error::bad_request(format!("bad article id: {}", e.body_text())))
 }
 
-/// A page of stories; `min_articles` > 1 keeps only stories with at least that many articles.
+/// A page of the stories `filter` keeps, in its order.
 pub(crate) async fn stories_page(
     state: &AppState,
+    filter: StoryFilter,
     offset: usize,
     limit: usize,
-    min_articles: usize,
 ) -> Result<StoryPage, Error> {
     state
         .with_store(move |s| {
             Ok(StoryPage {
-                total: s.story_count_min(min_articles)?,
-                stories: s.stories_min(min_articles, offset, limit)?,
+                total: s.story_count_filtered(&filter)?,
+                stories: s.stories_filtered(&filter, offset, limit)?,
             })
         })
         .await
+}
+
+/// A page of the stories `filter` keeps as lists show them: `(total, briefs)`.
+pub(crate) async fn story_briefs_page(
+    state: &AppState,
+    filter: StoryFilter,
+    offset: usize,
+    limit: usize,
+) -> Result<(u64, Vec<StoryBrief>), Error> {
+    state.with_store(move |s| Ok((s.story_count_filtered(&filter)?, s.story_briefs(&filter, offset, limit)?))).await
 }
 
 pub(crate) async fn get_story(state: &AppState, id: String) -> Result<Story, Error> {
@@ -132,13 +215,16 @@ pub(crate) async fn get_story(state: &AppState, id: String) -> Result<Story, Err
 
 pub(crate) async fn entities_page(
     state: &AppState,
-    kind: Option<EntityType>,
+    filter: EntityFilter,
     offset: usize,
     limit: usize,
 ) -> Result<EntityPage, Error> {
     state
         .with_store(move |s| {
-            Ok(EntityPage { total: s.entity_count(kind)?, entities: s.entities(kind, offset, limit)? })
+            Ok(EntityPage {
+                total: s.entity_count_filtered(&filter)?,
+                entities: s.entities_filtered(&filter, offset, limit)?,
+            })
         })
         .await
 }
@@ -209,11 +295,19 @@ pub(crate) async fn search_page(
     limit: usize,
     offset: usize,
 ) -> Result<SearchResults, Error> {
-    let q = p.to_query(limit, offset)?;
+    let mut q = p.to_query(limit, offset)?;
     let by_story = p.collapse_story()?;
     state
         .with_store(move |s| {
             s.refresh()?;
+            // The outlet filter may name the outlet rather than give its id.
+            if let Some(o) = &q.outlet {
+                let ids = crate::outlets::resolve(o, &s.outlets()?);
+                if let Some((first, rest)) = ids.split_first() {
+                    q.outlet = Some(first.clone());
+                    q.outlet_ids = rest.to_vec();
+                }
+            }
             Ok(if by_story { s.search_by_story(&q)? } else { s.search(&q)? })
         })
         .await
@@ -308,8 +402,7 @@ pub(crate) async fn stories(State(state): State<AppState>, q: Result<Query<Story
             let p = query(q)?;
             let offset = parse_count("offset", &p.offset, 0, 0, MAX_LIST_OFFSET)?;
             let limit = parse_count("limit", &p.limit, PAGE_SIZE, 1, MAX_LIMIT)?;
-            let min = parse_count("min_articles", &p.min_articles, 1, 1, MAX_MIN_ARTICLES)?;
-            stories_page(&state, offset, limit, min).await
+            stories_page(&state, p.filter(1)?, offset, limit).await
         }
         .await,
     )
@@ -334,7 +427,7 @@ pub(crate) async fn entities(
             let p = query(q)?;
             let offset = parse_count("offset", &p.offset, 0, 0, MAX_LIST_OFFSET)?;
             let limit = parse_count("limit", &p.limit, PAGE_SIZE, 1, MAX_LIMIT)?;
-            entities_page(&state, p.kind()?, offset, limit).await
+            entities_page(&state, p.filter()?, offset, limit).await
         }
         .await,
     )

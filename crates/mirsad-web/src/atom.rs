@@ -104,7 +104,8 @@ impl Feed {
                             text_el(w, "published", d)?;
                         }
                         if let Some(o) = &e.outlet {
-                            w.create_element("author").write_inner_content(|w| text_el(w, "name", o))?;
+                            w.create_element("author")
+                                .write_inner_content(|w| text_el(w, "name", &crate::outlets::display(o)))?;
                         }
                         w.create_element("link")
                             .with_attribute(("rel", "alternate"))

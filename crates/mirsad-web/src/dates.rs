@@ -113,6 +113,39 @@ pub fn time_full(s: &str) -> Markup {
     }
 }
 
+/// A span of days, compact as a reader writes it: «11–14 سبتمبر 2023» within a month,
+/// «30 أغسطس – 2 سبتمبر 2023» within a year, both dates in full otherwise; one day is [`time`]
+/// (relative when recent). The whole span is one isolated run, so bidi cannot split it.
+pub fn span(first: &DateValue, last: &DateValue, now: DateTime<Utc>) -> Markup {
+    let day = |d: &DateValue| d.date().and_then(DateValue::from_day);
+    let (Some(f), Some(l)) = (day(first), day(last)) else {
+        return html! { span.range dir="rtl" { (time(first, now)) " – " (time(last, now)) } };
+    };
+    let (fd, ld) = (f.date(), l.date());
+    let (Some(fd), Some(ld)) = (fd, ld) else { return time(&f, now) };
+    if fd == ld {
+        return time(&f, now);
+    }
+    let (fd, ld, f, l) = if fd <= ld { (fd, ld, f, l) } else { (ld, fd, l, f) };
+    let (first_text, last_text) = if fd.year() == ld.year() && fd.month() == ld.month() {
+        (fd.day().to_string(), format!("{} {} {}", ld.day(), month_name(ld.month()), ld.year()))
+    } else if fd.year() == ld.year() {
+        (
+            format!("{} {}", fd.day(), month_name(fd.month())),
+            format!("{} {} {}", ld.day(), month_name(ld.month()), ld.year()),
+        )
+    } else {
+        let whole = |d: chrono::NaiveDate| format!("{} {} {}", d.day(), month_name(d.month()), d.year());
+        (whole(fd), whole(ld))
+    };
+    let sep = if first_text.contains(' ') { " – " } else { "–" };
+    html! {
+        span.range dir="rtl" {
+            time datetime=(f.as_str()) { (first_text) } (sep) time datetime=(l.as_str()) { (last_text) }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,6 +156,31 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).expect("test instant").with_timezone(&Utc)
+    }
+
+    #[test]
+    fn spans_are_compact() {
+        let now = at("2030-01-01T00:00:00Z");
+        let text = |a: &str, b: &str| {
+            let m = span(&d(a), &d(b), now).into_string();
+            // the visible text, tags dropped
+            let mut out = String::new();
+            let mut tag = false;
+            for c in m.chars() {
+                match c {
+                    '<' => tag = true,
+                    '>' => tag = false,
+                    c if !tag => out.push(c),
+                    _ => {}
+                }
+            }
+            out
+        };
+        assert_eq!(text("2023-09-11T14:05:00+03:00", "2023-09-14"), "11–14 سبتمبر 2023");
+        assert_eq!(text("2023-08-30", "2023-09-02T10:00:00Z"), "30 أغسطس – 2 سبتمبر 2023");
+        assert_eq!(text("2022-12-30", "2023-01-02"), "30 ديسمبر 2022 – 2 يناير 2023");
+        assert_eq!(text("2023-09-14", "2023-09-11"), "11–14 سبتمبر 2023");
+        assert_eq!(text("2023-09-11T01:00:00Z", "2023-09-11T20:00:00Z"), "الإثنين 11 سبتمبر 2023");
     }
 
     #[test]

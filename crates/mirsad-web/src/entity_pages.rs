@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use maud::{html, Markup};
 use mirsad_model::{EntityType, Event, EventBasis, Quote};
-use mirsad_store::EntitySummary;
+use mirsad_store::{EntitySort, EntitySummary};
 
 pub(crate) fn entity_href(id: &str) -> String {
     format!("/entities/{}", url_encode(id))
@@ -123,6 +123,10 @@ pub(crate) fn quotes_list(quotes: &[Quote], names: &[EntitySummary], with_articl
     }
 }
 
+/// Sizes offered by the entity list's filter: (minimum articles, label).
+const ENTITY_SIZES: [(usize, &str); 4] =
+    [(1, "الكل"), (5, "5 مقالات فأكثر"), (20, "20 مقالة فأكثر"), (100, "100 مقالة فأكثر")];
+
 pub(crate) async fn entities(
     State(state): State<AppState>,
     q: Result<Query<EntityParams>, QueryRejection>,
@@ -130,12 +134,26 @@ pub(crate) async fn entities(
     render(
         async {
             let p = q.map(|Query(p)| p).map_err(bad_query)?;
-            let kind = p.kind()?;
+            let filter = p.filter()?;
             let page = query_page(&p.page, MAX_LIST_OFFSET / PAGE_SIZE)?;
-            let r = entities_page(&state, kind, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+            let r = entities_page(&state, filter, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
             let pages = pages_for(r.total as usize);
             check_page(page, pages)?;
-            let type_qs = kind.map(|k| format!("type={}&", k.code())).unwrap_or_default();
+            // The list's query without its type, and with it, for the type links and the pager.
+            let mut rest = Vec::new();
+            if filter.min_articles > 1 {
+                rest.push(format!("min_articles={}", filter.min_articles));
+            }
+            if filter.sort == EntitySort::Name {
+                rest.push("sort=name".to_string());
+            }
+            let with_kind = |k: Option<EntityType>| {
+                let mut parts: Vec<String> = k.map(|k| format!("type={}", k.code())).into_iter().collect();
+                parts.extend(rest.iter().cloned());
+                parts.join("&")
+            };
+            let qs = with_kind(filter.kind);
+            let href = |q: String| if q.is_empty() { "/entities".to_string() } else { format!("/entities?{q}") };
             Ok(layout(
                 "الأعلام",
                 None,
@@ -143,14 +161,39 @@ pub(crate) async fn entities(
                     h1 { "الأعلام" }
                     nav.kinds aria-label="الأنواع" {
                         @for (k, label) in KINDS {
-                            @if k == kind {
-                                strong { (label) }
+                            @if k == filter.kind {
+                                a href=(href(with_kind(k))) aria-current="page" { strong { (label) } }
                             } @else {
-                                a href={ "/entities" @if let Some(k) = k { "?type=" (k.code()) } } { (label) }
+                                a href=(href(with_kind(k))) { (label) }
                             }
                         }
                     }
-                    p.count { (r.total) " علَماً، الأكثر ذكراً أولاً" }
+                    form.search.list-filter action="/entities" method="get" aria-label="تصفية الأعلام" {
+                        @if let Some(k) = filter.kind { input type="hidden" name="type" value=(k.code()); }
+                        details.filters open[!rest.is_empty()] {
+                        summary { "تصفية حسب الحجم، والترتيب" }
+                        div.fields {
+                            label { "الحجم"
+                                select name="min_articles" {
+                                    @for (n, label) in ENTITY_SIZES {
+                                        option value=(n) selected[filter.min_articles == n] { (label) }
+                                    }
+                                }
+                            }
+                            label { "الترتيب"
+                                select name="sort" {
+                                    option value="articles" selected[filter.sort == EntitySort::Articles] { "الأكثر ذكراً" }
+                                    option value="name" selected[filter.sort == EntitySort::Name] { "حسب الاسم" }
+                                }
+                            }
+                        }
+                        button type="submit" { "اعرض" }
+                        }
+                    }
+                    p.count {
+                        (r.total) " علَماً، "
+                        (if filter.sort == EntitySort::Name { "حسب الاسم" } else { "الأكثر ذكراً أولاً" })
+                    }
                     @if r.entities.is_empty() {
                         p { "لا توجد أعلام في هذه الصفحة." }
                     } @else {
@@ -163,7 +206,7 @@ pub(crate) async fn entities(
                             }
                         }
                     }
-                    (pager(page, pages, |n| format!("/entities?{type_qs}page={n}")))
+                    (pager(page, pages, |n| if qs.is_empty() { format!("/entities?page={n}") } else { format!("/entities?{qs}&page={n}") }))
                 },
             ))
         }

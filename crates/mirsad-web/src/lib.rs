@@ -20,10 +20,12 @@
 
 mod api;
 mod atom;
+mod cache;
 pub mod dates;
 mod entity_pages;
 mod ingest;
 mod openapi;
+mod outlets;
 pub mod server;
 mod sources;
 pub mod ui;
@@ -77,6 +79,7 @@ struct Inner {
     stores: Vec<Mutex<Store>>,
     next: std::sync::atomic::AtomicUsize,
     token: Option<String>,
+    cache: cache::PageCache,
 }
 
 impl AppState {
@@ -95,8 +98,13 @@ impl AppState {
     /// (`Store::open` again) so that reads do not wait for each other.
     pub fn with_readers(store: Store, readers: Vec<Store>, token: Option<String>) -> AppState {
         let token = token.filter(|t| !t.is_empty());
+        let cache = cache::PageCache::new(store.dir().to_path_buf());
         let stores = std::iter::once(store).chain(readers).map(Mutex::new).collect();
-        AppState { inner: Arc::new(Inner { stores, next: Default::default(), token }) }
+        AppState { inner: Arc::new(Inner { stores, next: Default::default(), token, cache }) }
+    }
+
+    pub(crate) fn cache(&self) -> &cache::PageCache {
+        &self.inner.cache
     }
 
     pub(crate) fn token(&self) -> Option<&str> {
@@ -249,6 +257,7 @@ pub fn router_with(state: AppState, limits: &Limits) -> Router {
         .route("/api/sources", get(sources::api))
         .route("/sources", get(sources::page))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), cache::layer))
         .layer(axum::middleware::from_fn_with_state(limits.request_timeout, request_deadline));
     if state.token().is_some() {
         app = app.route("/api/ingest", post(ingest::ingest));
@@ -449,6 +458,8 @@ pub(crate) struct SearchParams {
     pub collapse: Option<String>,
     /// `1`: the words as given, without the other spellings of a name.
     pub exact: Option<String>,
+    /// `relevance` (the default), `newest` or `oldest`.
+    pub sort: Option<String>,
 }
 
 impl SearchParams {
@@ -489,6 +500,8 @@ impl SearchParams {
             limit,
             offset,
             exact: parse_exact(&self.exact)?,
+            outlet_ids: Vec::new(),
+            sort: parse_sort(&self.sort)?,
         })
     }
 }
@@ -499,6 +512,18 @@ pub(crate) fn parse_exact(v: &Option<String>) -> Result<bool, Error> {
         None | Some("0") => Ok(false),
         Some("1") => Ok(true),
         Some(s) => Err(Error::bad_request(format!("exact must be 1 or 0, got {s:?}")).ar("المعامل exact يقبل 0 أو 1.")),
+    }
+}
+
+/// A search's `sort` parameter: absent or `relevance`, `newest`, `oldest`.
+pub(crate) fn parse_sort(v: &Option<String>) -> Result<mirsad_store::SearchSort, Error> {
+    use mirsad_store::SearchSort;
+    match nonempty(v) {
+        None | Some("relevance") => Ok(SearchSort::Relevance),
+        Some("newest") => Ok(SearchSort::Newest),
+        Some("oldest") => Ok(SearchSort::Oldest),
+        Some(s) => Err(Error::bad_request(format!("sort must be relevance, newest or oldest, got {s:?}"))
+            .ar("الترتيب إما حسب الصلة أو الأحدث أو الأقدم.")),
     }
 }
 

@@ -4,10 +4,12 @@
 //! The only pre-escaped HTML is a search snippet, and it passes [`safe_snippet`] first.
 
 use crate::api::{
-    entity_names, get_analysis, get_article, get_related_collapsed, get_story, latest_page, search_page, stories_page,
+    entity_names, get_analysis, get_article, get_related_collapsed, get_story, search_page, story_briefs_page,
+    StoryParams,
 };
 use crate::dates;
 use crate::entity_pages::{entity_links, events_list, quotes_list, unique_ids};
+use crate::outlets;
 use crate::{nonempty, parse_count, safe_url, url_encode, AppState, Error, SearchParams, MAX_SEARCH_OFFSET, PAGE_SIZE};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -16,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use mirsad_model::{Article, Basis, DateValue, Event, EventDate, Published, Story, TimelineEntry};
-use mirsad_store::{EntitySummary, Hit};
+use mirsad_store::{EntitySummary, Hit, StoryBrief, StorySort};
 use serde::Deserialize;
 
 const STYLE: &str = include_str!("style.css");
@@ -32,13 +34,6 @@ const KEY_EVENTS: usize = 5;
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct PageParams {
     pub(crate) page: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub(crate) struct StoriesParams {
-    page: Option<String>,
-    /// `1`: single-article stories too.
-    all: Option<String>,
 }
 
 fn page_response(status: StatusCode, m: Markup) -> Response {
@@ -92,6 +87,7 @@ pub(crate) fn layout(title: &str, feed: Option<&str>, body: Markup) -> Markup {
                 }
             }
             body {
+                a.skip href="#main" { "انتقل إلى المحتوى" }
                 header.site {
                     a.brand href="/" { "مرصد" }
                     nav.site aria-label="الأقسام" {
@@ -106,7 +102,7 @@ pub(crate) fn layout(title: &str, feed: Option<&str>, body: Markup) -> Markup {
                         button type="submit" { "بحث" }
                     }
                 }
-                main { (body) }
+                main #main tabindex="-1" { (body) }
                 footer.site {
                     a href="/atom" { "موجز Atom" }
                     " · "
@@ -133,27 +129,25 @@ fn story_title(s: &Story) -> &str {
     }
 }
 
-/// "from – to" of a story by day, one day when both are the same.
+/// The days a story spans, compact («11–14 سبتمبر 2023»), one day when both are the same.
 fn span_markup(first: &Option<DateValue>, last: &Option<DateValue>, now: DateTime<Utc>) -> Markup {
-    let day = |d: &DateValue| match d.date().and_then(DateValue::from_day) {
-        Some(day) => dates::time(&day, now),
-        None => dates::time(d, now),
-    };
-    html! {
-        @match (first, last) {
-            (Some(f), Some(l)) if f.day_or_coarser() == l.day_or_coarser() => { (day(f)) }
-            (Some(f), Some(l)) => { (day(f)) " – " (day(l)) }
-            (Some(d), None) | (None, Some(d)) => { (day(d)) }
-            (None, None) => { "بلا تاريخ" }
-        }
+    match (first, last) {
+        (Some(f), Some(l)) => dates::span(f, l, now),
+        (Some(d), None) | (None, Some(d)) => dates::span(d, d, now),
+        (None, None) => html! { "بلا تاريخ" },
     }
+}
+
+/// A link to an outlet's articles: its Arabic name shown, its id in the link.
+pub(crate) fn outlet_link(id: &str) -> Markup {
+    html! { a href={ "/search?outlet=" (url_encode(id)) } dir="auto" { (outlets::display(id)) } }
 }
 
 fn outlet_links(outlets: &[String]) -> Markup {
     html! {
         @for (i, o) in outlets.iter().enumerate() {
             @if i > 0 { "، " }
-            a href={ "/search?outlet=" (url_encode(o)) } dir="auto" { (o) }
+            (outlet_link(o))
         }
     }
 }
@@ -187,16 +181,19 @@ fn meta_line(published: &Option<Published>, outlet: &Option<String>, now: DateTi
             (date_markup(published, now))
             @if published.is_some() && outlet.is_some() { " · " }
             @if let Some(o) = outlet {
-                a href={ "/search?outlet=" (url_encode(o)) } { (o) }
+                (outlet_link(o))
             }
         }
     }
 }
 
-fn article_item(a: &Article, now: DateTime<Utc>) -> Markup {
+/// One article in a list; its title a heading of `level` (2 under the page's title, 3 under
+/// a section's), so headings stay in order.
+fn article_item(a: &Article, now: DateTime<Utc>, level: u8) -> Markup {
+    let title = html! { a href=(article_href(&a.id)) { (a.title.as_deref().unwrap_or("(بلا عنوان)")) } };
     html! {
         li {
-            h2 dir="auto" { a href=(article_href(&a.id)) { (a.title.as_deref().unwrap_or("(بلا عنوان)")) } }
+            @if level == 3 { h3 dir="auto" { (title) } } @else { h2 dir="auto" { (title) } }
             (meta_line(&a.published, &a.outlet, now))
             p.lead dir="auto" { (lead(&a.body, 220)) }
         }
@@ -358,32 +355,151 @@ pub(crate) fn check_page(page: usize, pages: usize) -> Result<(), Error> {
         .ar(format!("لا توجد الصفحة {page}؛ آخر صفحة هي {pages}.")))
 }
 
-pub(crate) async fn home(State(state): State<AppState>, q: Result<Query<PageParams>, QueryRejection>) -> Response {
+/// The home page's query: the page of the latest list and the window of its top stories.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct HomeParams {
+    page: Option<String>,
+    /// `day` (the default) or `week`.
+    window: Option<String>,
+}
+
+/// Top stories on the home page.
+const HOME_STORIES: usize = 10;
+/// Latest articles on each page of the home page.
+const HOME_LATEST: usize = PAGE_SIZE;
+
+/// The window of the home page's top stories: its length in hours and its preset's label.
+fn home_window(v: &Option<String>) -> Result<(&'static str, i64, &'static str), Error> {
+    match nonempty(v) {
+        None | Some("day") => Ok(("day", 24, "آخر 24 ساعة")),
+        Some("week") => Ok(("week", 24 * 7, "آخر أسبوع")),
+        Some(s) => Err(Error::bad_request(format!("window must be day or week, got {s:?}"))
+            .ar("الفترة إما آخر 24 ساعة (day) أو آخر أسبوع (week).")),
+    }
+}
+
+/// What the home page shows: the stories most covered in the window, the latest articles.
+struct Home {
+    /// The end of the window: now, or the newest article when the collection is older.
+    end: Option<String>,
+    top: Vec<StoryBrief>,
+    latest: Vec<Article>,
+    total: u64,
+}
+
+/// The start of a window of `hours` ending at `end` (a stored publication value), written
+/// as stored values are, in `end`'s own offset, so that text comparison orders them.
+fn window_start(end: &str, hours: i64) -> Option<String> {
+    let d = DateValue::parse(end).ok()?;
+    match d.datetime() {
+        Some(t) => Some((t - chrono::Duration::hours(hours)).format("%Y-%m-%dT%H:%M:%S%:z").to_string()),
+        None => Some((d.date()? - chrono::Duration::hours(hours)).format("%Y-%m-%d").to_string()),
+    }
+}
+
+pub(crate) async fn home(State(state): State<AppState>, q: Result<Query<HomeParams>, QueryRejection>) -> Response {
     render(
         async {
             let p = q.map(|Query(p)| p).map_err(bad_query)?;
-            let page = query_page(&p.page, crate::MAX_LIST_OFFSET / PAGE_SIZE)?;
-            let r = latest_page(&state, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
-            let pages = pages_for(r.total as usize);
-            check_page(page, pages)?;
+            let page = query_page(&p.page, crate::MAX_LIST_OFFSET / HOME_LATEST)?;
+            let (window, hours, window_label) = home_window(&p.window)?;
             let now = Utc::now();
+            let now_text = now.format("%Y-%m-%dT%H:%M:%S+00:00").to_string();
+            let home = state
+                .with_store(move |s| {
+                    let total = s.count()?;
+                    let latest = s.latest((page - 1) * HOME_LATEST, HOME_LATEST)?;
+                    let (end, top) = if page == 1 {
+                        let end = s.newest_published(&now_text)?;
+                        let top = match end.as_deref().and_then(|e| window_start(e, hours).map(|f| (f, e))) {
+                            Some((from, to)) => s.top_stories(&from, to, 2, HOME_STORIES)?,
+                            None => Vec::new(),
+                        };
+                        (end, top)
+                    } else {
+                        (None, Vec::new())
+                    };
+                    Ok(Home { end, top, latest, total })
+                })
+                .await?;
+            let pages = pages_of(home.total as usize, HOME_LATEST);
+            check_page(page, pages)?;
+            // The window ends at the newest article when the collection's news is older than a day.
+            let stale = home.end.as_deref().and_then(|e| DateValue::parse(e).ok()).filter(|e| now.timestamp() - e.timestamp() > 24 * 3600);
+            let window_href = |w: &str| if w == "day" { "/".to_string() } else { format!("/?window={w}") };
             Ok(layout(
-                "أحدث الأخبار",
+                "الأخبار الآن",
                 Some("/atom"),
                 html! {
-                    h1 { "أحدث الأخبار" }
-                    p.count { (r.total) " مقالة في المجموعة" }
-                    @if r.articles.is_empty() {
-                        p { "لا توجد مقالات في هذه الصفحة." }
-                    } @else {
-                        ol.articles { @for a in &r.articles { (article_item(a, now)) } }
+                    h1 { "الأخبار الآن" }
+                    @if page == 1 {
+                        section.top-stories aria-labelledby="top-stories" {
+                            h2 #top-stories { "أبرز القصص: " (window_label) }
+                            nav.presets aria-label="الفترة" {
+                                @for (w, label) in [("day", "آخر 24 ساعة"), ("week", "آخر أسبوع")] {
+                                    @if w == window {
+                                        a href=(window_href(w)) aria-current="page" { (label) }
+                                    } @else {
+                                        a href=(window_href(w)) { (label) }
+                                    }
+                                }
+                                a href="/stories?sort=largest" { "كل القصص" }
+                            }
+                            @if let Some(e) = &stale {
+                                p.note { "أحدث خبر في المجموعة نُشر " (dates::time(e, now)) "؛ الفترة تنتهي عنده." }
+                            }
+                            @if home.top.is_empty() {
+                                p { "لا توجد في هذه الفترة قصة غطتها مقالتان أو أكثر."
+                                    @if window == "day" { " " a href="/?window=week" { "اعرض أبرز قصص الأسبوع" } } }
+                            } @else {
+                                ol.articles.stories.top {
+                                    @for b in &home.top {
+                                        li {
+                                            h3 dir="auto" { a href=(story_href(&b.id)) { (brief_title(b)) } }
+                                            p.meta {
+                                                (b.in_window) " مقالة من " (b.outlets_in_window) " " (if b.outlets_in_window == 1 { "موقع" } else { "مواقع" })
+                                                @if b.size > b.in_window { " (" (b.size) " في القصة كلها)" }
+                                                @if let Some(f) = b.first_published.as_deref() {
+                                                    " · أول نشر " (dates::time_str(f, now))
+                                                }
+                                            }
+                                            @if !b.outlets.is_empty() {
+                                                p.meta { "المواقع: " (outlet_links(&b.outlets)) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
-                    (pager(page, pages, |n| format!("/?page={n}")))
+                    section.latest aria-labelledby="latest" {
+                        h2 #latest { "أحدث المقالات" }
+                        p.count { (home.total) " مقالة في المجموعة" }
+                        @if home.latest.is_empty() {
+                            p { "لا توجد مقالات في هذه الصفحة." }
+                        } @else {
+                            ol.articles.latest { @for a in &home.latest { (article_item(a, now, 3)) } }
+                        }
+                        (pager(page, pages, |n| format!("/?page={n}#latest")))
+                    }
                 },
             ))
         }
         .await,
     )
+}
+
+/// A stored date string as a value (`None` when absent or unreadable).
+fn parse_date(s: &Option<String>) -> Option<DateValue> {
+    s.as_deref().and_then(|s| DateValue::parse(s).ok())
+}
+
+fn brief_title(b: &StoryBrief) -> &str {
+    if b.title.trim().is_empty() {
+        "(قصة بلا عنوان)"
+    } else {
+        &b.title
+    }
 }
 
 pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<String>, PathRejection>) -> Response {
@@ -425,7 +541,7 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
                                     (original.as_ref().and_then(|o| o.title.as_deref()).unwrap_or(d))
                                 }
                                 @if let Some(o) = original.as_ref().and_then(|o| o.outlet.as_deref()) {
-                                    " (" (o) ")"
+                                    " (" bdi { (outlets::display(o)) } ")"
                                 }
                                 " التي نُشرت أولاً."
                             }
@@ -448,7 +564,7 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
                             }
                             @if let Some(o) = &a.outlet {
                                 dt { "الموقع" }
-                                dd { a href={ "/search?outlet=" (url_encode(o)) } { (o) } }
+                                dd { (outlet_link(o)) }
                             }
                             @if !a.attribution.is_empty() {
                                 dt { "المصدر" }
@@ -534,6 +650,9 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
     )
 }
 
+/// Outlet names offered by the search form, the outlets with most articles first.
+const MAX_OUTLET_NAMES: usize = 200;
+
 /// The query string of a search, without paging.
 pub(crate) fn search_qs(p: &SearchParams) -> String {
     let mut parts = Vec::new();
@@ -545,6 +664,7 @@ pub(crate) fn search_qs(p: &SearchParams) -> String {
         ("keyword", &p.keyword),
         ("collapse", &p.collapse),
         ("exact", &p.exact),
+        ("sort", &p.sort),
     ] {
         if let Some(v) = nonempty(v) {
             parts.push(format!("{k}={}", url_encode(v)));
@@ -583,7 +703,19 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
     let qs = search_qs(&p);
     let feed = format!("/search.atom?{qs}");
     let v = |x: &Option<String>| nonempty(x).unwrap_or("").to_string();
-    let filtered = [&p.from, &p.to, &p.outlet, &p.keyword, &p.collapse].into_iter().any(|x| nonempty(x).is_some());
+    let filtered =
+        [&p.from, &p.to, &p.outlet, &p.keyword, &p.collapse, &p.sort].into_iter().any(|x| nonempty(x).is_some());
+    // The outlets' Arabic names, offered by the outlet field (which takes an id or a name).
+    let outlet_names = match state.with_store(|s| Ok(s.outlets()?)).await {
+        Ok(list) => {
+            let mut names: Vec<String> = list.iter().map(|(id, _)| outlets::display(id)).collect();
+            let mut seen = std::collections::HashSet::new();
+            names.retain(|n| seen.insert(n.clone()));
+            names.truncate(MAX_OUTLET_NAMES);
+            names
+        }
+        Err(e) => return error_page(e),
+    };
     let title = match nonempty(&p.q) {
         Some(q) => format!("بحث: {q}"),
         None => "بحث".to_string(),
@@ -599,11 +731,21 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
                     label { "الكلمات" input type="search" name="q" value=(v(&p.q)); }
                     // Filters fold away once there are results, so a phone shows results, not a form.
                     details.filters open[results.is_none() || filtered] {
-                        summary { "تصفية حسب التاريخ والموقع" }
+                        summary { "تصفية حسب التاريخ والموقع، والترتيب" }
                         div.fields {
                             label { "من تاريخ" input type="date" name="from" value=(v(&p.from)); }
                             label { "إلى تاريخ" input type="date" name="to" value=(v(&p.to)); }
-                            label { "الموقع" input type="text" name="outlet" value=(v(&p.outlet)); }
+                            label { "الموقع" input type="text" name="outlet" list="outlet-names" value=(v(&p.outlet)); }
+                            datalist #outlet-names {
+                                @for name in &outlet_names { option value=(name) {} }
+                            }
+                            label { "الترتيب"
+                                select name="sort" {
+                                    @for (value, label) in [("relevance", "الأقرب صلة"), ("newest", "الأحدث"), ("oldest", "الأقدم")] {
+                                        option value=(value) selected[nonempty(&p.sort).unwrap_or("relevance") == value] { (label) }
+                                    }
+                                }
+                            }
                             label { "كلمة دلالية" input type="text" name="keyword" value=(v(&p.keyword)); }
                             label.check {
                                 input type="checkbox" name="collapse" value="story" checked[nonempty(&p.collapse) == Some("story")];
@@ -648,49 +790,86 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
     )
 }
 
-pub(crate) async fn stories(
-    State(state): State<AppState>,
-    q: Result<Query<StoriesParams>, QueryRejection>,
-) -> Response {
+/// The query string of a story list, without paging.
+fn stories_qs(p: &StoryParams) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [
+        ("min_articles", &p.min_articles),
+        ("max_articles", &p.max_articles),
+        ("from", &p.from),
+        ("to", &p.to),
+        ("sort", &p.sort),
+        ("all", &p.all),
+    ] {
+        if let Some(v) = nonempty(v) {
+            parts.push(format!("{k}={}", url_encode(v)));
+        }
+    }
+    parts.join("&")
+}
+
+/// Sizes offered by the story list's filter: (minimum articles, label).
+const STORY_SIZES: [(usize, &str); 4] =
+    [(1, "كل القصص"), (2, "مقالتان فأكثر"), (5, "5 مقالات فأكثر"), (10, "10 مقالات فأكثر")];
+
+pub(crate) async fn stories(State(state): State<AppState>, q: Result<Query<StoryParams>, QueryRejection>) -> Response {
     render(
         async {
             let p = q.map(|Query(p)| p).map_err(bad_query)?;
             let page = query_page(&p.page, crate::MAX_LIST_OFFSET / PAGE_SIZE)?;
             // Stories several articles tell come first; single articles only when asked for.
-            let all = match p.all.as_deref() {
-                None | Some("") | Some("0") => false,
-                Some("1") => true,
-                Some(_) => return Err(Error::bad_request("all must be 1 or 0").ar("المعامل all يقبل 0 أو 1.")),
-            };
-            let r = stories_page(&state, (page - 1) * PAGE_SIZE, PAGE_SIZE, if all { 1 } else { 2 }).await?;
-            let pages = pages_for(r.total as usize);
+            let filter = p.filter(2)?;
+            let (total, briefs) = story_briefs_page(&state, filter.clone(), (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+            let pages = pages_for(total as usize);
             check_page(page, pages)?;
             let now = Utc::now();
-            let suffix = if all { "&all=1" } else { "" };
+            let qs = stories_qs(&p);
+            let v = |x: &Option<String>| nonempty(x).unwrap_or("").to_string();
+            let order = match filter.sort {
+                StorySort::Newest => "الأحدث يوماً أولاً، والأكبر أولاً في اليوم نفسه",
+                StorySort::Largest => "الأكثر مقالات أولاً",
+                StorySort::Oldest => "الأقدم بدءاً أولاً",
+            };
             Ok(layout(
                 "القصص",
                 None,
                 html! {
                     h1 { "القصص" }
-                    p.count {
-                        @if all {
-                            (r.total) " قصة، منها ذات المقالة الواحدة؛ الأحدث يوماً أولاً، والأكبر أولاً في اليوم نفسه · "
-                            a href="/stories" { "القصص ذات المقالات المتعددة فقط" }
-                        } @else {
-                            (r.total) " قصة غطتها مقالتان أو أكثر؛ الأحدث يوماً أولاً، والأكبر أولاً في اليوم نفسه · "
-                            a href="/stories?all=1" { "عرض القصص ذات المقالة الواحدة أيضاً" }
+                    form.search.list-filter action="/stories" method="get" aria-label="تصفية القصص" {
+                        details.filters open[!qs.is_empty()] {
+                        summary { "تصفية حسب الحجم والتاريخ، والترتيب" }
+                        div.fields {
+                            label { "الحجم"
+                                select name="min_articles" {
+                                    @for (n, label) in STORY_SIZES {
+                                        option value=(n) selected[filter.min_articles == n] { (label) }
+                                    }
+                                }
+                            }
+                            label { "الترتيب"
+                                select name="sort" {
+                                    option value="newest" selected[filter.sort == StorySort::Newest] { "الأحدث" }
+                                    option value="largest" selected[filter.sort == StorySort::Largest] { "الأكثر تغطية" }
+                                    option value="oldest" selected[filter.sort == StorySort::Oldest] { "الأقدم" }
+                                }
+                            }
+                            label { "من تاريخ" input type="date" name="from" value=(v(&p.from)); }
+                            label { "إلى تاريخ" input type="date" name="to" value=(v(&p.to)); }
+                        }
+                        button type="submit" { "اعرض" }
                         }
                     }
-                    @if r.stories.is_empty() {
-                        p { "لا توجد قصص في هذه الصفحة." }
+                    p.count { (total) " قصة؛ " (order) }
+                    @if briefs.is_empty() {
+                        p { "لا توجد قصص بهذه الشروط في هذه الصفحة." }
                     } @else {
                         ol.articles.stories {
-                            @for s in &r.stories {
+                            @for s in &briefs {
                                 li {
-                                    h2 dir="auto" { a href=(story_href(&s.id)) { (story_title(s)) } }
+                                    h2 dir="auto" { a href=(story_href(&s.id)) { (brief_title(s)) } }
                                     p.meta {
-                                        (s.articles.len()) " مقالة · "
-                                        (span_markup(&s.first_published, &s.last_published, now))
+                                        (s.size) " مقالة من " (s.outlets.len()) " " (if s.outlets.len() == 1 { "موقع" } else { "مواقع" }) " · "
+                                        (span_markup(&parse_date(&s.first_published), &parse_date(&s.last_published), now))
                                     }
                                     @if !s.outlets.is_empty() {
                                         p.meta { "المواقع: " (outlet_links(&s.outlets)) }
@@ -702,7 +881,7 @@ pub(crate) async fn stories(
                             }
                         }
                     }
-                    (pager(page, pages, |n| format!("/stories?page={n}{suffix}")))
+                    (pager(page, pages, |n| if qs.is_empty() { format!("/stories?page={n}") } else { format!("/stories?{qs}&page={n}") }))
                 },
             ))
         }
@@ -789,7 +968,7 @@ pub(crate) async fn story(
                                 ul.outlets {
                                     @for (o, entries) in &by_outlet {
                                         li {
-                                            a href={ "/search?outlet=" (url_encode(o)) } dir="auto" { (o) }
+                                            (outlet_link(o))
                                             " · " (entries.len()) " مقالة"
                                             @if let Some(p) = entries.iter().find_map(|e| e.published.as_ref()) {
                                                 " · أول نشر " (dates::time(p, now))
@@ -824,7 +1003,7 @@ pub(crate) async fn story(
                                             }
                                             @if let Some(o) = &e.outlet {
                                                 " · "
-                                                a href={ "/search?outlet=" (url_encode(o)) } dir="auto" { (o) }
+                                                (outlet_link(o))
                                             }
                                             @if let Some(d) = &e.duplicate_of {
                                                 " · "
@@ -848,7 +1027,7 @@ pub(crate) async fn story(
                                                 @for (i, c) in copies.iter().enumerate() {
                                                     @if i > 0 { "، " }
                                                     a href=(article_href(&c.article)) dir="auto" {
-                                                        (c.outlet.as_deref().unwrap_or("موقع غير معروف"))
+                                                        (c.outlet.as_deref().map_or("موقع غير معروف".to_string(), outlets::display))
                                                     }
                                                     @if let Some(p) = &c.published {
                                                         " (" (dates::time(p, now)) ")"
@@ -937,7 +1116,7 @@ fn entry_source(e: &TimelineEntry, now: DateTime<Utc>) -> Markup {
 /// "outlet، time" of a timeline entry.
 fn entry_source_plain(e: &TimelineEntry, now: DateTime<Utc>) -> Markup {
     html! {
-        @if let Some(o) = &e.outlet { span dir="auto" { (o) } }
+        @if let Some(o) = &e.outlet { bdi { (outlets::display(o)) } }
         @if e.outlet.is_some() && e.published.is_some() { "، " }
         @if let Some(p) = &e.published { (dates::time(p, now)) }
     }

@@ -161,6 +161,16 @@ pub struct SearchArgs {
     /// Search the words as given only: a name's other spellings are not added.
     #[arg(long)]
     pub exact: bool,
+    /// Order of hits: best match first, or by publication date.
+    #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
+    pub sort: SortArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortArg {
+    Relevance,
+    Newest,
+    Oldest,
 }
 
 pub fn search(args: SearchArgs) -> anyhow::Result<u8> {
@@ -174,6 +184,12 @@ pub fn search(args: SearchArgs) -> anyhow::Result<u8> {
         limit: args.limit,
         offset: args.offset,
         exact: args.exact,
+        outlet_ids: Vec::new(),
+        sort: match args.sort {
+            SortArg::Relevance => mirsad_store::SearchSort::Relevance,
+            SortArg::Newest => mirsad_store::SearchSort::Newest,
+            SortArg::Oldest => mirsad_store::SearchSort::Oldest,
+        },
     };
     let results = if args.by_story { store.search_by_story(&query)? } else { store.search(&query)? };
     let stdout = std::io::stdout();
