@@ -57,6 +57,18 @@ pub fn collapse_by_story(hits: Vec<Hit>) -> Vec<Hit> {
     hits.into_iter().filter(|h| h.story.as_ref().is_none_or(|s| seen.insert(s.clone()))).collect()
 }
 
+/// A search as the index runs it.
+struct Compiled {
+    query: BooleanQuery,
+    /// The analyzed terms the query asks for, to highlight them.
+    wanted: HashSet<String>,
+    spellings: Vec<String>,
+}
+
+/// Most hits [`Store::search_ranked`] reads at once: bounds the ranking heap whatever the
+/// caller asks for.
+pub const MAX_RANKED: usize = 100_000;
+
 /// Terms of an article used to find related ones.
 const RELATED_TERMS: usize = 30;
 /// Two articles sharing this share of their term sets are copies, not related articles.
@@ -69,7 +81,10 @@ impl Store {
         self.reading_index(|| self.search_unguarded(q))
     }
 
-    fn search_unguarded(&self, q: &SearchQuery) -> crate::Result<SearchResults> {
+    /// The index query a search runs (words with the other spellings of a name, and the
+    /// filters), with what highlighting needs: shared by [`Store::search`] and
+    /// [`Store::search_ranked`] so both rank exactly alike.
+    fn compile(&self, q: &SearchQuery) -> crate::Result<Compiled> {
         let f = self.fields;
         let mut spellings = if q.exact { Vec::new() } else { self.name_spellings(&q.text)? };
         let parsed = if q.text.trim().is_empty() {
@@ -134,23 +149,50 @@ impl Store {
         if clauses.is_empty() {
             return Err(StoreError::Query("empty query: give words or a filter".into()));
         }
-        let query = BooleanQuery::new(clauses);
+        let wanted = parsed.map(|p| p.positive_terms.into_iter().collect()).unwrap_or_default();
+        Ok(Compiled { query: BooleanQuery::new(clauses), wanted, spellings })
+    }
+
+    fn search_unguarded(&self, q: &SearchQuery) -> crate::Result<SearchResults> {
+        let Compiled { query, wanted, spellings } = self.compile(q)?;
         let searcher = self.reader.searcher();
         let limit = q.limit.clamp(1, 1000);
         let (top, total) = searcher
             .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))
             .map_err(|e| self.damaged(e))?;
-        // The analyzed terms the query asks for, to highlight them.
-        let wanted: HashSet<String> = parsed.map(|p| p.positive_terms.into_iter().collect()).unwrap_or_default();
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.damaged(e))?;
-            let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()).map(str::to_string) else { continue };
+            let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()).map(str::to_string) else { continue };
             let Some(a) = self.get(&id)? else { continue };
             let snippet = highlight(&a.body, &wanted).unwrap_or_else(|| escape_start(&a.body));
             hits.push(hit(a, score, snippet));
         }
         Ok(SearchResults { total, hits, spellings })
+    }
+
+    /// The ids and scores of the hits of `q` from `q.offset`, at most `q.limit` (capped at
+    /// [`MAX_RANKED`]), best first, with the total number of hits: what an export lists. It
+    /// ranks exactly as [`Store::search`] does but reads no article and makes no snippet, so a
+    /// long list costs one index pass. Ids the index has but the articles table lost (a crash
+    /// between the two commits) are left for the caller to skip, as it reads the articles.
+    pub fn search_ranked(&self, q: &SearchQuery) -> crate::Result<(usize, Vec<(String, f32)>)> {
+        self.reading_index(|| {
+            let Compiled { query, .. } = self.compile(q)?;
+            let searcher = self.reader.searcher();
+            let limit = q.limit.clamp(1, MAX_RANKED);
+            let (top, total) = searcher
+                .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))
+                .map_err(|e| self.damaged(e))?;
+            let mut out = Vec::with_capacity(top.len());
+            for (score, addr) in top {
+                let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.damaged(e))?;
+                if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
+                    out.push((id.to_string(), score));
+                }
+            }
+            Ok((total, out))
+        })
     }
 
     /// [`Store::search`] with one hit per story: the best-ranked of each (hits without a story

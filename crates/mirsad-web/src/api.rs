@@ -96,11 +96,11 @@ fn respond<T: Serialize>(r: Result<T, Error>) -> Response {
     }
 }
 
-fn query<T: Default>(q: Result<Query<T>, QueryRejection>) -> Result<T, Error> {
+pub(crate) fn query<T: Default>(q: Result<Query<T>, QueryRejection>) -> Result<T, Error> {
     q.map(|Query(t)| t).map_err(|e| Error::bad_request(format!("bad query string: {}", e.body_text())))
 }
 
-fn path_id(p: Result<Path<String>, PathRejection>) -> Result<String, Error> {
+pub(crate) fn path_id(p: Result<Path<String>, PathRejection>) -> Result<String, Error> {
     p.map(|Path(id)| id).map_err(|e| Error::bad_request(format!("bad article id: {}", e.body_text())))
 }
 
