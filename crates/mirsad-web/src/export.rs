@@ -475,3 +475,76 @@ pub(crate) fn story_links(id: &str) -> Markup {
 pub(crate) fn entity_links(id: &str) -> Markup {
     links("تنزيل المقالات", &format!("/api/entities/{}/export?", url_encode(id)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(n: usize) -> Vec<Row> {
+        (0..n)
+            .map(|i| Row {
+                rank: Some(i + 1),
+                score: Some(1.0),
+                article: Article::new(format!("id{i}"), "doc", "نص عربي ".repeat(20)),
+            })
+            .collect()
+    }
+
+    fn shape(format: Format, rows: usize, bytes: usize) -> Shape {
+        Shape { format, body: true, rows, bytes }
+    }
+
+    #[test]
+    fn the_caps_cut_at_whole_rows_and_say_so() {
+        for format in [Format::Csv, Format::Jsonl] {
+            // Whole.
+            let e = write(rows(3), true, shape(format, 5, MAX_EXPORT_BYTES), false).unwrap();
+            assert_eq!((e.rows, e.truncated), (3, false));
+            // The row cap: a lowered one stands for MAX_EXPORT_ROWS.
+            let e = write(rows(5), true, shape(format, 2, MAX_EXPORT_BYTES), true).unwrap();
+            assert_eq!((e.rows, e.truncated), (2, true));
+            // The byte cap: room for two and a half rows keeps two, whole.
+            let one = write(rows(1), true, shape(format, 5, MAX_EXPORT_BYTES), false).unwrap().bytes.len();
+            let e = write(rows(5), true, shape(format, 5, one * 5 / 2), false).unwrap();
+            assert_eq!((e.rows, e.truncated), (2, true), "{format:?}");
+            assert!(e.bytes.len() <= one * 5 / 2);
+            let text = String::from_utf8(e.bytes).unwrap();
+            match format {
+                Format::Jsonl => {
+                    assert_eq!(text.lines().count(), 2);
+                    assert!(text.lines().all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
+                }
+                Format::Csv => {
+                    let body = text.strip_prefix('\u{feff}').unwrap();
+                    let mut r = csv::Reader::from_reader(body.as_bytes());
+                    assert_eq!(r.records().map(|r| r.unwrap()).count(), 2);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn formula_cells_are_defused() {
+        for s in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(defuse(s), format!("'{s}"));
+        }
+        for s in ["", "1-1", "مكتبة", " =1", "'=1", "https://x.test/a"] {
+            assert_eq!(defuse(s), s);
+        }
+    }
+
+    #[test]
+    fn file_names_are_short_safe_ascii() {
+        assert_eq!(file_name("story", "abc123"), "mirsad-story-abc123");
+        let a = file_name("search", "المكتبة");
+        assert!(a.starts_with("mirsad-search-") && a.len() == "mirsad-search-".len() + 8, "{a}");
+        assert_ne!(a, file_name("search", "القمح"));
+        let b = file_name("entity", "PER:Kim \"Jong\"\r\nUn; x=1");
+        assert!(b.starts_with("mirsad-entity-per-kim-jong-un-x-1-"), "{b}");
+        let long = file_name("search", &"a".repeat(500));
+        assert!(long.len() < 70, "{long}");
+        for n in [a, b, long] {
+            assert!(n.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-'), "{n}");
+        }
+    }
+}
