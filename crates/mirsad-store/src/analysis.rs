@@ -487,6 +487,37 @@ impl Store {
             .map_err(|e| self.sql_err(e))
     }
 
+    /// The ids of the articles that mention entity `id` (any of its surfaces), newest first (by
+    /// publication date, then arrival), at most `limit`: the whole list an export needs, where
+    /// [`Store::entity`] keeps only the newest [`ENTITY_ARTICLES`]. `None` when there is no such
+    /// entity (an entity without articles gives an empty list).
+    pub fn entity_articles(&self, id: &str, limit: usize) -> Result<Option<Vec<String>>> {
+        let known: Option<i64> = self
+            .conn
+            .query_row("SELECT 1 FROM entities WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.sql_err(e))?;
+        match known {
+            None => Ok(None),
+            Some(_) => self.entity_article_ids(id, limit).map(Some),
+        }
+    }
+
+    fn entity_article_ids(&self, id: &str, limit: usize) -> Result<Vec<String>> {
+        let e = |e| self.sql_err(e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT a.id FROM articles a WHERE a.seq IN (SELECT seq FROM surface_article WHERE surface IN ({MEMBERS}))
+                 ORDER BY a.published DESC, a.seq DESC LIMIT ?2"
+            ))
+            .map_err(e)?;
+        // SQLite's LIMIT is signed: a count past i64 is "no limit".
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![id, limit], |r| r.get::<_, String>(0)).map_err(e)?;
+        rows.collect::<std::result::Result<_, _>>().map_err(e)
+    }
+
     /// One entity with its variants, newest articles, stories, timeline and quotes.
     pub fn entity(&self, id: &str) -> Result<Option<EntityRecord>> {
         let e = |e| self.sql_err(e);
@@ -499,11 +530,6 @@ impl Store {
             .map_err(e)?;
         let Some((name, kind, article_count)) = head else { return Ok(None) };
         let kind = EntityType::from_code(&kind).ok_or_else(|| corrupt(id, format!("entity type {kind}")))?;
-        let strings = |query: &str, p: &[&dyn rusqlite::ToSql]| -> Result<Vec<String>> {
-            let mut stmt = self.conn.prepare_cached(query).map_err(e)?;
-            let rows = stmt.query_map(p, |r| r.get::<_, String>(0)).map_err(e)?;
-            rows.collect::<std::result::Result<_, _>>().map_err(e)
-        };
         let mut variants = Vec::new();
         let mut variant_counts = Vec::new();
         {
@@ -521,13 +547,7 @@ impl Store {
                 variant_counts.push(n as u64);
             }
         }
-        let articles = strings(
-            &format!(
-                "SELECT a.id FROM articles a WHERE a.seq IN (SELECT seq FROM surface_article WHERE surface IN ({MEMBERS}))
-                 ORDER BY a.published DESC, a.seq DESC LIMIT ?2"
-            ),
-            &[&id, &(ENTITY_ARTICLES as i64)],
-        )?;
+        let articles = self.entity_article_ids(id, ENTITY_ARTICLES)?;
         let mut stories = Vec::new();
         {
             let mut stmt = self

@@ -33,7 +33,7 @@ pub use browse::{StoryBrief, StoryFilter, StorySort};
 pub use check::{Health, SCHEMA_VERSION};
 pub use crawl::{Endpoint, Source};
 pub use query::{QueryError, MAX_QUERY_BYTES, MAX_QUERY_DEPTH, MAX_QUERY_WORDS};
-pub use search::{collapse_by_story, Hit, SearchQuery, SearchResults, SearchSort, COLLAPSE_FACTOR};
+pub use search::{collapse_by_story, Hit, SearchQuery, SearchResults, SearchSort, COLLAPSE_FACTOR, MAX_RANKED};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -75,6 +75,18 @@ pub fn collapse_by_story(hits: Vec<Hit>) -> Vec<Hit> {
     hits.into_iter().filter(|h| h.story.as_ref().is_none_or(|s| seen.insert(s.clone()))).collect()
 }
 
+/// A search as the index runs it.
+struct Compiled {
+    query: BooleanQuery,
+    /// The analyzed terms the query asks for, to highlight them.
+    wanted: HashSet<String>,
+    spellings: Vec<String>,
+}
+
+/// Most hits [`Store::search_ranked`] reads at once: bounds the ranking heap whatever the
+/// caller asks for.
+pub const MAX_RANKED: usize = 100_000;
+
 /// Terms of an article used to find related ones.
 const RELATED_TERMS: usize = 30;
 /// Two articles sharing this share of their term sets are copies, not related articles.
@@ -87,7 +99,10 @@ impl Store {
         self.reading_index(|| self.search_unguarded(q))
     }
 
-    fn search_unguarded(&self, q: &SearchQuery) -> crate::Result<SearchResults> {
+    /// The index query a search runs (words with the other spellings of a name, and the
+    /// filters), with what highlighting needs: shared by [`Store::search`] and
+    /// [`Store::search_ranked`] so both rank exactly alike.
+    fn compile(&self, q: &SearchQuery) -> crate::Result<Compiled> {
         let f = self.fields;
         let mut spellings = if q.exact { Vec::new() } else { self.name_spellings(&q.text)? };
         let parsed = if q.text.trim().is_empty() {
@@ -158,27 +173,43 @@ impl Store {
         if clauses.is_empty() {
             return Err(StoreError::Query("empty query: give words or a filter".into()));
         }
-        let query = BooleanQuery::new(clauses);
+        let wanted = parsed.map(|p| p.positive_terms.into_iter().collect()).unwrap_or_default();
+        Ok(Compiled { query: BooleanQuery::new(clauses), wanted, spellings })
+    }
+
+    fn search_unguarded(&self, q: &SearchQuery) -> crate::Result<SearchResults> {
+        let Compiled { query, wanted, spellings } = self.compile(q)?;
         let searcher = self.reader.searcher();
         let limit = q.limit.clamp(1, 1000);
-        let (top, total): (Vec<(f32, tantivy::DocAddress)>, usize) = match q.sort {
-            SearchSort::Relevance => searcher
-                .search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))
-                .map_err(|e| self.damaged(e))?,
-            SearchSort::Newest => self.top_by_date(&searcher, &query, q.offset, limit, true)?,
-            SearchSort::Oldest => self.top_by_date(&searcher, &query, q.offset, limit, false)?,
-        };
-        // The analyzed terms the query asks for, to highlight them.
-        let wanted: HashSet<String> = parsed.map(|p| p.positive_terms.into_iter().collect()).unwrap_or_default();
+        let (top, total) = self.ranked(&searcher, &query, q.sort, q.offset, limit)?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.damaged(e))?;
-            let Some(id) = doc.get_first(f.id).and_then(|v| v.as_str()).map(str::to_string) else { continue };
+            let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()).map(str::to_string) else { continue };
             let Some(a) = self.get(&id)? else { continue };
             let snippet = highlight(&a.body, &wanted).unwrap_or_else(|| escape_start(&a.body));
             hits.push(hit(a, score, snippet));
         }
         Ok(SearchResults { total, hits, spellings })
+    }
+
+    /// The hits `offset..offset + limit` of `query` in the order `sort` asks for, with the
+    /// number of matches.
+    fn ranked(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &BooleanQuery,
+        sort: SearchSort,
+        offset: usize,
+        limit: usize,
+    ) -> crate::Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
+        match sort {
+            SearchSort::Relevance => searcher
+                .search(query, &(TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count))
+                .map_err(|e| self.damaged(e)),
+            SearchSort::Newest => self.top_by_date(searcher, query, offset, limit, true),
+            SearchSort::Oldest => self.top_by_date(searcher, query, offset, limit, false),
+        }
     }
 
     /// The hits `offset..offset + limit` of `query` by publication time (score 0), and the
@@ -232,6 +263,28 @@ impl Store {
             (None, None) => x.cmp(y),
         });
         Ok((timed.into_iter().skip(offset).take(limit).map(|(_, a)| (0.0, a)).collect(), total))
+    }
+
+    /// The ids and scores of the hits of `q` from `q.offset`, at most `q.limit` (capped at
+    /// [`MAX_RANKED`]), in the order `q.sort` asks for, with the total number of hits: what an export lists. It
+    /// ranks exactly as [`Store::search`] does but reads no article and makes no snippet, so a
+    /// long list costs one index pass. Ids the index has but the articles table lost (a crash
+    /// between the two commits) are left for the caller to skip, as it reads the articles.
+    pub fn search_ranked(&self, q: &SearchQuery) -> crate::Result<(usize, Vec<(String, f32)>)> {
+        self.reading_index(|| {
+            let Compiled { query, .. } = self.compile(q)?;
+            let searcher = self.reader.searcher();
+            let limit = q.limit.clamp(1, MAX_RANKED);
+            let (top, total) = self.ranked(&searcher, &query, q.sort, q.offset, limit)?;
+            let mut out = Vec::with_capacity(top.len());
+            for (score, addr) in top {
+                let doc: TantivyDocument = searcher.doc(addr).map_err(|e| self.damaged(e))?;
+                if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
+                    out.push((id.to_string(), score));
+                }
+            }
+            Ok((total, out))
+        })
     }
 
     /// [`Store::search`] with one hit per story: the best-ranked of each (hits without a story

@@ -591,3 +591,42 @@ fn many_opens_of_a_fresh_collection_at_once_all_succeed() {
         }
     }
 }
+
+#[test]
+fn entity_articles_lists_them_all_newest_first_up_to_a_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    s.set_analyzer(Box::new(|arts: &[Article]| arts.iter().map(fake_analysis).collect()));
+    let mut arts = fixture();
+    arts[2].body.push_str(" قرب المكتبة.");
+    s.put_batch(&arts).unwrap();
+    let all = s.entity_articles("lib", 100).unwrap().unwrap();
+    assert_eq!(all, s.entity("lib").unwrap().unwrap().entity.articles, "the same order as the entity record");
+    assert_eq!(all.len() as u64, s.entity("lib").unwrap().unwrap().article_count);
+    assert_eq!(s.entity_articles("lib", 1).unwrap().unwrap(), all[..1]);
+    assert_eq!(s.entity_articles("lib", usize::MAX).unwrap().unwrap(), all, "no limit past i64");
+    assert!(s.entity_articles("nobody", 10).unwrap().is_none());
+}
+
+#[test]
+fn search_ranked_ranks_as_search_does_without_reading_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    s.put_batch(&fixture()).unwrap();
+    let q = SearchQuery { text: "المكتبة".into(), limit: 10, ..Default::default() };
+    let hits = s.search(&q).unwrap();
+    let (total, ranked) = s.search_ranked(&q).unwrap();
+    assert_eq!(total, hits.total);
+    let ids: Vec<&str> = ranked.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, hits.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>());
+    for ((_, score), h) in ranked.iter().zip(&hits.hits) {
+        assert_eq!(*score, h.score);
+    }
+    let (total, page) = s.search_ranked(&SearchQuery { offset: 1, limit: 1, ..q.clone() }).unwrap();
+    assert_eq!((total, page.len()), (hits.total, 1));
+    assert_eq!(page[0].0, ids[1]);
+    // The filters and the parser's checks are those of search.
+    let (_, dated) = s.search_ranked(&SearchQuery { from: Some("2024-03-05".into()), ..q.clone() }).unwrap();
+    assert!(dated.len() < ranked.len());
+    assert!(s.search_ranked(&SearchQuery::default()).is_err(), "nothing to search for");
+}

@@ -169,11 +169,11 @@ fn respond<T: Serialize>(r: Result<T, Error>) -> Response {
     }
 }
 
-fn query<T: Default>(q: Result<Query<T>, QueryRejection>) -> Result<T, Error> {
+pub(crate) fn query<T: Default>(q: Result<Query<T>, QueryRejection>) -> Result<T, Error> {
     q.map(|Query(t)| t).map_err(|e| Error::bad_request(format!("bad query string: {}", e.body_text())))
 }
 
-fn path_id(p: Result<Path<String>, PathRejection>) -> Result<String, Error> {
+pub(crate) fn path_id(p: Result<Path<String>, PathRejection>) -> Result<String, Error> {
     p.map(|Path(id)| id).map_err(|e| Error::bad_request(format!("bad article id: {}", e.body_text())))
 }
 
@@ -300,14 +300,7 @@ pub(crate) async fn search_page(
     state
         .with_store(move |s| {
             s.refresh()?;
-            // The outlet filter may name the outlet rather than give its id.
-            if let Some(o) = &q.outlet {
-                let ids = crate::outlets::resolve(o, &s.outlets()?);
-                if let Some((first, rest)) = ids.split_first() {
-                    q.outlet = Some(first.clone());
-                    q.outlet_ids = rest.to_vec();
-                }
-            }
+            crate::outlets::resolve_filter(s, &mut q)?;
             Ok(if by_story { s.search_by_story(&q)? } else { s.search(&q)? })
         })
         .await

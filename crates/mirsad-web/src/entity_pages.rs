@@ -257,6 +257,7 @@ pub(crate) async fn entity(
                 html! {
                     article.entity {
                         h1 dir="auto" { (e.name) }
+                        (crate::export::entity_links(&e.id))
                         dl.meta {
                             dt { "النوع" }
                             dd { a href={ "/entities?type=" (e.kind.code()) } { (kind_label(e.kind)) } }

@@ -23,6 +23,7 @@ mod atom;
 mod cache;
 pub mod dates;
 mod entity_pages;
+pub mod export;
 mod ingest;
 mod openapi;
 mod outlets;
@@ -250,9 +251,12 @@ pub fn router_with(state: AppState, limits: &Limits) -> Router {
         .route("/api/articles/{id}/analysis", get(api::analysis))
         .route("/api/entities", get(api::entities))
         .route("/api/entities/{id}", get(api::entity))
+        .route("/api/entities/{id}/export", get(export::entity))
         .route("/api/search", get(api::search))
+        .route("/api/search/export", get(export::search))
         .route("/api/stories", get(api::stories))
         .route("/api/stories/{id}", get(api::story))
+        .route("/api/stories/{id}/export", get(export::story))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api/sources", get(sources::api))
         .route("/sources", get(sources::page))

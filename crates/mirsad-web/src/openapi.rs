@@ -1,6 +1,7 @@
 //! The OpenAPI 3 description of `/api`, written by hand. `tests/api.rs` checks that every path
 //! in it answers and that the router serves no API path it lacks.
 
+use crate::export::{CSV_COLUMNS, LIST_SEPARATOR, MAX_EXPORT_BYTES, MAX_EXPORT_ROWS};
 use serde_json::{json, Value};
 
 /// The OpenAPI document; `ingest` adds `POST /api/ingest` (served only with `--token`).
@@ -30,6 +31,57 @@ pub fn spec(ingest: bool) -> Value {
     let text = |name: &str, what: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}, "description": what});
     let ok =
         |schema: Value, what: &str| json!({"description": what, "content": {"application/json": {"schema": schema}}});
+    // The search filters, shared by the search and its download (which checks them alike).
+    let search_params = |limit: Value| {
+        vec![
+            text("q", "Words; \"quoted phrases\", AND/OR and -word work."),
+            day("from", "Published on or after this day (YYYY-MM-DD)."),
+            day("to", "Published on or before this day (YYYY-MM-DD)."),
+            text("outlet", "Only this outlet: its id (as in an article's outlet field) or its name in Arabic or Latin letters («سكاي نيوز عربية», Sky News Arabia, skynews)."),
+            text("keyword", "Only articles with this keyword (any spelling)."),
+            limit,
+            offset(crate::MAX_SEARCH_OFFSET),
+            collapse.clone(),
+            json!({"name": "sort", "in": "query", "required": false,
+                "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"], "default": "relevance"},
+                "description": "Order of hits: best match first, or by publication date (hits then have score 0)."}),
+            json!({"name": "exact", "in": "query", "required": false, "schema": {"type": "string", "enum": ["0", "1"]},
+                "description": "1: the words as given only. Otherwise a query written as an entity's name also finds its other spellings (listed in spellings)."}),
+        ]
+    };
+    // Downloads (see `crate::export`): the parameters and the answer they share.
+    let rows = json!({"name": "limit", "in": "query", "required": false,
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_EXPORT_ROWS, "default": MAX_EXPORT_ROWS},
+        "description": "Most rows (articles) in the download."});
+    let format = json!({"name": "format", "in": "query", "required": false,
+        "schema": {"type": "string", "enum": ["csv", "jsonl"], "default": "jsonl"},
+        "description": "jsonl: one article record per line (the Article schema; search rows add rank and score). \
+            csv: UTF-8 with a byte order mark, CRLF line ends, a header row; cells that a spreadsheet \
+            would read as a formula (starting with = + - @, tab or CR) get a leading '."});
+    let body = json!({"name": "body", "in": "query", "required": false,
+        "schema": {"type": "string", "enum": ["0", "1"], "default": "0"},
+        "description": "CSV only: 1 adds the article text as a last column (JSON lines always carry it)."});
+    let columns = format!(
+        "CSV columns: {}{}; body with body=1. Lists are joined with \"{}\".",
+        "rank, score (search only), ",
+        CSV_COLUMNS.join(", "),
+        LIST_SEPARATOR
+    );
+    let export_ok = |what: &str| {
+        let header = |d: &str, t: &str| json!({"description": d, "schema": {"type": t}});
+        json!({"description": format!("{what} {columns}"),
+            "headers": {
+                "Content-Disposition": header("attachment; filename=\"mirsad-….csv\" (or .jsonl), ASCII only.", "string"),
+                "X-Mirsad-Truncated": header(&format!(
+                    "true when rows were left out: past limit, past {MAX_EXPORT_ROWS} rows or past {MAX_EXPORT_BYTES} bytes."), "string"),
+                "X-Mirsad-Rows": header("Rows in the download.", "integer")},
+            "content": {
+                "text/csv; charset=utf-8": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}}}})
+    };
+    let export_params = |first: Value| vec![first, format.clone(), body.clone(), rows.clone()];
+    let mut search_export = search_params(rows.clone());
+    search_export.extend([format.clone(), body.clone()]);
     let mut paths = json!({
         "/api/articles": {"get": {
             "operationId": "latestArticles",
@@ -60,20 +112,7 @@ pub fn spec(ingest: bool) -> Value {
         "/api/search": {"get": {
             "operationId": "search",
             "summary": "Ranked search; same shape as `mirsad search --json`. Give q or at least one filter.",
-            "parameters": [
-                text("q", "Words; \"quoted phrases\", AND/OR and -word work."),
-                day("from", "Published on or after this day (YYYY-MM-DD)."),
-                day("to", "Published on or before this day (YYYY-MM-DD)."),
-                text("outlet", "Only this outlet: its id (as in an article's outlet field) or its name in Arabic or Latin letters («سكاي نيوز عربية», Sky News Arabia, skynews)."),
-                text("keyword", "Only articles with this keyword (any spelling)."),
-                limit(crate::PAGE_SIZE, crate::MAX_LIMIT),
-                offset(crate::MAX_SEARCH_OFFSET),
-                collapse,
-                json!({"name": "sort", "in": "query", "required": false,
-                    "schema": {"type": "string", "enum": ["relevance", "newest", "oldest"], "default": "relevance"},
-                    "description": "Order of hits: best match first, or by publication date (hits then have score 0)."}),
-                json!({"name": "exact", "in": "query", "required": false, "schema": {"type": "string", "enum": ["0", "1"]},
-                    "description": "1: the words as given only. Otherwise a query written as an entity's name also finds its other spellings (listed in spellings)."})],
+            "parameters": search_params(limit(crate::PAGE_SIZE, crate::MAX_LIMIT)),
             "responses": {"200": ok(json!({"$ref": "#/components/schemas/SearchResults"}),
                     "Ranked hits. With collapse=story, total is exact when every hit was looked at, \
                      else the count before collapsing (an upper bound)."),
@@ -139,6 +178,25 @@ pub fn spec(ingest: bool) -> Value {
                 "description": "Entity id."}],
             "responses": {"200": ok(json!({"$ref": "#/components/schemas/EntityRecord"}), "The entity."),
                 "404": error}
+        }},
+        "/api/search/export": {"get": {
+            "operationId": "exportSearch",
+            "summary": "Download the ranked hits of a search (the parameters of /api/search; limit counts rows) as CSV or JSON lines.",
+            "parameters": search_export,
+            "responses": {"200": export_ok("The hits, best first."), "400": error}
+        }},
+        "/api/stories/{id}/export": {"get": {
+            "operationId": "exportStory",
+            "summary": "Download a story's articles, in timeline order (by publication date, undated last), as CSV or JSON lines.",
+            "parameters": export_params(story_id.clone()),
+            "responses": {"200": export_ok("The story's articles."), "400": error, "404": error}
+        }},
+        "/api/entities/{id}/export": {"get": {
+            "operationId": "exportEntity",
+            "summary": "Download the articles that mention an entity (any spelling), newest first, as CSV or JSON lines.",
+            "parameters": export_params(json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"},
+                "description": "Entity id."})),
+            "responses": {"200": export_ok("The entity's articles."), "400": error, "404": error}
         }},
         "/api/openapi.json": {"get": {
             "operationId": "openapi",

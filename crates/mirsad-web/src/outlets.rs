@@ -64,6 +64,19 @@ pub(crate) fn resolve(input: &str, known: &[(String, u64)]) -> Vec<String> {
         .collect()
 }
 
+/// Turns a search's outlet filter, which may name the outlet rather than give its id, into the
+/// ids it stands for (left as given when it names none).
+pub(crate) fn resolve_filter(s: &mirsad_store::Store, q: &mut mirsad_store::SearchQuery) -> mirsad_store::Result<()> {
+    if let Some(o) = &q.outlet {
+        let ids = resolve(o, &s.outlets()?);
+        if let Some((first, rest)) = ids.split_first() {
+            q.outlet = Some(first.clone());
+            q.outlet_ids = rest.to_vec();
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -763,6 +763,7 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
                         (r.total) " نتيجة"
                         " · " a href=(feed) { "موجز Atom لهذا البحث" }
                     }
+                    (crate::export::search_links(&qs))
                     @if !r.spellings.is_empty() {
                         p.note {
                             "بحثنا أيضاً عن الكتابات الأخرى للاسم: "
@@ -935,6 +936,7 @@ pub(crate) async fn story(
                 html! {
                     article.story {
                         h1 dir="auto" { (title) }
+                        (crate::export::story_links(&s.id))
                         @if let Some(e) = lead_entry {
                             p.lead-article {
                                 "الخبر الرئيسي: "

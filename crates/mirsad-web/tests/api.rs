@@ -160,11 +160,14 @@ async fn openapi_matches_the_routes() {
             "/api/articles/{id}/related",
             "/api/entities",
             "/api/entities/{id}",
+            "/api/entities/{id}/export",
             "/api/openapi.json",
             "/api/search",
+            "/api/search/export",
             "/api/sources",
             "/api/stories",
-            "/api/stories/{id}"
+            "/api/stories/{id}",
+            "/api/stories/{id}/export"
         ],
         "the spec lists exactly the read routes of the router"
     );
@@ -186,7 +189,9 @@ async fn openapi_matches_the_routes() {
         let base = if needs_q { format!("{concrete}?q={}", enc("المكتبة")) } else { concrete.clone() };
         let r = get(&app, &base).await;
         assert_eq!(r.status, StatusCode::OK, "{base}: {}", r.body);
-        assert!(r.content_type().starts_with("application/json"), "{base}");
+        // Downloads answer JSON lines by default; everything else answers JSON.
+        let json = if path.ends_with("/export") { "application/x-ndjson" } else { "application/json" };
+        assert!(r.content_type().starts_with(json), "{base}");
         assert!(op["responses"]["200"].is_object(), "{path}");
         // Unknown id → 404, as documented.
         if path.contains("{id}") {
