@@ -16,6 +16,7 @@ pub mod query;
 mod search;
 mod stored;
 mod verify;
+mod volume;
 
 use mirsad_cluster::{Changes, Clusterer, Group, StoryState};
 use mirsad_model::Article;
@@ -26,7 +27,9 @@ use tantivy::{DateTime, Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
 pub use analysis::{
     Analyzer, EntityRecord, EntitySummary, StoryRef, ENTITY_ARTICLES, ENTITY_EVENTS, ENTITY_QUOTES, ENTITY_STORIES,
+    NEIGHBOUR_SCAN,
 };
+pub use volume::VOLUME_DAYS;
 pub use check::{Health, SCHEMA_VERSION};
 pub use crawl::{Endpoint, Source};
 pub use query::{QueryError, MAX_QUERY_BYTES, MAX_QUERY_DEPTH, MAX_QUERY_WORDS};
