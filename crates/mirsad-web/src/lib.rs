@@ -20,6 +20,7 @@
 
 mod api;
 mod atom;
+pub mod charts;
 pub mod dates;
 mod entity_pages;
 mod ingest;
