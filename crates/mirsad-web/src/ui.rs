@@ -786,6 +786,8 @@ pub(crate) async fn story(
                         @if !by_outlet.is_empty() {
                             section.outlets {
                                 h2 { "التغطية حسب الموقع" }
+                                (crate::charts::story_volume(&s.timeline))
+                                (crate::charts::story_outlets(&s.timeline))
                                 ul.outlets {
                                     @for (o, entries) in &by_outlet {
                                         li {
