@@ -147,7 +147,9 @@ fn label(unit: Unit, k: i64, series: usize) -> Option<Column> {
         Unit::Hour => {
             let t = DateTime::from_timestamp(k.checked_mul(3600)?, 0)?.naive_utc();
             let v = DateValue::parse(&t.format("%Y-%m-%dT%H:%M").to_string()).ok()?;
-            Some(Column { tick: format!("{}:00", t.hour()), full: dates::full(&v), counts })
+            // Midnight names its day, so that a chart over two days says which hours are which.
+            let tick = if t.hour() == 0 { day_tick(t.date()) } else { format!("{:02}:00", t.hour()) };
+            Some(Column { tick, full: dates::full(&v), counts })
         }
         Unit::Day => {
             let d = NaiveDate::from_num_days_from_ce_opt(i32::try_from(k).ok()?)?;
@@ -229,7 +231,8 @@ fn time_chart(title: &str, series: &[String], cols: &[Column], note: Option<&str
     let bar = (slot * 0.8).max(0.5);
     // Column i (0 the earliest) from the right.
     let left = |i: usize| X1 - (i as f64 + 1.0) * slot + (slot - bar) / 2.0;
-    let ticks = tick_indices(cols.len(), 5);
+    // A tick label is up to about 70 units wide: one per 90 units keeps them apart.
+    let ticks = tick_indices(cols.len(), ((X1 - X0) / 90.0) as usize);
     let grid: Vec<u64> = if top >= 2 { vec![0, top / 2, top] } else { vec![0, top] };
     let words = format!(
         "{title}: {}. المجموع {}.",
@@ -239,6 +242,7 @@ fn time_chart(title: &str, series: &[String], cols: &[Column], note: Option<&str
     let multi = series.len() > 1;
     html! {
         figure.chart {
+            figcaption { (title) }
             svg.chart role="img" aria-label=(words) viewBox={ "0 0 " (W) " " (H) } width="100%" font-size=(FONT) {
                 title { (title) }
                 @for v in grid {
@@ -257,9 +261,12 @@ fn time_chart(title: &str, series: &[String], cols: &[Column], note: Option<&str
                     }
                 }
                 @for i in &ticks {
-                    @let x = (left(*i) + bar / 2.0).clamp(X0 + 38.0, X1 - 30.0);
-                    line.tick x1=(f(left(*i) + bar / 2.0)) x2=(f(left(*i) + bar / 2.0)) y1=(f(BOTTOM)) y2=(f(BOTTOM + 4.0)) {}
-                    text.label x=(f(x)) y=(f(H - 6.0)) text-anchor="middle" direction="rtl" { (cols[*i].tick) }
+                    @let x = left(*i) + bar / 2.0;
+                    // The labels at the ends grow inwards from their tick (in right-to-left text,
+                    // `start` is the right edge), the others are centred on it.
+                    @let anchor = if *i == 0 { "start" } else if *i + 1 == cols.len() { "end" } else { "middle" };
+                    line.tick x1=(f(x)) x2=(f(x)) y1=(f(BOTTOM)) y2=(f(BOTTOM + 4.0)) {}
+                    text.label x=(f(x)) y=(f(H - 6.0)) text-anchor=(anchor) direction="rtl" { (cols[*i].tick) }
                 }
             }
             @if multi { (legend(series)) }
@@ -363,6 +370,7 @@ fn bar_chart(title: &str, words: &str, bars: &[Bar], table_head: (&str, &str), l
     let len = |n: u64| ((W - LABEL_W - NUM_W) * n as f64 / max as f64).max(if n > 0 { 1.0 } else { 0.0 });
     html! {
         figure.chart {
+            figcaption { (title) }
             svg.chart role="img" aria-label=(words) viewBox={ "0 0 " (W) " " (f(h)) } width="100%" font-size=(FONT) {
                 title { (title) }
                 @for (i, b) in bars.iter().enumerate() {
@@ -463,7 +471,8 @@ pub fn story_volume(timeline: &[TimelineEntry]) -> Markup {
     let mut notes: Vec<String> = Vec::new();
     if unit == Unit::Hour {
         if let Some(off) = items.iter().min_by_key(|d| d.when.timestamp()).and_then(|d| d.when.datetime()) {
-            notes.push(format!("الساعات بتوقيت {} (توقيت أول مقالة).", off.format("%:z")));
+            // The offset isolated left to right, or bidi shows «00:00+».
+            notes.push(format!("الساعات بتوقيت \u{2066}{}\u{2069} (توقيت أول مقالة).", off.format("%:z")));
         }
     }
     if cut {
@@ -646,10 +655,11 @@ mod tests {
         ];
         let m = story_volume(&tl).into_string();
         assert!(m.contains("مقالات القصة حسب الساعة"), "{m}");
-        assert!(m.contains("بتوقيت +03:00"));
+        assert!(m.contains("بتوقيت \u{2066}+03:00\u{2069}"), "the offset is isolated");
         // 08:20Z is 11:20 in +03:00: two articles at 11:00.
         assert!(m.contains("الجمعة 1 مارس 2024، 11:00: 2"), "{m}");
-        assert!(m.contains(">9:00<"));
+        assert!(m.contains(">09:00<"));
+        assert!(m.contains("<figcaption>مقالات القصة حسب الساعة</figcaption>"), "a visible caption");
         assert!(m.contains("class=\"legend\""), "two outlets, a legend");
     }
 
@@ -732,6 +742,8 @@ mod tests {
         assert_eq!(tick_indices(1, 5), [0]);
         assert_eq!(tick_indices(3, 5), [0, 1, 2]);
         assert_eq!(tick_indices(90, 5), [0, 22, 44, 66, 89]);
+        assert_eq!(tick_indices(92, 4), [0, 30, 60, 91]);
+        assert_eq!(tick_indices(5, 0), [0]);
         assert_eq!(short("اسم قصير"), "اسم قصير");
         assert_eq!(short(&"م".repeat(30)).chars().count(), LABEL_CHARS);
     }

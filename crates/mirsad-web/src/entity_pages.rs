@@ -250,15 +250,10 @@ pub(crate) async fn entity(
                             dt { "المعرّف" }
                             dd.id dir="ltr" { (e.id) }
                         }
-                        @if !mentions_chart.0.is_empty() {
+                        @if !mentions_chart.0.is_empty() || !near_chart.0.is_empty() {
                             section.entity-chart {
-                                h2 { "المقالات التي تذكره عبر الزمن" }
+                                h2 { "حضوره في الأخبار" }
                                 (mentions_chart)
-                            }
-                        }
-                        @if !near_chart.0.is_empty() {
-                            section.entity-chart {
-                                h2 { "يُذكر معه" }
                                 (near_chart)
                             }
                         }
