@@ -216,7 +216,7 @@ fn f(x: f64) -> String {
 /// A time chart: one column per step, stacked by series, the earliest at the right, a y axis
 /// with three round values on the right, up to five date ticks; the legend (when there is more
 /// than one series) and the table follow.
-fn time_chart(title: &str, series: &[String], cols: &[Column], note: Option<&str>) -> Markup {
+fn time_chart(title: &str, series: &[String], cols: &[Column], note: Option<Markup>) -> Markup {
     if cols.iter().filter(|c| c.total() > 0).count() < 2 {
         return html! {};
     }
@@ -468,18 +468,20 @@ pub fn story_volume(timeline: &[TimelineEntry]) -> Markup {
         .collect();
     let Some((unit, cols, cut)) = columns(&items, series.len()) else { return html! {} };
     let title = format!("مقالات القصة {}", unit.words());
-    let mut notes: Vec<String> = Vec::new();
-    if unit == Unit::Hour {
-        if let Some(off) = items.iter().min_by_key(|d| d.when.timestamp()).and_then(|d| d.when.datetime()) {
-            // The offset isolated left to right, or bidi shows «00:00+».
-            notes.push(format!("الساعات بتوقيت \u{2066}{}\u{2069} (توقيت أول مقالة).", off.format("%:z")));
+    let offset = match unit {
+        Unit::Hour => items.iter().min_by_key(|d| d.when.timestamp()).and_then(|d| d.when.datetime()),
+        _ => None,
+    };
+    let note = (offset.is_some() || cut).then(|| {
+        html! {
+            @if let Some(off) = offset {
+                // The offset in its own left-to-right span, or bidi shows «00:00+».
+                "الساعات بتوقيت " span dir="ltr" { (off.format("%:z")) } " (توقيت أول مقالة). "
+            }
+            @if cut { "آخر " (cols.len()) " فترة فقط." }
         }
-    }
-    if cut {
-        notes.push(format!("آخر {} فترة فقط.", cols.len()));
-    }
-    let note = (!notes.is_empty()).then(|| notes.join(" "));
-    time_chart(&title, &series, &cols, note.as_deref())
+    });
+    time_chart(&title, &series, &cols, note)
 }
 
 /// A story's coverage by outlet: one bar per outlet (the ten with most articles; the rest
@@ -531,8 +533,8 @@ pub fn entity_mentions(days: &[(String, u64)]) -> Markup {
         .collect();
     let Some((unit, cols, cut)) = columns(&items, 1) else { return html! {} };
     let title = format!("المقالات التي تذكره {}", unit.words());
-    let note = cut.then(|| format!("آخر {} فترة فقط.", cols.len()));
-    time_chart(&title, &["المقالات".to_string()], &cols, note.as_deref())
+    let note = cut.then(|| html! { "آخر " (cols.len()) " فترة فقط." });
+    time_chart(&title, &["المقالات".to_string()], &cols, note)
 }
 
 /// The entities most often in the same articles as an entity, each bar a link to its page.
@@ -655,7 +657,7 @@ mod tests {
         ];
         let m = story_volume(&tl).into_string();
         assert!(m.contains("مقالات القصة حسب الساعة"), "{m}");
-        assert!(m.contains("بتوقيت \u{2066}+03:00\u{2069}"), "the offset is isolated");
+        assert!(m.contains(r#"بتوقيت <span dir="ltr">+03:00</span>"#), "the offset is isolated");
         // 08:20Z is 11:20 in +03:00: two articles at 11:00.
         assert!(m.contains("الجمعة 1 مارس 2024، 11:00: 2"), "{m}");
         assert!(m.contains(">09:00<"));
