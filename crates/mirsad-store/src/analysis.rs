@@ -609,8 +609,8 @@ impl Store {
         }
         for seq in seqs {
             let Some(d) = data.query_row([seq], |r| r.get::<_, String>(0)).optional().map_err(e)? else { continue };
-            let m: Mentions =
-                serde_json::from_str(&d).map_err(|x| corrupt(&format!("analysis {seq}"), format!("stored analysis: {x}")))?;
+            let m: Mentions = serde_json::from_str(&d)
+                .map_err(|x| corrupt(&format!("analysis {seq}"), format!("stored analysis: {x}")))?;
             for other in stored::entities_of(&mut names, &mut alias, m.m.into_iter().map(|m| m.0))? {
                 if other != id {
                     *counts.entry(other).or_default() += 1;

@@ -29,11 +29,11 @@ pub use analysis::{
     Analyzer, EntityRecord, EntitySummary, StoryRef, ENTITY_ARTICLES, ENTITY_EVENTS, ENTITY_QUOTES, ENTITY_STORIES,
     NEIGHBOUR_SCAN,
 };
-pub use volume::VOLUME_DAYS;
 pub use check::{Health, SCHEMA_VERSION};
 pub use crawl::{Endpoint, Source};
 pub use query::{QueryError, MAX_QUERY_BYTES, MAX_QUERY_DEPTH, MAX_QUERY_WORDS};
 pub use search::{collapse_by_story, Hit, SearchQuery, SearchResults, COLLAPSE_FACTOR};
+pub use volume::VOLUME_DAYS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

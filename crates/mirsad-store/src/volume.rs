@@ -49,7 +49,9 @@ impl Store {
             )
             .map_err(e)?;
         let rows = stmt
-            .query_map([first.format("%Y-%m-%d").to_string(), end], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .query_map([first.format("%Y-%m-%d").to_string(), end], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
             .map_err(e)?;
         let mut out: Vec<(NaiveDate, u64)> = first.iter_days().take(days as usize).map(|d| (d, 0)).collect();
         for row in rows {

@@ -596,7 +596,9 @@ fn many_opens_of_a_fresh_collection_at_once_all_succeed() {
 fn two_entities(a: &Article) -> mirsad_model::ArticleAnalysis {
     use mirsad_model::{EntityMention, EntityType};
     let mut an = mirsad_model::ArticleAnalysis::default();
-    for (word, id, kind) in [("المكتبة", "lib", EntityType::ORG), ("المدينة", "city", EntityType::LOC), ("المدن", "city", EntityType::LOC)] {
+    for (word, id, kind) in
+        [("المكتبة", "lib", EntityType::ORG), ("المدينة", "city", EntityType::LOC), ("المدن", "city", EntityType::LOC)]
+    {
         if a.body.contains(word) {
             an.mentions.push(EntityMention { entity: id.into(), kind, text: word.into() });
         }

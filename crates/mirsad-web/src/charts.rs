@@ -92,13 +92,16 @@ struct Dated {
 /// the reader should see). Items with only a year or a month are left out. Returns the unit
 /// and the columns (the newest [`MAX_COLUMNS`]) and whether older ones were cut.
 fn columns(items: &[Dated], series: usize) -> Option<(Unit, Vec<Column>, bool)> {
-    let dated: Vec<&Dated> =
-        items.iter().filter(|d| matches!(d.when.precision(), Precision::Day | Precision::Minute | Precision::Second)).collect();
+    let dated: Vec<&Dated> = items
+        .iter()
+        .filter(|d| matches!(d.when.precision(), Precision::Day | Precision::Minute | Precision::Second))
+        .collect();
     let lo = dated.iter().map(|d| d.when.timestamp()).min()?;
     let hi = dated.iter().map(|d| d.when.timestamp()).max()?;
     let timed = dated.iter().all(|d| d.when.precision() != Precision::Day);
     let days = |d: &Dated| d.when.date();
-    let (first_day, last_day) = (dated.iter().filter_map(|d| days(d)).min()?, dated.iter().filter_map(|d| days(d)).max()?);
+    let (first_day, last_day) =
+        (dated.iter().filter_map(|d| days(d)).min()?, dated.iter().filter_map(|d| days(d)).max()?);
     let unit = if timed && hi - lo < HOURLY_BELOW_SECONDS {
         Unit::Hour
     } else if (last_day - first_day).num_days() < DAILY_UP_TO_DAYS {
@@ -527,10 +530,8 @@ pub fn story_outlets(timeline: &[TimelineEntry]) -> Markup {
 /// An entity's articles over time from `(day, articles)` pairs ([`mirsad_store::Store::entity_days`]):
 /// per month, per day when they span under three months (per hour never: a day has no time).
 pub fn entity_mentions(days: &[(String, u64)]) -> Markup {
-    let items: Vec<Dated> = days
-        .iter()
-        .filter_map(|(d, n)| Some(Dated { when: DateValue::parse(d).ok()?, series: 0, n: *n }))
-        .collect();
+    let items: Vec<Dated> =
+        days.iter().filter_map(|(d, n)| Some(Dated { when: DateValue::parse(d).ok()?, series: 0, n: *n })).collect();
     let Some((unit, cols, cut)) = columns(&items, 1) else { return html! {} };
     let title = format!("المقالات التي تذكره {}", unit.words());
     let note = cut.then(|| html! { "آخر " (cols.len()) " فترة فقط." });
@@ -540,7 +541,12 @@ pub fn entity_mentions(days: &[(String, u64)]) -> Markup {
 /// The entities most often in the same articles as an entity, each bar a link to its page.
 /// `scanned` is how many of its articles were read (the newest ones) and `of` how many it has:
 /// when fewer were read the title says so.
-pub fn entity_neighbours(near: &[(EntitySummary, u64)], scanned: u64, of: u64, href: impl Fn(&str) -> String) -> Markup {
+pub fn entity_neighbours(
+    near: &[(EntitySummary, u64)],
+    scanned: u64,
+    of: u64,
+    href: impl Fn(&str) -> String,
+) -> Markup {
     let bars: Vec<Bar> = near
         .iter()
         .take(MAX_BARS)
@@ -560,10 +566,8 @@ pub fn entity_neighbours(near: &[(EntitySummary, u64)], scanned: u64, of: u64, h
 ///
 /// For the home page: `charts::daily_volume(&store.daily_volume(mirsad_store::VOLUME_DAYS)?)`.
 pub fn daily_volume(days: &[(NaiveDate, u64)]) -> Markup {
-    let items: Vec<Dated> = days
-        .iter()
-        .filter_map(|(d, n)| Some(Dated { when: DateValue::from_day(*d)?, series: 0, n: *n }))
-        .collect();
+    let items: Vec<Dated> =
+        days.iter().filter_map(|(d, n)| Some(Dated { when: DateValue::from_day(*d)?, series: 0, n: *n })).collect();
     // The window is given: chart it per day even past three months, up to MAX_COLUMNS.
     let Some((_, cols, _)) = columns_by_day(&items) else { return html! {} };
     time_chart("المقالات المنشورة حسب اليوم", &["المقالات".to_string()], &cols, None)
@@ -637,7 +641,9 @@ mod tests {
         assert!(m.contains(r#"<svg class="chart" role="img""#), "{m}");
         assert!(m.contains("<title>مقالات القصة حسب اليوم</title>"));
         assert!(m.contains(r#"viewBox="0 0 400 190" width="100%""#));
-        assert!(m.contains("aria-label=\"مقالات القصة حسب اليوم: الجمعة 1 مارس 2024: 1، الأحد 3 مارس 2024: 4. المجموع 5.\""));
+        assert!(
+            m.contains("aria-label=\"مقالات القصة حسب اليوم: الجمعة 1 مارس 2024: 1، الأحد 3 مارس 2024: 4. المجموع 5.\"")
+        );
         assert!(m.contains("<summary>البيانات</summary>") && m.contains("<table>"));
         let r = rects(&m);
         assert_eq!(r.len(), 2, "two days with articles (the 2nd is an empty column)");

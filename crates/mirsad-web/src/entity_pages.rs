@@ -2,11 +2,11 @@
 //! show what the analysis stage found: entity links, quotes and dated events.
 
 use crate::api::{entities_page, get_entity, EntityParams};
-use crate::{charts, dates};
 use crate::ui::{
     article_href, bad_path, bad_query, check_page, layout, pager, pages_for, pages_of, query_page, render, story_href,
     PageParams,
 };
+use crate::{charts, dates};
 use crate::{url_encode, AppState, MAX_LIST_OFFSET, PAGE_SIZE};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
