@@ -231,7 +231,8 @@ fn time_chart(title: &str, series: &[String], cols: &[Column], note: Option<Mark
     let top = nice_max(cols.iter().map(Column::total).max().unwrap_or(0).max(1));
     let y = |v: u64| BOTTOM - (BOTTOM - TOP) * v as f64 / top as f64;
     let slot = (X1 - X0) / cols.len() as f64;
-    let bar = (slot * 0.8).max(0.5);
+    // A few columns stay columns, not slabs: at most 40 units wide.
+    let bar = (slot * 0.8).clamp(0.5, 40.0);
     // Column i (0 the earliest) from the right.
     let left = |i: usize| X1 - (i as f64 + 1.0) * slot + (slot - bar) / 2.0;
     // A tick label is up to about 70 units wide: one per 90 units keeps them apart.
