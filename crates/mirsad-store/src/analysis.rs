@@ -86,6 +86,9 @@ pub const ENTITY_ARTICLES: usize = 50;
 pub const ENTITY_STORIES: usize = 20;
 pub const ENTITY_EVENTS: usize = 200;
 pub const ENTITY_QUOTES: usize = 50;
+/// Newest articles of an entity [`Store::entity_neighbours`] reads: a bound on the page's
+/// cost for an entity in a hundred thousand articles; its recent company is what a reader asks.
+pub const NEIGHBOUR_SCAN: usize = 500;
 /// Most spellings a name search adds.
 pub const MAX_SPELLINGS: usize = 8;
 
@@ -608,5 +611,81 @@ impl Store {
             timeline,
             quotes,
         }))
+    }
+
+    /// Articles mentioning the entity per publication day (`YYYY-MM-DD`, the day the outlet
+    /// wrote), oldest first; articles without a day are left out. One pass over the entity's
+    /// rows of `surface_article` (its primary key) and one article lookup per row: its cost is
+    /// the entity's article count, as for its story list.
+    pub fn entity_days(&self, id: &str) -> Result<Vec<(String, u64)>> {
+        let e = |e| self.sql_err(e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT substr(a.published, 1, 10) AS d, COUNT(*) FROM articles a
+                 WHERE a.seq IN (SELECT seq FROM surface_article WHERE surface IN ({MEMBERS}))
+                   AND length(a.published) >= 10
+                 GROUP BY d ORDER BY d"
+            ))
+            .map_err(e)?;
+        let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))).map_err(e)?;
+        rows.map(|r| r.map(|(d, n)| (d, n.max(0) as u64))).collect::<std::result::Result<_, _>>().map_err(e)
+    }
+
+    /// The entities mentioned in the same articles as `id`, with the number of shared articles,
+    /// most first (then by id), at most `limit`; `id` itself is not listed.
+    ///
+    /// Only the entity's newest `scan` articles are read (see [`NEIGHBOUR_SCAN`]): each is a
+    /// stored analysis to parse, so the whole history of a frequent entity would cost seconds.
+    /// The counts are therefore over those articles, which the page says.
+    pub fn entity_neighbours(&self, id: &str, scan: usize, limit: usize) -> Result<Vec<(EntitySummary, u64)>> {
+        let e = |e| self.sql_err(e);
+        let seqs: Vec<i64> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT a.seq FROM articles a WHERE a.seq IN (SELECT seq FROM surface_article WHERE surface IN ({MEMBERS}))
+                     ORDER BY a.published DESC, a.seq DESC LIMIT ?2"
+                ))
+                .map_err(e)?;
+            let rows = stmt.query_map(params![id, scan as i64], |r| r.get::<_, i64>(0)).map_err(e)?;
+            rows.collect::<std::result::Result<_, _>>().map_err(e)?
+        };
+        let mut names = Names::new(&self.conn);
+        let mut alias = stored::StoredAlias::new(&self.conn);
+        let mut counts: HashMap<String, u64> = HashMap::new();
+        let mut data = self.conn.prepare_cached("SELECT data FROM analysis WHERE seq = ?1").map_err(e)?;
+        /// Only the mentions of a stored analysis (quotes and events are skipped unread).
+        #[derive(Deserialize)]
+        struct Mentions {
+            #[serde(default)]
+            m: Vec<(u32, u32, u32, u32)>,
+        }
+        for seq in seqs {
+            let Some(d) = data.query_row([seq], |r| r.get::<_, String>(0)).optional().map_err(e)? else { continue };
+            let m: Mentions = serde_json::from_str(&d)
+                .map_err(|x| corrupt(&format!("analysis {seq}"), format!("stored analysis: {x}")))?;
+            for other in stored::entities_of(&mut names, &mut alias, m.m.into_iter().map(|m| m.0))? {
+                if other != id {
+                    *counts.entry(other).or_default() += 1;
+                }
+            }
+        }
+        let mut ranked: Vec<(String, u64)> = counts.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        // Ids with no summary (no longer an entity) are skipped, so read a few more than asked.
+        ranked.truncate(limit.saturating_mul(2));
+        let ids: Vec<String> = ranked.iter().map(|r| r.0.clone()).collect();
+        let summaries = self.entity_summaries(&ids)?;
+        let mut out: Vec<(EntitySummary, u64)> = Vec::with_capacity(limit);
+        for (sid, n) in ranked {
+            if out.len() == limit {
+                break;
+            }
+            if let Some(s) = summaries.iter().find(|s| s.id == sid) {
+                out.push((s.clone(), n));
+            }
+        }
+        Ok(out)
     }
 }

@@ -17,6 +17,7 @@ pub mod query;
 mod search;
 mod stored;
 mod verify;
+mod volume;
 
 use mirsad_cluster::{Changes, Clusterer, Group, StoryState};
 use mirsad_model::Article;
@@ -27,13 +28,14 @@ use tantivy::{DateTime, Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
 pub use analysis::{
     Analyzer, EntityFilter, EntityRecord, EntitySort, EntitySummary, StoryRef, ENTITY_ARTICLES, ENTITY_EVENTS,
-    ENTITY_QUOTES, ENTITY_STORIES,
+    ENTITY_QUOTES, ENTITY_STORIES, NEIGHBOUR_SCAN,
 };
 pub use browse::{StoryBrief, StoryFilter, StorySort};
 pub use check::{Health, SCHEMA_VERSION};
 pub use crawl::{Endpoint, Source};
 pub use query::{QueryError, MAX_QUERY_BYTES, MAX_QUERY_DEPTH, MAX_QUERY_WORDS};
 pub use search::{collapse_by_story, Hit, SearchQuery, SearchResults, SearchSort, COLLAPSE_FACTOR, MAX_RANKED};
+pub use volume::VOLUME_DAYS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

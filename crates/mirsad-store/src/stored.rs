@@ -407,7 +407,7 @@ impl AliasMap for HashMap<u32, (Option<String>, Option<&'static str>)> {
 }
 
 /// The entities an article counts for: each of its surfaces as resolved by `alias`.
-fn entities_of(
+pub(crate) fn entities_of(
     names: &mut Names,
     alias: &mut dyn AliasMap,
     surfaces: impl IntoIterator<Item = u32>,

@@ -630,3 +630,52 @@ fn search_ranked_ranks_as_search_does_without_reading_articles() {
     assert!(dated.len() < ranked.len());
     assert!(s.search_ranked(&SearchQuery::default()).is_err(), "nothing to search for");
 }
+
+/// Two entities per article from words of its body: «المكتبة» (lib) and «المدينة» / «المدن» (city).
+fn two_entities(a: &Article) -> mirsad_model::ArticleAnalysis {
+    use mirsad_model::{EntityMention, EntityType};
+    let mut an = mirsad_model::ArticleAnalysis::default();
+    for (word, id, kind) in
+        [("المكتبة", "lib", EntityType::ORG), ("المدينة", "city", EntityType::LOC), ("المدن", "city", EntityType::LOC)]
+    {
+        if a.body.contains(word) {
+            an.mentions.push(EntityMention { entity: id.into(), kind, text: word.into() });
+        }
+    }
+    an
+}
+
+#[test]
+fn chart_series_count_days_and_shared_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path()).unwrap();
+    assert!(s.daily_volume(90).unwrap().is_empty(), "no dated article, no series");
+    s.set_analyzer(Box::new(|arts: &[Article]| arts.iter().map(two_entities).collect()));
+    let mut arts = fixture();
+    arts[1].body.push_str(" ونقلت المكتبة كتبها.");
+    arts[3].body.push_str(" وقالت المكتبة إنها مستعدة.");
+    // An old article outside a 10-day window, and a date far in the future, taken for an error.
+    arts.push(art("a5", "قديم", "نص قديم", "2023-01-01", "صحيفة ألف"));
+    arts.push(art("a6", "مستقبل", "نص بتاريخ خاطئ", "2999-01-01", "صحيفة ألف"));
+    s.put_batch(&arts).unwrap();
+
+    let v = s.daily_volume(12).unwrap();
+    assert_eq!(v.len(), 12, "one entry per day, empty days as 0");
+    assert_eq!(v[0].0.to_string(), "2024-03-01");
+    assert_eq!(v[11].0.to_string(), "2024-03-12", "ends at the newest plausible article");
+    let total: u64 = v.iter().map(|d| d.1).sum();
+    assert_eq!(total, 4);
+    assert_eq!(v[4].1, 1, "2024-03-05");
+    assert_eq!(v[1].1, 0);
+
+    assert_eq!(
+        s.entity_days("lib").unwrap(),
+        [("2024-03-01".to_string(), 1), ("2024-03-05".to_string(), 1), ("2024-03-12".to_string(), 1)]
+    );
+    let near = s.entity_neighbours("lib", 100, 10).unwrap();
+    assert_eq!(near.len(), 1, "itself is not its neighbour");
+    assert_eq!((near[0].0.id.as_str(), near[0].1), ("city", 2), "a2 and a4 mention both");
+    // The scan is over the newest articles only: a4 (the newest) alone shares one.
+    assert_eq!(s.entity_neighbours("lib", 1, 10).unwrap()[0].1, 1);
+    assert!(s.entity_neighbours("nobody", 100, 10).unwrap().is_empty());
+}

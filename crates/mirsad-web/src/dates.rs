@@ -26,7 +26,7 @@ fn local(d: &DateValue) -> Option<NaiveDateTime> {
     }
 }
 
-fn month_name(m: u32) -> &'static str {
+pub(crate) fn month_name(m: u32) -> &'static str {
     MONTHS[(m.clamp(1, 12) - 1) as usize]
 }
 

@@ -2,18 +2,21 @@
 //! show what the analysis stage found: entity links, quotes and dated events.
 
 use crate::api::{entities_page, get_entity, EntityParams};
-use crate::dates;
 use crate::ui::{
     article_href, bad_path, bad_query, check_page, layout, pager, pages_for, pages_of, query_page, render, story_href,
     PageParams,
 };
+use crate::{charts, dates};
 use crate::{url_encode, AppState, MAX_LIST_OFFSET, PAGE_SIZE};
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use maud::{html, Markup};
 use mirsad_model::{EntityType, Event, EventBasis, Quote};
-use mirsad_store::{EntitySort, EntitySummary};
+use mirsad_store::{EntitySort, EntitySummary, NEIGHBOUR_SCAN};
+
+/// Entities in the chart of those mentioned with an entity.
+const NEIGHBOURS: usize = 10;
 
 pub(crate) fn entity_href(id: &str) -> String {
     format!("/entities/{}", url_encode(id))
@@ -234,6 +237,20 @@ pub(crate) async fn entity(
             let p = q.map(|Query(p)| p).map_err(bad_query)?;
             let page = query_page(&p.page, MAX_LIST_OFFSET / PAGE_SIZE)?;
             let r = get_entity(&state, id).await?;
+            // The charts are on the first page only: the later pages continue the lists.
+            let (days, near) = if page == 1 {
+                let id = r.entity.id.clone();
+                state
+                    .with_store(move |s| {
+                        Ok((s.entity_days(&id)?, s.entity_neighbours(&id, NEIGHBOUR_SCAN, NEIGHBOURS)?))
+                    })
+                    .await?
+            } else {
+                Default::default()
+            };
+            let mentions_chart = charts::entity_mentions(&days);
+            let scanned = r.article_count.min(NEIGHBOUR_SCAN as u64);
+            let near_chart = charts::entity_neighbours(&near, scanned, r.article_count, entity_href);
             // The events, quotes and articles are paged together, so the page stays short.
             let pages = [r.timeline.len(), r.quotes.len(), r.entity.articles.len()]
                 .into_iter()
@@ -276,6 +293,13 @@ pub(crate) async fn entity(
                             }
                             dt { "المعرّف" }
                             dd.id dir="ltr" { (e.id) }
+                        }
+                        @if !mentions_chart.0.is_empty() || !near_chart.0.is_empty() {
+                            section.entity-chart {
+                                h2 { "حضوره في الأخبار" }
+                                (mentions_chart)
+                                (near_chart)
+                            }
                         }
                         @if !r.stories.is_empty() && page == 1 {
                             section.entity-stories {

@@ -21,6 +21,7 @@
 mod api;
 mod atom;
 mod cache;
+pub mod charts;
 pub mod dates;
 mod entity_pages;
 pub mod export;

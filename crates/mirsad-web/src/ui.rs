@@ -382,6 +382,8 @@ fn home_window(v: &Option<String>) -> Result<(&'static str, i64, &'static str), 
 struct Home {
     /// The end of the window: now, or the newest article when the collection is older.
     end: Option<String>,
+    /// Articles per day over the last [`mirsad_store::VOLUME_DAYS`] days of the collection.
+    volume: Vec<(chrono::NaiveDate, u64)>,
     top: Vec<StoryBrief>,
     latest: Vec<Article>,
     total: u64,
@@ -409,17 +411,17 @@ pub(crate) async fn home(State(state): State<AppState>, q: Result<Query<HomePara
                 .with_store(move |s| {
                     let total = s.count()?;
                     let latest = s.latest((page - 1) * HOME_LATEST, HOME_LATEST)?;
-                    let (end, top) = if page == 1 {
+                    let (end, top, volume) = if page == 1 {
                         let end = s.newest_published(&now_text)?;
                         let top = match end.as_deref().and_then(|e| window_start(e, hours).map(|f| (f, e))) {
                             Some((from, to)) => s.top_stories(&from, to, 2, HOME_STORIES)?,
                             None => Vec::new(),
                         };
-                        (end, top)
+                        (end, top, s.daily_volume(mirsad_store::VOLUME_DAYS)?)
                     } else {
-                        (None, Vec::new())
+                        (None, Vec::new(), Vec::new())
                     };
-                    Ok(Home { end, top, latest, total })
+                    Ok(Home { end, top, volume, latest, total })
                 })
                 .await?;
             let pages = pages_of(home.total as usize, HOME_LATEST);
@@ -470,6 +472,13 @@ pub(crate) async fn home(State(state): State<AppState>, q: Result<Query<HomePara
                                     }
                                 }
                             }
+                        }
+                    }
+                    @let volume = crate::charts::daily_volume(&home.volume);
+                    @if !volume.0.is_empty() {
+                        section.volume aria-labelledby="volume" {
+                            h2 #volume { "حجم النشر" }
+                            (volume)
                         }
                     }
                     section.latest aria-labelledby="latest" {
@@ -967,6 +976,8 @@ pub(crate) async fn story(
                         @if !by_outlet.is_empty() {
                             section.outlets {
                                 h2 { "التغطية حسب الموقع" }
+                                (crate::charts::story_volume(&s.timeline))
+                                (crate::charts::story_outlets(&s.timeline))
                                 ul.outlets {
                                     @for (o, entries) in &by_outlet {
                                         li {

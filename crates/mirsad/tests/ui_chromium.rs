@@ -172,6 +172,8 @@ impl Browser {
                 .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_string)).collect())
                 .unwrap_or_default(),
             small: v["small"].as_array().cloned().unwrap_or_default(),
+            svgs: v["svgs"].as_array().cloned().unwrap_or_default(),
+            charts: v["charts"].as_u64().unwrap_or(0),
         }
     }
 
@@ -198,7 +200,9 @@ impl Drop for Browser {
 /// The measurement script: the page's width against the window's, its height, the first
 /// ISO date left in the text a reader sees (article bodies, quotes, URLs and snippets quote the
 /// source and are left out), the text of every `<time>`, the visible tap targets smaller than
-/// [`TAP`] px (a checkbox by its label, which takes the tap), and the DOM.
+/// [`TAP`] px (a checkbox by its label, which takes the tap), what is wrong with its SVG
+/// charts (no text alternative, wider than the window, a label cut off or over another), and
+/// the DOM.
 const MEASURE: &str = r#"(() => {
   const root = document.documentElement;
   const clone = document.body.cloneNode(true);
@@ -213,8 +217,23 @@ const MEASURE: &str = r#"(() => {
     .map(e => { const r = e.getBoundingClientRect();
       return {what: e.tagName + ' ' + (e.textContent || e.name || '').trim().slice(0, 30), w: r.width, h: r.height}; })
     .filter(t => t.w < 40 || t.h < 40);
-  return JSON.stringify({sw: root.scrollWidth, iw: window.innerWidth, h: root.scrollHeight, iso, times, small,
-    html: root.outerHTML});
+  const inside = (b, r) => b.left >= r.left - 0.5 && b.right <= r.right + 0.5 && b.top >= r.top - 0.5 && b.bottom <= r.bottom + 0.5;
+  const meets = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  const svgs = [...document.querySelectorAll('svg')].flatMap((s, n) => {
+    const out = [];
+    const title = s.querySelector(':scope > title');
+    if (!(s.getAttribute('aria-label') || '').trim() && !(title && title.textContent.trim())) out.push(`svg ${n} has no text alternative`);
+    const r = s.getBoundingClientRect();
+    if (r.left < -0.5 || r.right > window.innerWidth + 0.5) out.push(`svg ${n} overflows the window: ${r.left}..${r.right}`);
+    const texts = [...s.querySelectorAll('text')].map(t => [t.textContent, t.getBoundingClientRect()]);
+    texts.forEach(([t, b], i) => {
+      if (!inside(b, r)) out.push(`svg ${n}: label cut off: ${t}`);
+      texts.slice(i + 1).forEach(([u, c]) => { if (meets(b, c)) out.push(`svg ${n}: labels overlap: ${t} / ${u}`); });
+    });
+    return out;
+  });
+  return JSON.stringify({sw: root.scrollWidth, iw: window.innerWidth, h: root.scrollHeight, iso, times, small, svgs,
+    charts: document.querySelectorAll('svg').length, html: root.outerHTML});
 })()"#;
 
 struct Seen {
@@ -225,6 +244,10 @@ struct Seen {
     iso: Option<String>,
     times: Vec<String>,
     small: Vec<Value>,
+    /// What is wrong with the page's SVGs, one line each.
+    svgs: Vec<Value>,
+    /// How many SVGs the page has.
+    charts: u64,
 }
 
 /// Arabic month names and relative words a shown date is made of.
@@ -323,6 +346,8 @@ fn ui_in_headless_chromium() {
     std::fs::create_dir_all(&shots).expect("screenshot folder");
     let mut browser = Browser::start(&profile);
     let mut problems = Vec::new();
+    // (page, number of SVGs) at the phone width.
+    let mut charts: Vec<(String, u64)> = Vec::new();
     // Opens a page at both widths, checks what every page must do, saves the screenshots, and
     // returns the DOM for the page's own checks.
     let mut page = |name: &str, path: &str, dated: bool| -> String {
@@ -353,6 +378,12 @@ fn ui_in_headless_chromium() {
             }
             if dated && seen.times.is_empty() {
                 problems.push(format!("{name}: no <time> on a page that shows dates"));
+            }
+            for s in &seen.svgs {
+                problems.push(format!("{name} at {width}px: {}", s.as_str().unwrap_or("")));
+            }
+            if width == WIDTHS[0] {
+                charts.push((name.to_string(), seen.charts));
             }
             for s in &seen.small {
                 problems.push(format!("{name} at {width}px: tap target under {TAP} px: {s}"));
@@ -409,6 +440,12 @@ fn ui_in_headless_chromium() {
     assert!(missing.contains("غير موجود"), "{missing}");
 
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    eprintln!("charts per page: {charts:?}");
+    // The sample's bridge story spans two days and outlets, and its most mentioned entity several
+    // days: their charts are there, so the checks above looked at real charts.
+    for name in ["story", "entity"] {
+        assert!(charts.iter().any(|(p, n)| p == name && *n > 0), "no chart on the {name} page: {charts:?}");
+    }
     eprintln!("screenshots: {}", shots.display());
     drop(browser);
     drop(server);
