@@ -141,7 +141,14 @@ pub fn span(first: &DateValue, last: &DateValue, now: DateTime<Utc>) -> Markup {
     let sep = if first_text.contains(' ') { " – " } else { "–" };
     html! {
         span.range dir="rtl" {
-            time datetime=(f.as_str()) { (first_text) } (sep) time datetime=(l.as_str()) { (last_text) }
+            // A day number alone is no date to read by itself: only a part that names its month
+            // is a <time> of its own.
+            @if first_text.contains(' ') {
+                time datetime=(f.as_str()) { (first_text) }
+            } @else {
+                span title=(full(&f)) { (first_text) }
+            }
+            (sep) time datetime=(l.as_str()) { (last_text) }
         }
     }
 }

@@ -174,6 +174,7 @@ impl Browser {
             small: v["small"].as_array().cloned().unwrap_or_default(),
             svgs: v["svgs"].as_array().cloned().unwrap_or_default(),
             charts: v["charts"].as_u64().unwrap_or(0),
+            a11y: v["a11y"].as_array().cloned().unwrap_or_default(),
         }
     }
 
@@ -232,8 +233,35 @@ const MEASURE: &str = r#"(() => {
     });
     return out;
   });
+  // Accessibility: landmarks, one h1 and no skipped heading level, a label on every field, text
+  // contrast of at least WCAG AA (4.5:1, 3:1 for large text) against the nearest painted background.
+  const a11y = [];
+  for (const l of ['header', 'nav', 'main', 'footer']) if (!document.querySelector(l)) a11y.push(`no <${l}> landmark`);
+  const levels = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')].map(h => +h.tagName[1]);
+  if (levels.filter(l => l === 1).length !== 1) a11y.push(`h1 count ${levels.filter(l => l === 1).length}`);
+  levels.forEach((l, i) => { if (i > 0 && l > levels[i - 1] + 1) a11y.push(`heading h${levels[i - 1]} then h${l}`); });
+  document.querySelectorAll('input:not([type=hidden]), select, textarea').forEach(e => {
+    if (!(e.labels && e.labels.length) && !(e.getAttribute('aria-label') || '').trim()) a11y.push(`field ${e.name} has no label`);
+  });
+  const rgb = c => (c.match(/[\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const bg = e => { for (let n = e; n; n = n.parentElement) { const c = rgb(getComputedStyle(n).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0)) return c; } return [255, 255, 255]; };
+  const seenText = new Set();
+  document.querySelectorAll('body *:not(svg):not(svg *)').forEach(e => {
+    if (e.offsetParent === null || ![...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) return;
+    const st = getComputedStyle(e);
+    const [l1, l2] = [lum(rgb(st.color)), lum(bg(e))];
+    const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    const size = parseFloat(st.fontSize), bold = +st.fontWeight >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    const key = st.color + '/' + bg(e).join(',');
+    if (ratio < need && !seenText.has(key)) { seenText.add(key);
+      a11y.push(`contrast ${ratio.toFixed(2)} < ${need}: ${e.tagName} ${e.textContent.trim().slice(0, 30)}`); }
+  });
   return JSON.stringify({sw: root.scrollWidth, iw: window.innerWidth, h: root.scrollHeight, iso, times, small, svgs,
-    charts: document.querySelectorAll('svg').length, html: root.outerHTML});
+    a11y, charts: document.querySelectorAll('svg').length, html: root.outerHTML});
 })()"#;
 
 struct Seen {
@@ -248,6 +276,8 @@ struct Seen {
     svgs: Vec<Value>,
     /// How many SVGs the page has.
     charts: u64,
+    /// Accessibility faults: a missing landmark, heading order, an unlabelled field, contrast.
+    a11y: Vec<Value>,
 }
 
 /// Arabic month names and relative words a shown date is made of.
@@ -385,6 +415,9 @@ fn ui_in_headless_chromium() {
             if width == WIDTHS[0] {
                 charts.push((name.to_string(), seen.charts));
             }
+            for s in &seen.a11y {
+                problems.push(format!("{name} at {width}px: {}", s.as_str().unwrap_or("")));
+            }
             for s in &seen.small {
                 problems.push(format!("{name} at {width}px: tap target under {TAP} px: {s}"));
             }
@@ -398,7 +431,8 @@ fn ui_in_headless_chromium() {
     // Home: latest articles, right to left, Arabic titles and dates.
     let home = page("home", "/", true);
     assert!(home.contains(r#"<html lang="ar" dir="rtl">"#), "{home}");
-    assert!(home.contains("أحدث الأخبار"), "{home}");
+    assert!(home.contains("الأخبار الآن") && home.contains("أحدث المقالات"), "{home}");
+    assert!(home.contains("أبرز القصص"), "top stories section: {home}");
     assert!(home.contains("جسر الواحة"), "Arabic titles from sample/ are listed");
     assert!(home.contains("12 مقالة"), "{home}");
     assert!(home.contains("<time datetime=\"") && home.contains("dir=\"rtl\""), "dates in isolated <time>: {home}");
@@ -432,6 +466,15 @@ fn ui_in_headless_chromium() {
     let entity = page("entity", first_href(&entities, "/entities/", Some("<main")), false);
     assert!(entity.contains("صيغ الاسم") && entity.contains("أحدث المقالات"), "entity page: {entity}");
     assert!(entity.contains("href=\"/articles/"), "links its articles: {entity}");
+
+    // Lists with their filters and sorts, and the week's top stories.
+    let week = page("home-week", "/?window=week", true);
+    assert!(week.contains("آخر أسبوع"), "{week}");
+    let largest = page("stories-largest", "/stories?min_articles=1&sort=largest", true);
+    assert!(largest.contains("الأكثر مقالات أولاً"), "{largest}");
+    let by_name = page("entities-by-name", "/entities?sort=name", false);
+    assert!(by_name.contains("حسب الاسم"), "{by_name}");
+    page("search-newest", "/search?q=%D8%AC%D8%B3%D8%B1&sort=newest", true);
 
     // Error pages: a page past the end and an unknown path, in Arabic.
     let past = page("error-page", "/?page=99999", false);
