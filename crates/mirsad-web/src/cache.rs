@@ -38,12 +38,17 @@ struct Entry {
 /// The cache of one application, over the collection in `dir`.
 pub(crate) struct PageCache {
     dir: PathBuf,
+    enabled: bool,
     entries: Mutex<(HashMap<String, Entry>, usize)>,
 }
 
 impl PageCache {
     pub(crate) fn new(dir: PathBuf) -> PageCache {
-        PageCache { dir, entries: Mutex::new((HashMap::new(), 0)) }
+        PageCache { dir, enabled: true, entries: Mutex::new((HashMap::new(), 0)) }
+    }
+
+    pub(crate) fn disable(&mut self) {
+        self.enabled = false;
     }
 
     fn get(&self, key: &str, stamp: u64) -> Option<Response> {
@@ -85,7 +90,7 @@ impl PageCache {
 /// Middleware: answers a GET from the cache when it can, and keeps what it answered.
 pub(crate) async fn layer(State(state): State<crate::AppState>, req: Request, next: Next) -> Response {
     let cache = state.cache();
-    if req.method() != Method::GET {
+    if req.method() != Method::GET || !cache.enabled {
         return next.run(req).await;
     }
     let dir = cache.dir.clone();

@@ -105,6 +105,15 @@ impl AppState {
         AppState { inner: Arc::new(Inner { stores, next: Default::default(), token, cache }) }
     }
 
+    /// The same application computing every answer anew (no page cache). Call it before the
+    /// state is shared (cloned): a shared state is returned unchanged.
+    pub fn without_page_cache(mut self) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.cache.disable();
+        }
+        self
+    }
+
     pub(crate) fn cache(&self) -> &cache::PageCache {
         &self.inner.cache
     }

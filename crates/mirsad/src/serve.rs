@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// does, in the server process.
     #[arg(long)]
     pub watch: bool,
+    /// Compute every answer anew instead of reusing answered pages while the collection is
+    /// unchanged (for measuring; the cache never serves a page older than the collection).
+    #[arg(long)]
+    pub no_page_cache: bool,
     #[command(flatten)]
     pub net: crate::watch::NetArgs,
     /// Seconds given to requests in flight after SIGINT/SIGTERM before the server exits anyway.
@@ -94,7 +98,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
         .map(|_| Store::open(&args.data))
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("opening {}", args.data.display()))?;
-    let state = mirsad_web::AppState::with_readers(store, readers, args.token.clone());
+    let mut state = mirsad_web::AppState::with_readers(store, readers, args.token.clone());
+    if args.no_page_cache {
+        state = state.without_page_cache();
+    }
     let mut limits = Limits {
         header_read_timeout: Duration::from_secs_f64(args.header_timeout),
         body_read_timeout: Duration::from_secs_f64(args.body_timeout),
