@@ -21,6 +21,8 @@ pub struct Hints {
     pub outlet: Option<String>,
     pub author: Option<String>,
     pub keywords: Vec<String>,
+    /// The section or category the container files the page under (a corpus's category).
+    pub section: Option<String>,
     /// The text is already clean main text (a corpus body), not a page scrape: keep every
     /// paragraph and do not look for titles or date lines inside it.
     pub clean_body: bool,

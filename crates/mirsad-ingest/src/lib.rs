@@ -65,6 +65,8 @@ pub fn process(doc: Document) -> Result<Vec<Article>, IngestError> {
                 story: None,
                 duplicate_of: None,
                 author: c.author,
+                // The page's section is its main article's: what a page glues on is another's.
+                section: if segment == 0 { hints.section.clone() } else { None },
             }
         })
         .collect())

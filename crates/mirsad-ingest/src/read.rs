@@ -394,6 +394,7 @@ const DATE_FIELDS: &[&str] = &["time_iso", "published", "date_publish", "datePub
 const CRAWL_DATE_FIELDS: &[&str] = &["date_extracted", "date_download", "crawled", "fetched"];
 const OUTLET_FIELDS: &[&str] = &["outlet", "site", "source_domain", "sitename", "src", "source"];
 const KEYWORD_FIELDS: &[&str] = &["keywords", "tags"];
+const SECTION_FIELDS: &[&str] = &["section", "category", "cat"];
 
 /// One JSONL record to a document. Shapes of the usual news corpora are detected by field
 /// names; `FieldMap` overrides any of them.
@@ -462,6 +463,7 @@ pub fn jsonl_record(location: &str, line: &[u8], fields: &FieldMap) -> Result<Do
             outlet: get(&fields.outlet, OUTLET_FIELDS).map(|t| t.trim().to_string()),
             author: get(&fields.author, &["author", "authors", "byline"]).map(|t| t.trim().to_string()),
             keywords,
+            section: get(&None, SECTION_FIELDS).map(|t| t.trim().to_string()),
             clean_body,
         },
     })
@@ -537,6 +539,7 @@ pub fn feed_entry_document(
                 .map(|a| a.trim().to_string())
                 .filter(|a| !a.is_empty()),
             keywords: entry.categories.into_iter().map(|c| c.label.unwrap_or(c.term)).collect(),
+            section: None,
             clean_body: true,
         },
     })
@@ -613,6 +616,10 @@ mod tests {
         assert_eq!(d.url.as_deref(), Some("http://x/1"));
         assert_eq!(d.hints.title.as_deref(), Some("عنوان"));
         assert_eq!(d.hints.outlet.as_deref(), Some("skynews"));
+        assert_eq!(d.hints.section, None);
+        let d =
+            jsonl_record("c.jsonl#1", br#"{"src":"skynews","cat":"sport","text":"t"}"#, &FieldMap::default()).unwrap();
+        assert_eq!(d.hints.section.as_deref(), Some("sport"));
         assert!(matches!(d.payload, Payload::Text(ref t) if t.contains("فقرة ثانية")));
         let line = r#"{"source":"sabq","url":"u","date_extracted":"2015-08-01 08:00:57","title":"t","content":"نص"}"#;
         let d = jsonl_record("f.jsonl#2", line.as_bytes(), &FieldMap::default()).unwrap();

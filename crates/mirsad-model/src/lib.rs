@@ -102,6 +102,9 @@ pub struct Article {
     /// Extra: the language of the body as detected by script (`ar` or `other`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// Extra: the section or category its source filed it under, as given (`sport`, «رياضة»).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
 }
 
 impl Article {
@@ -123,6 +126,7 @@ impl Article {
             duplicate_of: None,
             author: None,
             language: None,
+            section: None,
         }
     }
 }
@@ -334,6 +338,7 @@ mod tests {
             duplicate_of: None,
             author: None,
             language: None,
+            section: None,
         };
         let v = serde_json::to_value(&a).unwrap();
         for k in [

@@ -48,6 +48,15 @@ impl StoryBrief {
     }
 }
 
+/// One section of a window of news: its name as stored, its articles in the window, and its
+/// stories most covered then.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionStories {
+    pub section: String,
+    pub articles: u64,
+    pub stories: Vec<StoryBrief>,
+}
+
 /// How a story list is ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum StorySort {
@@ -126,6 +135,59 @@ impl Store {
             let (id, n, o, json) = row.map_err(sql)?;
             out.push(StoryBrief::from_state(state(&id, &json)?, n as u64, o as u64));
         }
+        Ok(out)
+    }
+
+    /// The sections with most articles published between `from` and `to` (compared as in
+    /// [`Store::top_stories`]), at most `sections` of them, each with its `per_section` stories
+    /// most covered in the window (told by at least `min_articles` of its articles there).
+    /// Articles without a section are left out; a section with no such story too.
+    pub fn top_stories_by_section(
+        &self,
+        from: &str,
+        to: &str,
+        min_articles: usize,
+        sections: usize,
+        per_section: usize,
+    ) -> Result<Vec<SectionStories>> {
+        let sql = |e| self.sql_err(e);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT json_extract(a.json, '$.section') AS sec, a.story, COUNT(*) AS n, COUNT(DISTINCT a.outlet) AS o,
+                        s.state
+                 FROM articles a JOIN stories s ON s.id = a.story
+                 WHERE a.published >= ?1 AND a.published <= ?2 AND json_extract(a.json, '$.section') IS NOT NULL
+                 GROUP BY sec, a.story
+                 ORDER BY sec, o DESC, n DESC, MIN(a.published), a.story",
+            )
+            .map_err(sql)?;
+        let rows = stmt
+            .query_map(params![from, to], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .map_err(sql)?;
+        let mut out: Vec<SectionStories> = Vec::new();
+        for row in rows {
+            let (sec, id, n, o, json) = row.map_err(sql)?;
+            if out.last().is_none_or(|s| s.section != sec) {
+                out.push(SectionStories { section: sec, articles: 0, stories: Vec::new() });
+            }
+            let Some(s) = out.last_mut() else { continue };
+            s.articles += n as u64;
+            if n as usize >= min_articles.max(1) && s.stories.len() < per_section {
+                s.stories.push(StoryBrief::from_state(state(&id, &json)?, n as u64, o as u64));
+            }
+        }
+        out.retain(|s| !s.stories.is_empty());
+        out.sort_by(|a, b| b.articles.cmp(&a.articles).then_with(|| a.section.cmp(&b.section)));
+        out.truncate(sections);
         Ok(out)
     }
 

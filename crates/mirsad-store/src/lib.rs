@@ -30,7 +30,7 @@ pub use analysis::{
     Analyzer, EntityFilter, EntityRecord, EntitySort, EntitySummary, StoryRef, ENTITY_ARTICLES, ENTITY_EVENTS,
     ENTITY_QUOTES, ENTITY_STORIES, NEIGHBOUR_SCAN,
 };
-pub use browse::{StoryBrief, StoryFilter, StorySort};
+pub use browse::{SectionStories, StoryBrief, StoryFilter, StorySort};
 pub use check::{Health, SCHEMA_VERSION};
 pub use crawl::{Endpoint, Source};
 pub use query::{QueryError, MAX_QUERY_BYTES, MAX_QUERY_DEPTH, MAX_QUERY_WORDS};

@@ -17,6 +17,7 @@ fn art(id: &str, title: &str, body: &str, day: &str, outlet: &str) -> Article {
         duplicate_of: None,
         author: None,
         language: Some("ar".into()),
+        section: None,
     }
 }
 

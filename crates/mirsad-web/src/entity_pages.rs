@@ -3,8 +3,8 @@
 
 use crate::api::{entities_page, get_entity, EntityParams};
 use crate::ui::{
-    article_href, bad_path, bad_query, check_page, layout, pager, pages_for, pages_of, query_page, render, story_href,
-    PageParams,
+    article_href, bad_path, bad_query, check_page, layout, pager, pages_for, pages_of, query_page, render, select,
+    sizes, story_href, PageParams,
 };
 use crate::{charts, dates};
 use crate::{url_encode, AppState, MAX_LIST_OFFSET, PAGE_SIZE};
@@ -176,19 +176,8 @@ pub(crate) async fn entities(
                         details.filters open[!rest.is_empty()] {
                         summary { "تصفية حسب الحجم، والترتيب" }
                         div.fields {
-                            label { "الحجم"
-                                select name="min_articles" {
-                                    @for (n, label) in ENTITY_SIZES {
-                                        option value=(n) selected[filter.min_articles == n] { (label) }
-                                    }
-                                }
-                            }
-                            label { "الترتيب"
-                                select name="sort" {
-                                    option value="articles" selected[filter.sort == EntitySort::Articles] { "الأكثر ذكراً" }
-                                    option value="name" selected[filter.sort == EntitySort::Name] { "حسب الاسم" }
-                                }
-                            }
+                            (select("الحجم", "min_articles", &sizes(&ENTITY_SIZES), &filter.min_articles.to_string()))
+                            (select("الترتيب", "sort", &[("articles".into(), "الأكثر ذكراً"), ("name".into(), "حسب الاسم")], if filter.sort == EntitySort::Name { "name" } else { "articles" }))
                         }
                         button type="submit" { "اعرض" }
                         }

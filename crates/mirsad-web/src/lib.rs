@@ -28,6 +28,7 @@ pub mod export;
 mod ingest;
 mod openapi;
 mod outlets;
+mod sections;
 pub mod server;
 mod sources;
 pub mod ui;

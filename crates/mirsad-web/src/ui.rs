@@ -365,6 +365,9 @@ pub(crate) struct HomeParams {
 
 /// Top stories on the home page.
 const HOME_STORIES: usize = 10;
+/// Sections on the home page, and stories under each.
+const HOME_SECTIONS: usize = 6;
+const SECTION_STORIES: usize = 3;
 /// Latest articles on each page of the home page.
 const HOME_LATEST: usize = PAGE_SIZE;
 
@@ -385,6 +388,8 @@ struct Home {
     /// Articles per day over the last [`mirsad_store::VOLUME_DAYS`] days of the collection.
     volume: Vec<(chrono::NaiveDate, u64)>,
     top: Vec<StoryBrief>,
+    /// The sections with most articles in the window, with their top stories.
+    sections: Vec<mirsad_store::SectionStories>,
     latest: Vec<Article>,
     total: u64,
 }
@@ -411,17 +416,21 @@ pub(crate) async fn home(State(state): State<AppState>, q: Result<Query<HomePara
                 .with_store(move |s| {
                     let total = s.count()?;
                     let latest = s.latest((page - 1) * HOME_LATEST, HOME_LATEST)?;
-                    let (end, top, volume) = if page == 1 {
+                    let (end, top, sections, volume) = if page == 1 {
                         let end = s.newest_published(&now_text)?;
-                        let top = match end.as_deref().and_then(|e| window_start(e, hours).map(|f| (f, e))) {
-                            Some((from, to)) => s.top_stories(&from, to, 2, HOME_STORIES)?,
-                            None => Vec::new(),
-                        };
-                        (end, top, s.daily_volume(mirsad_store::VOLUME_DAYS)?)
+                        let (top, sections) =
+                            match end.as_deref().and_then(|e| window_start(e, hours).map(|f| (f, e))) {
+                                Some((from, to)) => (
+                                    s.top_stories(&from, to, 2, HOME_STORIES)?,
+                                    s.top_stories_by_section(&from, to, 2, HOME_SECTIONS, SECTION_STORIES)?,
+                                ),
+                                None => (Vec::new(), Vec::new()),
+                            };
+                        (end, top, sections, s.daily_volume(mirsad_store::VOLUME_DAYS)?)
                     } else {
-                        (None, Vec::new(), Vec::new())
+                        (None, Vec::new(), Vec::new(), Vec::new())
                     };
-                    Ok(Home { end, top, volume, latest, total })
+                    Ok(Home { end, top, sections, volume, latest, total })
                 })
                 .await?;
             let pages = pages_of(home.total as usize, HOME_LATEST);
@@ -467,6 +476,27 @@ pub(crate) async fn home(State(state): State<AppState>, q: Result<Query<HomePara
                                             }
                                             @if !b.outlets.is_empty() {
                                                 p.meta { "المواقع: " (outlet_links(&b.outlets)) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if !home.sections.is_empty() {
+                        section.sections aria-labelledby="by-section" {
+                            h2 #by-section { "حسب القسم: " (window_label) }
+                            div.section-grid {
+                                @for sec in &home.sections {
+                                    section.home-section {
+                                        h3 dir="auto" { (crate::sections::display(&sec.section)) }
+                                        p.meta { (sec.articles) " مقالة في هذه الفترة" }
+                                        ul.section-stories {
+                                            @for b in &sec.stories {
+                                                li {
+                                                    a href=(story_href(&b.id)) dir="auto" { (brief_title(b)) }
+                                                    span.meta { " · " (b.in_window) " مقالة من " (b.outlets_in_window) " " (if b.outlets_in_window == 1 { "موقع" } else { "مواقع" }) }
+                                                }
                                             }
                                         }
                                     }
@@ -662,10 +692,28 @@ pub(crate) async fn article(State(state): State<AppState>, id: Result<Path<Strin
 /// Outlet names offered by the search form, the outlets with most articles first.
 const MAX_OUTLET_NAMES: usize = 200;
 
+/// `k=v&…` of the parameters given (empty ones left out), values percent-encoded.
+fn query_string(params: &[(&str, &Option<String>)]) -> String {
+    let given = params.iter().filter_map(|(k, v)| nonempty(v).map(|v| format!("{k}={}", url_encode(v))));
+    given.collect::<Vec<_>>().join("&")
+}
+
+/// A labelled `<select>` of `(value, label)` options with `chosen` selected.
+pub(crate) fn select(label: &str, name: &str, options: &[(String, &str)], chosen: &str) -> Markup {
+    html! {
+        label { (label)
+            select name=(name) {
+                @for (value, text) in options {
+                    option value=(value) selected[value == chosen] { (text) }
+                }
+            }
+        }
+    }
+}
+
 /// The query string of a search, without paging.
 pub(crate) fn search_qs(p: &SearchParams) -> String {
-    let mut parts = Vec::new();
-    for (k, v) in [
+    query_string(&[
         ("q", &p.q),
         ("from", &p.from),
         ("to", &p.to),
@@ -674,12 +722,7 @@ pub(crate) fn search_qs(p: &SearchParams) -> String {
         ("collapse", &p.collapse),
         ("exact", &p.exact),
         ("sort", &p.sort),
-    ] {
-        if let Some(v) = nonempty(v) {
-            parts.push(format!("{k}={}", url_encode(v)));
-        }
-    }
-    parts.join("&")
+    ])
 }
 
 /// Pages of search results a reader can open (the store pages no deeper than its offset cap).
@@ -748,13 +791,7 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
                             datalist #outlet-names {
                                 @for name in &outlet_names { option value=(name) {} }
                             }
-                            label { "الترتيب"
-                                select name="sort" {
-                                    @for (value, label) in [("relevance", "الأقرب صلة"), ("newest", "الأحدث"), ("oldest", "الأقدم")] {
-                                        option value=(value) selected[nonempty(&p.sort).unwrap_or("relevance") == value] { (label) }
-                                    }
-                                }
-                            }
+                            (select("الترتيب", "sort", &[("relevance".into(), "الأقرب صلة"), ("newest".into(), "الأحدث"), ("oldest".into(), "الأقدم")], nonempty(&p.sort).unwrap_or("relevance")))
                             label { "كلمة دلالية" input type="text" name="keyword" value=(v(&p.keyword)); }
                             label.check {
                                 input type="checkbox" name="collapse" value="story" checked[nonempty(&p.collapse) == Some("story")];
@@ -802,20 +839,19 @@ pub(crate) async fn search(State(state): State<AppState>, q: Result<Query<Search
 
 /// The query string of a story list, without paging.
 fn stories_qs(p: &StoryParams) -> String {
-    let mut parts = Vec::new();
-    for (k, v) in [
+    query_string(&[
         ("min_articles", &p.min_articles),
         ("max_articles", &p.max_articles),
         ("from", &p.from),
         ("to", &p.to),
         ("sort", &p.sort),
         ("all", &p.all),
-    ] {
-        if let Some(v) = nonempty(v) {
-            parts.push(format!("{k}={}", url_encode(v)));
-        }
-    }
-    parts.join("&")
+    ])
+}
+
+/// A size filter's options as `select` takes them.
+pub(crate) fn sizes(sizes: &[(usize, &'static str)]) -> Vec<(String, &'static str)> {
+    sizes.iter().map(|(n, l)| (n.to_string(), *l)).collect()
 }
 
 /// Sizes offered by the story list's filter: (minimum articles, label).
@@ -835,10 +871,10 @@ pub(crate) async fn stories(State(state): State<AppState>, q: Result<Query<Story
             let now = Utc::now();
             let qs = stories_qs(&p);
             let v = |x: &Option<String>| nonempty(x).unwrap_or("").to_string();
-            let order = match filter.sort {
-                StorySort::Newest => "الأحدث يوماً أولاً، والأكبر أولاً في اليوم نفسه",
-                StorySort::Largest => "الأكثر مقالات أولاً",
-                StorySort::Oldest => "الأقدم بدءاً أولاً",
+            let (order, sort_code) = match filter.sort {
+                StorySort::Newest => ("الأحدث يوماً أولاً، والأكبر أولاً في اليوم نفسه", "newest"),
+                StorySort::Largest => ("الأكثر مقالات أولاً", "largest"),
+                StorySort::Oldest => ("الأقدم بدءاً أولاً", "oldest"),
             };
             Ok(layout(
                 "القصص",
@@ -849,20 +885,8 @@ pub(crate) async fn stories(State(state): State<AppState>, q: Result<Query<Story
                         details.filters open[!qs.is_empty()] {
                         summary { "تصفية حسب الحجم والتاريخ، والترتيب" }
                         div.fields {
-                            label { "الحجم"
-                                select name="min_articles" {
-                                    @for (n, label) in STORY_SIZES {
-                                        option value=(n) selected[filter.min_articles == n] { (label) }
-                                    }
-                                }
-                            }
-                            label { "الترتيب"
-                                select name="sort" {
-                                    option value="newest" selected[filter.sort == StorySort::Newest] { "الأحدث" }
-                                    option value="largest" selected[filter.sort == StorySort::Largest] { "الأكثر تغطية" }
-                                    option value="oldest" selected[filter.sort == StorySort::Oldest] { "الأقدم" }
-                                }
-                            }
+                            (select("الحجم", "min_articles", &sizes(&STORY_SIZES), &filter.min_articles.to_string()))
+                            (select("الترتيب", "sort", &[("newest".into(), "الأحدث"), ("largest".into(), "الأكثر تغطية"), ("oldest".into(), "الأقدم")], sort_code))
                             label { "من تاريخ" input type="date" name="from" value=(v(&p.from)); }
                             label { "إلى تاريخ" input type="date" name="to" value=(v(&p.to)); }
                         }

@@ -22,6 +22,18 @@ const WHEAT: &str = "ارتفعت أسعار القمح في الأسواق ال
 /// The flood story told by three outlets on the newest day; the wheat story by two outlets
 /// three days earlier; one article alone.
 fn fixture() -> Vec<Article> {
+    let mut v = unsectioned();
+    for a in &mut v {
+        a.section = match &a.id[..1] {
+            "w" => Some("economy".into()),
+            "f" => Some("local".into()),
+            _ => None,
+        };
+    }
+    v
+}
+
+fn unsectioned() -> Vec<Article> {
     vec![
         at("w1", "أسعار القمح ترتفع للأسبوع الثالث", WHEAT, "2024-04-07T09:00:00+03:00", "skynews"),
         at("w2", "القمح يواصل الارتفاع", &format!("{WHEAT} المصدر: رويترز"), "2024-04-07T11:00:00+03:00", "BBC"),
@@ -63,6 +75,11 @@ async fn home_ranks_the_stories_of_the_window_ending_at_the_newest_article() {
 
     let r = get(&app, "/?window=week").await;
     assert_eq!(r.status, StatusCode::OK);
+    // Sections where the data has them, by their Arabic names, the biggest first.
+    let by_section = between(&r.body, "id=\"by-section\"", "</section></div></section>");
+    let (local, economy) = (by_section.find("محليات").expect("local"), by_section.find("اقتصاد").expect("economy"));
+    assert!(local < economy, "three articles before two: {by_section}");
+    assert!(by_section.contains("3 مقالة في هذه الفترة"), "{by_section}");
     let top = between(&r.body, "id=\"top-stories\"", "id=\"latest\"");
     let (flood, wheat) = (top.find("جدة").expect("flood story"), top.find("القمح").expect("wheat story"));
     assert!(flood < wheat, "three outlets rank before two: {top}");
@@ -70,6 +87,9 @@ async fn home_ranks_the_stories_of_the_window_ending_at_the_newest_article() {
     // The latest articles follow, newest first.
     let latest = between(&r.body, "id=\"latest\"", "</main>");
     assert!(latest.find("السيول تغلق").unwrap() < latest.find("معرض الكتاب").unwrap());
+
+    let (app2, _d2) = app_with(&unsectioned(), None);
+    assert!(!get(&app2, "/?window=week").await.body.contains("by-section"), "no sections, no section list");
 
     for bad in ["/?window=month", "/?window=", "/?page=0"] {
         let r = get(&app, bad).await;

@@ -27,6 +27,7 @@ pub fn art(id: &str, title: &str, body: &str, day: &str, outlet: &str) -> Articl
         duplicate_of: None,
         author: None,
         language: Some("ar".into()),
+        section: None,
     }
 }
 
