@@ -617,13 +617,13 @@ mod tests {
         assert_eq!(d.hints.title.as_deref(), Some("عنوان"));
         assert_eq!(d.hints.outlet.as_deref(), Some("skynews"));
         assert_eq!(d.hints.section, None);
-        let d =
-            jsonl_record("c.jsonl#1", br#"{"src":"skynews","cat":"sport","text":"t"}"#, &FieldMap::default()).unwrap();
-        assert_eq!(d.hints.section.as_deref(), Some("sport"));
         assert!(matches!(d.payload, Payload::Text(ref t) if t.contains("فقرة ثانية")));
         let line = r#"{"source":"sabq","url":"u","date_extracted":"2015-08-01 08:00:57","title":"t","content":"نص"}"#;
         let d = jsonl_record("f.jsonl#2", line.as_bytes(), &FieldMap::default()).unwrap();
         assert_eq!(d.hints.outlet.as_deref(), Some("sabq"));
+        let d =
+            jsonl_record("c.jsonl#3", br#"{"src":"skynews","cat":"sport","text":"t"}"#, &FieldMap::default()).unwrap();
+        assert_eq!(d.hints.section.as_deref(), Some("sport"));
     }
 
     #[test]

@@ -62,12 +62,48 @@ pub struct EntityRecord {
 }
 
 /// Which entities a list holds, in what order.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EntityFilter {
     pub kind: Option<EntityType>,
-    /// Mentioned in at least this many articles.
+    /// Mentioned in at least this many articles (of the days asked for, when given).
     pub min_articles: usize,
     pub sort: EntitySort,
+    /// Only articles published on or after this day (`YYYY-MM-DD`) count.
+    pub from: Option<String>,
+    /// Only articles published on or before this day count.
+    pub to: Option<String>,
+}
+
+impl EntityFilter {
+    /// The entities with their article counts as the filter sees them (SQL: id, name, kind, n),
+    /// with its parameters: `?1` type, `?2` minimum, `?3`/`?4` the days' bounds. Without days,
+    /// the stored counts; with days, the articles of those days counted through their surfaces
+    /// (one scan of the days' articles by the date index, then their surfaces by `seq`).
+    fn base(&self) -> (&'static str, [rusqlite::types::Value; 4]) {
+        use rusqlite::types::Value;
+        let kind = self.kind.map_or(Value::Null, |k| Value::Text(k.code().to_string()));
+        let min = Value::Integer(self.min_articles as i64);
+        if self.from.is_none() && self.to.is_none() {
+            return (
+                "SELECT id, name, kind, articles AS n FROM entities WHERE (?1 IS NULL OR kind = ?1) AND articles >= ?2
+                 AND ?3 IS NULL AND ?4 IS NULL",
+                [kind, min, Value::Null, Value::Null],
+            );
+        }
+        let from = Value::Text(self.from.clone().unwrap_or_default());
+        // Any time on the last day sorts before the day followed by '~'.
+        let to = Value::Text(self.to.as_ref().map_or("~".to_string(), |t| format!("{t}~")));
+        (
+            "SELECT e.id, e.name, e.kind, COUNT(DISTINCT h.seq) AS n FROM (
+                 SELECT CASE WHEN al.surface IS NULL THEN s.id ELSE al.entity END AS ent, x.seq
+                 FROM articles a JOIN surface_article x ON x.seq = a.seq JOIN surface s ON s.n = x.surface
+                 LEFT JOIN surface_alias al ON al.surface = x.surface
+                 WHERE a.published >= ?3 AND a.published <= ?4
+             ) h JOIN entities e ON e.id = h.ent
+             WHERE (?1 IS NULL OR e.kind = ?1) GROUP BY e.id HAVING n >= ?2",
+            [kind, min, from, to],
+        )
+    }
 }
 
 /// The order of an entity list.
@@ -429,21 +465,15 @@ impl Store {
     pub fn entities_filtered(&self, filter: &EntityFilter, offset: usize, limit: usize) -> Result<Vec<EntitySummary>> {
         let e = |e| self.sql_err(e);
         let order = match filter.sort {
-            EntitySort::Articles => "articles DESC, id",
+            EntitySort::Articles => "n DESC, id",
             EntitySort::Name => "name, id",
         };
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT id, name, kind, articles FROM entities WHERE (?1 IS NULL OR kind = ?1) AND articles >= ?4
-                 ORDER BY {order} LIMIT ?2 OFFSET ?3"
-            ))
-            .map_err(e)?;
+        let (base, [kind, min, from, to]) = filter.base();
+        let mut stmt = self.conn.prepare_cached(&format!("{base} ORDER BY {order} LIMIT ?5 OFFSET ?6")).map_err(e)?;
         let rows = stmt
-            .query_map(
-                params![filter.kind.map(EntityType::code), limit as i64, offset as i64, filter.min_articles as i64],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?)),
-            )
+            .query_map(params![kind, min, from, to, limit as i64, offset as i64], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+            })
             .map_err(e)?;
         let mut out = Vec::new();
         for row in rows {
@@ -480,12 +510,9 @@ impl Store {
 
     /// Number of entities `filter` keeps.
     pub fn entity_count_filtered(&self, filter: &EntityFilter) -> Result<u64> {
+        let (base, p) = filter.base();
         self.conn
-            .query_row(
-                "SELECT COUNT(*) FROM entities WHERE (?1 IS NULL OR kind = ?1) AND articles >= ?2",
-                params![filter.kind.map(EntityType::code), filter.min_articles as i64],
-                |r| r.get::<_, i64>(0),
-            )
+            .query_row(&format!("SELECT COUNT(*) FROM ({base})"), rusqlite::params_from_iter(p), |r| r.get::<_, i64>(0))
             .map(|n| n as u64)
             .map_err(|e| self.sql_err(e))
     }

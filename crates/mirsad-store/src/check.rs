@@ -5,8 +5,9 @@
 use crate::{analyzer, open_index, parse_article, schema, verify, Result, Store, StoreError, Wait};
 use serde::Serialize;
 
-/// Version of the SQLite schema this build writes (`PRAGMA user_version`).
-pub const SCHEMA_VERSION: i64 = 5;
+/// Version of the SQLite schema this build writes (`PRAGMA user_version`). 6: the indexes of
+/// the UI's lists (stories by size, articles by outlet, entities by name, an article's surfaces).
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// What [`Store::check`] found and did.
 #[derive(Debug, Clone, Serialize)]

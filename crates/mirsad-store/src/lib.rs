@@ -919,6 +919,7 @@ fn migrate(dir: &Path, conn: &Connection) -> Result<()> {
         if stored::has_v2_tables(conn)? {
             stored::migrate_v2(conn, version)?;
         }
+        conn.execute_batch(stored::LATE_INDEXES_SQL).map_err(sql)?;
         conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(sql)
     })();
     match r {

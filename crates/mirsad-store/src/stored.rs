@@ -92,6 +92,11 @@ CREATE INDEX IF NOT EXISTS entities_by_kind ON entities(kind, articles DESC, id)
 CREATE INDEX IF NOT EXISTS entities_by_name ON entities(name, id);
 ";
 
+/// Indexes made after any migration (they name columns older schemas lack). The surfaces of
+/// each article, for lists of the entities of a span of days: `seq` only grows, so a batch
+/// appends at the end of this index too.
+pub(crate) const LATE_INDEXES_SQL: &str = "CREATE INDEX IF NOT EXISTS surface_article_by_seq ON surface_article(seq);";
+
 /// The surfaces an entity is made of, as numbers (SQL; `?1` the entity id).
 pub(crate) const MEMBERS: &str =
     "SELECT n FROM surface WHERE id = ?1 UNION ALL SELECT surface FROM surface_alias WHERE entity = ?1";

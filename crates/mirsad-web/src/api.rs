@@ -102,6 +102,10 @@ pub(crate) struct EntityParams {
     pub min_articles: Option<String>,
     /// `articles` (the default: most mentioned first) or `name`.
     pub sort: Option<String>,
+    /// Only articles published on or after this day count.
+    pub from: Option<String>,
+    /// Only articles published on or before this day count.
+    pub to: Option<String>,
 }
 
 impl EntityParams {
@@ -115,10 +119,20 @@ impl EntityParams {
                     .ar("ترتيب الأعلام إما حسب عدد المقالات أو حسب الاسم."))
             }
         };
+        let from = crate::parse_day("from", &self.from)?;
+        let to = crate::parse_day("to", &self.to)?;
+        if let (Some(f), Some(t)) = (&from, &to) {
+            if f > t {
+                return Err(Error::bad_request(format!("from ({f}) is after to ({t})"))
+                    .ar("تاريخ البداية بعد تاريخ النهاية؛ بدّل بينهما."));
+            }
+        }
         Ok(EntityFilter {
             kind: self.kind()?,
             min_articles: parse_count("min_articles", &self.min_articles, 1, 1, MAX_MIN_ARTICLES)?,
             sort,
+            from,
+            to,
         })
     }
 

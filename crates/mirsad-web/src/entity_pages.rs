@@ -139,7 +139,7 @@ pub(crate) async fn entities(
             let p = q.map(|Query(p)| p).map_err(bad_query)?;
             let filter = p.filter()?;
             let page = query_page(&p.page, MAX_LIST_OFFSET / PAGE_SIZE)?;
-            let r = entities_page(&state, filter, (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+            let r = entities_page(&state, filter.clone(), (page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
             let pages = pages_for(r.total as usize);
             check_page(page, pages)?;
             // The list's query without its type, and with it, for the type links and the pager.
@@ -150,6 +150,12 @@ pub(crate) async fn entities(
             if filter.sort == EntitySort::Name {
                 rest.push("sort=name".to_string());
             }
+            for (k, v) in [("from", &filter.from), ("to", &filter.to)] {
+                if let Some(v) = v {
+                    rest.push(format!("{k}={v}"));
+                }
+            }
+            let days = |v: &Option<String>| v.clone().unwrap_or_default();
             let with_kind = |k: Option<EntityType>| {
                 let mut parts: Vec<String> = k.map(|k| format!("type={}", k.code())).into_iter().collect();
                 parts.extend(rest.iter().cloned());
@@ -174,16 +180,20 @@ pub(crate) async fn entities(
                     form.search.list-filter action="/entities" method="get" aria-label="تصفية الأعلام" {
                         @if let Some(k) = filter.kind { input type="hidden" name="type" value=(k.code()); }
                         details.filters open[!rest.is_empty()] {
-                        summary { "تصفية حسب الحجم، والترتيب" }
+                        summary { "تصفية حسب الحجم والتاريخ، والترتيب" }
                         div.fields {
                             (select("الحجم", "min_articles", &sizes(&ENTITY_SIZES), &filter.min_articles.to_string()))
                             (select("الترتيب", "sort", &[("articles".into(), "الأكثر ذكراً"), ("name".into(), "حسب الاسم")], if filter.sort == EntitySort::Name { "name" } else { "articles" }))
+                            label { "من تاريخ" input type="date" name="from" value=(days(&filter.from)); }
+                            label { "إلى تاريخ" input type="date" name="to" value=(days(&filter.to)); }
                         }
                         button type="submit" { "اعرض" }
                         }
                     }
                     p.count {
-                        (r.total) " علَماً، "
+                        (r.total) " علَماً"
+                        @if filter.from.is_some() || filter.to.is_some() { " ذُكرت في مقالات الفترة المختارة (والعدد عدد مقالاتها)" }
+                        "، "
                         (if filter.sort == EntitySort::Name { "حسب الاسم" } else { "الأكثر ذكراً أولاً" })
                     }
                     @if r.entities.is_empty() {

@@ -167,7 +167,9 @@ pub fn spec(ingest: bool) -> Value {
                     "description": "Only entities mentioned in at least this many articles."},
                 {"name": "sort", "in": "query", "required": false,
                     "schema": {"type": "string", "enum": ["articles", "name"], "default": "articles"},
-                    "description": "articles: most mentioned first; name: by name."}],
+                    "description": "articles: most mentioned first; name: by name."},
+                day("from", "Only articles published on or after this day count (the counts are then those of the days asked for)."),
+                day("to", "Only articles published on or before this day count.")],
             "responses": {"200": ok(json!({"$ref": "#/components/schemas/EntityPage"}), "A page of entities."),
                 "400": error}
         }},

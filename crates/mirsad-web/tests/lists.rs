@@ -165,6 +165,27 @@ async fn entity_lists_filter_by_size_and_sort_by_name() {
     for q in ["sort=x", "min_articles=0"] {
         assert_eq!(get(&app, &format!("/api/entities?{q}")).await.status, StatusCode::BAD_REQUEST, "{q}");
     }
+    // Days: the counts are those of the days asked for; an entity of other days is left out.
+    let days = get(&app, "/api/entities?limit=100&from=2024-04-10").await.json();
+    let flood_only = days["entities"].as_array().unwrap();
+    assert!(!flood_only.is_empty(), "{days}");
+    assert!(flood_only.iter().all(|e| e["article_count"].as_u64().unwrap() <= 3), "{days}");
+    assert!(days["total"].as_u64().unwrap() <= total);
+    let before = get(&app, "/api/entities?limit=100&to=2024-04-09").await.json();
+    for e in flood_only {
+        let id = e["id"].as_str().unwrap();
+        let earlier = before["entities"].as_array().unwrap().iter().find(|b| b["id"] == id);
+        let all_count = all["entities"].as_array().unwrap().iter().find(|b| b["id"] == id).unwrap()["article_count"]
+            .as_u64()
+            .unwrap();
+        let split = e["article_count"].as_u64().unwrap() + earlier.map_or(0, |b| b["article_count"].as_u64().unwrap());
+        assert_eq!(split, all_count, "the days split {id}'s articles");
+    }
+    assert_eq!(get(&app, "/api/entities?from=2024-04-10&to=2024-04-01").await.status, StatusCode::BAD_REQUEST);
+    let r = get(&app, "/entities?from=2024-04-10").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("name=\"from\" value=\"2024-04-10\""), "the form keeps the day");
+
     let r = get(&app, "/entities?type=LOC&min_articles=2&sort=name").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("<option value=\"name\" selected"));
