@@ -150,13 +150,13 @@ async fn home_lists_latest_with_pages() {
     assert!(home.body.contains("45 مقالة"));
     let latest = |b: &str| b[b.find("id=\"latest\"").expect("the latest section")..].matches("<li><h3").count();
     assert_eq!(latest(&home.body), 20);
-    assert!(home.body.contains(r#"href="/?page=2""#) && !home.body.contains("rel=\"prev\""));
+    assert!(home.body.contains(r#"href="/?page=2#latest""#) && !home.body.contains("rel=\"prev\""));
     let last = get(&app, "/?page=3").await;
     assert_eq!(latest(&last.body), 5);
-    assert!(last.body.contains(r#"href="/?page=2""#) && !last.body.contains("rel=\"next\""));
+    assert!(last.body.contains(r#"href="/?page=2#latest""#) && !last.body.contains("rel=\"next\""));
     assert!(last.body.contains("الصفحة 3 من 3"));
-    assert!(last.body.contains(r#"href="/?page=1""#) && last.body.contains("الأولى"), "a link to the first page");
-    assert!(home.body.contains(r#"href="/?page=3""#) && home.body.contains("الأخيرة"), "a link to the last page");
+    assert!(last.body.contains(r#"href="/?page=1#latest""#) && last.body.contains("الأولى"), "a link to the first page");
+    assert!(home.body.contains(r#"href="/?page=3#latest""#) && home.body.contains("الأخيرة"), "a link to the last page");
     assert!(home.body.contains(r#"<span aria-current="page">1</span>"#), "this page is marked");
     for q in ["0", "abc", "-2", "1.5"] {
         let bad = get(&app, &format!("/?page={q}")).await;
