@@ -68,14 +68,7 @@ impl StoryParams {
             return Err(Error::bad_request("max_articles is below min_articles")
                 .ar("الحد الأعلى لعدد المقالات أقل من الحد الأدنى."));
         }
-        let from = crate::parse_day("from", &self.from)?;
-        let to = crate::parse_day("to", &self.to)?;
-        if let (Some(f), Some(t)) = (&from, &to) {
-            if f > t {
-                return Err(Error::bad_request(format!("from ({f}) is after to ({t})"))
-                    .ar("تاريخ البداية بعد تاريخ النهاية؛ بدّل بينهما."));
-            }
-        }
+        let (from, to) = crate::parse_days(&self.from, &self.to)?;
         let sort = match crate::nonempty(&self.sort) {
             None | Some("newest") => StorySort::Newest,
             Some("largest") => StorySort::Largest,
@@ -119,14 +112,7 @@ impl EntityParams {
                     .ar("ترتيب الأعلام إما حسب عدد المقالات أو حسب الاسم."))
             }
         };
-        let from = crate::parse_day("from", &self.from)?;
-        let to = crate::parse_day("to", &self.to)?;
-        if let (Some(f), Some(t)) = (&from, &to) {
-            if f > t {
-                return Err(Error::bad_request(format!("from ({f}) is after to ({t})"))
-                    .ar("تاريخ البداية بعد تاريخ النهاية؛ بدّل بينهما."));
-            }
-        }
+        let (from, to) = crate::parse_days(&self.from, &self.to)?;
         Ok(EntityFilter {
             kind: self.kind()?,
             min_articles: parse_count("min_articles", &self.min_articles, 1, 1, MAX_MIN_ARTICLES)?,

@@ -457,6 +457,21 @@ pub(crate) fn parse_day(name: &str, v: &Option<String>) -> Result<Option<String>
     }
 }
 
+/// A `from`/`to` pair of days, each checked, `from` not after `to` (searches and lists alike).
+pub(crate) fn parse_days(
+    from: &Option<String>,
+    to: &Option<String>,
+) -> Result<(Option<String>, Option<String>), Error> {
+    let (from, to) = (parse_day("from", from)?, parse_day("to", to)?);
+    if let (Some(f), Some(t)) = (&from, &to) {
+        if f > t {
+            return Err(Error::bad_request(format!("from ({f}) is after to ({t})"))
+                .ar("تاريخ البداية بعد تاريخ النهاية؛ بدّل بينهما."));
+        }
+    }
+    Ok((from, to))
+}
+
 /// Search parameters as the API, the search page and the search feed take them.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 pub(crate) struct SearchParams {
@@ -494,14 +509,7 @@ impl SearchParams {
 
     /// The store query, checked. `offset` is taken from `offset` (API) or computed by the caller.
     pub fn to_query(&self, limit: usize, offset: usize) -> Result<mirsad_store::SearchQuery, Error> {
-        let from = parse_day("from", &self.from)?;
-        let to = parse_day("to", &self.to)?;
-        if let (Some(f), Some(t)) = (&from, &to) {
-            if f > t {
-                return Err(Error::bad_request(format!("from ({f}) is after to ({t})"))
-                    .ar("تاريخ البداية بعد تاريخ النهاية؛ بدّل بينهما."));
-            }
-        }
+        let (from, to) = parse_days(&self.from, &self.to)?;
         if self.is_empty() {
             return Err(Error::bad_request("give q (words to search for) or a filter: from, to, outlet, keyword")
                 .ar("اكتب كلمات للبحث أو اختر تاريخاً أو موقعاً أو كلمة دلالية."));
