@@ -260,12 +260,6 @@ pub struct Prepared<'a> {
 
 /// Does the per-article text work (shingling, MinHash, word counting); pure and thread-safe.
 pub fn prepare(a: &Article) -> Prepared<'_> {
-    prepare_named(a, &[])
-}
-
-/// [`prepare`] with the article's names: the keys of the entities its analysis found, each
-/// counted as a term of its own ([`terms::NAME_WEIGHT`] per mention).
-pub fn prepare_named<'a>(a: &'a Article, names: &'a [String]) -> Prepared<'a> {
     // One pass over the body: each token keyed once, for shingles and for term counts.
     let mut counter = terms::WordCounter::default();
     if let Some(t) = &a.title {
@@ -280,9 +274,6 @@ pub fn prepare_named<'a>(a: &'a Article, names: &'a [String]) -> Prepared<'a> {
             n += 1;
         }
     });
-    for n in names {
-        counter.add(n, n, terms::name_weight());
-    }
     let sh = minhash::shingles_of_words(&hashes);
     Prepared {
         signature: (!sh.is_empty()).then(|| minhash::signature(&sh)),
@@ -345,20 +336,9 @@ impl Clusterer {
     /// Observes a batch, doing the text work on all cores (rayon) and the counting in order.
     /// Chunks bound the counted words held at once, so their memory is reused, not new.
     pub fn observe_all(&mut self, arts: &[Article]) {
-        self.observe_all_named(arts, &[]);
-    }
-
-    /// [`Clusterer::observe_all`] with each article's names (`names[i]` for `arts[i]`; none
-    /// past the end of `names`).
-    pub fn observe_all_named(&mut self, arts: &[Article], names: &[Vec<String>]) {
         use rayon::prelude::*;
-        let none: Vec<String> = Vec::new();
-        for (c, chunk) in arts.chunks(OBSERVE_CHUNK).enumerate() {
-            let prepared: Vec<Prepared> = chunk
-                .par_iter()
-                .enumerate()
-                .map(|(i, a)| prepare_named(a, names.get(c * OBSERVE_CHUNK + i).unwrap_or(&none)))
-                .collect();
+        for chunk in arts.chunks(OBSERVE_CHUNK) {
+            let prepared: Vec<Prepared> = chunk.par_iter().map(prepare).collect();
             for (a, p) in chunk.iter().zip(prepared) {
                 self.observe_prepared(a, p);
             }
@@ -368,12 +348,7 @@ impl Clusterer {
     /// Observes a batch, then assigns its articles oldest first (undated last, input order
     /// among equals), as they would have arrived.
     pub fn assign_batch(&mut self, arts: &mut [Article]) {
-        self.assign_batch_named(arts, &[]);
-    }
-
-    /// [`Clusterer::assign_batch`] with each article's names ([`Clusterer::observe_all_named`]).
-    pub fn assign_batch_named(&mut self, arts: &mut [Article], names: &[Vec<String>]) {
-        self.observe_all_named(arts, names);
+        self.observe_all(arts);
         let mut order: Vec<usize> = (0..arts.len()).collect();
         order.sort_by_key(|&i| (day_of(arts[i].published.as_ref()).unwrap_or(i32::MAX), i));
         for i in order {
@@ -408,57 +383,9 @@ impl Clusterer {
         dot(&va, &vb)
     }
 
-    /// Experimental: moves an article to the story it now fits better than its own.
-    pub fn refine(&mut self, arts: &mut [Article]) -> usize {
-        let margin: f32 = std::env::var("MIRSAD_REFINE").ok().and_then(|v| v.parse().ok()).unwrap_or(0.05);
-        let mut order: Vec<usize> = (0..arts.len()).collect();
-        order.sort_by_key(|&i| (day_of(arts[i].published.as_ref()).unwrap_or(i32::MAX), i));
-        let mut moved = 0;
-        for i in order {
-            let a = &arts[i];
-            if a.duplicate_of.is_some() {
-                continue;
-            }
-            let Some(&si) = a.story.as_deref().and_then(|id| self.story_index.get(id)) else { continue };
-            let cur = self.live(si);
-            let Some(day) = day_of(a.published.as_ref()) else { continue };
-            let v = self.terms.vector(a);
-            // The story without this article.
-            let c = &self.stories[cur as usize];
-            if c.state.size < 2 {
-                continue;
-            }
-            let rest: Vector = c
-                .centroid
-                .iter()
-                .map(|&(t, w)| (t, w - v.binary_search_by_key(&t, |x| x.0).map(|k| v[k].1).unwrap_or(0.0)))
-                .filter(|x| x.1 > 1e-6)
-                .collect();
-            let rn = rest.iter().map(|x| x.1 * x.1).sum::<f32>().sqrt();
-            let own = if rn > 0.0 { dot(&v, &rest) / rn } else { 0.0 };
-            let (best, _) = self.best_story(&v, day);
-            let Some(b) = best.map(|b| self.live(b)) else { continue };
-            if b == cur {
-                continue;
-            }
-            let bs = &self.stories[b as usize];
-            let sim = dot(&v, &bs.centroid) / bs.norm;
-            if sim > own + margin {
-                let c = &mut self.stories[cur as usize];
-                c.centroid = rest;
-                c.norm = rn;
-                c.state.size -= 1;
-                let a = &mut arts[i];
-                self.join(b, a, &v, day);
-                a.story = Some(self.stories[b as usize].state.id.clone());
-                moved += 1;
-            }
-        }
-        moved
-    }
-
-    /// Cosine of every pair of `arts` under the current frequencies (row-major upper triangle
-    /// as `(i, j, cosine)` for i < j, pairs above zero only). For analysis of the decision.
+    /// Cosine of every pair of `arts` under the current frequencies, as `(i, j, cosine)` for
+    /// i < j and cosine > 0: the same-story decision's raw material, for experiments
+    /// (`experiments/story-ceiling`).
     pub fn pair_similarities(&mut self, arts: &[&Article]) -> Vec<(usize, usize, f32)> {
         let vs: Vec<Vector> = arts.iter().map(|a| self.terms.vector(a)).collect();
         let mut out = Vec::new();
@@ -1055,24 +982,9 @@ pub fn cluster_all(articles: &mut [Article]) -> Vec<mirsad_model::Story> {
 
 /// [`cluster_all`] with the partial-copy rule on or off ([`Clusterer::set_partial_copies`]).
 pub fn cluster_all_with(articles: &mut [Article], partial_copies: bool) -> Vec<mirsad_model::Story> {
-    cluster_all_named(articles, &[], partial_copies)
-}
-
-/// [`cluster_all_with`] with each article's names ([`Clusterer::observe_all_named`]).
-pub fn cluster_all_named(
-    articles: &mut [Article],
-    names: &[Vec<String>],
-    partial_copies: bool,
-) -> Vec<mirsad_model::Story> {
     let mut c = Clusterer::new();
     c.set_partial_copies(partial_copies);
-    c.assign_batch_named(articles, names);
-    if std::env::var_os("MIRSAD_REFINE").is_some() {
-        for _ in 0..2 {
-            let m = c.refine(articles);
-            eprintln!("refine moved {m}");
-        }
-    }
+    c.assign_batch(articles);
     // Only the relabels: the rest of `take_changes` (every story, group and term in saved
     // form) is for the store and would be built here for nothing.
     let relabels: HashMap<String, String> =

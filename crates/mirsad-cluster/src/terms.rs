@@ -15,11 +15,6 @@ const LEAD_WORDS: usize = 60;
 /// How many times a lead word counts.
 const LEAD_WEIGHT: f32 = 2.0;
 
-/// How many times a name (an entity key of the article's analysis) counts per mention.
-pub fn name_weight() -> f32 {
-    std::env::var("MIRSAD_NAME_WEIGHT").ok().and_then(|v| v.parse().ok()).unwrap_or(2.0)
-}
-
 /// The weight of the `n`th topical word of a body (0-based).
 pub(crate) fn body_weight(n: usize) -> f32 {
     if n < LEAD_WORDS {

@@ -129,28 +129,8 @@ fn prf(rows: &[(f32, bool)], t: f32) -> (f64, f64, f64) {
 
 fn corpora(data: &Path, details: Option<&Path>) -> anyhow::Result<()> {
     let Some(mut arts) = super::corpus_articles(data)? else { return Ok(()) };
-    let mode = std::env::var("MIRSAD_NAMES").unwrap_or_default();
-    let names: Vec<Vec<String>> = if mode.is_empty() {
-        Vec::new()
-    } else {
-        let tagger = crate::analyze::load_tagger()?;
-        let per = if mode == "resolved" {
-            mirsad_analyze::analyze_all(&tagger, &arts).articles
-        } else {
-            mirsad_analyze::analyze_articles(&tagger, &arts)
-        };
-        per.iter()
-            .map(|p| {
-                p.mentions
-                    .iter()
-                    .filter(|m| mode != "nomisc" || m.kind != mirsad_model::EntityType::MISC)
-                    .map(|m| format!("\u{1}{}", m.entity))
-                    .collect()
-            })
-            .collect()
-    };
     let started = std::time::Instant::now();
-    let stories = mirsad_cluster::cluster_all_named(&mut arts, &names, true);
+    let stories = mirsad_cluster::cluster_all(&mut arts);
     let secs = started.elapsed().as_secs_f64();
     let labelled_report = labelled(&arts)?;
     let mut per_outlet: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -287,26 +267,7 @@ fn labelled(arts: &[Article]) -> anyhow::Result<String> {
     let pairs: Vec<(&str, &str)> = items.iter().map(|(g, s, _)| (*g, *s)).collect();
     let (p, r, f) = bcubed(&pairs);
     if let Some(path) = std::env::var_os("MIRSAD_DUMP_PAIRS") {
-        let mut c = mirsad_cluster::Clusterer::new();
-        c.observe_all(arts);
-        let la: Vec<&Article> = items.iter().map(|x| x.2).collect();
-        let sims = c.pair_similarities(&la);
-        let mut out = String::new();
-        for (g, s, a) in &items {
-            out.push_str(&format!(
-                "A\t{}\t{g}\t{s}\t{}\t{}\t{}\t{}\t{}\n",
-                a.id,
-                a.published.as_ref().map(|p| p.value.to_string()).unwrap_or_default(),
-                a.outlet.as_deref().unwrap_or(""),
-                a.duplicate_of.as_deref().unwrap_or(""),
-                a.title.as_deref().unwrap_or("").replace(['\t', '\n'], " "),
-                a.body.chars().take(1500).collect::<String>().replace(['\t', '\n'], " ")
-            ));
-        }
-        for (i, j, x) in sims {
-            out.push_str(&format!("P\t{i}\t{j}\t{x:.4}\n"));
-        }
-        std::fs::write(path, out)?;
+        dump_pairs(Path::new(&path), arts, &items)?;
     }
     let mut per_gold: BTreeMap<&str, Vec<(&str, &Article)>> = BTreeMap::new();
     for (g, s, a) in &items {
@@ -357,6 +318,33 @@ fn labelled(arts: &[Article]) -> anyhow::Result<String> {
     }
     out.push('\n');
     Ok(out)
+}
+
+/// Writes the labelled articles (gold label, mirsad story, date, title, the first 1,500
+/// characters of the body) and the cosine of every pair of them, for
+/// `experiments/story-ceiling/ceiling.py`. Only on request (`MIRSAD_DUMP_PAIRS=FILE`): the file
+/// holds corpus text and stays outside the repository.
+fn dump_pairs(path: &Path, arts: &[Article], items: &[(&str, &str, &Article)]) -> anyhow::Result<()> {
+    let mut c = mirsad_cluster::Clusterer::new();
+    c.observe_all(arts);
+    let labelled: Vec<&Article> = items.iter().map(|x| x.2).collect();
+    let clean = |s: &str| s.replace(['\t', '\n'], " ");
+    let mut out = String::new();
+    for (g, s, a) in items {
+        out.push_str(&format!(
+            "A\t{}\t{g}\t{s}\t{}\t{}\t{}\t{}\t{}\n",
+            a.id,
+            a.published.as_ref().map(|p| p.value.to_string()).unwrap_or_default(),
+            a.outlet.as_deref().unwrap_or(""),
+            a.duplicate_of.as_deref().unwrap_or(""),
+            clean(a.title.as_deref().unwrap_or("")),
+            clean(&a.body.chars().take(1500).collect::<String>()),
+        ));
+    }
+    for (i, j, x) in c.pair_similarities(&labelled) {
+        out.push_str(&format!("P\t{i}\t{j}\t{x:.4}\n"));
+    }
+    std::fs::write(path, out).with_context(|| format!("writing {}", path.display()))
 }
 
 #[cfg(test)]
