@@ -13,8 +13,9 @@ pub enum Payload {
 
 /// Metadata a container already gives for the document (a JSONL record's fields, a feed item's
 /// title and date, a WARC header). Extraction prefers what the page itself states and falls
-/// back to these.
-#[derive(Debug, Clone, Default)]
+/// back to these. Serializable so that a queued document keeps them (the PostgreSQL queue).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Hints {
     pub title: Option<String>,
     pub published: Option<Published>,

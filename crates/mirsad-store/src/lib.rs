@@ -1049,7 +1049,9 @@ fn save_changes(tx: &rusqlite::Transaction, c: &Changes) -> Result<()> {
 
 /// Hash of what an article says, without the fields the story stage fills: re-reading the
 /// same page gives the same hash whatever story the stored copy was put in.
-fn content_hash(a: &Article) -> Result<i64> {
+/// Hash of what an article says (its contract JSON without the story stage's fields): a
+/// re-read whose hash is unchanged is not written again.
+pub fn content_hash(a: &Article) -> Result<i64> {
     let mut bare = a.clone();
     bare.story = None;
     bare.duplicate_of = None;
@@ -1064,7 +1066,7 @@ fn hash64(bytes: &[u8]) -> i64 {
 
 /// Identity of an article's content regardless of where it was read from: the same URL, title
 /// and text read through another path is the same article.
-fn content_key(a: &Article) -> i64 {
+pub fn content_key(a: &Article) -> i64 {
     let mut s = String::with_capacity(a.body.len() + 200);
     s.push_str(a.url.as_deref().unwrap_or(""));
     s.push('\u{0}');

@@ -129,16 +129,16 @@ pub fn run_pipeline(
 
 /// Articles that state no publication date get one inferred from their own text, when it
 /// allows (`mirsad_analyze::timex::infer_published`).
-fn date_undated(mut arts: Vec<Article>) -> Vec<Article> {
+pub(crate) fn date_undated(mut arts: Vec<Article>) -> Vec<Article> {
     arts.iter_mut().for_each(mirsad_analyze::timex::date_if_undated);
     arts
 }
 
-fn name_of(inp: &Input) -> String {
+pub(crate) fn name_of(inp: &Input) -> String {
     mirsad_text::escape_for_display(&inp.name()).into_owned()
 }
 
-fn progress_bar(quiet: bool) -> ProgressBar {
+pub(crate) fn progress_bar(quiet: bool) -> ProgressBar {
     let pb = ProgressBar::new_spinner();
     if quiet {
         pb.set_draw_target(ProgressDrawTarget::hidden());

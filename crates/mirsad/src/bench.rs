@@ -10,7 +10,7 @@ use std::time::Instant;
 
 #[derive(clap::Args)]
 pub struct BenchSearchArgs {
-    #[arg(long, default_value = "./mirsad-data")]
+    #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
     pub data: PathBuf,
     /// Timed runs of each query.
     #[arg(long, default_value_t = 20)]
@@ -65,6 +65,7 @@ fn report(engine: &str, kind: &str, mut times: Vec<f64>) {
 }
 
 pub fn run(args: BenchSearchArgs) -> anyhow::Result<u8> {
+    crate::pg::embedded_only(&args.data)?;
     let store = Store::open(&args.data)?;
     let n = store.count()?;
     println!("bench-search collection {} articles in {}", n, crate::shown(&args.data));

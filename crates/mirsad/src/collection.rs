@@ -12,7 +12,7 @@ pub struct IngestArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Data directory.
-    #[arg(long, default_value = "./mirsad-data")]
+    #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
     pub data: PathBuf,
     /// Articles stored per transaction; a batch is acknowledged as a whole.
     #[arg(long, default_value_t = 1000)]
@@ -27,11 +27,20 @@ pub struct IngestArgs {
     /// directory, instead of waiting for it to finish.
     #[arg(long)]
     pub no_wait: bool,
+    /// PostgreSQL only: queue the documents for `mirsad worker` and return.
+    #[arg(long)]
+    pub enqueue: bool,
     #[command(flatten)]
     pub input: InputArgs,
 }
 
 pub fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
+    if let Some(url) = crate::pg::url_of(&args.data) {
+        return crate::pg::ingest(url, &args.paths, &args.input, args.enqueue, args.no_analysis);
+    }
+    if args.enqueue {
+        anyhow::bail!("--enqueue: only a PostgreSQL collection (--data postgres://…) has a queue");
+    }
     // The model first: a damaged one stops the ingest before the data directory is touched.
     let analyzer = if args.no_analysis { None } else { Some(store_analyzer()?) };
     let mut store = open_store(&args.data)?;
@@ -100,7 +109,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
 
 #[derive(clap::Args)]
 pub struct ReanalyzeArgs {
-    #[arg(long, default_value = "./mirsad-data")]
+    #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
     pub data: PathBuf,
     /// Articles per transaction.
     #[arg(long, default_value_t = 1000)]
@@ -134,7 +143,7 @@ pub fn reanalyze(args: ReanalyzeArgs) -> anyhow::Result<u8> {
 pub struct SearchArgs {
     /// Words to search for; "quoted phrases" and AND/OR/-word work.
     pub query: String,
-    #[arg(long, default_value = "./mirsad-data")]
+    #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
     pub data: PathBuf,
     #[arg(long)]
     pub json: bool,
@@ -225,7 +234,7 @@ fn terminal_snippet(html: &str) -> String {
 
 #[derive(clap::Args)]
 pub struct StoriesArgs {
-    #[arg(long, default_value = "./mirsad-data")]
+    #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
     pub data: PathBuf,
     /// Print `{"stories": [...]}` as in the export.
     #[arg(long)]
@@ -274,6 +283,7 @@ pub fn stories(args: StoriesArgs) -> anyhow::Result<u8> {
 
 /// Opens the collection in `dir`, or says how to make one.
 fn open_existing(dir: &std::path::Path) -> anyhow::Result<Store> {
+    crate::pg::embedded_only(dir)?;
     if !dir.join("mirsad.sqlite").exists() {
         anyhow::bail!(
             "{}: no collection here (run `mirsad ingest PATH --data {}` first)",
@@ -286,6 +296,7 @@ fn open_existing(dir: &std::path::Path) -> anyhow::Result<Store> {
 
 /// Opens the store in `dir` and says on stderr what opening it repaired.
 pub(crate) fn open_store(dir: &std::path::Path) -> anyhow::Result<Store> {
+    crate::pg::embedded_only(dir)?;
     let store = Store::open(dir).with_context(|| format!("opening {}", dir.display()))?;
     for r in store.repairs() {
         eprintln!("mirsad: {}: {r}", dir.display());
@@ -305,7 +316,7 @@ pub(crate) fn lock_writer(store: &mut Store, no_wait: bool) -> anyhow::Result<()
 
 #[derive(clap::Args)]
 pub struct CheckArgs {
-    #[arg(long, default_value = "./mirsad-data")]
+    #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
     pub data: PathBuf,
     /// Print the report as JSON.
     #[arg(long)]

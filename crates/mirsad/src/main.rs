@@ -9,6 +9,7 @@ mod bench_stories;
 mod build_background;
 mod collection;
 mod eval;
+mod pg;
 mod serve;
 mod train_ner;
 mod watch;
@@ -77,6 +78,13 @@ enum Command {
     /// Keep the collection current: poll the sources that are due, fetch their new articles and
     /// ingest them (until SIGINT/SIGTERM, or one round with --once).
     Watch(watch::WatchArgs),
+    /// Create or upgrade the schema of a PostgreSQL collection (`--data postgres://…`).
+    Migrate(pg::MigrateArgs),
+    /// Work through a PostgreSQL collection's queue: extract, analyze and store queued
+    /// documents (any number of workers on any number of machines).
+    Worker(pg::WorkerArgs),
+    /// A PostgreSQL collection's queue: jobs by state and the dead ones with their errors.
+    Jobs(pg::JobsArgs),
     /// Score a stage on labelled data (`extract`, `stories`, `copies`, `ner`, `entities`, `quotes`, `timex`, `attribution`).
     Eval {
         /// Stage to score: `extract`, `stories`, `copies`, `ner`, `entities`, `quotes`, `timex` or `attribution`.
@@ -139,6 +147,9 @@ fn main() -> ExitCode {
         Command::BuildBackground(args) => build_background::run(args),
         Command::Sources(cmd) => watch::sources(cmd),
         Command::Watch(args) => watch::watch(args),
+        Command::Migrate(args) => pg::migrate(args),
+        Command::Worker(args) => pg::worker(args),
+        Command::Jobs(args) => pg::jobs(args),
         Command::Eval { stage, data, details, without_resolution } => {
             eval::run(&stage, &data, details.as_deref(), without_resolution)
         }

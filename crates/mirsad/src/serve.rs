@@ -11,7 +11,7 @@ use std::time::Duration;
 #[derive(clap::Args)]
 pub struct ServeArgs {
     /// Data directory.
-    #[arg(long, default_value = "./mirsad-data")]
+    #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
     pub data: PathBuf,
     /// Address to listen on; port 0 picks a free port. Binds loopback only unless told otherwise.
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -77,6 +77,7 @@ fn positive_secs(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
+    crate::pg::embedded_only(&args.data)?;
     if args.token.is_none() && !args.data.join("mirsad.sqlite").exists() {
         anyhow::bail!(
             "{}: no collection here (run `mirsad ingest PATH --data {}` first, or pass --token to accept ingest)",

@@ -61,14 +61,14 @@ pub enum SourcesCommand {
         /// Also read URLs from this file, one a line (`#` starts a comment).
         #[arg(long)]
         file: Option<PathBuf>,
-        #[arg(long, default_value = "./mirsad-data")]
+        #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
         data: PathBuf,
         #[command(flatten)]
         net: NetArgs,
     },
     /// List the sources, what each resolved to, and each endpoint's polling state.
     List {
-        #[arg(long, default_value = "./mirsad-data")]
+        #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
         data: PathBuf,
         #[arg(long)]
         json: bool,
@@ -76,14 +76,14 @@ pub enum SourcesCommand {
     /// Remove a source (the articles it brought stay).
     Remove {
         url: String,
-        #[arg(long, default_value = "./mirsad-data")]
+        #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
         data: PathBuf,
     },
 }
 
 #[derive(clap::Args)]
 pub struct WatchArgs {
-    #[arg(long, default_value = "./mirsad-data")]
+    #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
     pub data: PathBuf,
     /// One round (every source due now, every new article fetched or failed), then exit.
     #[arg(long)]
@@ -208,8 +208,8 @@ extern "C" fn on_signal(_: libc::c_int) {
     STOP.store(true, Ordering::SeqCst);
 }
 
-/// SIGINT and SIGTERM end the watch between requests.
-fn stop_on_signals() -> &'static AtomicBool {
+/// SIGINT and SIGTERM end the watch between requests (and a `worker` between batches).
+pub(crate) fn stop_on_signals() -> &'static AtomicBool {
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     unsafe {
         libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);

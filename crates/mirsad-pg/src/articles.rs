@@ -1,0 +1,149 @@
+//! Idempotent article writes: keyed by article id as in the embedded store, so a job run twice
+//! (a worker killed after writing, before its commit was seen) writes nothing twice.
+
+use crate::{q, Result};
+use mirsad_model::{Article, ArticleAnalysis};
+use postgres::{Client, GenericClient};
+
+/// The partition month of an article: `yyyymm` of its publication, 0 when undated.
+pub fn month_of(a: &Article) -> i32 {
+    let Some(p) = &a.published else { return 0 };
+    let v = p.value.to_string();
+    let year: Option<i32> = v.get(..4).and_then(|y| y.parse().ok());
+    let month: i32 = v.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+    match year {
+        Some(y) if (1..=9999).contains(&y) && (1..=12).contains(&month) => y * 100 + month,
+        _ => 0,
+    }
+}
+
+/// Makes the monthly partitions that `months` need, each once (an advisory lock per month,
+/// in its own short transaction, so the parent table is not held by a long write).
+pub fn ensure_partitions(client: &mut Client, months: impl IntoIterator<Item = i32>) -> Result<()> {
+    for m in months {
+        if m == 0 {
+            continue;
+        }
+        let name = format!("articles_m{m}");
+        let exists: bool = client
+            .query_one("SELECT to_regclass($1) IS NOT NULL", &[&name])
+            .map_err(q("looking up a partition"))?
+            .get(0);
+        if exists {
+            continue;
+        }
+        let mut tx = client.transaction().map_err(q("making a partition"))?;
+        tx.execute("SELECT pg_advisory_xact_lock(hashtext('mirsad-partition'), $1)", &[&m])
+            .map_err(q("locking a partition"))?;
+        // Both bounds are integers formatted here, never input text.
+        tx.batch_execute(&format!(
+            "CREATE TABLE IF NOT EXISTS {name} PARTITION OF articles FOR VALUES FROM ({m}) TO ({})",
+            m + 1
+        ))
+        .map_err(q("making a partition"))?;
+        tx.commit().map_err(q("making a partition"))?;
+    }
+    Ok(())
+}
+
+/// What writing one article did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    New,
+    Updated,
+    Unchanged,
+    /// Another id already holds the same content (the same page read through another path).
+    Duplicate,
+}
+
+/// One article to write, with the identity values of the embedded store
+/// (`mirsad_store::content_hash`, `mirsad_store::content_key`).
+pub struct Row<'a> {
+    pub article: &'a Article,
+    pub analysis: Option<&'a ArticleAnalysis>,
+    pub hash: i64,
+    pub content_key: i64,
+}
+
+/// Writes an article (upsert by id) inside the caller's transaction. The partition of its
+/// month must exist ([`ensure_partitions`]).
+pub fn upsert(tx: &mut impl GenericClient, row: &Row) -> Result<Written> {
+    let a = row.article;
+    let holder: String = tx
+        .query_one(
+            "INSERT INTO content_keys (content_key, id) VALUES ($1, $2)
+             ON CONFLICT (content_key) DO UPDATE SET id = content_keys.id RETURNING id",
+            &[&row.content_key, &a.id],
+        )
+        .map_err(q("writing a content key"))?
+        .get(0);
+    if holder != a.id {
+        return Ok(Written::Duplicate);
+    }
+    let month = month_of(a);
+    // A fresh key is a new article; an existing one is locked for this write and says where
+    // the article lives now.
+    let fresh = tx
+        .query_opt(
+            "INSERT INTO article_keys (id, month) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING month",
+            &[&a.id, &month],
+        )
+        .map_err(q("writing an article key"))?
+        .is_some();
+    let old: i32 = if fresh {
+        month
+    } else {
+        tx.query_one("SELECT month FROM article_keys WHERE id = $1 FOR UPDATE", &[&a.id])
+            .map_err(q("reading an article key"))?
+            .get(0)
+    };
+    if old != month {
+        tx.execute("DELETE FROM articles WHERE month = $1 AND id = $2", &[&old, &a.id])
+            .map_err(q("moving an article to its month"))?;
+        tx.execute("UPDATE article_keys SET month = $2 WHERE id = $1", &[&a.id, &month])
+            .map_err(q("moving an article to its month"))?;
+    }
+    let doc = serde_json::to_value(a).map_err(|e| crate::PgError::Job { id: 0, reason: e.to_string() })?;
+    let analysis = row
+        .analysis
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(|e| crate::PgError::Job { id: 0, reason: e.to_string() })?;
+    let published = a.published.as_ref().map(|p| p.value.to_string());
+    let written = tx
+        .query_opt(
+            "INSERT INTO articles (month, id, content_key, hash, published, outlet, doc, analysis, seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, nextval('feed_seq'))
+             ON CONFLICT (month, id) DO UPDATE SET content_key = EXCLUDED.content_key, hash = EXCLUDED.hash,
+                 published = EXCLUDED.published, outlet = EXCLUDED.outlet, doc = EXCLUDED.doc,
+                 analysis = EXCLUDED.analysis, seq = EXCLUDED.seq
+             WHERE articles.hash <> EXCLUDED.hash
+             RETURNING 1",
+            &[&month, &a.id, &row.content_key, &row.hash, &published, &a.outlet, &doc, &analysis],
+        )
+        .map_err(q("writing an article"))?;
+    Ok(match written {
+        None => Written::Unchanged,
+        Some(_) if fresh => Written::New,
+        Some(_) => Written::Updated,
+    })
+}
+
+/// Articles stored.
+pub fn count(client: &mut Client) -> Result<i64> {
+    Ok(client.query_one("SELECT count(*) FROM articles", &[]).map_err(q("counting articles"))?.get(0))
+}
+
+/// Every article id, sorted (for comparisons and checks).
+pub fn ids(client: &mut Client) -> Result<Vec<String>> {
+    let rows = client.query("SELECT id FROM articles ORDER BY id", &[]).map_err(q("listing articles"))?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// Articles per partition, for `mirsad jobs` and the size figures.
+pub fn per_partition(client: &mut Client) -> Result<Vec<(String, i64)>> {
+    let rows = client
+        .query("SELECT tableoid::regclass::text, count(*) FROM articles GROUP BY 1 ORDER BY 1", &[])
+        .map_err(q("counting partitions"))?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}

@@ -1,0 +1,253 @@
+//! The PostgreSQL backend: a collection shared by many processes on many machines.
+//!
+//! PostgreSQL is the source of truth for what workers produce and the queue they take work
+//! from; the embedded store (SQLite + tantivy) stays the default. This crate is the I/O edge
+//! only: connecting ([`connect`], TLS when the URL asks for it, the password never shown),
+//! versioned migrations ([`migrate`]), the job queue ([`queue`]) and idempotent article writes
+//! ([`articles`]). The stages that fill it (extraction, analysis) are the embedded path's own
+//! pure functions, called by the binary's `worker`.
+
+pub mod articles;
+pub mod queue;
+
+use std::fmt;
+
+/// What can go wrong talking to PostgreSQL. Every message names the database by its
+/// [`redacted`] URL, so a password never reaches a log, an error or a page.
+#[derive(Debug, thiserror::Error)]
+pub enum PgError {
+    #[error("{url}: {reason}")]
+    Url { url: String, reason: String },
+    #[error("{url}: cannot connect: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: postgres::Error,
+    },
+    #[error("{what}: {source}")]
+    Query {
+        what: String,
+        #[source]
+        source: postgres::Error,
+    },
+    #[error("migration {version} ({name}): {source}")]
+    Migration {
+        version: i32,
+        name: &'static str,
+        #[source]
+        source: postgres::Error,
+    },
+    #[error("the database is at schema version {found}, newer than this mirsad ({known}): upgrade mirsad")]
+    TooNew { found: i32, known: i32 },
+    #[error("job {id}: {reason}")]
+    Job { id: i64, reason: String },
+}
+
+pub type Result<T> = std::result::Result<T, PgError>;
+
+/// Wraps a query error with what was being done.
+pub(crate) fn q(what: &str) -> impl FnOnce(postgres::Error) -> PgError + '_ {
+    move |source| PgError::Query { what: what.to_string(), source }
+}
+
+/// Is this `--data` value a PostgreSQL URL rather than a directory?
+pub fn is_url(data: &str) -> bool {
+    data.starts_with("postgres://") || data.starts_with("postgresql://")
+}
+
+/// The URL with its password (and any `password=` parameter) replaced by `***`.
+pub fn redacted(url: &str) -> String {
+    let mut out = url.to_string();
+    if let Some(scheme_end) = out.find("://") {
+        let rest_start = scheme_end + 3;
+        let authority_end = out[rest_start..].find(['/', '?']).map_or(out.len(), |i| rest_start + i);
+        if let Some(at) = out[rest_start..authority_end].rfind('@') {
+            let userinfo = &out[rest_start..rest_start + at];
+            if let Some(colon) = userinfo.find(':') {
+                out.replace_range(rest_start + colon + 1..rest_start + at, "***");
+            }
+        }
+    }
+    if let Some(qm) = out.find('?') {
+        let (head, query) = out.split_at(qm + 1);
+        let query: Vec<String> = query
+            .split('&')
+            .map(|kv| {
+                if kv.to_ascii_lowercase().starts_with("password=") {
+                    "password=***".to_string()
+                } else {
+                    kv.to_string()
+                }
+            })
+            .collect();
+        out = format!("{head}{}", query.join("&"));
+    }
+    out
+}
+
+/// A URL shown only as [`redacted`].
+#[derive(Clone)]
+pub struct Url(String);
+
+impl Url {
+    pub fn new(url: impl Into<String>) -> Url {
+        Url(url.into())
+    }
+    pub fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Url {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redacted(&self.0))
+    }
+}
+
+impl fmt::Debug for Url {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Url({})", redacted(&self.0))
+    }
+}
+
+/// Seconds a connection attempt may take.
+const CONNECT_TIMEOUT_SECS: u64 = 10;
+/// Longest a single statement may run before the server cancels it.
+const STATEMENT_TIMEOUT: &str = "5min";
+
+/// Connects. TLS is used when the URL asks for it (`sslmode=require`), with the server's
+/// certificate checked against the Web PKI roots; otherwise the connection is plain (what
+/// libpq's `prefer` gives against a server without TLS). Statements time out after
+/// [`STATEMENT_TIMEOUT`], so a stuck query cannot hold a worker or a page forever.
+pub fn connect(url: &Url) -> Result<postgres::Client> {
+    let shown = url.to_string();
+    let mut config: postgres::Config = url
+        .secret()
+        .parse()
+        .map_err(|e: postgres::Error| PgError::Url { url: shown.clone(), reason: e.to_string() })?;
+    config.connect_timeout(std::time::Duration::from_secs(CONNECT_TIMEOUT_SECS));
+    config.application_name("mirsad");
+    config.options(&format!("-c statement_timeout={STATEMENT_TIMEOUT}"));
+    let client = match config.get_ssl_mode() {
+        postgres::config::SslMode::Require => {
+            let roots = rustls::RootCertStore { roots: webpki_roots().to_vec() };
+            let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+            let tls = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| PgError::Url { url: shown.clone(), reason: format!("TLS: {e}") })?
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
+        }
+        _ => config.connect(postgres::NoTls),
+    };
+    client.map_err(|source| PgError::Connect { url: shown, source })
+}
+
+fn webpki_roots() -> &'static [rustls::pki_types::TrustAnchor<'static>] {
+    webpki_roots::TLS_SERVER_ROOTS
+}
+
+/// The versioned migrations, in order: (version, name, SQL). Each runs once, in its own
+/// transaction, recorded in `mirsad_migrations`.
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+
+/// Advisory lock key that serializes `migrate` across processes ("mirsad-m").
+const MIGRATE_LOCK: i64 = 0x6d69_7273_6164_2d6d;
+
+/// Brings the schema to the newest version; returns the versions applied now (none when it was
+/// current). Safe to run from several processes at once: they take turns on an advisory lock.
+pub fn migrate(client: &mut postgres::Client) -> Result<Vec<i32>> {
+    client
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS mirsad_migrations (
+                version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+        )
+        .map_err(q("creating mirsad_migrations"))?;
+    let mut tx = client.transaction().map_err(q("starting the migration"))?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK]).map_err(q("locking the migration"))?;
+    let current: i32 = tx
+        .query_one("SELECT COALESCE(MAX(version), 0) FROM mirsad_migrations", &[])
+        .map_err(q("reading the schema version"))?
+        .get(0);
+    let known = MIGRATIONS.last().map_or(0, |m| m.0);
+    if current > known {
+        return Err(PgError::TooNew { found: current, known });
+    }
+    let mut applied = Vec::new();
+    for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        tx.batch_execute(sql).map_err(|source| PgError::Migration { version, name, source })?;
+        tx.execute("INSERT INTO mirsad_migrations (version, name) VALUES ($1, $2)", &[&version, &name])
+            .map_err(|source| PgError::Migration { version, name, source })?;
+        applied.push(version);
+    }
+    tx.commit().map_err(q("committing the migration"))?;
+    Ok(applied)
+}
+
+/// The schema version of the database (0: never migrated).
+pub fn schema_version(client: &mut postgres::Client) -> Result<i32> {
+    let exists: bool = client
+        .query_one("SELECT to_regclass('mirsad_migrations') IS NOT NULL", &[])
+        .map_err(q("reading the schema version"))?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    let row = client
+        .query_one("SELECT COALESCE(MAX(version), 0) FROM mirsad_migrations", &[])
+        .map_err(q("reading the schema version"))?;
+    Ok(row.get(0))
+}
+
+/// Connects and checks that the schema is the one this mirsad writes.
+pub fn open(url: &Url) -> Result<postgres::Client> {
+    let mut client = connect(url)?;
+    let found = schema_version(&mut client)?;
+    let known = MIGRATIONS.last().map_or(0, |m| m.0);
+    if found != known {
+        return Err(PgError::Url {
+            url: url.to_string(),
+            reason: if found < known {
+                format!("schema version {found}, this mirsad needs {known}: run `mirsad migrate --data URL`")
+            } else {
+                format!("schema version {found} is newer than this mirsad ({known}): upgrade mirsad")
+            },
+        });
+    }
+    Ok(client)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_never_shown() {
+        assert_eq!(redacted("postgres://u:s3cret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redacted("postgresql://u:p%40ss@h/db?sslmode=require"), "postgresql://u:***@h/db?sslmode=require");
+        assert_eq!(
+            redacted("postgres://u@h/db?password=x&sslmode=require"),
+            "postgres://u@h/db?password=***&sslmode=require"
+        );
+        assert_eq!(redacted("postgres://h/db"), "postgres://h/db");
+        // An @ in the path is not a user's.
+        assert_eq!(redacted("postgres://h/db@x"), "postgres://h/db@x");
+        let u = Url::new("postgres://u:topsecret@h/db");
+        assert!(!format!("{u} {u:?}").contains("topsecret"));
+    }
+
+    #[test]
+    fn urls_are_told_from_directories() {
+        assert!(is_url("postgres://u@h/db"));
+        assert!(is_url("postgresql://h/db"));
+        assert!(!is_url("./mirsad-data"));
+        assert!(!is_url("postgres"));
+    }
+
+    #[test]
+    fn a_bad_url_is_an_error_without_its_password() {
+        let e = connect(&Url::new("postgres://u:hidden@h:notaport/db")).unwrap_err().to_string();
+        assert!(!e.contains("hidden"), "{e}");
+    }
+}

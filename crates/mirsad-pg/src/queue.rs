@@ -1,0 +1,201 @@
+//! The work queue: jobs claimed with `FOR UPDATE SKIP LOCKED` under a lease.
+//!
+//! - A claim marks ready jobs `leased` by one worker until `now() + lease`. A job whose lease
+//!   ended is ready again: its worker died or hung, and another takes it.
+//! - A worker finishes a job with [`complete`] *inside the transaction that writes its
+//!   results*: if the lease was lost and another worker claimed the job meanwhile, the update
+//!   finds no row and the caller rolls back, so a result is written once.
+//! - A failed job is retried after a backoff that doubles per attempt, then lands in the
+//!   visible `dead` state with its error ([`fail`], [`dead`]).
+
+use crate::{q, Result};
+use postgres::{Client, GenericClient};
+
+/// A job to add. `(kind, key)` is its identity: queueing the same one twice adds it once.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    pub kind: String,
+    pub key: String,
+    pub payload: serde_json::Value,
+    pub body: Option<Vec<u8>>,
+}
+
+/// A claimed job.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub key: String,
+    pub payload: serde_json::Value,
+    pub body: Option<Vec<u8>>,
+    /// Claims so far, this one included.
+    pub attempts: i32,
+}
+
+/// Adds jobs; returns how many were new.
+pub fn enqueue(client: &mut Client, jobs: &[NewJob]) -> Result<u64> {
+    let mut tx = client.transaction().map_err(q("queueing jobs"))?;
+    let stmt = tx
+        .prepare(
+            "INSERT INTO jobs (kind, key, payload, body) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (kind, key) DO NOTHING",
+        )
+        .map_err(q("queueing jobs"))?;
+    let mut added = 0;
+    for j in jobs {
+        added += tx.execute(&stmt, &[&j.kind, &j.key, &j.payload, &j.body]).map_err(q("queueing a job"))?;
+    }
+    tx.commit().map_err(q("queueing jobs"))?;
+    Ok(added)
+}
+
+/// Claims up to `n` ready jobs for `worker` for `lease_secs` seconds, oldest first. Jobs locked
+/// by another claim in progress are skipped, never waited for.
+pub fn claim(client: &mut Client, worker: &str, lease_secs: f64, n: i64) -> Result<Vec<Job>> {
+    let rows = client
+        .query(
+            "UPDATE jobs SET state = 'leased', attempts = attempts + 1, worker = $1,
+                    leased_until = now() + make_interval(secs => $2), updated_at = now()
+             WHERE id IN (
+                 SELECT id FROM jobs
+                 WHERE (state = 'queued' AND run_after <= now()) OR (state = 'leased' AND leased_until < now())
+                 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+             RETURNING id, kind, key, payload, body, attempts",
+            &[&worker, &lease_secs, &n],
+        )
+        .map_err(q("claiming jobs"))?;
+    let mut jobs: Vec<Job> = rows
+        .iter()
+        .map(|r| Job {
+            id: r.get(0),
+            kind: r.get(1),
+            key: r.get(2),
+            payload: r.get(3),
+            body: r.get(4),
+            attempts: r.get(5),
+        })
+        .collect();
+    jobs.sort_by_key(|j| j.id);
+    Ok(jobs)
+}
+
+/// Marks a job done if `worker` still holds it; call inside the transaction that writes the
+/// job's results and roll back on `false` (the lease was lost to another worker).
+pub fn complete(tx: &mut impl GenericClient, id: i64, worker: &str) -> Result<bool> {
+    let n = tx
+        .execute(
+            "UPDATE jobs SET state = 'done', leased_until = NULL, error = NULL, updated_at = now()
+             WHERE id = $1 AND worker = $2 AND state = 'leased'",
+            &[&id, &worker],
+        )
+        .map_err(q("finishing a job"))?;
+    Ok(n == 1)
+}
+
+/// Where a failed job went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failed {
+    /// Queued again, to run after the backoff.
+    Retry,
+    /// Out of attempts: in the dead-letter state with its error.
+    Dead,
+    /// Another worker holds it now: nothing was changed.
+    LeaseLost,
+}
+
+/// Records a failure: the job runs again after `backoff_secs × 2^(attempts − 1)`, or is dead
+/// once it has had `max_attempts` claims.
+pub fn fail(
+    client: &mut Client,
+    id: i64,
+    worker: &str,
+    error: &str,
+    max_attempts: i32,
+    backoff_secs: f64,
+) -> Result<Failed> {
+    let row = client
+        .query_opt(
+            "UPDATE jobs SET
+                 state = CASE WHEN attempts >= $4 THEN 'dead' ELSE 'queued' END,
+                 run_after = now() + make_interval(secs => $5 * power(2, GREATEST(attempts - 1, 0))),
+                 leased_until = NULL, error = $3, updated_at = now()
+             WHERE id = $1 AND worker = $2 AND state = 'leased'
+             RETURNING state",
+            &[&id, &worker, &error, &max_attempts, &backoff_secs],
+        )
+        .map_err(q("recording a failed job"))?;
+    Ok(match row.map(|r| r.get::<_, String>(0)) {
+        None => Failed::LeaseLost,
+        Some(s) if s == "dead" => Failed::Dead,
+        Some(_) => Failed::Retry,
+    })
+}
+
+/// Jobs by state, and how long until the next one is ready (a queued job's backoff, or the end
+/// of a lease).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Counts {
+    pub queued: i64,
+    pub leased: i64,
+    pub done: i64,
+    pub dead: i64,
+    /// Seconds until the next queued job may run or the next lease ends (negative: already).
+    pub next_in_secs: Option<f64>,
+}
+
+impl Counts {
+    /// Nothing queued or leased: a batch run is over.
+    pub fn idle(&self) -> bool {
+        self.queued == 0 && self.leased == 0
+    }
+}
+
+pub fn counts(client: &mut Client) -> Result<Counts> {
+    let r = client
+        .query_one(
+            "SELECT count(*) FILTER (WHERE state = 'queued'), count(*) FILTER (WHERE state = 'leased'),
+                    count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE state = 'dead'),
+                    EXTRACT(EPOCH FROM LEAST(MIN(run_after) FILTER (WHERE state = 'queued'),
+                                             MIN(leased_until) FILTER (WHERE state = 'leased')) - now())::float8
+             FROM jobs",
+            &[],
+        )
+        .map_err(q("counting jobs"))?;
+    Ok(Counts { queued: r.get(0), leased: r.get(1), done: r.get(2), dead: r.get(3), next_in_secs: r.get(4) })
+}
+
+/// A job in the dead-letter state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeadJob {
+    pub id: i64,
+    pub kind: String,
+    pub key: String,
+    pub attempts: i32,
+    pub error: String,
+}
+
+/// Dead jobs, newest first.
+pub fn dead(client: &mut Client, limit: i64) -> Result<Vec<DeadJob>> {
+    let rows = client
+        .query(
+            "SELECT id, kind, key, attempts, COALESCE(error, '') FROM jobs WHERE state = 'dead'
+             ORDER BY updated_at DESC, id DESC LIMIT $1",
+            &[&limit],
+        )
+        .map_err(q("listing dead jobs"))?;
+    Ok(rows
+        .iter()
+        .map(|r| DeadJob { id: r.get(0), kind: r.get(1), key: r.get(2), attempts: r.get(3), error: r.get(4) })
+        .collect())
+}
+
+/// Queues the dead jobs again with fresh attempts; returns how many.
+pub fn retry_dead(client: &mut Client) -> Result<u64> {
+    client
+        .execute(
+            "UPDATE jobs SET state = 'queued', attempts = 0, run_after = now(), error = NULL, updated_at = now()
+             WHERE state = 'dead'",
+            &[],
+        )
+        .map_err(q("queueing dead jobs again"))
+}

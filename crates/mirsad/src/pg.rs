@@ -1,0 +1,418 @@
+//! The PostgreSQL backend from the command line: `migrate`, `ingest --data postgres://…`
+//! (`--enqueue` to queue only), `worker` and `jobs`.
+//!
+//! A worker is stateless: it claims queued documents, runs the embedded path's own stages on
+//! them (extraction, the undated-article date, the per-article analysis) and writes the
+//! articles and the job's completion in one transaction. Stories, the entity resolution across
+//! the collection and search are not on PostgreSQL yet (issue 19): the other commands say so.
+
+use crate::analyze::{date_undated, name_of, progress_bar, InputArgs};
+use anyhow::Context;
+use mirsad_ingest::document::{Document, Hints, Payload};
+use mirsad_ingest::read;
+use mirsad_pg::{articles, queue, Url};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use std::time::Duration;
+
+/// Kind of the job that extracts, analyzes and stores one document.
+const DOCUMENT_JOB: &str = "document";
+/// Documents queued per transaction by `ingest`.
+const ENQUEUE_BATCH: usize = 500;
+
+/// The URL a `--data` value names, when it is one.
+pub fn url_of(data: &Path) -> Option<Url> {
+    data.to_str().filter(|s| mirsad_pg::is_url(s)).map(Url::new)
+}
+
+/// Refuses a PostgreSQL URL for a command that runs on the embedded store only, naming the
+/// database without its password.
+pub fn embedded_only(data: &Path) -> anyhow::Result<()> {
+    match url_of(data) {
+        Some(url) => anyhow::bail!(
+            "{url}: this command does not run on PostgreSQL yet; there, `migrate`, `ingest`, `worker` and `jobs` do (stories, search and serving follow)"
+        ),
+        None => Ok(()),
+    }
+}
+
+/// `--data` of the PostgreSQL commands: a URL only.
+fn required_url(data: &str) -> anyhow::Result<Url> {
+    if !mirsad_pg::is_url(data) {
+        anyhow::bail!("--data {data}: expected a PostgreSQL URL (postgres://USER@HOST/DB)");
+    }
+    Ok(Url::new(data))
+}
+
+#[derive(clap::Args)]
+pub struct MigrateArgs {
+    /// The database: postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=require].
+    #[arg(long, env = "MIRSAD_DATA")]
+    pub data: String,
+}
+
+/// `mirsad migrate`: creates or upgrades the schema.
+pub fn migrate(args: MigrateArgs) -> anyhow::Result<u8> {
+    let url = required_url(&args.data)?;
+    let mut client = mirsad_pg::connect(&url)?;
+    let applied = mirsad_pg::migrate(&mut client)?;
+    let version = mirsad_pg::schema_version(&mut client)?;
+    if applied.is_empty() {
+        println!("{url}: schema version {version}, current");
+    } else {
+        let list: Vec<String> = applied.iter().map(i32::to_string).collect();
+        println!("{url}: applied migration {}; schema version {version}", list.join(", "));
+    }
+    Ok(0)
+}
+
+#[derive(clap::Args, Clone)]
+pub struct WorkerArgs {
+    /// The database: postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=require].
+    #[arg(long, env = "MIRSAD_DATA")]
+    pub data: String,
+    /// Exit 0 once no job is queued or leased (waiting out the lease of a dead worker first).
+    #[arg(long)]
+    pub until_idle: bool,
+    /// Seconds a claimed job stays this worker's; a worker that dies loses its jobs to others
+    /// when their lease ends.
+    #[arg(long, default_value_t = 30.0)]
+    pub lease: f64,
+    /// Jobs claimed at once (processed on all cores, written in one transaction).
+    #[arg(long, default_value_t = 32)]
+    pub batch: i64,
+    /// Claims of a job before it is dead.
+    #[arg(long, default_value_t = 5)]
+    pub max_attempts: i32,
+    /// Seconds before the first retry of a failed job; doubles with every attempt.
+    #[arg(long, default_value_t = 2.0)]
+    pub backoff: f64,
+    /// This worker's name in the queue (default: host and process id).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Store articles only: no entities, quotes or dated events.
+    #[arg(long)]
+    pub no_analysis: bool,
+    /// Tests: sleep this many milliseconds after each claim, before any work (to kill a worker
+    /// that holds leases).
+    #[arg(long, hide = true)]
+    pub stall_after_claim: Option<u64>,
+}
+
+/// `mirsad worker`.
+pub fn worker(args: WorkerArgs) -> anyhow::Result<u8> {
+    let url = required_url(&args.data)?;
+    // SIGINT/SIGTERM end the worker between batches (a batch in flight is written or rolled
+    // back as a whole).
+    let done = run_worker(&url, &args, crate::watch::stop_on_signals())?;
+    println!(
+        "worker {}: {} jobs done, {} failed; articles {} new, {} updated, {} unchanged, {} duplicates",
+        done.worker, done.jobs, done.failed, done.new, done.updated, done.unchanged, done.duplicates
+    );
+    Ok(0)
+}
+
+#[derive(Debug, Default)]
+struct WorkDone {
+    worker: String,
+    jobs: u64,
+    failed: u64,
+    new: u64,
+    updated: u64,
+    unchanged: u64,
+    duplicates: u64,
+}
+
+fn run_worker(url: &Url, args: &WorkerArgs, stop: &AtomicBool) -> anyhow::Result<WorkDone> {
+    if !(args.lease > 0.0 && args.lease.is_finite()) {
+        anyhow::bail!("--lease {}: expected a positive number of seconds", args.lease);
+    }
+    let tagger = if args.no_analysis { None } else { Some(crate::analyze::load_tagger()?) };
+    let mut client = mirsad_pg::open(url)?;
+    let me = args.id.clone().unwrap_or_else(|| format!("{}-{}", hostname(), std::process::id()));
+    let mut done = WorkDone { worker: me.clone(), ..Default::default() };
+    while !stop.load(Ordering::Relaxed) {
+        let jobs = queue::claim(&mut client, &me, args.lease, args.batch.max(1))?;
+        if jobs.is_empty() {
+            let c = queue::counts(&mut client)?;
+            if args.until_idle && c.idle() {
+                break;
+            }
+            // Sleep until the next job may be ready (a backoff, a lease ending), 1 s at most.
+            let wait = c.next_in_secs.unwrap_or(1.0).clamp(0.05, 1.0);
+            std::thread::sleep(Duration::from_secs_f64(wait));
+            continue;
+        }
+        if let Some(ms) = args.stall_after_claim {
+            std::thread::sleep(Duration::from_millis(ms));
+        }
+        // Work on all cores; each job's result or its error.
+        let results: Vec<Result<Analyzed, JobError>> =
+            jobs.par_iter().map(|j| run_job(j, args.max_attempts, tagger.as_ref())).collect();
+        let mut ok = Vec::new();
+        for (job, r) in jobs.iter().zip(results) {
+            match r {
+                Ok(arts) => ok.push((job, arts)),
+                Err(JobError { reason: e, permanent }) => {
+                    done.failed += 1;
+                    // An input the stages reject is rejected again on retry: dead at once.
+                    let max = if permanent { job.attempts } else { args.max_attempts };
+                    let to = queue::fail(&mut client, job.id, &me, &e, max, args.backoff)?;
+                    if to == queue::Failed::Dead {
+                        eprintln!("mirsad: job {} ({}): dead after {} attempts: {e}", job.id, job.key, job.attempts);
+                    }
+                }
+            }
+        }
+        let months: std::collections::BTreeSet<i32> =
+            ok.iter().flat_map(|(_, arts)| arts.iter().map(|(a, _)| articles::month_of(a))).collect();
+        articles::ensure_partitions(&mut client, months)?;
+        let mut tx = client.transaction().context("starting a write")?;
+        let mut counts = WorkDone::default();
+        let mut lost = false;
+        for (job, arts) in &ok {
+            for (a, an) in arts {
+                let row = articles::Row {
+                    article: a,
+                    analysis: an.as_ref(),
+                    hash: mirsad_store::content_hash(a)?,
+                    content_key: mirsad_store::content_key(a),
+                };
+                match articles::upsert(&mut tx, &row)? {
+                    articles::Written::New => counts.new += 1,
+                    articles::Written::Updated => counts.updated += 1,
+                    articles::Written::Unchanged => counts.unchanged += 1,
+                    articles::Written::Duplicate => counts.duplicates += 1,
+                }
+            }
+            if !queue::complete(&mut tx, job.id, &me)? {
+                lost = true;
+                break;
+            }
+        }
+        if lost {
+            // Another worker took a job of this batch after our lease ended: it writes them.
+            tx.rollback().context("rolling back a batch whose lease was lost")?;
+            eprintln!("mirsad: worker {me}: a lease ended before the batch was written; another worker has it");
+            continue;
+        }
+        tx.commit().context("writing a batch")?;
+        done.jobs += ok.len() as u64;
+        done.new += counts.new;
+        done.updated += counts.updated;
+        done.unchanged += counts.unchanged;
+        done.duplicates += counts.duplicates;
+    }
+    Ok(done)
+}
+
+type Analyzed = Vec<(mirsad_model::Article, Option<mirsad_model::ArticleAnalysis>)>;
+
+/// Why a job failed, and whether trying again can help.
+struct JobError {
+    reason: String,
+    /// The input itself is rejected (no article text, a damaged payload): no retry.
+    permanent: bool,
+}
+
+fn permanent(reason: String) -> JobError {
+    JobError { reason, permanent: true }
+}
+
+/// One job's work: the document's articles with their analysis, or why it failed. A panic in a
+/// stage is the job's failure, not the worker's end.
+fn run_job(job: &queue::Job, max_attempts: i32, tagger: Option<&mirsad_analyze::Tagger>) -> Result<Analyzed, JobError> {
+    if job.attempts > max_attempts {
+        return Err(permanent(format!("claimed {} times: a worker died or hung on it each time", job.attempts - 1)));
+    }
+    if job.kind != DOCUMENT_JOB {
+        return Err(permanent(format!("unknown job kind {:?}", job.kind)));
+    }
+    let doc = document_of(job).map_err(permanent)?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let arts = date_undated(mirsad_ingest::process(doc).map_err(|e| permanent(e.to_string()))?);
+        let analyses: Vec<Option<mirsad_model::ArticleAnalysis>> = match tagger {
+            Some(t) => arts.iter().map(|a| Some(mirsad_analyze::analyze_article(t, a))).collect(),
+            None => vec![None; arts.len()],
+        };
+        Ok(arts.into_iter().zip(analyses).collect())
+    }))
+    .unwrap_or_else(|_| {
+        Err(JobError { reason: "a stage panicked on this document (a bug, please report it)".into(), permanent: false })
+    })
+}
+
+/// What a document job holds besides its bytes.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct DocumentPayload {
+    source: String,
+    url: Option<String>,
+    /// The bytes are HTML (else UTF-8 text).
+    html: bool,
+    hints: Hints,
+}
+
+fn job_of(doc: Document) -> anyhow::Result<queue::NewJob> {
+    let (html, body) = match doc.payload {
+        Payload::Text(t) => (false, t.into_bytes()),
+        Payload::Html(b) => (true, b),
+    };
+    // The same bytes from the same place are one job; changed bytes are another.
+    let key = format!("{}#{:016x}", doc.source, xxhash_rust::xxh3::xxh3_64(&body));
+    let payload = serde_json::to_value(DocumentPayload { source: doc.source, url: doc.url, html, hints: doc.hints })?;
+    Ok(queue::NewJob { kind: DOCUMENT_JOB.into(), key, payload, body: Some(body) })
+}
+
+fn document_of(job: &queue::Job) -> Result<Document, String> {
+    let p: DocumentPayload =
+        serde_json::from_value(job.payload.clone()).map_err(|e| format!("a damaged job payload: {e}"))?;
+    let body = job.body.clone().unwrap_or_default();
+    let payload = if p.html {
+        Payload::Html(body)
+    } else {
+        Payload::Text(String::from_utf8(body).map_err(|_| "a text job whose bytes are not UTF-8".to_string())?)
+    };
+    Ok(Document { source: p.source, url: p.url, payload, hints: p.hints })
+}
+
+/// `mirsad ingest --data postgres://…`: queues the documents, then (without `--enqueue`)
+/// works through the queue in this process until it is idle.
+pub fn ingest(
+    url: Url,
+    paths: &[PathBuf],
+    input: &InputArgs,
+    enqueue_only: bool,
+    no_analysis: bool,
+) -> anyhow::Result<u8> {
+    let mut client = mirsad_pg::open(&url)?;
+    let (documents, added, errors) = enqueue(&mut client, paths, input)?;
+    if enqueue_only {
+        println!("{documents} documents: {added} queued, {} already queued, {errors} errors; {url}", documents - added);
+        return Ok(if errors > 0 { 1 } else { 0 });
+    }
+    drop(client);
+    let args = WorkerArgs {
+        data: url.secret().to_string(),
+        until_idle: true,
+        lease: 30.0,
+        batch: 32,
+        max_attempts: 5,
+        backoff: 2.0,
+        id: None,
+        no_analysis,
+        stall_after_claim: None,
+    };
+    let done = run_worker(&url, &args, crate::watch::stop_on_signals())?;
+    let mut client = mirsad_pg::open(&url)?;
+    let c = queue::counts(&mut client)?;
+    println!(
+        "{documents} documents: {} new, {} updated, {} unchanged, {} duplicates, {} errors, {} dead jobs; {} articles in {url}",
+        done.new,
+        done.updated,
+        done.unchanged,
+        done.duplicates,
+        errors,
+        c.dead,
+        articles::count(&mut client)?
+    );
+    Ok(if errors > 0 || c.dead > 0 { 1 } else { 0 })
+}
+
+/// Reads the inputs as `ingest` does and queues one job per document. Returns (documents read,
+/// jobs new, read errors).
+fn enqueue(client: &mut postgres::Client, paths: &[PathBuf], input: &InputArgs) -> anyhow::Result<(u64, u64, u64)> {
+    let opts = input.read_options()?;
+    let inputs = read::expand(paths).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let progress = progress_bar(input.quiet);
+    let (mut documents, mut added, mut errors) = (0u64, 0u64, 0u64);
+    let mut pending: Vec<queue::NewJob> = Vec::with_capacity(ENQUEUE_BATCH);
+    for inp in &inputs {
+        let inp = match inp {
+            Ok(i) => i,
+            Err(e) => {
+                errors += 1;
+                progress.suspend(|| eprintln!("mirsad: {e}"));
+                continue;
+            }
+        };
+        for p in read::read_pending(inp, &opts) {
+            match p.resolve() {
+                Ok(doc) => {
+                    documents += 1;
+                    pending.push(job_of(doc)?);
+                    if pending.len() >= ENQUEUE_BATCH {
+                        added += queue::enqueue(client, &std::mem::take(&mut pending))?;
+                    }
+                }
+                Err(e) => {
+                    errors += 1;
+                    progress.suspend(|| eprintln!("mirsad: {e}"));
+                }
+            }
+            progress.set_position(documents);
+            progress.set_message(format!("{documents} documents queued — {}", name_of(inp)));
+        }
+    }
+    if !pending.is_empty() {
+        added += queue::enqueue(client, &pending)?;
+    }
+    progress.finish_and_clear();
+    Ok((documents, added, errors))
+}
+
+#[derive(clap::Args)]
+pub struct JobsArgs {
+    /// The database: postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
+    #[arg(long, env = "MIRSAD_DATA")]
+    pub data: String,
+    /// Also list the dead jobs with their errors (newest first, at most this many).
+    #[arg(long, default_value_t = 20)]
+    pub dead: i64,
+    /// Queue the dead jobs again, with fresh attempts.
+    #[arg(long)]
+    pub retry_dead: bool,
+    /// JSON instead of lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `mirsad jobs`: the queue's state and its dead letters.
+pub fn jobs(args: JobsArgs) -> anyhow::Result<u8> {
+    let url = required_url(&args.data)?;
+    let mut client = mirsad_pg::open(&url)?;
+    if args.retry_dead {
+        let n = queue::retry_dead(&mut client)?;
+        println!("{n} dead jobs queued again");
+    }
+    let c = queue::counts(&mut client)?;
+    let dead = queue::dead(&mut client, args.dead.max(0))?;
+    if args.json {
+        let v = serde_json::json!({
+            "queued": c.queued, "leased": c.leased, "done": c.done, "dead": c.dead,
+            "articles": articles::count(&mut client)?,
+            "dead_jobs": dead.iter().map(|d| serde_json::json!({
+                "id": d.id, "kind": d.kind, "key": d.key, "attempts": d.attempts, "error": d.error
+            })).collect::<Vec<_>>(),
+        });
+        println!("{v}");
+    } else {
+        println!(
+            "jobs: {} queued, {} leased, {} done, {} dead; {} articles",
+            c.queued,
+            c.leased,
+            c.done,
+            c.dead,
+            articles::count(&mut client)?
+        );
+        for d in dead {
+            println!("dead job {} {} {} after {} attempts: {}", d.id, d.kind, d.key, d.attempts, d.error);
+        }
+    }
+    Ok(0)
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_else(|_| "host".into())
+}
