@@ -103,12 +103,9 @@ pub fn upsert(tx: &mut impl GenericClient, row: &Row) -> Result<Written> {
         tx.execute("UPDATE article_keys SET month = $2 WHERE id = $1", &[&a.id, &month])
             .map_err(q("moving an article to its month"))?;
     }
-    let doc = serde_json::to_value(a).map_err(|e| crate::PgError::Job { id: 0, reason: e.to_string() })?;
-    let analysis = row
-        .analysis
-        .map(serde_json::to_value)
-        .transpose()
-        .map_err(|e| crate::PgError::Job { id: 0, reason: e.to_string() })?;
+    let bad = |e: serde_json::Error| crate::PgError::Record { id: a.id.clone(), reason: e.to_string() };
+    let doc = serde_json::to_value(a).map_err(bad)?;
+    let analysis = row.analysis.map(serde_json::to_value).transpose().map_err(bad)?;
     let published = a.published.as_ref().map(|p| p.value.to_string());
     let written = tx
         .query_opt(
@@ -146,4 +143,54 @@ pub fn per_partition(client: &mut Client) -> Result<Vec<(String, i64)>> {
         .query("SELECT tableoid::regclass::text, count(*) FROM articles GROUP BY 1 ORDER BY 1", &[])
         .map_err(q("counting partitions"))?;
     Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Advisory lock key of the change feed ("mirsad-f"). Writers hold it shared for their whole
+/// transaction; a reader takes it exclusively for an instant to learn a sequence number below
+/// which every write has committed or rolled back ([`safe_seq`]).
+const FEED_LOCK: i64 = 0x6d69_7273_6164_2d66;
+
+/// Call first in a transaction that writes articles.
+pub fn lock_feed_shared(tx: &mut impl GenericClient) -> Result<()> {
+    tx.execute("SELECT pg_advisory_xact_lock_shared($1)", &[&FEED_LOCK]).map_err(q("joining the feed"))?;
+    Ok(())
+}
+
+/// The highest feed number every row at or below which is final: sequence numbers are taken in
+/// writers' transactions, which commit in any order, so a reader that went past an uncommitted
+/// number would skip it for ever. Waits for the writes in flight (each one batch) to end.
+pub fn safe_seq(client: &mut Client) -> Result<i64> {
+    let mut tx = client.transaction().map_err(q("reading the feed position"))?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&FEED_LOCK]).map_err(q("reading the feed position"))?;
+    let seq: i64 =
+        tx.query_one("SELECT COALESCE(MAX(seq), 0) FROM articles", &[]).map_err(q("reading the feed position"))?.get(0);
+    tx.commit().map_err(q("reading the feed position"))?;
+    Ok(seq)
+}
+
+/// One change of the feed: an article as last written, with its analysis when it has one.
+pub struct FeedRow {
+    pub seq: i64,
+    pub article: Article,
+    pub analysis: Option<ArticleAnalysis>,
+}
+
+/// Changes after `after` up to `upto` (from [`safe_seq`]), oldest first, at most `limit`.
+pub fn feed(client: &mut Client, after: i64, upto: i64, limit: i64) -> Result<Vec<FeedRow>> {
+    let rows = client
+        .query(
+            "SELECT seq, id, doc, analysis FROM articles WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3",
+            &[&after, &upto, &limit],
+        )
+        .map_err(q("reading the feed"))?;
+    rows.iter()
+        .map(|r| {
+            let id: String = r.get(1);
+            let bad = |e: serde_json::Error| crate::PgError::Record { id: id.clone(), reason: e.to_string() };
+            let article: Article = serde_json::from_value(r.get(2)).map_err(bad)?;
+            let analysis: Option<serde_json::Value> = r.get(3);
+            let analysis = analysis.map(serde_json::from_value).transpose().map_err(bad)?;
+            Ok(FeedRow { seq: r.get(0), article, analysis })
+        })
+        .collect()
 }

@@ -39,8 +39,8 @@ pub enum PgError {
     },
     #[error("the database is at schema version {found}, newer than this mirsad ({known}): upgrade mirsad")]
     TooNew { found: i32, known: i32 },
-    #[error("job {id}: {reason}")]
-    Job { id: i64, reason: String },
+    #[error("article {id}: a record this mirsad cannot read or write ({reason})")]
+    Record { id: String, reason: String },
 }
 
 pub type Result<T> = std::result::Result<T, PgError>;

@@ -123,6 +123,7 @@ pub struct ReanalyzeArgs {
 }
 
 pub fn reanalyze(args: ReanalyzeArgs) -> anyhow::Result<u8> {
+    crate::pg::embedded_only(&args.data)?;
     let analyzer = store_analyzer()?;
     let mut store = open_existing(&args.data)?;
     lock_writer(&mut store, args.no_wait)?;
@@ -282,8 +283,13 @@ pub fn stories(args: StoriesArgs) -> anyhow::Result<u8> {
 }
 
 /// Opens the collection in `dir`, or says how to make one.
+/// A PostgreSQL URL opens its local replica, brought up to date first ([`crate::pg::sync`]).
 fn open_existing(dir: &std::path::Path) -> anyhow::Result<Store> {
-    crate::pg::embedded_only(dir)?;
+    if let Some(url) = crate::pg::url_of(dir) {
+        let replica = crate::pg::replica_dir(&url);
+        crate::pg::sync(&url, &replica, true)?;
+        return open_store(&replica);
+    }
     if !dir.join("mirsad.sqlite").exists() {
         anyhow::bail!(
             "{}: no collection here (run `mirsad ingest PATH --data {}` first)",
@@ -331,7 +337,7 @@ pub struct CheckArgs {
 pub fn check(args: CheckArgs) -> anyhow::Result<u8> {
     let mut store = open_existing(&args.data)?;
     let wait = if args.no_wait { mirsad_store::Wait::No } else { mirsad_store::Wait::Yes };
-    let dir = args.data.display().to_string();
+    let dir = crate::shown(&args.data);
     let h = store.check(wait, || eprintln!("mirsad: {dir}: another process is writing to this collection; waiting"))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -339,7 +345,7 @@ pub fn check(args: CheckArgs) -> anyhow::Result<u8> {
         serde_json::to_writer(&mut out, &h)?;
         writeln!(out)?;
     } else {
-        writeln!(out, "{}: {}", args.data.display(), if h.ok() { "healthy" } else { "PROBLEMS" })?;
+        writeln!(out, "{}: {}", crate::shown(&args.data), if h.ok() { "healthy" } else { "PROBLEMS" })?;
         writeln!(out, "  records: {} articles, {} stories, {} entities", h.articles, h.stories, h.entities)?;
         writeln!(
             out,

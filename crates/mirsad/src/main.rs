@@ -27,9 +27,12 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// A path for a message: escaped ([`mirsad_text::escape_for_display`]) so that a name with a
-/// line end or a bidi override cannot forge or disguise a line of the output.
+/// line end or a bidi override cannot forge or disguise a line of the output. A PostgreSQL URL
+/// is shown without its password.
 pub fn shown(path: &Path) -> String {
-    mirsad_text::escape_for_display(&path.display().to_string()).into_owned()
+    let text = path.display().to_string();
+    let text = if mirsad_pg::is_url(&text) { mirsad_pg::redacted(&text) } else { text };
+    mirsad_text::escape_for_display(&text).into_owned()
 }
 
 #[derive(Parser)]
@@ -83,6 +86,9 @@ enum Command {
     /// Work through a PostgreSQL collection's queue: extract, analyze and store queued
     /// documents (any number of workers on any number of machines).
     Worker(pg::WorkerArgs),
+    /// Update the local replica of a PostgreSQL collection (its stories, entities and search
+    /// index) from the database's change feed; `search` and `stories` do it themselves.
+    Sync(pg::SyncArgs),
     /// A PostgreSQL collection's queue: jobs by state and the dead ones with their errors.
     Jobs(pg::JobsArgs),
     /// Score a stage on labelled data (`extract`, `stories`, `copies`, `ner`, `entities`, `quotes`, `timex`, `attribution`).
@@ -150,6 +156,7 @@ fn main() -> ExitCode {
         Command::Migrate(args) => pg::migrate(args),
         Command::Worker(args) => pg::worker(args),
         Command::Jobs(args) => pg::jobs(args),
+        Command::Sync(args) => pg::sync_command(args),
         Command::Eval { stage, data, details, without_resolution } => {
             eval::run(&stage, &data, details.as_deref(), without_resolution)
         }

@@ -170,6 +170,7 @@ fn run_worker(url: &Url, args: &WorkerArgs, stop: &AtomicBool) -> anyhow::Result
             ok.iter().flat_map(|(_, arts)| arts.iter().map(|(a, _)| articles::month_of(a))).collect();
         articles::ensure_partitions(&mut client, months)?;
         let mut tx = client.transaction().context("starting a write")?;
+        articles::lock_feed_shared(&mut tx)?;
         let mut counts = WorkDone::default();
         let mut lost = false;
         for (job, arts) in &ok {
@@ -415,4 +416,116 @@ pub fn jobs(args: JobsArgs) -> anyhow::Result<u8> {
 
 fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_else(|_| "host".into())
+}
+
+/// Articles read from the feed per local batch.
+const SYNC_BATCH: i64 = 1000;
+/// The replica's record of how far it has read, beside its store.
+const FEED_FILE: &str = "postgres-feed.json";
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FeedPosition {
+    /// The database, redacted: a replica follows one database only.
+    database: String,
+    seq: i64,
+}
+
+/// Brings the embedded store in `dir` up to date with the PostgreSQL collection: the articles
+/// and their analyses in feed order, through the store's own `put_batch`, so that stories,
+/// entities across the collection and the search index are built there exactly as on an
+/// embedded ingest of the same articles in that order. Every replica of one database reads the
+/// same order and so holds the same stories. Returns the articles applied.
+pub fn sync(url: &Url, dir: &Path, quiet: bool) -> anyhow::Result<u64> {
+    let mut client = mirsad_pg::open(url)?;
+    let mut store = crate::collection::open_store(dir)?;
+    crate::collection::lock_writer(&mut store, false)?;
+    let pos_path = dir.join(FEED_FILE);
+    let database = url.to_string();
+    let mut after = match std::fs::read(&pos_path) {
+        Ok(bytes) => {
+            let p: FeedPosition = serde_json::from_slice(&bytes)
+                .with_context(|| format!("{}: damaged (remove the folder to sync it anew)", pos_path.display()))?;
+            if p.database != database {
+                anyhow::bail!("{}: a replica of {}, not of {database}", dir.display(), p.database);
+            }
+            p.seq
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+        Err(e) => return Err(e).with_context(|| format!("reading {}", pos_path.display())),
+    };
+    // The analyses come from the workers: the store's analyzer hands back the batch's own.
+    let current: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, mirsad_model::ArticleAnalysis>>> =
+        Default::default();
+    let lookup = current.clone();
+    store.set_analyzer(Box::new(move |arts| {
+        let mut m = lookup.lock().unwrap_or_else(|p| p.into_inner());
+        arts.iter().map(|a| m.remove(&a.id).unwrap_or_default()).collect()
+    }));
+    let progress = progress_bar(quiet);
+    let upto = articles::safe_seq(&mut client)?;
+    let mut applied = 0u64;
+    loop {
+        let rows = articles::feed(&mut client, after, upto, SYNC_BATCH)?;
+        let Some(last) = rows.last().map(|r| r.seq) else { break };
+        let mut batch = Vec::with_capacity(rows.len());
+        {
+            let mut m = current.lock().unwrap_or_else(|p| p.into_inner());
+            for r in rows {
+                if let Some(an) = r.analysis {
+                    m.insert(r.article.id.clone(), an);
+                }
+                batch.push(r.article);
+            }
+        }
+        let summary = store.put_batch(&batch)?;
+        applied += (summary.new + summary.updated) as u64;
+        after = last;
+        let tmp = pos_path.with_extension("json.tmp");
+        std::fs::write(&tmp, serde_json::to_vec(&FeedPosition { database: database.clone(), seq: after })?)
+            .with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::rename(&tmp, &pos_path).with_context(|| format!("writing {}", pos_path.display()))?;
+        progress.set_position(applied);
+        progress.set_message(format!("synced up to feed position {after} of {upto}"));
+    }
+    progress.finish_and_clear();
+    if applied > 0 {
+        store.resolve_entities()?;
+    }
+    Ok(applied)
+}
+
+/// The replica folder of a database: `MIRSAD_REPLICA`, else one per database under the user's
+/// cache folder (named by a hash of the redacted URL, so no secret reaches the file system).
+pub fn replica_dir(url: &Url) -> PathBuf {
+    if let Some(d) = std::env::var_os("MIRSAD_REPLICA") {
+        return PathBuf::from(d);
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("mirsad").join(format!("replica-{:016x}", xxhash_rust::xxh3::xxh3_64(url.to_string().as_bytes())))
+}
+
+#[derive(clap::Args)]
+pub struct SyncArgs {
+    /// The database: postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
+    #[arg(long, env = "MIRSAD_DATA")]
+    pub data: String,
+    /// The local replica (default: MIRSAD_REPLICA, else one per database in the cache folder).
+    #[arg(long)]
+    pub replica: Option<PathBuf>,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// `mirsad sync`: updates a local replica of a PostgreSQL collection (stories, entities, the
+/// search index) from its change feed.
+pub fn sync_command(args: SyncArgs) -> anyhow::Result<u8> {
+    let url = required_url(&args.data)?;
+    let dir = args.replica.unwrap_or_else(|| replica_dir(&url));
+    let n = sync(&url, &dir, args.quiet)?;
+    println!("{n} articles applied; replica {} of {url}", crate::shown(&dir));
+    Ok(0)
 }

@@ -147,7 +147,45 @@ fn one_and_three_workers_store_what_the_embedded_store_does() {
         // Articles sit in their months' partitions.
         assert_eq!(count(&url, "SELECT count(*) FROM articles_m202403"), 60);
         assert_eq!(count(&url, "SELECT count(*) FROM articles_m202404"), 60);
+        // Search and stories read a local replica built from the feed: the embedded answers,
+        // and two replicas of one database agree to the letter.
+        let (ra, rb) = (tmp.path().join(format!("ra{workers}")), tmp.path().join(format!("rb{workers}")));
+        let search = |replica: &std::path::Path, data: &str| {
+            let o = Command::new(env!("CARGO_BIN_EXE_mirsad"))
+                .args(["search", "المستشفى", "--data", data])
+                .env("MIRSAD_REPLICA", replica)
+                .env_remove("MIRSAD_DATA")
+                .output()
+                .unwrap();
+            ok(&o)
+        };
+        let first_line = |s: &str| s.lines().next().unwrap_or("").to_string();
+        let embedded = search(&ra, tmp.path().join("embedded").to_str().unwrap());
+        let on_pg = search(&ra, &url);
+        assert_eq!(first_line(&on_pg), first_line(&embedded));
+        assert!(first_line(&on_pg).starts_with("20 results"), "{on_pg}");
+        let stories = |replica: &std::path::Path| {
+            let o = Command::new(env!("CARGO_BIN_EXE_mirsad"))
+                .args(["stories", "--data", &url])
+                .env("MIRSAD_REPLICA", replica)
+                .env_remove("MIRSAD_DATA")
+                .output()
+                .unwrap();
+            ok(&o)
+        };
+        let (a, b) = (stories(&ra), stories(&rb));
+        assert_eq!(a, b, "two replicas of one database");
+        if let Some(password) = password_of(&base) {
+            assert!(!format!("{on_pg}{a}").contains(&password), "a password was printed: {a}");
+        }
     }
+}
+
+/// The password of a URL, when it has one.
+fn password_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let userinfo = rest.split_once('@')?.0;
+    Some(userinfo.split_once(':')?.1.to_string()).filter(|p| !p.is_empty())
 }
 
 #[test]
