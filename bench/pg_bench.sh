@@ -41,5 +41,9 @@ for workers in 1 2 4; do
   size=$(psql "$url" -tAc "SELECT pg_database_size(current_database())")
   q=$(echo "$t1 - $t0" | bc); w=$(echo "$t2 - $t1" | bc); all=$(echo "$t2 - $t0" | bc)
   echo "postgres, $workers workers: $n articles; queue ${q}s + work ${w}s = ${all}s (embedded/this $(echo "scale=2; $emb / $all" | bc)); $size bytes, $(echo "$size / $n" | bc) per article"
+  if [ "$workers" = 1 ]; then
+    t3=$(now); $m sync --quiet --data "$url" --replica "$tmp/replica" > /dev/null; t4=$(now)
+    echo "  a replica synced from it (stories, entities, index): $(echo "$t4 - $t3" | bc)s, $($m stories --data "$tmp/replica" | head -1)"
+  fi
   psql "$base" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"
 done

@@ -13,6 +13,9 @@ pub struct ServeArgs {
     /// Data directory.
     #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
     pub data: PathBuf,
+    /// PostgreSQL only: seconds between two updates of the local replica from the database.
+    #[arg(long, default_value_t = 5.0, value_parser = positive_secs)]
+    pub sync_every: f64,
     /// Address to listen on; port 0 picks a free port. Binds loopback only unless told otherwise.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
@@ -76,8 +79,20 @@ fn positive_secs(s: &str) -> Result<f64, String> {
     }
 }
 
-pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
-    crate::pg::embedded_only(&args.data)?;
+pub fn run(mut args: ServeArgs) -> anyhow::Result<u8> {
+    // A PostgreSQL collection is served from its local replica, kept current by a thread.
+    let pg = crate::pg::url_of(&args.data);
+    if let Some(url) = &pg {
+        if args.token.is_some() || args.watch {
+            anyhow::bail!(
+                "{url}: --token and --watch do not run on PostgreSQL yet; queue documents with `mirsad ingest --enqueue` and run `mirsad worker`"
+            );
+        }
+        let replica = crate::pg::replica_dir(url);
+        crate::pg::sync(url, &replica, false)?;
+        eprintln!("mirsad: {url}: serving its replica {}, synced every {} s", crate::shown(&replica), args.sync_every);
+        args.data = replica;
+    }
     if args.token.is_none() && !args.data.join("mirsad.sqlite").exists() {
         anyhow::bail!(
             "{}: no collection here (run `mirsad ingest PATH --data {}` first, or pass --token to accept ingest)",
@@ -124,6 +139,20 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
         None
     };
     std::thread::scope(|scope| -> anyhow::Result<()> {
+        let syncer = pg.as_ref().map(|url| {
+            let (stop, dir, every) = (&stop, &args.data, Duration::from_secs_f64(args.sync_every));
+            scope.spawn(move || {
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    let started = std::time::Instant::now();
+                    while started.elapsed() < every && !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                    if let Err(e) = crate::pg::sync(url, dir, true) {
+                        eprintln!("mirsad: sync: {e:#}");
+                    }
+                }
+            })
+        });
         let handle = watcher.map(|(mut ws, settings)| {
             let stop = &stop;
             scope.spawn(move || {
@@ -137,7 +166,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
         });
         let served = serve_until_stopped(state, &args, limits, articles);
         stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        if let Some(h) = handle {
+        for h in handle.into_iter().chain(syncer) {
             let _ = h.join();
         }
         served

@@ -293,3 +293,84 @@ fn a_password_is_never_printed() {
     assert!(!o.status.success());
     assert!(!String::from_utf8_lossy(&o.stderr).contains("xyzzy"));
 }
+
+fn get_body(addr: &str, path: &str) -> String {
+    use std::io::Read;
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read answer");
+    assert!(out.starts_with("HTTP/1.1 200"), "{path}: {out}");
+    out.split_once("\r\n\r\n").map(|x| x.1.to_string()).unwrap_or_default()
+}
+
+struct Server(std::process::Child, String);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(url: &str, replica: &std::path::Path) -> Server {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mirsad"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--sync-every", "0.2", "--data", url])
+        .env("MIRSAD_REPLICA", replica)
+        .env_remove("MIRSAD_DATA")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.trim().trim_start_matches("http://").trim_end_matches('/').to_string();
+    assert!(!addr.is_empty(), "the server printed no address");
+    Server(child, addr)
+}
+
+#[test]
+fn two_servers_on_one_database_answer_the_same() {
+    let Some(base) = server() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (first, second) = (tmp.path().join("a.jsonl"), tmp.path().join("b.jsonl"));
+    corpus(&first, 40);
+    let url = fresh_db(&base, "mirsad_t_serve");
+    ok(&mirsad(&["migrate", "--data", &url]));
+    mirsad(&["ingest", "--quiet", "--no-analysis", "--data", &url, first.to_str().unwrap()]);
+    let a = serve(&url, &tmp.path().join("ra"));
+    let b = serve(&url, &tmp.path().join("rb"));
+    let pages = ["/api/stories?limit=100", "/api/search?q=%D8%A7%D9%84%D9%85%D8%B3%D8%AA%D8%B4%D9%81%D9%89&limit=100"];
+    // Hits of equal score come in index order, which depends on how a replica's syncs fell
+    // into segments: compare them sorted.
+    let same = |p: &str| {
+        let norm = |body: String| {
+            let mut v: serde_json::Value = serde_json::from_str(&body).unwrap();
+            if let Some(hits) = v.get_mut("hits").and_then(|h| h.as_array_mut()) {
+                hits.sort_by_key(|h| h["id"].as_str().unwrap_or("").to_string());
+            }
+            v
+        };
+        assert_eq!(norm(get_body(&a.1, p)), norm(get_body(&b.1, p)), "{p}");
+    };
+    pages.iter().for_each(|p| same(p));
+    // New articles reach both servers through their replicas' sync.
+    let mut more =
+        std::fs::read_to_string(&first).unwrap().replace("pg.test/", "pg.test/more-").replace("افتتاح", "تدشين");
+    more = more.replace("افتتحت", "دشنت");
+    std::fs::write(&second, more).unwrap();
+    mirsad(&["ingest", "--quiet", "--no-analysis", "--data", &url, second.to_str().unwrap()]);
+    let total = |addr: &str| {
+        let v: serde_json::Value =
+            serde_json::from_str(&get_body(addr, "/api/search?q=%D8%AF%D8%B4%D9%86%D8%AA&limit=1")).unwrap();
+        v["total"].as_u64().unwrap_or(0)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while (total(&a.1) < 40 || total(&b.1) < 40) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert_eq!((total(&a.1), total(&b.1)), (40, 40), "both servers show the new articles");
+    pages.iter().for_each(|p| same(p));
+}
