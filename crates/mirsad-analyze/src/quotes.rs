@@ -43,6 +43,11 @@ pub struct Found {
     pub direct: bool,
     pub start: usize,
     pub end: usize,
+    /// The rest of the words between the verb and the speech after the speaker's words (byte
+    /// span; empty when none): where a name in apposition to a title may stand after a
+    /// preposition cut the title («قال المتحدث باسم …، فلان، إن», «لمّح السفير الروسي إلى
+    /// بريطانيا، فلان، إلى أن»).
+    pub rest: (usize, usize),
 }
 
 /// Speech verbs (past and present tense, masculine, feminine and plural), as written; the
@@ -456,13 +461,24 @@ enum Opening {
 fn region(text: &str, words: &[(usize, usize)], v: usize, quoted: &dyn Fn(usize) -> bool) -> Option<(Opening, usize)> {
     let mut prev_end = words[v].1;
     let mut key = String::new();
+    // An opening mark no closing mark follows in the paragraph.
+    let unclosed = |at: usize| {
+        let rest = &text[at..];
+        let mut cs = rest.chars();
+        let close: &[char] = match cs.next() {
+            Some('«') => &['»'],
+            Some('“') => &['”', '"'],
+            _ => &['"', '”'],
+        };
+        !cs.as_str().contains(close) && !cs.as_str().contains(['«', '“'])
+    };
     let gap_opening = |gap: &str, at: usize| -> Option<Option<Opening>> {
         let ends = ends_sentence(gap);
         for (i, c) in gap.char_indices() {
             if c == ':' {
                 return Some(Some(Opening::Colon(at + i + 1)));
             }
-            if opens_quote(c) && quoted(at + i) {
+            if opens_quote(c) && (quoted(at + i) || unclosed(at + i)) {
                 return Some(Some(Opening::Mark(at + i)));
             }
             if ends && SENTENCE_END.contains(&c) {
@@ -517,6 +533,9 @@ fn speaker_in_region(
     to: usize,
     after_quote: bool,
 ) -> Option<Speaker> {
+    // «وقال كل من فلان وفلان:»: the speakers are named after «كل من».
+    let each = |j: usize, k: &str| words.get(j).is_some_and(|&(s, e)| mirsad_text::key(&text[s..e]) == k);
+    let from = if from + 2 < to && each(from, "كل") && each(from + 1, "من") { from + 2 } else { from };
     let keys: Vec<String> = words[from..to].iter().map(|&(s, e)| mirsad_text::key(&text[s..e])).collect();
     // «عن الوزير قوله»: the speaker is between «عن» and «قوله».
     if let Some(a) = keys.iter().position(|k| k == "عن") {
@@ -685,6 +704,16 @@ pub fn find(text: &str) -> Vec<Found> {
                 .or_else(|| speaker_before(text, &words, v))
                 .unwrap_or(Speaker::Continues),
         };
+        let rest = match speaker {
+            Speaker::Named(_, e) if kind == Verb::Finite && e >= words[v].1 => {
+                let end = match opening {
+                    Opening::That(j) => words[j].0,
+                    Opening::Colon(at) | Opening::Mark(at) => at,
+                };
+                (e, end.max(e))
+            }
+            _ => (0, 0),
+        };
         let (start, direct) = match opening {
             Opening::Mark(at) => (at, true),
             Opening::Colon(at) => (at + (text[at..].len() - text[at..].trim_start().len()), false),
@@ -700,14 +729,24 @@ pub fn find(text: &str) -> Vec<Found> {
             }
         };
         if let Some(d) = direct_at(start) {
-            out.push(Found { speaker, text: d.2.clone(), direct: true, start: d.0, end: d.1 });
+            out.push(Found { speaker, text: d.2.clone(), direct: true, start: d.0, end: d.1, rest });
             consumed_until = d.1;
+        } else if direct {
+            // A quotation the verb opens and the paragraph never closes runs to its end
+            // («وأضاف “لا أعلم … (في إيران).»).
+            let mark = text[start..].chars().next().map_or(1, char::len_utf8);
+            let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            let body = text[start + mark..end].trim();
+            if words_in(body) >= 4 {
+                out.push(Found { speaker, text: body.to_string(), direct: true, start, end, rest });
+                consumed_until = end;
+            }
         } else if !direct {
             let Some(first) = words.iter().position(|w| w.0 >= start) else { continue };
             let end = indirect_end(text, &words, first);
             let body = text[start..end].trim();
             if body.split_whitespace().count() >= 4 {
-                out.push(Found { speaker, text: body.to_string(), direct: false, start, end });
+                out.push(Found { speaker, text: body.to_string(), direct: false, start, end, rest });
                 consumed_until = end;
             }
         }
@@ -738,7 +777,22 @@ pub fn find(text: &str) -> Vec<Found> {
             && !out.iter().any(|q| q.start <= d.0 && d.0 < q.end.max(q.start + 1))
         {
             let speaker = after_quote.iter().find(|a| a.0 == d.0).map_or(Speaker::Continues, |a| a.1);
-            out.push(Found { speaker, text: d.2.clone(), direct: true, start: d.0, end: d.1 });
+            out.push(Found { speaker, text: d.2.clone(), direct: true, start: d.0, end: d.1, rest: (0, 0) });
+        }
+    }
+    // «…، وفقا لما ذكرته الشرطة.», «…، بحسب ما أكده موقع …»: the sentence before the source.
+    for (v, &(s, e)) in words.iter().enumerate() {
+        if !text[s..e].starts_with(['و', 'ب', 'ح', 'ط']) || out.iter().any(|q| q.start <= s && s < q.end) {
+            continue;
+        }
+        mirsad_text::key_into(&text[s..e], &mut key);
+        if !ACCORDING_TO.contains(&key.as_str()) {
+            continue;
+        }
+        if let Some(q) = attributed_after(text, &words, v) {
+            if !out.iter().any(|o| o.start < q.end && q.start < o.end) {
+                out.push(q);
+            }
         }
     }
     out.sort_by_key(|q| q.start);
@@ -785,11 +839,118 @@ fn according_to(text: &str, words: &[(usize, usize)], v: usize) -> Option<Found>
                 direct: false,
                 start,
                 end,
+                rest: (0, 0),
             });
         }
         prev_end = words[j].1;
     }
     None
+}
+
+/// Verbs of reporting after «لما/ما» in a source clause («لما ذكرته», «ما أكده»), key form
+/// without an object pronoun.
+const SOURCE_VERBS: &[&str] = &[
+    "ذكر",
+    "ذكرت",
+    "قال",
+    "قالت",
+    "اكد",
+    "اكدت",
+    "افاد",
+    "افادت",
+    "اعلن",
+    "اعلنت",
+    "اورد",
+    "اوردت",
+    "نقل",
+    "نقلت",
+    "اوضح",
+    "اوضحت",
+];
+
+/// «…، وفقا لما ذكرته شرطة ويلتشاير في بيان.», «…، بحسب ما أكده موقع "ذا فيرج".», «…، وفقا
+/// لوزارة الصحة.» (word `v` is «وفقا»/«بحسب», after a comma): a sentence whose last clause
+/// names its source reports what the source said. The report runs from the start of the
+/// sentence to the comma; the source is named up to a preposition or time word.
+fn attributed_after(text: &str, words: &[(usize, usize)], v: usize) -> Option<Found> {
+    let key = |j: usize| mirsad_text::key(&text[words[j].0..words[j].1]);
+    let p = v.checked_sub(1)?;
+    let gap = &text[words[p].1..words[v].0];
+    if !gap.contains(['،', ',']) || ends_sentence(gap) {
+        return None;
+    }
+    // The clause ends its sentence within a few words (a source introduced by a verb,
+    // «لما ذكره …», may be followed by more: «…، قبل اجتماع …»).
+    let said = words.get(v + 1).is_some_and(|_| matches!(key(v + 1).as_str(), "لما" | "ما"));
+    let most = if said { MAX_REGION } else { MAX_SPEAKER_WORDS + 4 };
+    let mut last = v;
+    while last + 1 < words.len() && !ends_sentence(&text[words[last].1..words[last + 1].0]) {
+        last += 1;
+        if last - v > most {
+            return None;
+        }
+    }
+    if (v..=last).any(|j| matches!(key(j).as_str(), "فان" | "فانه" | "فانها")) {
+        return None;
+    }
+    let mut from = v + 1;
+    if !said {
+        // Without a verb the source is a body or a person by their title («وفقا لوزارة
+        // الصحة», «بحسب المتحدث …»), not a poll or a document («حسب اختيارات القراء»).
+        let k = key(from.min(last));
+        let k = k.strip_prefix("لل").or_else(|| k.strip_prefix('ل')).unwrap_or(&k);
+        let k = bare_key(k);
+        if from > last || !(ORG_HEADS.contains(&k.as_str()) || TITLE_NOUNS.contains(&k.as_str())) {
+            return None;
+        }
+    }
+    if said {
+        if from + 1 > last {
+            return None;
+        }
+        let verb = key(from + 1);
+        let bare = verb.trim_end_matches(['ه', 'ا']);
+        if !(SOURCE_VERBS.contains(&verb.as_str()) || SOURCE_VERBS.contains(&bare)) {
+            return None;
+        }
+        from += 2;
+    }
+    if from > last || cuts(&text[words[from].0..words[from].1], &key(from)) && from > v + 1 {
+        return None;
+    }
+    // The sentence: back from the comma to the end of the one before.
+    let mut first = p;
+    while first > 0 && !ends_sentence(&text[words[first - 1].1..words[first].0]) {
+        first -= 1;
+    }
+    let (start, end) = (words[first].0, words[p].1);
+    let body = text[start..end].trim();
+    if body.split_whitespace().count() < 4 {
+        return None;
+    }
+    // The first word may carry the «لـ» of «وفقا لـ»: it is not who was spoken to.
+    let e = match speaker_in_region(text, words, from + 1, last + 1, false) {
+        Some(Speaker::Named(_, e))
+            if from < last
+                && text[words[from].1..words[from + 1].0]
+                    .trim_matches(|c: char| c.is_whitespace() || opens_quote(c))
+                    .is_empty() =>
+        {
+            e
+        }
+        _ => words[from].1,
+    };
+    let s = words[from].0;
+    // The source without its «لـ» («لوزارة» → «وزارة», «للشرطة» → «شرطة»).
+    let word = &text[s..words[from].1];
+    let s = if from == v + 1 && word.starts_with("لل") && word.chars().count() > 4 {
+        s + 2 * 'ل'.len_utf8()
+    } else if from == v + 1 && word.starts_with('ل') && word.chars().count() > 3 {
+        s + 'ل'.len_utf8()
+    } else {
+        s
+    };
+    Some(Found { speaker: Speaker::Named(s, e), text: body.to_string(), direct: false, start, end, rest: (0, 0) })
 }
 
 /// The quotes of an article body, paragraph by paragraph, with offsets in the body.
@@ -804,6 +965,7 @@ pub fn find_in_body(body: &str) -> Vec<Found> {
             },
             start: q.start + at,
             end: q.end + at,
+            rest: (q.rest.0 + at, q.rest.1 + at),
             ..q
         }));
         at += p.len() + 2;
@@ -869,7 +1031,11 @@ pub fn attribute(
                 let sentence = body[..q.start].rfind(['.', '\n', '!', '؟']).map_or(0, |i| i + 1);
                 // A dateline's credit «(CNN)» is not the first speaker.
                 let credit = |m: &&Candidate| body[..m.span.0].ends_with('(') && body[m.span.1..].starts_with(')');
-                let m = speakers().filter(|m| !credit(m)).find(|m| m.span.0 >= sentence && m.span.1 <= q.start);
+                // A person of the sentence before a body («شنت صحف نادي برشلونة هجوما على
+                // زيدان، بعدما أعلن أن…»).
+                let in_sentence =
+                    || speakers().filter(|m| !credit(m)).filter(|m| m.span.0 >= sentence && m.span.1 <= q.start);
+                let m = in_sentence().find(|m| m.kind == EntityType::PER).or_else(|| in_sentence().next());
                 match m {
                     Some(m) => (Some(body[m.span.0..m.span.1].to_string()), Some(m.entity.to_string())),
                     None => last.clone(),
@@ -909,6 +1075,28 @@ pub fn attribute(
                     // person over those named in the apposition («جينا هاسبل مرشحة الرئيس …
                     // دونالد ترامب»).
                     .max_by_key(|m| (m.kind == EntityType::PER, std::cmp::Reverse(m.span.0)));
+                // A title cut by a preposition, then the person in apposition to it
+                // («لمّح السفير الروسي إلى بريطانيا، فلان، إلى أن…»): after a comma or a
+                // definite title word («… الشيخ فلان، أن…»).
+                let titled = mirsad_text::tokens(&name).next().is_some_and(is_title_word);
+                let appos = (titled && inside.is_none_or(|m| m.kind != EntityType::PER))
+                    .then(|| {
+                        speakers()
+                            .filter(|m| m.kind == EntityType::PER && m.span.0 >= q.rest.0 && m.span.1 <= q.rest.1)
+                            .find(|m| {
+                                let before = body[q.rest.0..m.span.0].trim_end();
+                                // The comma, and perhaps a given name the tagger left out.
+                                let given = before.rsplit_once(' ').map_or("", |(b, _)| b.trim_end());
+                                before.ends_with(['،', ','])
+                                    || given.ends_with(['،', ','])
+                                    || before.rsplit(' ').next().is_some_and(|w| {
+                                        mirsad_text::key(w).starts_with("ال")
+                                            && TITLE_NOUNS.contains(&bare_key(w).as_str())
+                                    })
+                            })
+                    })
+                    .flatten();
+                let inside = appos.or(inside);
                 // A given name the tagger cut from the family name that ends the speaker words
                 // («المهندس صالح قدح» tagged «صالح»).
                 let completed = inside
