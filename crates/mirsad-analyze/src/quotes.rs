@@ -1685,6 +1685,69 @@ mod tests {
     }
 
     #[test]
+    fn a_source_clause_at_the_end_of_a_sentence() {
+        let t = "وقد أصيب خمسة أشخاص في الحادث المروري، وفقا لما ذكرته شرطة المدينة في بيان لها.";
+        let q = find(t);
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert_eq!(q[0].text, "وقد أصيب خمسة أشخاص في الحادث المروري");
+        assert_eq!(speaker(t, &q[0]), Some("شرطة المدينة"));
+        let t = "وارتفع عدد الجرحى إلى مئة شخص منذ الصباح، وفقا لوزارة الصحة.";
+        assert_eq!(speaker(t, &find(t)[0]), Some("وزارة الصحة"), "the «لـ» of «وفقا لـ» goes");
+        let t = "وتوقف المشروع في العام التالي بدون سبب واضح، بحسب ما أكده موقع \"تك نيوز\".";
+        assert_eq!(speaker(t, &find(t)[0]), Some("موقع \"تك نيوز"));
+        // A poll or a document is no speaker; a plain «وفقا لـ» inside a sentence is no source.
+        assert!(find("وحصلت ثلاثة قمصان على أقل الأصوات في المسابقة، حسب اختيارات القراء.").is_empty());
+        assert!(find("وتوزع المساعدات على الأسر وفقا للحاجة كل شهر في المدينة والقرى.").is_empty());
+    }
+
+    #[test]
+    fn a_person_in_apposition_after_a_title_cut_by_a_preposition() {
+        let body = "ولمح السفير الروسي إلى بريطانيا، أكساندر ياكوفلين الخميس، إلى أن التحقيق لم ينته بعد.";
+        let at = |w: &str| {
+            let s = body.find(w).unwrap();
+            (s, s + w.len())
+        };
+        let mentions = [
+            Candidate { span: at("بريطانيا"), kind: EntityType::LOC, entity: "LOC:uk" },
+            Candidate { span: at("ياكوفلين"), kind: EntityType::PER, entity: "PER:y" },
+        ];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
+        assert_eq!(q[0].speaker.as_deref(), Some("PER:y"), "{q:#?}");
+        // Not a person after the cut with no comma or title before him.
+        let body = "وقال الوزير في مؤتمر مع نظيره الفرنسي جان لودري إن الاتفاق قريب جدا من التوقيع.";
+        let s = body.find("جان لودري").unwrap();
+        let mentions = [Candidate { span: (s, s + "جان لودري".len()), kind: EntityType::PER, entity: "PER:j" }];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
+        assert_ne!(q[0].speaker.as_deref(), Some("PER:j"), "{q:#?}");
+    }
+
+    #[test]
+    fn each_of_a_list_and_an_unclosed_quotation() {
+        let t = "وقال كل من سالم العتيبي، وفهد القحطاني: إن الزحام يزداد كل يوم في المقر.";
+        assert_eq!(speaker(t, &find(t)[0]), Some("سالم العتيبي، وفهد القحطاني"));
+        let t = "وقال المدير “لا أعرف الموعد بدقة لكننا سنغلق المكتب (هناك).\nوأعلنت الشركة أرباحها أمس.";
+        let q = find(t);
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert!(q[0].direct);
+        assert_eq!(q[0].text, "لا أعرف الموعد بدقة لكننا سنغلق المكتب (هناك).");
+    }
+
+    #[test]
+    fn a_person_of_the_sentence_before_a_body() {
+        let body = "هاجمت صحف نادي الريان المدرب سامي الفهد، بعدما أعلن أن لاعبيه لن يصطفوا لتحية المنافس.";
+        let at = |w: &str| {
+            let s = body.find(w).unwrap();
+            (s, s + w.len())
+        };
+        let mentions = [
+            Candidate { span: at("نادي الريان"), kind: EntityType::ORG, entity: "ORG:r" },
+            Candidate { span: at("سامي الفهد"), kind: EntityType::PER, entity: "PER:s" },
+        ];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
+        assert_eq!(q[0].speaker.as_deref(), Some("PER:s"), "{q:#?}");
+    }
+
+    #[test]
     fn a_bare_head_noun_refers_to_the_body_named_before() {
         let body = "أصدرت وزارة الصحة الفلسطينية بيانا عن الجرحى.\n\nوقالت الوزارة إن عدد الجرحى ارتفع إلى مئة.";
         let (q, added) = attribute("a", body, find_in_body(body), &[], &no_names);
