@@ -385,6 +385,70 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
         let total = total as f64;
         (total >= DOMINANT * mass(c) as f64 && total >= MIN_SHARE * groups[part].total as f64).then_some(t)
     };
+    // Given names of the collection: words that begin three or more different person names,
+    // with the rest of those names. Two of them that differ by a long vowel are two names
+    // (محمد/محمود, حسن/حسين) unless they begin the same names often enough to be spellings of
+    // one (ديمتري/دميتري بيسكوف).
+    let given_names: HashMap<&str, HashSet<String>> = as_first
+        .iter()
+        .filter(|(w, c)| {
+            // Used as a first name more than as a last one («ترامب كومي», tagger noise, does not
+            // make «ترامب» a given name).
+            let last = as_last.get(&[w.to_string()][..]).map_or(0, |v| mass(v));
+            c.len() >= 3 && mass(c) > last
+        })
+        .map(|(w, c)| (*w, c.iter().map(|&g| groups[g].words[1..].concat()).collect()))
+        .collect();
+    // A surname whose full names are not dominated by one spelling may still name one person:
+    // the full names that are that person's other styles («جوسيب …», «بيب …») share the
+    // surname's surroundings and are seldom written side by side, unlike two bearers of it
+    // (a father and a son, a husband and a wife, named together). They count as one candidate
+    // and join its most used name with the surname, when together they dominate.
+    let together = |a: usize, b: usize| -> f64 {
+        let articles = ev.articles(&ids(a), SAMPLE);
+        let other: HashSet<&str> = ids(b).into_iter().collect();
+        let n = articles.iter().filter(|x| ev.surfaces_in(x).iter().any(|s| other.contains(s.as_str()))).count();
+        n as f64 / articles.len().max(1) as f64
+    };
+    let one_bearer = |part: usize, c: &[usize], parent: &[Option<Option<usize>>]| -> Option<(usize, Vec<usize>)> {
+        let mut by_skeleton: BTreeMap<String, (u64, usize)> = BTreeMap::new();
+        for &h in c {
+            let e = by_skeleton.entry(skeleton(&groups[h].words)).or_insert((0, h));
+            e.0 += groups[h].total;
+            if (groups[h].total, std::cmp::Reverse(h)) > (groups[e.1].total, std::cmp::Reverse(e.1)) {
+                e.1 = h;
+            }
+        }
+        let mut cands: Vec<(u64, usize)> = by_skeleton.into_values().collect();
+        cands.sort_by_key(|&(m, h)| (std::cmp::Reverse(m), h));
+        let &(top, t) = cands.first()?;
+        if cands.len() < 2 || groups[t].total < MIN_FULL_MENTIONS {
+            return None;
+        }
+        let prof = |g: usize| profile(ev, &ev.articles(&ids(g), SAMPLE), &surface_group, parent, g, &find);
+        let (pp, tp) = (prof(part), prof(t));
+        if cosine(&pp, &tp) < MIN_CONTEXT {
+            return None;
+        }
+        let (mut joined, mut others) = (top, Vec::new());
+        for &(m, h) in &cands[1..] {
+            if groups[h].total < MIN_FULL_MENTIONS
+                || native_difference(best_spelling[t].1, best_spelling[h].1, &given_names)
+                || kin(&groups[t].words, &groups[h].words, &given_names)
+                || together(h, t) > MAX_TOGETHER
+            {
+                continue;
+            }
+            let hp = prof(h);
+            if cosine(&hp, &tp) >= MIN_CONTEXT && cosine(&hp, &pp) >= MIN_CONTEXT {
+                joined += m;
+                others.push(h);
+            }
+        }
+        let enough =
+            joined as f64 >= DOMINANT * mass(c) as f64 && joined as f64 >= MIN_SHARE * groups[part].total as f64;
+        (enough && !others.is_empty()).then_some((t, others))
+    };
     // A one-word name the collection uses alone more than in all the longer person names it
     // begins, one of which holds most of those («نيمار» and «نيمار دا سيلفا»), is what that
     // person is called by (a given name of many people, «محمد», «دونالد», is used alone far
@@ -427,9 +491,25 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
                 continue;
             }
         }
+        let bearer = |parent: &mut Vec<Option<Option<usize>>>| match one_bearer(g, last, parent) {
+            Some((t, others)) => {
+                for h in others {
+                    parent[h] = Some(Some(t));
+                }
+                parent[g] = Some(Some(t));
+                true
+            }
+            None => false,
+        };
+        // A name joins no name that has joined it (the full style a bearer merge chose).
+        if parent.iter().any(|p| *p == Some(Some(g))) && last.iter().any(|&h| find(&parent, h) == Some(g)) {
+            continue;
+        }
         if groups[g].kind() != EntityType::PER {
             if let Some(t) = dominant(g, last) {
                 parent[g] = Some(Some(t));
+                counted_as[g] = Some(kind_index(EntityType::PER));
+            } else if bearer(&mut parent) {
                 counted_as[g] = Some(kind_index(EntityType::PER));
             }
             continue;
@@ -441,6 +521,7 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
             parent[g] = Some(None);
         } else if let Some(t) = dominant(g, last) {
             parent[g] = Some(Some(t));
+        } else if bearer(&mut parent) {
         } else {
             // A name of three words or more that begins a longer, less used one: the longer is
             // the same person's full style («… بن سلمان بن عبدالعزيز آل سعود»). Shorter
@@ -476,20 +557,6 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
             }
         }
     }
-    // Given names of the collection: words that begin three or more different person names,
-    // with the rest of those names. Two of them that differ by a long vowel are two names
-    // (محمد/محمود, حسن/حسين) unless they begin the same names often enough to be spellings of
-    // one (ديمتري/دميتري بيسكوف).
-    let given_names: HashMap<&str, HashSet<String>> = as_first
-        .iter()
-        .filter(|(w, c)| {
-            // Used as a first name more than as a last one («ترامب كومي», tagger noise, does not
-            // make «ترامب» a given name).
-            let last = as_last.get(&[w.to_string()][..]).map_or(0, |v| mass(v));
-            c.len() >= 3 && mass(c) > last
-        })
-        .map(|(w, c)| (*w, c.iter().map(|&g| groups[g].words[1..].concat()).collect()))
-        .collect();
     for (_, mut members) in by_skeleton {
         if members.len() < 2 {
             continue;
@@ -651,6 +718,26 @@ fn native_difference(a: &str, b: &str, given_names: &HashMap<&str, HashSet<Strin
                     _ => false,
                 })
     })
+}
+
+/// Whether two full names of one surname are two relatives: one is the other's father's name
+/// after «بن» («ماجد بن فهد السبيعي», «فهد السبيعي»), or they begin with two given names of
+/// the collection that seldom begin the same names (see [`native_difference`]).
+fn kin(a: &[String], b: &[String], given_names: &HashMap<&str, HashSet<String>>) -> bool {
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    if long.len() > short.len() && long.ends_with(short) && is_connector(&long[long.len() - short.len() - 1]) {
+        return true;
+    }
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) if x != y => match (given_names.get(x.as_str()), given_names.get(y.as_str())) {
+            (Some(x), Some(y)) => {
+                let shared = x.intersection(y).count();
+                (shared as f64) < SHARED_GIVEN * (x.len() + y.len() - shared) as f64
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// The entities (as currently resolved groups) around a name in a sample of its articles.
@@ -1004,6 +1091,51 @@ mod tests {
         assert!(vowel_variant(&w("كاتيرينا فولك"), &w("كترينا فولك")));
         assert!(!vowel_variant(&w("سعد"), &w("سعيد")), "one word: too close to chance");
         assert!(!vowel_variant(&w("كيم جونغ أون"), &w("كيم جونق أون")), "a folded letter is no vowel");
+    }
+
+    #[test]
+    fn two_styles_of_one_bearer_of_a_surname_join_it_and_relatives_do_not() {
+        let mut arts: Vec<Vec<(&str, EntityType)>> = Vec::new();
+        // A coach called by two given names (neither spelling dominant) and by his surname,
+        // which the tagger often types a place.
+        for n in 0..30 {
+            let kind = if n % 2 == 0 { PER } else { LOC };
+            arts.push(vec![("فيراندو", kind), ("مانشستر سيتي", ORG), ("الدوري الإنجليزي", ORG)]);
+        }
+        for _ in 0..14 {
+            arts.push(vec![("جوسيف فيراندو", PER), ("مانشستر سيتي", ORG), ("الدوري الإنجليزي", ORG)]);
+        }
+        for _ in 0..11 {
+            arts.push(vec![("بيف فيراندو", PER), ("مانشستر سيتي", ORG), ("الدوري الإنجليزي", ORG)]);
+        }
+        // A husband and wife named together: two people.
+        for _ in 0..30 {
+            arts.push(vec![("كارلتون", PER), ("واشنطن", LOC), ("الحزب الديمقراطي", ORG)]);
+        }
+        for _ in 0..14 {
+            arts.push(vec![("ماري كارلتون", PER), ("واشنطن", LOC), ("الحزب الديمقراطي", ORG)]);
+        }
+        for _ in 0..11 {
+            arts.push(vec![("جون كارلتون", PER), ("ماري كارلتون", PER), ("واشنطن", LOC)]);
+        }
+        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
+        let r = run(&refs);
+        let coach = id("جوسيف فيراندو", PER);
+        assert_eq!(r.entity(&id("بيف فيراندو", PER)), Some(coach.as_str()));
+        assert_eq!(r.entity(&id("فيراندو", LOC)), Some(coach.as_str()));
+        assert_ne!(r.entity(&id("جون كارلتون", PER)), r.entity(&id("ماري كارلتون", PER)));
+        // A father named in his son's full name is not the son.
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<HashSet<String>>();
+        let w = |s: &str| word_keys(s);
+        assert!(kin(&w("ماجد بن فهد السبيعي"), &w("فهد السبيعي"), &HashMap::new()));
+        let given: HashMap<&str, HashSet<String>> = [
+            ("ماجد", set(&["السبيعي", "عبدالله", "الدوسري", "المرشدي", "الحكير", "النفيعي"])),
+            ("فهد", set(&["السبيعي", "المولد", "الهريفي", "العتيبي", "الغشيان", "الشمري"])),
+        ]
+        .into_iter()
+        .collect();
+        assert!(kin(&w("ماجد السبيعي"), &w("فهد السبيعي"), &given));
+        assert!(!kin(&w("جوسيف فيراندو"), &w("بيف فيراندو"), &given));
     }
 
     #[test]
