@@ -575,15 +575,32 @@ fn speaker_before(text: &str, words: &[(usize, usize)], v: usize) -> Option<Spea
     }
     let k = mirsad_text::key(&text[words[p].0..words[p].1]);
     if k == "قد" {
-        // Back to «كان» over at most eight words with nothing but spaces between.
+        // Back to «كان» over at most eight words with nothing but spaces between, or sixteen
+        // when a description stands between commas («وكانت شركة …، أكبر شركة …، قد قالت»):
+        // the subject is then the words before the first comma.
+        let comma = |a: usize, b: usize| matches!(text[words[a].1..words[b].0].trim(), "،" | ",");
+        // A point or hyphen inside a name («ايه.بي مولر-ميرسك»).
+        let inner = |a: usize, b: usize| {
+            let g = &text[words[a].1..words[b].0];
+            !g.is_empty() && g.chars().all(|c| c == '.' || c == '-')
+        };
         let mut first = p;
-        while first > 0 && p - first <= 8 && joined(first - 1, first) {
+        let mut commas = false;
+        while first > 0
+            && p - first <= if commas { 16 } else { 8 }
+            && (joined(first - 1, first) || comma(first - 1, first) || inner(first - 1, first))
+        {
+            commas |= comma(first - 1, first);
             first -= 1;
             if matches!(
                 mirsad_text::key(&text[words[first].0..words[first].1]).as_str(),
                 "كان" | "وكان" | "كانت" | "وكانت"
             ) {
-                return (first + 1 < p).then(|| Speaker::Named(words[first + 1].0, words[p - 1].1));
+                if first + 1 >= p {
+                    return None;
+                }
+                let end = (first + 1..p - 1).find(|&j| comma(j, j + 1)).unwrap_or(p - 1);
+                return Some(Speaker::Named(words[first + 1].0, words[end].1));
             }
         }
         return None;
@@ -625,6 +642,16 @@ fn indirect_end(text: &str, words: &[(usize, usize)], first: usize) -> usize {
         // «…، مضيفا أن», «… وأضاف أن»; «ومتابعة» (a noun too) only after a comma.
         let w = &text[s..e];
         let comma = gap.contains(['،', ',']);
+        // «…، لكن فلانة ردت بالقول …»: another speaker's words start.
+        if comma {
+            let at = words.iter().position(|&(ws, _)| ws == s).unwrap_or(0);
+            if words[at..words.len().min(at + 6)]
+                .iter()
+                .any(|&(ns, ne)| SAYING.iter().any(|x| text[ns..ne].starts_with(x)))
+            {
+                return end;
+            }
+        }
         match speech_verb(w, &mut key) {
             Some(Verb::Finite) if comma || w.starts_with('و') => return end,
             Some(Verb::Participle) if comma => return end,
@@ -673,7 +700,19 @@ pub fn find(text: &str) -> Vec<Found> {
         if s < consumed_until || skip_verbs.contains(&v) {
             continue;
         }
+        // «ردت … بالقول: …»: any verb saying how it was said introduces speech.
+        let saying_next = || {
+            words[v + 1..words.len().min(v + 3)]
+                .iter()
+                .any(|&(ns, ne)| SAYING.iter().any(|w| text[ns..ne].starts_with(w)))
+        };
         let Some(kind) = speech_verb(&text[s..e], &mut key).or_else(|| {
+            if saying_next() && !text[s..e].starts_with("ال") && !SAYING.iter().any(|w| text[s..e].starts_with(w)) {
+                mirsad_text::key_into(&text[s..e], &mut key);
+                if !mirsad_text::is_stopword_key(&key) && !NOT_A_SPEAKER.contains(&key.as_str()) {
+                    return Some(Verb::Finite);
+                }
+            }
             // Only words with «لـ», «و» or «ف» are read again (every word of every article is).
             if !text[s..e].starts_with(['ل', 'و', 'ف']) {
                 return None;
@@ -1730,6 +1769,23 @@ mod tests {
         assert_eq!(q.len(), 1, "{q:#?}");
         assert!(q[0].direct);
         assert_eq!(q[0].text, "لا أعرف الموعد بدقة لكننا سنغلق المكتب (هناك).");
+    }
+
+    #[test]
+    fn a_subject_described_between_commas_before_kana_qad() {
+        let t = "وكانت شركة دي.إف كارلو-ستين، أكبر شركة للشحن في العالم، قد قالت الخميس إنها ستغلق مكاتبها هناك قريبا.";
+        let q = find(t);
+        assert_eq!(speaker(t, &q[0]), Some("شركة دي.إف كارلو-ستين"), "{q:#?}");
+    }
+
+    #[test]
+    fn a_verb_said_with_bilqawl_opens_speech_and_ends_the_speech_before() {
+        let t = "وقال المسؤول إن الخطة جاهزة تماما، لكن الوزيرة ردت الثلاثاء بالقول \"لا توجد خطة جاهزة حتى الآن\".";
+        let q = find(t);
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert_eq!(q[0].text, "إن الخطة جاهزة تماما");
+        assert!(q[1].direct);
+        assert_eq!(speaker(t, &q[1]), Some("الوزيرة"));
     }
 
     #[test]
