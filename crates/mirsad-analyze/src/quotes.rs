@@ -48,6 +48,9 @@ pub struct Found {
     /// preposition cut the title («قال المتحدث باسم …، فلان، إن», «لمّح السفير الروسي إلى
     /// بريطانيا، فلان، إلى أن»).
     pub rest: (usize, usize),
+    /// A report that is a quote only when its source is a person or body the article names
+    /// («واستهدف المركز وفقا للشامي …», not «وفقا للحاجة»).
+    pub needs_entity: bool,
 }
 
 /// Speech verbs (past and present tense, masculine, feminine and plural), as written; the
@@ -768,7 +771,15 @@ pub fn find(text: &str) -> Vec<Found> {
             }
         };
         if let Some(d) = direct_at(start) {
-            out.push(Found { speaker, text: d.2.clone(), direct: true, start: d.0, end: d.1, rest });
+            out.push(Found {
+                speaker,
+                text: d.2.clone(),
+                direct: true,
+                start: d.0,
+                end: d.1,
+                rest,
+                needs_entity: false,
+            });
             consumed_until = d.1;
         } else if direct {
             // A quotation the verb opens and the paragraph never closes runs to its end
@@ -777,7 +788,15 @@ pub fn find(text: &str) -> Vec<Found> {
             let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
             let body = text[start + mark..end].trim();
             if words_in(body) >= 4 {
-                out.push(Found { speaker, text: body.to_string(), direct: true, start, end, rest });
+                out.push(Found {
+                    speaker,
+                    text: body.to_string(),
+                    direct: true,
+                    start,
+                    end,
+                    rest,
+                    needs_entity: false,
+                });
                 consumed_until = end;
             }
         } else if !direct {
@@ -785,7 +804,15 @@ pub fn find(text: &str) -> Vec<Found> {
             let end = indirect_end(text, &words, first);
             let body = text[start..end].trim();
             if body.split_whitespace().count() >= 4 {
-                out.push(Found { speaker, text: body.to_string(), direct: false, start, end, rest });
+                out.push(Found {
+                    speaker,
+                    text: body.to_string(),
+                    direct: false,
+                    start,
+                    end,
+                    rest,
+                    needs_entity: false,
+                });
                 consumed_until = end;
             }
         }
@@ -816,7 +843,15 @@ pub fn find(text: &str) -> Vec<Found> {
             && !out.iter().any(|q| q.start <= d.0 && d.0 < q.end.max(q.start + 1))
         {
             let speaker = after_quote.iter().find(|a| a.0 == d.0).map_or(Speaker::Continues, |a| a.1);
-            out.push(Found { speaker, text: d.2.clone(), direct: true, start: d.0, end: d.1, rest: (0, 0) });
+            out.push(Found {
+                speaker,
+                text: d.2.clone(),
+                direct: true,
+                start: d.0,
+                end: d.1,
+                rest: (0, 0),
+                needs_entity: false,
+            });
         }
     }
     // «…، وفقا لما ذكرته الشرطة.», «…، بحسب ما أكده موقع …»: the sentence before the source.
@@ -879,6 +914,7 @@ fn according_to(text: &str, words: &[(usize, usize)], v: usize) -> Option<Found>
                 start,
                 end,
                 rest: (0, 0),
+                needs_entity: false,
             });
         }
         prev_end = words[j].1;
@@ -915,8 +951,46 @@ fn attributed_after(text: &str, words: &[(usize, usize)], v: usize) -> Option<Fo
     let key = |j: usize| mirsad_text::key(&text[words[j].0..words[j].1]);
     let p = v.checked_sub(1)?;
     let gap = &text[words[p].1..words[v].0];
-    if !gap.contains(['،', ',']) || ends_sentence(gap) {
+    if ends_sentence(gap) {
         return None;
+    }
+    // Inside a sentence, with no comma («واستهدف المركز وفقا للشامي الأسر …»): a source of
+    // one word behind «لـ», and the whole sentence is the report.
+    let inside = !gap.contains(['،', ',']);
+    if inside {
+        let next = words.get(v + 1)?;
+        let w = &text[next.0..next.1];
+        let bare = w.strip_prefix("لل").or_else(|| w.strip_prefix('ل'))?;
+        let k = mirsad_text::key(w);
+        let at_end = words.get(v + 2).is_none_or(|n| ends_sentence(&text[next.1..n.0]));
+        if bare.chars().count() < 3 || at_end || matches!(k.as_str(), "لما" | "ما") || mirsad_text::is_stopword_key(&k)
+        {
+            return None;
+        }
+        let (mut first, mut last) = (p, v + 1);
+        while first > 0 && !ends_sentence(&text[words[first - 1].1..words[first].0]) {
+            first -= 1;
+        }
+        while last + 1 < words.len() && !ends_sentence(&text[words[last].1..words[last + 1].0]) {
+            last += 1;
+        }
+        let (start, end) = (words[first].0, words[last].1);
+        let body = text[start..end].trim();
+        if body.split_whitespace().count() < 6
+            || (first..=last).any(|j| matches!(key(j).as_str(), "فان" | "فانه" | "فانها"))
+        {
+            return None;
+        }
+        let s = next.0;
+        return Some(Found {
+            speaker: Speaker::Named(s, next.1),
+            text: body.to_string(),
+            direct: false,
+            start,
+            end,
+            rest: (0, 0),
+            needs_entity: true,
+        });
     }
     // The clause ends its sentence within a few words (a source introduced by a verb,
     // «لما ذكره …», may be followed by more: «…، قبل اجتماع …»).
@@ -989,7 +1063,15 @@ fn attributed_after(text: &str, words: &[(usize, usize)], v: usize) -> Option<Fo
     } else {
         s
     };
-    Some(Found { speaker: Speaker::Named(s, e), text: body.to_string(), direct: false, start, end, rest: (0, 0) })
+    Some(Found {
+        speaker: Speaker::Named(s, e),
+        text: body.to_string(),
+        direct: false,
+        start,
+        end,
+        rest: (0, 0),
+        needs_entity: false,
+    })
 }
 
 /// The quotes of an article body, paragraph by paragraph, with offsets in the body.
@@ -1153,6 +1235,9 @@ pub fn attribute(
                 (Some(name), entity)
             }
         };
+        if q.needs_entity && entity.is_none() {
+            continue;
+        }
         out.push(mirsad_model::Quote {
             article: article.to_string(),
             speaker: entity.clone(),
@@ -1441,6 +1526,9 @@ fn by_name(
             (rest.chars().count() >= 3).then(|| rest.to_string())
         })
         .collect();
+    // «للشامي»: «لـ» before «الشامي», whose alef the spelling drops.
+    let bare: Vec<String> =
+        bare.into_iter().chain(words.iter().filter_map(|w| Some(format!("ال{}", w.strip_prefix("لل")?)))).collect();
     words.extend(bare);
     mentions
         .iter()
@@ -1736,7 +1824,18 @@ mod tests {
         assert_eq!(speaker(t, &find(t)[0]), Some("موقع \"تك نيوز"));
         // A poll or a document is no speaker; a plain «وفقا لـ» inside a sentence is no source.
         assert!(find("وحصلت ثلاثة قمصان على أقل الأصوات في المسابقة، حسب اختيارات القراء.").is_empty());
-        assert!(find("وتوزع المساعدات على الأسر وفقا للحاجة كل شهر في المدينة والقرى.").is_empty());
+        let body = "وتوزع المساعدات على الأسر وفقا للحاجة كل شهر في المدينة والقرى.";
+        assert!(attribute("a", body, find_in_body(body), &[], &no_names).0.is_empty());
+        // Inside a sentence, a source of one word the article names as a person.
+        let body =
+            "وقال مدير المركز سامي الحربي إن العمل بدأ في المركز منذ شهرين. واستهدف المركز وفقا للحربي الأسر المنتجة في المنطقة كلها.";
+        let s = body.find("سامي الحربي").unwrap();
+        let mentions =
+            [Candidate { span: (s, s + "سامي الحربي".len()), kind: EntityType::PER, entity: "PER:h" }];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert!(q[1].text.starts_with("واستهدف المركز"));
+        assert_eq!(q[1].speaker.as_deref(), Some("PER:h"));
     }
 
     #[test]
