@@ -514,7 +514,30 @@ fn cuts(word: &str, key: &str) -> bool {
     if key == "علي" {
         return word.ends_with('ى');
     }
-    CUT_SET.contains(key) || is_addressee(key)
+    // «بالبيان», «بتصريح»: in the statement, not who made it.
+    let statement = |k: &str| {
+        k.strip_prefix('ب')
+            .map(|r| r.strip_prefix("ال").unwrap_or(r))
+            .is_some_and(|r| matches!(r, "بيان" | "تصريح" | "تصريحات" | "حديث"))
+    };
+    CUT_SET.contains(key) || is_addressee(key) || statement(key)
+}
+
+/// Verbs of issuing a statement (key form): «وأصدر قادة الاتحاد بيانا عبروا فيه عن "…"».
+const ISSUE_VERBS: &[&str] = &["اصدر", "اصدرت", "اصدروا", "واصدر", "واصدرت", "واصدروا", "فاصدر", "فاصدرت"];
+
+/// The body that issued a statement in the sentence of a quotation no verb introduces, its
+/// words between the verb and «بيانا» («أصدر قادة الاتحاد الأوروبي بياناً … "…"»).
+fn issued_statement(text: &str, words: &[(usize, usize)], at: usize) -> Option<Speaker> {
+    let last = words.iter().rposition(|w| w.1 <= at)?;
+    let mut first = last;
+    while first > 0 && !ends_sentence(&text[words[first - 1].1..words[first].0]) {
+        first -= 1;
+    }
+    let key = |j: usize| mirsad_text::key(&text[words[j].0..words[j].1]);
+    let v = (first..=last).rev().find(|&j| ISSUE_VERBS.contains(&key(j).as_str()))?;
+    let b = (v + 1..=last.min(v + 1 + MAX_SPEAKER_WORDS)).find(|&j| key(j).starts_with("بيان"))?;
+    (b > v + 1).then(|| Speaker::Named(words[v + 1].0, words[b - 1].1))
 }
 
 /// «لوكالة», «للصحيفة», «لقناة»: «لـ» with the noun of a medium starts who was spoken to
@@ -842,7 +865,10 @@ pub fn find(text: &str) -> Vec<Found> {
         if (said_after || (words_in(&d.2) >= MIN_STRAY_WORDS && !is_list(&d.2)))
             && !out.iter().any(|q| q.start <= d.0 && d.0 < q.end.max(q.start + 1))
         {
-            let speaker = after_quote.iter().find(|a| a.0 == d.0).map_or(Speaker::Continues, |a| a.1);
+            let speaker = after_quote
+                .iter()
+                .find(|a| a.0 == d.0)
+                .map_or_else(|| issued_statement(text, &words, d.0).unwrap_or(Speaker::Continues), |a| a.1);
             out.push(Found {
                 speaker,
                 text: d.2.clone(),
@@ -1885,6 +1911,15 @@ mod tests {
         assert_eq!(q[0].text, "إن الخطة جاهزة تماما");
         assert!(q[1].direct);
         assert_eq!(speaker(t, &q[1]), Some("الوزيرة"));
+    }
+
+    #[test]
+    fn a_statement_issued_names_its_quotation_and_in_the_statement_is_no_speaker() {
+        let t = "وبعد اللقاء أصدر قادة الاتحاد الأفريقي بياناً عبروا فيه عن \"التضامن الكامل مع الدولة المضيفة\". وأضافوا بالبيان أن المساعدات ستصل الأسبوع المقبل إلى المنطقة.";
+        let q = find(t);
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert_eq!(speaker(t, &q[0]), Some("قادة الاتحاد الأفريقي"));
+        assert_eq!(q[1].speaker, Speaker::Continues);
     }
 
     #[test]
