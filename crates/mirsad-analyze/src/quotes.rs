@@ -975,10 +975,18 @@ const SOURCE_VERBS: &[&str] = &[
 /// sentence to the comma; the source is named up to a preposition or time word.
 fn attributed_after(text: &str, words: &[(usize, usize)], v: usize) -> Option<Found> {
     let key = |j: usize| mirsad_text::key(&text[words[j].0..words[j].1]);
-    let p = v.checked_sub(1)?;
-    let gap = &text[words[p].1..words[v].0];
+    let mut p = v.checked_sub(1)?;
+    let mut gap = &text[words[p].1..words[v].0];
     if ends_sentence(gap) {
         return None;
+    }
+    // «…، وذلك بحسب …»: the comma is before «وذلك».
+    if p > 0 && gap.trim().is_empty() && key(p) == "وذلك" {
+        let g = &text[words[p - 1].1..words[p].0];
+        if g.contains(['،', ',']) && !ends_sentence(g) {
+            p -= 1;
+            gap = g;
+        }
     }
     // Inside a sentence, with no comma («واستهدف المركز وفقا للشامي الأسر …»): a source of
     // one word behind «لـ», and the whole sentence is the report.
@@ -1033,7 +1041,17 @@ fn attributed_after(text: &str, words: &[(usize, usize)], v: usize) -> Option<Fo
         return None;
     }
     let mut from = v + 1;
-    if !said {
+    // «…، بحسب بياناتها»: the statements of the sentence's subject.
+    let own = {
+        let k = key(from.min(last));
+        let k = k.strip_prefix('ل').unwrap_or(&k).to_string();
+        !said
+            && from <= last
+            && (k.starts_with("بيان") || k.starts_with("تصريح"))
+            && (k.ends_with("ها") || k.ends_with("هم") || k.ends_with('ه'))
+            && !k.ends_with("ات")
+    };
+    if !said && !own {
         // Without a verb the source is a body or a person by their title («وفقا لوزارة
         // الصحة», «بحسب المتحدث …»), not a poll or a document («حسب اختيارات القراء»).
         let k = key(from.min(last));
@@ -1066,6 +1084,19 @@ fn attributed_after(text: &str, words: &[(usize, usize)], v: usize) -> Option<Fo
     let body = text[start..end].trim();
     if body.split_whitespace().count() < 4 {
         return None;
+    }
+    if own {
+        // The subject after the sentence's verb: its definite words («وأصدرت اللجنة عددا …»).
+        let n = (first + 1..p.min(first + 5)).take_while(|&j| key(j).starts_with("ال")).count();
+        return (n > 0).then(|| Found {
+            speaker: Speaker::Named(words[first + 1].0, words[first + n].1),
+            text: body.to_string(),
+            direct: false,
+            start,
+            end,
+            rest: (0, 0),
+            needs_entity: false,
+        });
     }
     // The first word may carry the «لـ» of «وفقا لـ»: it is not who was spoken to.
     let e = match speaker_in_region(text, words, from + 1, last + 1, false) {
@@ -1850,6 +1881,12 @@ mod tests {
         assert_eq!(speaker(t, &find(t)[0]), Some("موقع \"تك نيوز"));
         // A poll or a document is no speaker; a plain «وفقا لـ» inside a sentence is no source.
         assert!(find("وحصلت ثلاثة قمصان على أقل الأصوات في المسابقة، حسب اختيارات القراء.").is_empty());
+        // «بحسب بياناتها»: the statements of the sentence's subject.
+        let t = "وأصدرت الهيئة عددا من القرارات بحق الأندية، وذلك بحسب بياناتها الرسمية أمس.";
+        let q = find(t);
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert_eq!(q[0].text, "وأصدرت الهيئة عددا من القرارات بحق الأندية");
+        assert_eq!(speaker(t, &q[0]), Some("الهيئة"));
         let body = "وتوزع المساعدات على الأسر وفقا للحاجة كل شهر في المدينة والقرى.";
         assert!(attribute("a", body, find_in_body(body), &[], &no_names).0.is_empty());
         // Inside a sentence, a source of one word the article names as a person.
