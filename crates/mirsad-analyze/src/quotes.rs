@@ -43,6 +43,14 @@ pub struct Found {
     pub direct: bool,
     pub start: usize,
     pub end: usize,
+    /// The rest of the words between the verb and the speech after the speaker's words (byte
+    /// span; empty when none): where a name in apposition to a title may stand after a
+    /// preposition cut the title («قال المتحدث باسم …، فلان، إن», «لمّح السفير الروسي إلى
+    /// بريطانيا، فلان، إلى أن»).
+    pub rest: (usize, usize),
+    /// A report that is a quote only when its source is a person or body the article names
+    /// («واستهدف المركز وفقا للشامي …», not «وفقا للحاجة»).
+    pub needs_entity: bool,
 }
 
 /// Speech verbs (past and present tense, masculine, feminine and plural), as written; the
@@ -456,13 +464,24 @@ enum Opening {
 fn region(text: &str, words: &[(usize, usize)], v: usize, quoted: &dyn Fn(usize) -> bool) -> Option<(Opening, usize)> {
     let mut prev_end = words[v].1;
     let mut key = String::new();
+    // An opening mark no closing mark follows in the paragraph.
+    let unclosed = |at: usize| {
+        let rest = &text[at..];
+        let mut cs = rest.chars();
+        let close: &[char] = match cs.next() {
+            Some('«') => &['»'],
+            Some('“') => &['”', '"'],
+            _ => &['"', '”'],
+        };
+        !cs.as_str().contains(close) && !cs.as_str().contains(['«', '“'])
+    };
     let gap_opening = |gap: &str, at: usize| -> Option<Option<Opening>> {
         let ends = ends_sentence(gap);
         for (i, c) in gap.char_indices() {
             if c == ':' {
                 return Some(Some(Opening::Colon(at + i + 1)));
             }
-            if opens_quote(c) && quoted(at + i) {
+            if opens_quote(c) && (quoted(at + i) || unclosed(at + i)) {
                 return Some(Some(Opening::Mark(at + i)));
             }
             if ends && SENTENCE_END.contains(&c) {
@@ -495,7 +514,30 @@ fn cuts(word: &str, key: &str) -> bool {
     if key == "علي" {
         return word.ends_with('ى');
     }
-    CUT_SET.contains(key) || is_addressee(key)
+    // «بالبيان», «بتصريح»: in the statement, not who made it.
+    let statement = |k: &str| {
+        k.strip_prefix('ب')
+            .map(|r| r.strip_prefix("ال").unwrap_or(r))
+            .is_some_and(|r| matches!(r, "بيان" | "تصريح" | "تصريحات" | "حديث"))
+    };
+    CUT_SET.contains(key) || is_addressee(key) || statement(key)
+}
+
+/// Verbs of issuing a statement (key form): «وأصدر قادة الاتحاد بيانا عبروا فيه عن "…"».
+const ISSUE_VERBS: &[&str] = &["اصدر", "اصدرت", "اصدروا", "واصدر", "واصدرت", "واصدروا", "فاصدر", "فاصدرت"];
+
+/// The body that issued a statement in the sentence of a quotation no verb introduces, its
+/// words between the verb and «بيانا» («أصدر قادة الاتحاد الأوروبي بياناً … "…"»).
+fn issued_statement(text: &str, words: &[(usize, usize)], at: usize) -> Option<Speaker> {
+    let last = words.iter().rposition(|w| w.1 <= at)?;
+    let mut first = last;
+    while first > 0 && !ends_sentence(&text[words[first - 1].1..words[first].0]) {
+        first -= 1;
+    }
+    let key = |j: usize| mirsad_text::key(&text[words[j].0..words[j].1]);
+    let v = (first..=last).rev().find(|&j| ISSUE_VERBS.contains(&key(j).as_str()))?;
+    let b = (v + 1..=last.min(v + 1 + MAX_SPEAKER_WORDS)).find(|&j| key(j).starts_with("بيان"))?;
+    (b > v + 1).then(|| Speaker::Named(words[v + 1].0, words[b - 1].1))
 }
 
 /// «لوكالة», «للصحيفة», «لقناة»: «لـ» with the noun of a medium starts who was spoken to
@@ -517,6 +559,9 @@ fn speaker_in_region(
     to: usize,
     after_quote: bool,
 ) -> Option<Speaker> {
+    // «وقال كل من فلان وفلان:»: the speakers are named after «كل من».
+    let each = |j: usize, k: &str| words.get(j).is_some_and(|&(s, e)| mirsad_text::key(&text[s..e]) == k);
+    let from = if from + 2 < to && each(from, "كل") && each(from + 1, "من") { from + 2 } else { from };
     let keys: Vec<String> = words[from..to].iter().map(|&(s, e)| mirsad_text::key(&text[s..e])).collect();
     // «عن الوزير قوله»: the speaker is between «عن» and «قوله».
     if let Some(a) = keys.iter().position(|k| k == "عن") {
@@ -556,15 +601,32 @@ fn speaker_before(text: &str, words: &[(usize, usize)], v: usize) -> Option<Spea
     }
     let k = mirsad_text::key(&text[words[p].0..words[p].1]);
     if k == "قد" {
-        // Back to «كان» over at most eight words with nothing but spaces between.
+        // Back to «كان» over at most eight words with nothing but spaces between, or sixteen
+        // when a description stands between commas («وكانت شركة …، أكبر شركة …، قد قالت»):
+        // the subject is then the words before the first comma.
+        let comma = |a: usize, b: usize| matches!(text[words[a].1..words[b].0].trim(), "،" | ",");
+        // A point or hyphen inside a name («ايه.بي مولر-ميرسك»).
+        let inner = |a: usize, b: usize| {
+            let g = &text[words[a].1..words[b].0];
+            !g.is_empty() && g.chars().all(|c| c == '.' || c == '-')
+        };
         let mut first = p;
-        while first > 0 && p - first <= 8 && joined(first - 1, first) {
+        let mut commas = false;
+        while first > 0
+            && p - first <= if commas { 16 } else { 8 }
+            && (joined(first - 1, first) || comma(first - 1, first) || inner(first - 1, first))
+        {
+            commas |= comma(first - 1, first);
             first -= 1;
             if matches!(
                 mirsad_text::key(&text[words[first].0..words[first].1]).as_str(),
                 "كان" | "وكان" | "كانت" | "وكانت"
             ) {
-                return (first + 1 < p).then(|| Speaker::Named(words[first + 1].0, words[p - 1].1));
+                if first + 1 >= p {
+                    return None;
+                }
+                let end = (first + 1..p - 1).find(|&j| comma(j, j + 1)).unwrap_or(p - 1);
+                return Some(Speaker::Named(words[first + 1].0, words[end].1));
             }
         }
         return None;
@@ -606,6 +668,16 @@ fn indirect_end(text: &str, words: &[(usize, usize)], first: usize) -> usize {
         // «…، مضيفا أن», «… وأضاف أن»; «ومتابعة» (a noun too) only after a comma.
         let w = &text[s..e];
         let comma = gap.contains(['،', ',']);
+        // «…، لكن فلانة ردت بالقول …»: another speaker's words start.
+        if comma {
+            let at = words.iter().position(|&(ws, _)| ws == s).unwrap_or(0);
+            if words[at..words.len().min(at + 6)]
+                .iter()
+                .any(|&(ns, ne)| SAYING.iter().any(|x| text[ns..ne].starts_with(x)))
+            {
+                return end;
+            }
+        }
         match speech_verb(w, &mut key) {
             Some(Verb::Finite) if comma || w.starts_with('و') => return end,
             Some(Verb::Participle) if comma => return end,
@@ -654,7 +726,19 @@ pub fn find(text: &str) -> Vec<Found> {
         if s < consumed_until || skip_verbs.contains(&v) {
             continue;
         }
+        // «ردت … بالقول: …»: any verb saying how it was said introduces speech.
+        let saying_next = || {
+            words[v + 1..words.len().min(v + 3)]
+                .iter()
+                .any(|&(ns, ne)| SAYING.iter().any(|w| text[ns..ne].starts_with(w)))
+        };
         let Some(kind) = speech_verb(&text[s..e], &mut key).or_else(|| {
+            if saying_next() && !text[s..e].starts_with("ال") && !SAYING.iter().any(|w| text[s..e].starts_with(w)) {
+                mirsad_text::key_into(&text[s..e], &mut key);
+                if !mirsad_text::is_stopword_key(&key) && !NOT_A_SPEAKER.contains(&key.as_str()) {
+                    return Some(Verb::Finite);
+                }
+            }
             // Only words with «لـ», «و» or «ف» are read again (every word of every article is).
             if !text[s..e].starts_with(['ل', 'و', 'ف']) {
                 return None;
@@ -685,6 +769,16 @@ pub fn find(text: &str) -> Vec<Found> {
                 .or_else(|| speaker_before(text, &words, v))
                 .unwrap_or(Speaker::Continues),
         };
+        let rest = match speaker {
+            Speaker::Named(_, e) if kind == Verb::Finite && e >= words[v].1 => {
+                let end = match opening {
+                    Opening::That(j) => words[j].0,
+                    Opening::Colon(at) | Opening::Mark(at) => at,
+                };
+                (e, end.max(e))
+            }
+            _ => (0, 0),
+        };
         let (start, direct) = match opening {
             Opening::Mark(at) => (at, true),
             Opening::Colon(at) => (at + (text[at..].len() - text[at..].trim_start().len()), false),
@@ -700,14 +794,48 @@ pub fn find(text: &str) -> Vec<Found> {
             }
         };
         if let Some(d) = direct_at(start) {
-            out.push(Found { speaker, text: d.2.clone(), direct: true, start: d.0, end: d.1 });
+            out.push(Found {
+                speaker,
+                text: d.2.clone(),
+                direct: true,
+                start: d.0,
+                end: d.1,
+                rest,
+                needs_entity: false,
+            });
             consumed_until = d.1;
+        } else if direct {
+            // A quotation the verb opens and the paragraph never closes runs to its end
+            // («وأضاف “لا أعلم … (في إيران).»).
+            let mark = text[start..].chars().next().map_or(1, char::len_utf8);
+            let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            let body = text[start + mark..end].trim();
+            if words_in(body) >= 4 {
+                out.push(Found {
+                    speaker,
+                    text: body.to_string(),
+                    direct: true,
+                    start,
+                    end,
+                    rest,
+                    needs_entity: false,
+                });
+                consumed_until = end;
+            }
         } else if !direct {
             let Some(first) = words.iter().position(|w| w.0 >= start) else { continue };
             let end = indirect_end(text, &words, first);
             let body = text[start..end].trim();
             if body.split_whitespace().count() >= 4 {
-                out.push(Found { speaker, text: body.to_string(), direct: false, start, end });
+                out.push(Found {
+                    speaker,
+                    text: body.to_string(),
+                    direct: false,
+                    start,
+                    end,
+                    rest,
+                    needs_entity: false,
+                });
                 consumed_until = end;
             }
         }
@@ -737,8 +865,34 @@ pub fn find(text: &str) -> Vec<Found> {
         if (said_after || (words_in(&d.2) >= MIN_STRAY_WORDS && !is_list(&d.2)))
             && !out.iter().any(|q| q.start <= d.0 && d.0 < q.end.max(q.start + 1))
         {
-            let speaker = after_quote.iter().find(|a| a.0 == d.0).map_or(Speaker::Continues, |a| a.1);
-            out.push(Found { speaker, text: d.2.clone(), direct: true, start: d.0, end: d.1 });
+            let speaker = after_quote
+                .iter()
+                .find(|a| a.0 == d.0)
+                .map_or_else(|| issued_statement(text, &words, d.0).unwrap_or(Speaker::Continues), |a| a.1);
+            out.push(Found {
+                speaker,
+                text: d.2.clone(),
+                direct: true,
+                start: d.0,
+                end: d.1,
+                rest: (0, 0),
+                needs_entity: false,
+            });
+        }
+    }
+    // «…، وفقا لما ذكرته الشرطة.», «…، بحسب ما أكده موقع …»: the sentence before the source.
+    for (v, &(s, e)) in words.iter().enumerate() {
+        if !text[s..e].starts_with(['و', 'ب', 'ح', 'ط']) || out.iter().any(|q| q.start <= s && s < q.end) {
+            continue;
+        }
+        mirsad_text::key_into(&text[s..e], &mut key);
+        if !ACCORDING_TO.contains(&key.as_str()) {
+            continue;
+        }
+        if let Some(q) = attributed_after(text, &words, v) {
+            if !out.iter().any(|o| o.start < q.end && q.start < o.end) {
+                out.push(q);
+            }
         }
     }
     out.sort_by_key(|q| q.start);
@@ -785,11 +939,196 @@ fn according_to(text: &str, words: &[(usize, usize)], v: usize) -> Option<Found>
                 direct: false,
                 start,
                 end,
+                rest: (0, 0),
+                needs_entity: false,
             });
         }
         prev_end = words[j].1;
     }
     None
+}
+
+/// Verbs of reporting after «لما/ما» in a source clause («لما ذكرته», «ما أكده»), key form
+/// without an object pronoun.
+const SOURCE_VERBS: &[&str] = &[
+    "ذكر",
+    "ذكرت",
+    "قال",
+    "قالت",
+    "اكد",
+    "اكدت",
+    "افاد",
+    "افادت",
+    "اعلن",
+    "اعلنت",
+    "اورد",
+    "اوردت",
+    "نقل",
+    "نقلت",
+    "اوضح",
+    "اوضحت",
+];
+
+/// «…، وفقا لما ذكرته شرطة ويلتشاير في بيان.», «…، بحسب ما أكده موقع "ذا فيرج".», «…، وفقا
+/// لوزارة الصحة.» (word `v` is «وفقا»/«بحسب», after a comma): a sentence whose last clause
+/// names its source reports what the source said. The report runs from the start of the
+/// sentence to the comma; the source is named up to a preposition or time word.
+fn attributed_after(text: &str, words: &[(usize, usize)], v: usize) -> Option<Found> {
+    let key = |j: usize| mirsad_text::key(&text[words[j].0..words[j].1]);
+    let mut p = v.checked_sub(1)?;
+    let mut gap = &text[words[p].1..words[v].0];
+    if ends_sentence(gap) {
+        return None;
+    }
+    // «…، وذلك بحسب …»: the comma is before «وذلك».
+    if p > 0 && gap.trim().is_empty() && key(p) == "وذلك" {
+        let g = &text[words[p - 1].1..words[p].0];
+        if g.contains(['،', ',']) && !ends_sentence(g) {
+            p -= 1;
+            gap = g;
+        }
+    }
+    // Inside a sentence, with no comma («واستهدف المركز وفقا للشامي الأسر …»): a source of
+    // one word behind «لـ», and the whole sentence is the report.
+    let inside = !gap.contains(['،', ',']);
+    if inside {
+        let next = words.get(v + 1)?;
+        let w = &text[next.0..next.1];
+        let bare = w.strip_prefix("لل").or_else(|| w.strip_prefix('ل'))?;
+        let k = mirsad_text::key(w);
+        let at_end = words.get(v + 2).is_none_or(|n| ends_sentence(&text[next.1..n.0]));
+        if bare.chars().count() < 3 || at_end || matches!(k.as_str(), "لما" | "ما") || mirsad_text::is_stopword_key(&k)
+        {
+            return None;
+        }
+        let (mut first, mut last) = (p, v + 1);
+        while first > 0 && !ends_sentence(&text[words[first - 1].1..words[first].0]) {
+            first -= 1;
+        }
+        while last + 1 < words.len() && !ends_sentence(&text[words[last].1..words[last + 1].0]) {
+            last += 1;
+        }
+        let (start, end) = (words[first].0, words[last].1);
+        let body = text[start..end].trim();
+        if body.split_whitespace().count() < 6
+            || (first..=last).any(|j| matches!(key(j).as_str(), "فان" | "فانه" | "فانها"))
+        {
+            return None;
+        }
+        let s = next.0;
+        return Some(Found {
+            speaker: Speaker::Named(s, next.1),
+            text: body.to_string(),
+            direct: false,
+            start,
+            end,
+            rest: (0, 0),
+            needs_entity: true,
+        });
+    }
+    // The clause ends its sentence within a few words (a source introduced by a verb,
+    // «لما ذكره …», may be followed by more: «…، قبل اجتماع …»).
+    let said = words.get(v + 1).is_some_and(|_| matches!(key(v + 1).as_str(), "لما" | "ما"));
+    let most = if said { MAX_REGION } else { MAX_SPEAKER_WORDS + 4 };
+    let mut last = v;
+    while last + 1 < words.len() && !ends_sentence(&text[words[last].1..words[last + 1].0]) {
+        last += 1;
+        if last - v > most {
+            return None;
+        }
+    }
+    if (v..=last).any(|j| matches!(key(j).as_str(), "فان" | "فانه" | "فانها")) {
+        return None;
+    }
+    let mut from = v + 1;
+    // «…، بحسب بياناتها»: the statements of the sentence's subject.
+    let own = {
+        let k = key(from.min(last));
+        let k = k.strip_prefix('ل').unwrap_or(&k).to_string();
+        !said
+            && from <= last
+            && (k.starts_with("بيان") || k.starts_with("تصريح"))
+            && (k.ends_with("ها") || k.ends_with("هم") || k.ends_with('ه'))
+            && !k.ends_with("ات")
+    };
+    if !said && !own {
+        // Without a verb the source is a body or a person by their title («وفقا لوزارة
+        // الصحة», «بحسب المتحدث …»), not a poll or a document («حسب اختيارات القراء»).
+        let k = key(from.min(last));
+        let k = k.strip_prefix("لل").or_else(|| k.strip_prefix('ل')).unwrap_or(&k);
+        let k = bare_key(k);
+        if from > last || !(ORG_HEADS.contains(&k.as_str()) || TITLE_NOUNS.contains(&k.as_str())) {
+            return None;
+        }
+    }
+    if said {
+        if from + 1 > last {
+            return None;
+        }
+        let verb = key(from + 1);
+        let bare = verb.trim_end_matches(['ه', 'ا']);
+        if !(SOURCE_VERBS.contains(&verb.as_str()) || SOURCE_VERBS.contains(&bare)) {
+            return None;
+        }
+        from += 2;
+    }
+    if from > last || cuts(&text[words[from].0..words[from].1], &key(from)) && from > v + 1 {
+        return None;
+    }
+    // The sentence: back from the comma to the end of the one before.
+    let mut first = p;
+    while first > 0 && !ends_sentence(&text[words[first - 1].1..words[first].0]) {
+        first -= 1;
+    }
+    let (start, end) = (words[first].0, words[p].1);
+    let body = text[start..end].trim();
+    if body.split_whitespace().count() < 4 {
+        return None;
+    }
+    if own {
+        // The subject after the sentence's verb: its definite words («وأصدرت اللجنة عددا …»).
+        let n = (first + 1..p.min(first + 5)).take_while(|&j| key(j).starts_with("ال")).count();
+        return (n > 0).then(|| Found {
+            speaker: Speaker::Named(words[first + 1].0, words[first + n].1),
+            text: body.to_string(),
+            direct: false,
+            start,
+            end,
+            rest: (0, 0),
+            needs_entity: false,
+        });
+    }
+    // The first word may carry the «لـ» of «وفقا لـ»: it is not who was spoken to.
+    let e = match speaker_in_region(text, words, from + 1, last + 1, false) {
+        Some(Speaker::Named(_, e))
+            if from < last
+                && text[words[from].1..words[from + 1].0]
+                    .trim_matches(|c: char| c.is_whitespace() || opens_quote(c))
+                    .is_empty() =>
+        {
+            e
+        }
+        _ => words[from].1,
+    };
+    let s = words[from].0;
+    // The source without its «لـ» («لوزارة» → «وزارة», «للشرطة» → «شرطة»).
+    let word = &text[s..words[from].1];
+    let s = if from == v + 1 && word.starts_with("لل") && word.chars().count() > 4 {
+        s + 2 * 'ل'.len_utf8()
+    } else if from == v + 1 && word.starts_with('ل') && word.chars().count() > 3 {
+        s + 'ل'.len_utf8()
+    } else {
+        s
+    };
+    Some(Found {
+        speaker: Speaker::Named(s, e),
+        text: body.to_string(),
+        direct: false,
+        start,
+        end,
+        rest: (0, 0),
+        needs_entity: false,
+    })
 }
 
 /// The quotes of an article body, paragraph by paragraph, with offsets in the body.
@@ -804,6 +1143,7 @@ pub fn find_in_body(body: &str) -> Vec<Found> {
             },
             start: q.start + at,
             end: q.end + at,
+            rest: (q.rest.0 + at, q.rest.1 + at),
             ..q
         }));
         at += p.len() + 2;
@@ -869,7 +1209,11 @@ pub fn attribute(
                 let sentence = body[..q.start].rfind(['.', '\n', '!', '؟']).map_or(0, |i| i + 1);
                 // A dateline's credit «(CNN)» is not the first speaker.
                 let credit = |m: &&Candidate| body[..m.span.0].ends_with('(') && body[m.span.1..].starts_with(')');
-                let m = speakers().filter(|m| !credit(m)).find(|m| m.span.0 >= sentence && m.span.1 <= q.start);
+                // A person of the sentence before a body («شنت صحف نادي برشلونة هجوما على
+                // زيدان، بعدما أعلن أن…»).
+                let in_sentence =
+                    || speakers().filter(|m| !credit(m)).filter(|m| m.span.0 >= sentence && m.span.1 <= q.start);
+                let m = in_sentence().find(|m| m.kind == EntityType::PER).or_else(|| in_sentence().next());
                 match m {
                     Some(m) => (Some(body[m.span.0..m.span.1].to_string()), Some(m.entity.to_string())),
                     None => last.clone(),
@@ -909,6 +1253,28 @@ pub fn attribute(
                     // person over those named in the apposition («جينا هاسبل مرشحة الرئيس …
                     // دونالد ترامب»).
                     .max_by_key(|m| (m.kind == EntityType::PER, std::cmp::Reverse(m.span.0)));
+                // A title cut by a preposition, then the person in apposition to it
+                // («لمّح السفير الروسي إلى بريطانيا، فلان، إلى أن…»): after a comma or a
+                // definite title word («… الشيخ فلان، أن…»).
+                let titled = mirsad_text::tokens(&name).next().is_some_and(is_title_word);
+                let appos = (titled && inside.is_none_or(|m| m.kind != EntityType::PER))
+                    .then(|| {
+                        speakers()
+                            .filter(|m| m.kind == EntityType::PER && m.span.0 >= q.rest.0 && m.span.1 <= q.rest.1)
+                            .find(|m| {
+                                let before = body[q.rest.0..m.span.0].trim_end();
+                                // The comma, and perhaps a given name the tagger left out.
+                                let given = before.rsplit_once(' ').map_or("", |(b, _)| b.trim_end());
+                                before.ends_with(['،', ','])
+                                    || given.ends_with(['،', ','])
+                                    || before.rsplit(' ').next().is_some_and(|w| {
+                                        mirsad_text::key(w).starts_with("ال")
+                                            && TITLE_NOUNS.contains(&bare_key(w).as_str())
+                                    })
+                            })
+                    })
+                    .flatten();
+                let inside = appos.or(inside);
                 // A given name the tagger cut from the family name that ends the speaker words
                 // («المهندس صالح قدح» tagged «صالح»).
                 let completed = inside
@@ -926,6 +1292,9 @@ pub fn attribute(
                 (Some(name), entity)
             }
         };
+        if q.needs_entity && entity.is_none() {
+            continue;
+        }
         out.push(mirsad_model::Quote {
             article: article.to_string(),
             speaker: entity.clone(),
@@ -1214,6 +1583,9 @@ fn by_name(
             (rest.chars().count() >= 3).then(|| rest.to_string())
         })
         .collect();
+    // «للشامي»: «لـ» before «الشامي», whose alef the spelling drops.
+    let bare: Vec<String> =
+        bare.into_iter().chain(words.iter().filter_map(|w| Some(format!("ال{}", w.strip_prefix("لل")?)))).collect();
     words.extend(bare);
     mentions
         .iter()
@@ -1494,6 +1866,112 @@ mod tests {
 
     fn no_names(_: &str) -> bool {
         false
+    }
+
+    #[test]
+    fn a_source_clause_at_the_end_of_a_sentence() {
+        let t = "وقد أصيب خمسة أشخاص في الحادث المروري، وفقا لما ذكرته شرطة المدينة في بيان لها.";
+        let q = find(t);
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert_eq!(q[0].text, "وقد أصيب خمسة أشخاص في الحادث المروري");
+        assert_eq!(speaker(t, &q[0]), Some("شرطة المدينة"));
+        let t = "وارتفع عدد الجرحى إلى مئة شخص منذ الصباح، وفقا لوزارة الصحة.";
+        assert_eq!(speaker(t, &find(t)[0]), Some("وزارة الصحة"), "the «لـ» of «وفقا لـ» goes");
+        let t = "وتوقف المشروع في العام التالي بدون سبب واضح، بحسب ما أكده موقع \"تك نيوز\".";
+        assert_eq!(speaker(t, &find(t)[0]), Some("موقع \"تك نيوز"));
+        // A poll or a document is no speaker; a plain «وفقا لـ» inside a sentence is no source.
+        assert!(find("وحصلت ثلاثة قمصان على أقل الأصوات في المسابقة، حسب اختيارات القراء.").is_empty());
+        // «بحسب بياناتها»: the statements of the sentence's subject.
+        let t = "وأصدرت الهيئة عددا من القرارات بحق الأندية، وذلك بحسب بياناتها الرسمية أمس.";
+        let q = find(t);
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert_eq!(q[0].text, "وأصدرت الهيئة عددا من القرارات بحق الأندية");
+        assert_eq!(speaker(t, &q[0]), Some("الهيئة"));
+        let body = "وتوزع المساعدات على الأسر وفقا للحاجة كل شهر في المدينة والقرى.";
+        assert!(attribute("a", body, find_in_body(body), &[], &no_names).0.is_empty());
+        // Inside a sentence, a source of one word the article names as a person.
+        let body =
+            "وقال مدير المركز سامي الحربي إن العمل بدأ في المركز منذ شهرين. واستهدف المركز وفقا للحربي الأسر المنتجة في المنطقة كلها.";
+        let s = body.find("سامي الحربي").unwrap();
+        let mentions =
+            [Candidate { span: (s, s + "سامي الحربي".len()), kind: EntityType::PER, entity: "PER:h" }];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert!(q[1].text.starts_with("واستهدف المركز"));
+        assert_eq!(q[1].speaker.as_deref(), Some("PER:h"));
+    }
+
+    #[test]
+    fn a_person_in_apposition_after_a_title_cut_by_a_preposition() {
+        let body = "ولمح السفير الروسي إلى بريطانيا، أكساندر ياكوفلين الخميس، إلى أن التحقيق لم ينته بعد.";
+        let at = |w: &str| {
+            let s = body.find(w).unwrap();
+            (s, s + w.len())
+        };
+        let mentions = [
+            Candidate { span: at("بريطانيا"), kind: EntityType::LOC, entity: "LOC:uk" },
+            Candidate { span: at("ياكوفلين"), kind: EntityType::PER, entity: "PER:y" },
+        ];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
+        assert_eq!(q[0].speaker.as_deref(), Some("PER:y"), "{q:#?}");
+        // Not a person after the cut with no comma or title before him.
+        let body = "وقال الوزير في مؤتمر مع نظيره الفرنسي جان لودري إن الاتفاق قريب جدا من التوقيع.";
+        let s = body.find("جان لودري").unwrap();
+        let mentions = [Candidate { span: (s, s + "جان لودري".len()), kind: EntityType::PER, entity: "PER:j" }];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
+        assert_ne!(q[0].speaker.as_deref(), Some("PER:j"), "{q:#?}");
+    }
+
+    #[test]
+    fn each_of_a_list_and_an_unclosed_quotation() {
+        let t = "وقال كل من سالم العتيبي، وفهد القحطاني: إن الزحام يزداد كل يوم في المقر.";
+        assert_eq!(speaker(t, &find(t)[0]), Some("سالم العتيبي، وفهد القحطاني"));
+        let t = "وقال المدير “لا أعرف الموعد بدقة لكننا سنغلق المكتب (هناك).\nوأعلنت الشركة أرباحها أمس.";
+        let q = find(t);
+        assert_eq!(q.len(), 1, "{q:#?}");
+        assert!(q[0].direct);
+        assert_eq!(q[0].text, "لا أعرف الموعد بدقة لكننا سنغلق المكتب (هناك).");
+    }
+
+    #[test]
+    fn a_subject_described_between_commas_before_kana_qad() {
+        let t = "وكانت شركة دي.إف كارلو-ستين، أكبر شركة للشحن في العالم، قد قالت الخميس إنها ستغلق مكاتبها هناك قريبا.";
+        let q = find(t);
+        assert_eq!(speaker(t, &q[0]), Some("شركة دي.إف كارلو-ستين"), "{q:#?}");
+    }
+
+    #[test]
+    fn a_verb_said_with_bilqawl_opens_speech_and_ends_the_speech_before() {
+        let t = "وقال المسؤول إن الخطة جاهزة تماما، لكن الوزيرة ردت الثلاثاء بالقول \"لا توجد خطة جاهزة حتى الآن\".";
+        let q = find(t);
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert_eq!(q[0].text, "إن الخطة جاهزة تماما");
+        assert!(q[1].direct);
+        assert_eq!(speaker(t, &q[1]), Some("الوزيرة"));
+    }
+
+    #[test]
+    fn a_statement_issued_names_its_quotation_and_in_the_statement_is_no_speaker() {
+        let t = "وبعد اللقاء أصدر قادة الاتحاد الأفريقي بياناً عبروا فيه عن \"التضامن الكامل مع الدولة المضيفة\". وأضافوا بالبيان أن المساعدات ستصل الأسبوع المقبل إلى المنطقة.";
+        let q = find(t);
+        assert_eq!(q.len(), 2, "{q:#?}");
+        assert_eq!(speaker(t, &q[0]), Some("قادة الاتحاد الأفريقي"));
+        assert_eq!(q[1].speaker, Speaker::Continues);
+    }
+
+    #[test]
+    fn a_person_of_the_sentence_before_a_body() {
+        let body = "هاجمت صحف نادي الريان المدرب سامي الفهد، بعدما أعلن أن لاعبيه لن يصطفوا لتحية المنافس.";
+        let at = |w: &str| {
+            let s = body.find(w).unwrap();
+            (s, s + w.len())
+        };
+        let mentions = [
+            Candidate { span: at("نادي الريان"), kind: EntityType::ORG, entity: "ORG:r" },
+            Candidate { span: at("سامي الفهد"), kind: EntityType::PER, entity: "PER:s" },
+        ];
+        let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
+        assert_eq!(q[0].speaker.as_deref(), Some("PER:s"), "{q:#?}");
     }
 
     #[test]

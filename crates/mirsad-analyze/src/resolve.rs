@@ -86,6 +86,9 @@ impl Resolution {
 const SAMPLE: usize = 200;
 /// A variant appears beside its head in at most this share of its articles.
 const MAX_TOGETHER: f64 = 0.2;
+/// ... or in at most this share when the two are names of several words that differ only by
+/// long vowels (see [`vowel_variant`]).
+const MAX_TOGETHER_VOWEL: f64 = 1.0 / 3.0;
 /// Cosine of the neighbouring-entity profiles of a variant and its head, at least.
 const MIN_CONTEXT: f64 = 0.25;
 /// Two given names whose bearers' names overlap at least this much (Jaccard) are one name.
@@ -94,6 +97,11 @@ const SHARED_GIVEN: f64 = 0.1;
 const MIN_LETTERS: usize = 4;
 /// A part of a name joins the full name holding at least this share of the candidates' mentions.
 const DOMINANT: f64 = 0.75;
+/// A one-word name joins the full name it begins only when the tagger types at least this
+/// share of its mentions a person.
+const MIN_PERSON_SHARE: f64 = 0.2;
+/// ... and that full name is written at least this many times.
+const MIN_FULL_MENTIONS: u64 = 10;
 /// A name ending in a full name mentioned this many times as often joins it.
 const TAIL_RATIO: u64 = 5;
 /// ... and has at least this share of the part's own mentions.
@@ -182,6 +190,21 @@ pub fn skeleton(words: &[String]) -> String {
     out
 }
 
+/// Whether two names of two words or more, word for word, differ only by long vowels written
+/// or dropped inside a word («تيريزا»/«تريزا»), with no letter folded: a stricter kinship
+/// than one [`skeleton`].
+pub fn vowel_variant(a: &[String], b: &[String]) -> bool {
+    let strip = |w: &String| -> String {
+        let len = w.chars().count();
+        w.chars()
+            .enumerate()
+            .filter(|&(i, c)| i == 0 || i + 1 == len || !matches!(c, 'ا' | 'و' | 'ي'))
+            .map(|(_, c)| c)
+            .collect()
+    };
+    a.len() >= 2 && a.len() == b.len() && a != b && a.iter().zip(b).all(|(x, y)| strip(x) == strip(y))
+}
+
 /// Resolves the surfaces of a collection.
 pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
     // 1. Groups by name key, across types.
@@ -265,6 +288,24 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
         }
     }
 
+    // Roots, surfaces and groups, for the evidence of steps 4 and 5.
+    let find = |parent: &[Option<Option<usize>>], mut g: usize| -> Option<usize> {
+        for _ in 0..parent.len() {
+            match parent[g] {
+                None => return Some(g),
+                Some(None) => return None,
+                Some(Some(h)) => g = h,
+            }
+        }
+        Some(g)
+    };
+    let ids = |g: usize| groups[g].surfaces.iter().map(|&s| stats[s].id.as_str()).collect::<Vec<_>>();
+    let surface_group: HashMap<&str, usize> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, gr)| gr.surfaces.iter().map(move |&s| (stats[s].id.as_str(), g)))
+        .collect();
+
     // 3 and 4. Parts of person names. A name joined to a full person name counts as a person
     // when the cluster's type is weighed: a full name is better evidence than the tagger's type
     // for a surname alone («ترامب» tagged a place).
@@ -344,15 +385,131 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
         let total = total as f64;
         (total >= DOMINANT * mass(c) as f64 && total >= MIN_SHARE * groups[part].total as f64).then_some(t)
     };
+    // Given names of the collection: words that begin three or more different person names,
+    // with the rest of those names. Two of them that differ by a long vowel are two names
+    // (محمد/محمود, حسن/حسين) unless they begin the same names often enough to be spellings of
+    // one (ديمتري/دميتري بيسكوف).
+    let given_names: HashMap<&str, HashSet<String>> = as_first
+        .iter()
+        .filter(|(w, c)| {
+            // Used as a first name more than as a last one («ترامب كومي», tagger noise, does not
+            // make «ترامب» a given name).
+            let last = as_last.get(&[w.to_string()][..]).map_or(0, |v| mass(v));
+            c.len() >= 3 && mass(c) > last
+        })
+        .map(|(w, c)| (*w, c.iter().map(|&g| groups[g].words[1..].concat()).collect()))
+        .collect();
+    // A surname whose full names are not dominated by one spelling may still name one person:
+    // the full names that are that person's other styles («جوسيب …», «بيب …») share the
+    // surname's surroundings and are seldom written side by side, unlike two bearers of it
+    // (a father and a son, a husband and a wife, named together). They count as one candidate
+    // and join its most used name with the surname, when together they dominate.
+    let together = |a: usize, b: usize| -> f64 {
+        let articles = ev.articles(&ids(a), SAMPLE);
+        let other: HashSet<&str> = ids(b).into_iter().collect();
+        let n = articles.iter().filter(|x| ev.surfaces_in(x).iter().any(|s| other.contains(s.as_str()))).count();
+        n as f64 / articles.len().max(1) as f64
+    };
+    let one_bearer = |part: usize, c: &[usize], parent: &[Option<Option<usize>>]| -> Option<(usize, Vec<usize>)> {
+        let mut by_skeleton: BTreeMap<String, (u64, usize)> = BTreeMap::new();
+        for &h in c {
+            let e = by_skeleton.entry(skeleton(&groups[h].words)).or_insert((0, h));
+            e.0 += groups[h].total;
+            if (groups[h].total, std::cmp::Reverse(h)) > (groups[e.1].total, std::cmp::Reverse(e.1)) {
+                e.1 = h;
+            }
+        }
+        let mut cands: Vec<(u64, usize)> = by_skeleton.into_values().collect();
+        cands.sort_by_key(|&(m, h)| (std::cmp::Reverse(m), h));
+        let &(top, t) = cands.first()?;
+        if cands.len() < 2 || groups[t].total < MIN_FULL_MENTIONS {
+            return None;
+        }
+        let prof = |g: usize| profile(ev, &ev.articles(&ids(g), SAMPLE), &surface_group, parent, g, &find);
+        let (pp, tp) = (prof(part), prof(t));
+        if cosine(&pp, &tp) < MIN_CONTEXT {
+            return None;
+        }
+        let (mut joined, mut others) = (top, Vec::new());
+        for &(m, h) in &cands[1..] {
+            if groups[h].total < MIN_FULL_MENTIONS
+                || native_difference(best_spelling[t].1, best_spelling[h].1, &given_names)
+                || kin(&groups[t].words, &groups[h].words, &given_names)
+                || together(h, t) > MAX_TOGETHER
+            {
+                continue;
+            }
+            let hp = prof(h);
+            if cosine(&hp, &tp) >= MIN_CONTEXT && cosine(&hp, &pp) >= MIN_CONTEXT {
+                joined += m;
+                others.push(h);
+            }
+        }
+        let enough =
+            joined as f64 >= DOMINANT * mass(c) as f64 && joined as f64 >= MIN_SHARE * groups[part].total as f64;
+        (enough && !others.is_empty()).then_some((t, others))
+    };
+    // A one-word name the collection uses alone more than in all the longer person names it
+    // begins, one of which holds most of those («نيمار» and «نيمار دا سيلفا»), is what that
+    // person is called by (a given name of many people, «محمد», «دونالد», is used alone far
+    // less than in full names). It joins that full name when the tagger often calls it a
+    // person and the entities around them agree.
+    let mononym = |g: usize, first: &[usize], parent: &[Option<Option<usize>>]| -> Option<usize> {
+        let gr = &groups[g];
+        if first.is_empty() || gr.total < mass(first) || (gr.by_kind[0] as f64) < MIN_PERSON_SHARE * gr.total as f64 {
+            return None;
+        }
+        let mut by_skeleton: BTreeMap<String, (u64, usize)> = BTreeMap::new();
+        for &h in first {
+            let e = by_skeleton.entry(skeleton(&groups[h].words)).or_insert((0, h));
+            e.0 += groups[h].total;
+            if (groups[h].total, std::cmp::Reverse(h)) > (groups[e.1].total, std::cmp::Reverse(e.1)) {
+                e.1 = h;
+            }
+        }
+        let &(top, t) = by_skeleton.values().max_by_key(|&&(m, h)| (m, std::cmp::Reverse(h)))?;
+        if (top as f64) < DOMINANT * mass(first) as f64 || groups[t].total < MIN_FULL_MENTIONS {
+            return None;
+        }
+        let (own, full) = (ev.articles(&ids(g), SAMPLE), ev.articles(&ids(t), SAMPLE));
+        let (p, q) =
+            (profile(ev, &own, &surface_group, parent, g, &find), profile(ev, &full, &surface_group, parent, t, &find));
+        (cosine(&p, &q) >= MIN_CONTEXT).then_some(t)
+    };
     for g in 0..groups.len() {
         let w = &groups[g].words;
         if parent[g].is_some() || w.is_empty() {
             continue;
         }
         let last = as_last.get(&w[..]).map(Vec::as_slice).unwrap_or(&[]);
+        if w.len() == 1 && dominant(g, last).is_none() {
+            if let Some(t) = mononym(g, as_first.get(w[0].as_str()).map(Vec::as_slice).unwrap_or(&[]), &parent) {
+                if groups[g].kind() != EntityType::PER {
+                    counted_as[g] = Some(kind_index(EntityType::PER));
+                }
+                parent[g] = Some(Some(t));
+                continue;
+            }
+        }
+        let bearer = |parent: &mut Vec<Option<Option<usize>>>| match one_bearer(g, last, parent) {
+            Some((t, others)) => {
+                for h in others {
+                    parent[h] = Some(Some(t));
+                }
+                parent[g] = Some(Some(t));
+                true
+            }
+            None => false,
+        };
+        // A name joins no name that has joined it (the full style a bearer merge chose).
+        if parent.iter().any(|p| *p == Some(Some(g))) && last.iter().any(|&h| find(&parent, h) == Some(g)) {
+            continue;
+        }
         if groups[g].kind() != EntityType::PER {
             if let Some(t) = dominant(g, last) {
                 parent[g] = Some(Some(t));
+                counted_as[g] = Some(kind_index(EntityType::PER));
+            } else if bearer(&mut parent) {
                 counted_as[g] = Some(kind_index(EntityType::PER));
             }
             continue;
@@ -364,6 +521,7 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
             parent[g] = Some(None);
         } else if let Some(t) = dominant(g, last) {
             parent[g] = Some(Some(t));
+        } else if bearer(&mut parent) {
         } else {
             // A name of three words or more that begins a longer, less used one: the longer is
             // the same person's full style («… بن سلمان بن عبدالعزيز آل سعود»). Shorter
@@ -399,36 +557,6 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
             }
         }
     }
-    let find = |parent: &[Option<Option<usize>>], mut g: usize| -> Option<usize> {
-        for _ in 0..parent.len() {
-            match parent[g] {
-                None => return Some(g),
-                Some(None) => return None,
-                Some(Some(h)) => g = h,
-            }
-        }
-        Some(g)
-    };
-    let ids = |g: usize| groups[g].surfaces.iter().map(|&s| stats[s].id.as_str()).collect::<Vec<_>>();
-    let surface_group: HashMap<&str, usize> = groups
-        .iter()
-        .enumerate()
-        .flat_map(|(g, gr)| gr.surfaces.iter().map(move |&s| (stats[s].id.as_str(), g)))
-        .collect();
-    // Given names of the collection: words that begin three or more different person names,
-    // with the rest of those names. Two of them that differ by a long vowel are two names
-    // (محمد/محمود, حسن/حسين) unless they begin the same names often enough to be spellings of
-    // one (ديمتري/دميتري بيسكوف).
-    let given_names: HashMap<&str, HashSet<String>> = as_first
-        .iter()
-        .filter(|(w, c)| {
-            // Used as a first name more than as a last one («ترامب كومي», tagger noise, does not
-            // make «ترامب» a given name).
-            let last = as_last.get(&[w.to_string()][..]).map_or(0, |v| mass(v));
-            c.len() >= 3 && mass(c) > last
-        })
-        .map(|(w, c)| (*w, c.iter().map(|&g| groups[g].words[1..].concat()).collect()))
-        .collect();
     for (_, mut members) in by_skeleton {
         if members.len() < 2 {
             continue;
@@ -449,7 +577,12 @@ pub fn resolve(stats: &[SurfaceStat], ev: &dyn Evidence) -> Resolution {
             let own: HashSet<&str> = head_ids.iter().copied().collect();
             let together =
                 articles.iter().filter(|a| ev.surfaces_in(a).iter().any(|s| own.contains(s.as_str()))).count();
-            if together as f64 > MAX_TOGETHER * articles.len() as f64 {
+            // Two names of several words that differ only by long vowels written or dropped
+            // are seldom two people named side by side: an outlet that spells a name both
+            // ways in one article (title and body) is common.
+            let limit =
+                if vowel_variant(&groups[head].words, &groups[g].words) { MAX_TOGETHER_VOWEL } else { MAX_TOGETHER };
+            if together as f64 > limit * articles.len() as f64 {
                 continue;
             }
             let p = profile(ev, &articles, &surface_group, &parent, g, &find);
@@ -585,6 +718,26 @@ fn native_difference(a: &str, b: &str, given_names: &HashMap<&str, HashSet<Strin
                     _ => false,
                 })
     })
+}
+
+/// Whether two full names of one surname are two relatives: one is the other's father's name
+/// after «بن» («ماجد بن فهد السبيعي», «فهد السبيعي»), or they begin with two given names of
+/// the collection that seldom begin the same names (see [`native_difference`]).
+fn kin(a: &[String], b: &[String], given_names: &HashMap<&str, HashSet<String>>) -> bool {
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    if long.len() > short.len() && long.ends_with(short) && is_connector(&long[long.len() - short.len() - 1]) {
+        return true;
+    }
+    match (a.first(), b.first()) {
+        (Some(x), Some(y)) if x != y => match (given_names.get(x.as_str()), given_names.get(y.as_str())) {
+            (Some(x), Some(y)) => {
+                let shared = x.intersection(y).count();
+                (shared as f64) < SHARED_GIVEN * (x.len() + y.len() - shared) as f64
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// The entities (as currently resolved groups) around a name in a sample of its articles.
@@ -891,6 +1044,98 @@ mod tests {
         assert_eq!(r.entity(&son), Some(son.as_str()));
         let father = id("سلمان بن عبدالعزيز آل سعود", PER);
         assert_eq!(r.entity(&father), Some(father.as_str()), "the father is not a surname of the son");
+    }
+
+    #[test]
+    fn a_name_used_alone_more_than_in_full_joins_its_one_full_name() {
+        let mut arts: Vec<Vec<(&str, EntityType)>> = Vec::new();
+        // A footballer called by one name, which the tagger mostly types a place; his full name
+        // is rarer. A country whose name begins a person's name is no person.
+        for n in 0..40 {
+            let kind = if n % 3 == 0 { PER } else { LOC };
+            arts.push(vec![("زيكوني", kind), ("باريس سان جيرمان", ORG), ("الدوري الفرنسي", ORG)]);
+        }
+        for _ in 0..12 {
+            arts.push(vec![("زيكوني دا كوستا", PER), ("باريس سان جيرمان", ORG), ("الدوري الفرنسي", ORG)]);
+        }
+        for _ in 0..40 {
+            arts.push(vec![("بوليفيا", LOC), ("لاباز", LOC)]);
+        }
+        for _ in 0..12 {
+            arts.push(vec![("بوليفيا مارتينيز", PER), ("لاباز", LOC)]);
+        }
+        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
+        let r = run(&refs);
+        let full = id("زيكوني دا كوستا", PER);
+        assert_eq!(r.entity(&id("زيكوني", LOC)), Some(full.as_str()));
+        assert_eq!(r.entity(&id("زيكوني", PER)), Some(full.as_str()));
+        assert_eq!(r.kind(&full, LOC), PER, "typed by the full name's weight");
+        assert_eq!(r.entity(&id("بوليفيا", LOC)), Some(id("بوليفيا", LOC).as_str()), "a place, never a person");
+    }
+
+    #[test]
+    fn a_dropped_long_vowel_merges_even_when_an_outlet_writes_both() {
+        let mut arts: Vec<Vec<(&str, EntityType)>> = Vec::new();
+        for _ in 0..10 {
+            arts.push(vec![("كاتيرينا فولك", PER), ("لندن", LOC), ("حزب المحافظين", ORG)]);
+        }
+        // The rarer spelling beside the usual one in one article of four.
+        arts.push(vec![("كترينا فولك", PER), ("كاتيرينا فولك", PER), ("لندن", LOC), ("حزب المحافظين", ORG)]);
+        for _ in 0..3 {
+            arts.push(vec![("كترينا فولك", PER), ("لندن", LOC), ("حزب المحافظين", ORG)]);
+        }
+        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
+        let r = run(&refs);
+        assert_eq!(r.entity(&id("كترينا فولك", PER)), Some(id("كاتيرينا فولك", PER).as_str()));
+        let w = |s: &str| word_keys(s);
+        assert!(vowel_variant(&w("كاتيرينا فولك"), &w("كترينا فولك")));
+        assert!(!vowel_variant(&w("سعد"), &w("سعيد")), "one word: too close to chance");
+        assert!(!vowel_variant(&w("كيم جونغ أون"), &w("كيم جونق أون")), "a folded letter is no vowel");
+    }
+
+    #[test]
+    fn two_styles_of_one_bearer_of_a_surname_join_it_and_relatives_do_not() {
+        let mut arts: Vec<Vec<(&str, EntityType)>> = Vec::new();
+        // A coach called by two given names (neither spelling dominant) and by his surname,
+        // which the tagger often types a place.
+        for n in 0..30 {
+            let kind = if n % 2 == 0 { PER } else { LOC };
+            arts.push(vec![("فيراندو", kind), ("مانشستر سيتي", ORG), ("الدوري الإنجليزي", ORG)]);
+        }
+        for _ in 0..14 {
+            arts.push(vec![("جوسيف فيراندو", PER), ("مانشستر سيتي", ORG), ("الدوري الإنجليزي", ORG)]);
+        }
+        for _ in 0..11 {
+            arts.push(vec![("بيف فيراندو", PER), ("مانشستر سيتي", ORG), ("الدوري الإنجليزي", ORG)]);
+        }
+        // A husband and wife named together: two people.
+        for _ in 0..30 {
+            arts.push(vec![("كارلتون", PER), ("واشنطن", LOC), ("الحزب الديمقراطي", ORG)]);
+        }
+        for _ in 0..14 {
+            arts.push(vec![("ماري كارلتون", PER), ("واشنطن", LOC), ("الحزب الديمقراطي", ORG)]);
+        }
+        for _ in 0..11 {
+            arts.push(vec![("جون كارلتون", PER), ("ماري كارلتون", PER), ("واشنطن", LOC)]);
+        }
+        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
+        let r = run(&refs);
+        let coach = id("جوسيف فيراندو", PER);
+        assert_eq!(r.entity(&id("بيف فيراندو", PER)), Some(coach.as_str()));
+        assert_eq!(r.entity(&id("فيراندو", LOC)), Some(coach.as_str()));
+        assert_ne!(r.entity(&id("جون كارلتون", PER)), r.entity(&id("ماري كارلتون", PER)));
+        // A father named in his son's full name is not the son.
+        let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<HashSet<String>>();
+        let w = |s: &str| word_keys(s);
+        assert!(kin(&w("ماجد بن فهد السبيعي"), &w("فهد السبيعي"), &HashMap::new()));
+        let given: HashMap<&str, HashSet<String>> = [
+            ("ماجد", set(&["السبيعي", "عبدالله", "الدوسري", "المرشدي", "الحكير", "النفيعي"])),
+            ("فهد", set(&["السبيعي", "المولد", "الهريفي", "العتيبي", "الغشيان", "الشمري"])),
+        ]
+        .into_iter()
+        .collect();
+        assert!(kin(&w("ماجد السبيعي"), &w("فهد السبيعي"), &given));
+        assert!(!kin(&w("جوسيف فيراندو"), &w("بيف فيراندو"), &given));
     }
 
     #[test]
