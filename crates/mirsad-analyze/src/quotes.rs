@@ -1675,6 +1675,17 @@ fn bare_key(w: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The byte span of `words` (first occurrence) in `body`.
+    fn span_in(body: &str, words: &str) -> (usize, usize) {
+        let s = body.find(words).unwrap_or_else(|| panic!("{words:?} not in the fixture"));
+        (s, s + words.len())
+    }
+
+    /// A mention of `words` in `body` linked to `entity`.
+    fn mention<'a>(body: &str, words: &str, kind: EntityType, entity: &'a str) -> Candidate<'a> {
+        Candidate { span: span_in(body, words), kind, entity }
+    }
+
     fn speaker<'a>(text: &'a str, q: &Found) -> Option<&'a str> {
         match q.speaker {
             Speaker::Named(s, e) => Some(&text[s..e]),
@@ -1816,10 +1827,7 @@ mod tests {
     #[test]
     fn attribution_to_entities() {
         let body = "وقال وزير الخارجية سيرغي لافروف إن الزيارة مهمة جدا للبلدين.\n\nوقالت وكالة الأنباء المركزية إن الزعيم سيصل غدا إلى موسكو.\n\nوقال الوزير إن المحادثات ستكون صعبة جدا. وأضافت الوكالة أن الوفد يضم عشرة وزراء.";
-        let span = |w: &str| {
-            let s = body.find(w).unwrap();
-            (s, s + w.len())
-        };
+        let span = |w: &str| span_in(body, w);
         let mentions = [
             Candidate { span: span("سيرغي لافروف"), kind: EntityType::PER, entity: "PER:lavrov" },
             Candidate {
@@ -1837,9 +1845,7 @@ mod tests {
     #[test]
     fn a_family_name_or_an_organization_the_tagger_missed() {
         let body = "زار عيسى قراقع المستشفى أمس.\n\nوأضاف قراقع أن الأسرى بدأوا إضرابا عن الطعام.\n\nوقالت لجنة الانضباط والأخلاق إن العقوبة نهائية ولا يمكن الطعن فيها.";
-        let s = body.find("عيسى قراقع").unwrap();
-        let mentions =
-            [Candidate { span: (s, s + "عيسى قراقع".len()), kind: EntityType::PER, entity: "PER:q" }];
+        let mentions = [mention(body, "عيسى قراقع", EntityType::PER, "PER:q")];
         let (q, added) = attribute("a", body, find_in_body(body), &mentions, &no_names);
         assert_eq!(q.len(), 2, "{q:#?}");
         assert_eq!(q[0].speaker.as_deref(), Some("PER:q"));
@@ -1851,10 +1857,7 @@ mod tests {
     #[test]
     fn the_first_person_named_is_the_speaker_and_lists_are_no_quotes() {
         let body = "وقالت جينا هاسبل مرشحة الرئيس دونالد ترامب لإدارة الوكالة أمام الكونغرس إن الوكالة لن تعود إلى ذلك البرنامج.";
-        let at = |w: &str| {
-            let s = body.find(w).unwrap();
-            (s, s + w.len())
-        };
+        let at = |w: &str| span_in(body, w);
         let mentions = [
             Candidate { span: at("جينا هاسبل"), kind: EntityType::PER, entity: "PER:haspel" },
             Candidate { span: at("دونالد ترامب"), kind: EntityType::PER, entity: "PER:trump" },
@@ -1892,9 +1895,7 @@ mod tests {
         // Inside a sentence, a source of one word the article names as a person.
         let body =
             "وقال مدير المركز سامي الحربي إن العمل بدأ في المركز منذ شهرين. واستهدف المركز وفقا للحربي الأسر المنتجة في المنطقة كلها.";
-        let s = body.find("سامي الحربي").unwrap();
-        let mentions =
-            [Candidate { span: (s, s + "سامي الحربي".len()), kind: EntityType::PER, entity: "PER:h" }];
+        let mentions = [mention(body, "سامي الحربي", EntityType::PER, "PER:h")];
         let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
         assert_eq!(q.len(), 2, "{q:#?}");
         assert!(q[1].text.starts_with("واستهدف المركز"));
@@ -1904,10 +1905,7 @@ mod tests {
     #[test]
     fn a_person_in_apposition_after_a_title_cut_by_a_preposition() {
         let body = "ولمح السفير الروسي إلى بريطانيا، أكساندر ياكوفلين الخميس، إلى أن التحقيق لم ينته بعد.";
-        let at = |w: &str| {
-            let s = body.find(w).unwrap();
-            (s, s + w.len())
-        };
+        let at = |w: &str| span_in(body, w);
         let mentions = [
             Candidate { span: at("بريطانيا"), kind: EntityType::LOC, entity: "LOC:uk" },
             Candidate { span: at("ياكوفلين"), kind: EntityType::PER, entity: "PER:y" },
@@ -1916,8 +1914,7 @@ mod tests {
         assert_eq!(q[0].speaker.as_deref(), Some("PER:y"), "{q:#?}");
         // Not a person after the cut with no comma or title before him.
         let body = "وقال الوزير في مؤتمر مع نظيره الفرنسي جان لودري إن الاتفاق قريب جدا من التوقيع.";
-        let s = body.find("جان لودري").unwrap();
-        let mentions = [Candidate { span: (s, s + "جان لودري".len()), kind: EntityType::PER, entity: "PER:j" }];
+        let mentions = [mention(body, "جان لودري", EntityType::PER, "PER:j")];
         let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
         assert_ne!(q[0].speaker.as_deref(), Some("PER:j"), "{q:#?}");
     }
@@ -1962,10 +1959,7 @@ mod tests {
     #[test]
     fn a_person_of_the_sentence_before_a_body() {
         let body = "هاجمت صحف نادي الريان المدرب سامي الفهد، بعدما أعلن أن لاعبيه لن يصطفوا لتحية المنافس.";
-        let at = |w: &str| {
-            let s = body.find(w).unwrap();
-            (s, s + w.len())
-        };
+        let at = |w: &str| span_in(body, w);
         let mentions = [
             Candidate { span: at("نادي الريان"), kind: EntityType::ORG, entity: "ORG:r" },
             Candidate { span: at("سامي الفهد"), kind: EntityType::PER, entity: "PER:s" },
@@ -1995,8 +1989,7 @@ mod tests {
     fn a_given_name_is_completed_by_one_plain_word_before_the_speech() {
         let names = |w: &str| w == "صالح";
         let complete = |body: &str| {
-            let s = body.find("صالح").unwrap();
-            let mentions = [Candidate { span: (s, s + "صالح".len()), kind: EntityType::PER, entity: "PER:saleh" }];
+            let mentions = [mention(body, "صالح", EntityType::PER, "PER:saleh")];
             let (q, added) = attribute("a", body, find_in_body(body), &mentions, &names);
             (q[0].speaker.clone(), added.into_iter().map(|a| a.text).collect::<Vec<_>>())
         };
@@ -2021,9 +2014,7 @@ mod tests {
     fn a_role_in_construct_refers_back_and_an_indefinite_one_does_not() {
         let body = "وقال السفير أحمد قطان إن المنطقة تمر بمرحلة صعبة. \
                     وأكد سفير خادم الحرمين الشريفين أن المملكة لم تسع إلى الحرب.";
-        let s = body.find("أحمد قطان").unwrap();
-        let mentions =
-            [Candidate { span: (s, s + "أحمد قطان".len()), kind: EntityType::PER, entity: "PER:qattan" }];
+        let mentions = [mention(body, "أحمد قطان", EntityType::PER, "PER:qattan")];
         let (q, _) = attribute("a", body, find_in_body(body), &mentions, &|_| false);
         let speakers: Vec<Option<&str>> = q.iter().map(|q| q.speaker.as_deref()).collect();
         assert_eq!(speakers, [Some("PER:qattan"), Some("PER:qattan")], "{q:#?}");
@@ -2095,8 +2086,7 @@ mod tests {
         // The king a center is named after is not its spokesman.
         let body =
             "وقال المتحدث الرسمي باسم مركز الملك سلمان للإغاثة رأفت الصباغ إن المساعدات وصلت إلى مستحقيها في اليمن.";
-        let s = body.find("سلمان").unwrap();
-        let mentions = [Candidate { span: (s, s + "سلمان".len()), kind: EntityType::PER, entity: "PER:salman" }];
+        let mentions = [mention(body, "سلمان", EntityType::PER, "PER:salman")];
         let (q, added) = attribute("a", body, find_in_body(body), &mentions, &names);
         assert_eq!(
             added.iter().map(|a| a.text.as_str()).collect::<Vec<_>>(),
@@ -2106,8 +2096,7 @@ mod tests {
         );
         // A given name the tagger cut from its family name.
         let body = "وقال المهندس صالح قدح إن الفعالية تحظى باهتمام الزوار.";
-        let s = body.find("صالح").unwrap();
-        let mentions = [Candidate { span: (s, s + "صالح".len()), kind: EntityType::PER, entity: "PER:saleh" }];
+        let mentions = [mention(body, "صالح", EntityType::PER, "PER:saleh")];
         let (_, added) = attribute("a", body, find_in_body(body), &mentions, &names);
         assert_eq!(added.iter().map(|a| a.text.as_str()).collect::<Vec<_>>(), ["صالح قدح"]);
         // Titles and common words stay no one.
@@ -2129,26 +2118,19 @@ mod tests {
     #[test]
     fn the_agency_spoken_to_or_credited_is_not_the_speaker() {
         let body = "وقال لرويترز إن المحادثات ستستأنف الأسبوع المقبل في جنيف.";
-        let s = body.find("رويترز").unwrap();
-        let mentions =
-            [Candidate { span: (s, s + "رويترز".len()), kind: EntityType::ORG, entity: "ORG:reuters" }];
+        let mentions = [mention(body, "رويترز", EntityType::ORG, "ORG:reuters")];
         let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
         assert_eq!(q[0].speaker, None, "{q:#?}");
         let body = "وقال مسؤول عسكري لرويترز إن المحادثات ستستأنف الأسبوع المقبل في جنيف.";
-        let s = body.find("رويترز").unwrap();
-        let mentions =
-            [Candidate { span: (s, s + "رويترز".len()), kind: EntityType::ORG, entity: "ORG:reuters" }];
+        let mentions = [mention(body, "رويترز", EntityType::ORG, "ORG:reuters")];
         let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
         assert_eq!(q[0].speaker, None, "{q:#?}");
         let body = "وقال المستشار الاقتصادي للبيت الأبيض لاري كودلاو إن المحادثات ستستأنف قريبا.";
-        let s = body.find("لاري كودلاو").unwrap();
-        let mentions =
-            [Candidate { span: (s, s + "لاري كودلاو".len()), kind: EntityType::PER, entity: "PER:k" }];
+        let mentions = [mention(body, "لاري كودلاو", EntityType::PER, "PER:k")];
         let (q, _) = attribute("a", body, find_in_body(body), &mentions, &|w| w == "لاري");
         assert_eq!(q[0].speaker.as_deref(), Some("PER:k"), "{q:#?}");
         let body = "دبي (CNN) -- قال إن المحادثات ستستأنف الأسبوع المقبل في جنيف.";
-        let s = body.find("CNN").unwrap();
-        let mentions = [Candidate { span: (s, s + 3), kind: EntityType::ORG, entity: "ORG:cnn" }];
+        let mentions = [mention(body, "CNN", EntityType::ORG, "ORG:cnn")];
         let (q, _) = attribute("a", body, find_in_body(body), &mentions, &no_names);
         assert_eq!(q[0].speaker, None, "{q:#?}");
     }
@@ -2156,9 +2138,7 @@ mod tests {
     #[test]
     fn an_unnamed_source_is_no_entity() {
         let body = "وقال الوزير سيرغي لافروف إن الزيارة مهمة جدا. وقال مصدر مطلع إن الوفد سيصل غدا إلى موسكو.";
-        let s = body.find("سيرغي لافروف").unwrap();
-        let mentions =
-            [Candidate { span: (s, s + "سيرغي لافروف".len()), kind: EntityType::PER, entity: "PER:lavrov" }];
+        let mentions = [mention(body, "سيرغي لافروف", EntityType::PER, "PER:lavrov")];
         let (q, added) = attribute("a", body, find_in_body(body), &mentions, &no_names);
         assert_eq!(q.len(), 2);
         assert_eq!(q[1].speaker, None, "{q:#?}");

@@ -850,6 +850,12 @@ mod tests {
         resolve(&stats, &ev)
     }
 
+    /// [`run`] over articles built in a loop.
+    fn run_vecs(arts: &[Vec<(&str, EntityType)>]) -> Resolution {
+        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
+        run(&refs)
+    }
+
     use EntityType::{LOC, ORG, PER};
 
     #[test]
@@ -885,8 +891,7 @@ mod tests {
             arts.push(vec![("عبدالله بن عبدالعزيز آل سعود", PER)]);
             arts.push(vec![("عبدالله بن عبدالعزيز الربيعة", PER)]);
         }
-        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
-        let r = run(&refs);
+        let r = run_vecs(&arts);
         assert_eq!(r.entity(&id("سلمان بن عبدالعزيز", PER)), Some(id("سلمان بن عبدالعزيز آل سعود", PER).as_str()));
         assert_eq!(r.entity(&id("عبدالله بن عبدالعزيز", PER)), Some(id("عبدالله بن عبدالعزيز", PER).as_str()));
     }
@@ -915,8 +920,7 @@ mod tests {
         for _ in 0..4 {
             arts.push(vec![("سعد", PER), ("سعيد", PER), ("بيروت", LOC)]);
         }
-        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
-        let r = run(&refs);
+        let r = run_vecs(&arts);
         assert_eq!(r.entity(&id("ترمب", PER)), Some(id("ترامب", PER).as_str()));
         assert_eq!(r.entity(&id("سعيد", PER)), Some(id("سعيد", PER).as_str()));
         assert_eq!(r.entity(&id("سعد", PER)), Some(id("سعد", PER).as_str()));
@@ -948,8 +952,7 @@ mod tests {
         for _ in 0..5 {
             arts.push(vec![("سعيد", PER), ("الرباط", LOC), ("الوداد", ORG)]);
         }
-        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
-        let r = run(&refs);
+        let r = run_vecs(&arts);
         assert_eq!(r.entity(&id("سعيد", PER)), Some(id("سعيد", PER).as_str()));
     }
 
@@ -966,8 +969,7 @@ mod tests {
         for n in 0..7 {
             arts.push(vec![(if n < 3 { "لبي بي سي" } else { "بي بي سي" }, ORG)]);
         }
-        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
-        let r = run(&refs);
+        let r = run_vecs(&arts);
         assert_eq!(r.entity(&id("لبي بي سي", ORG)), Some(id("بي بي سي", ORG).as_str()), "several words: as well known");
         let trump = id("دونالد ترامب", PER);
         assert_eq!(r.entity(&id("ترامب", PER)), Some(trump.as_str()));
@@ -995,8 +997,7 @@ mod tests {
         for _ in 0..6 {
             arts.push(vec![("موغيريني", PER), ("بروكسل", LOC)]);
         }
-        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
-        let r = run(&refs);
+        let r = run_vecs(&arts);
         let head = r.entity(&id("فيدريكا موغيريني", PER)).expect("an entity").to_string();
         assert_eq!(r.entity(&id("موغيريني", PER)), Some(head.as_str()));
         assert_eq!(r.entity(&id("فيديريكا موجيريني", ORG)), Some(head.as_str()));
@@ -1018,8 +1019,7 @@ mod tests {
             arts.push(vec![("واشنطن", LOC)]);
         }
         arts.push(vec![("عبد الله", PER), ("عبد الله الثاني", PER)]);
-        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
-        let r = run(&refs);
+        let r = run_vecs(&arts);
         let trump = id("دونالد ترامب", PER);
         assert_eq!(r.entity(&id("ترامب", LOC)), Some(trump.as_str()));
         assert_eq!(r.kind(&trump, LOC), PER, "the full name's type wins");
@@ -1037,8 +1037,7 @@ mod tests {
         }
         arts.push(vec![("الرئيس الأمريكي دونالد ترمب", PER)]);
         arts.push(vec![("محمد بن سلمان بن عبدالعزيز آل سعود", PER)]);
-        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
-        let r = run(&refs);
+        let r = run_vecs(&arts);
         assert_eq!(r.entity(&id("الرئيس الأمريكي دونالد ترمب", PER)), Some(id("دونالد ترمب", PER).as_str()));
         let son = id("محمد بن سلمان بن عبدالعزيز آل سعود", PER);
         assert_eq!(r.entity(&son), Some(son.as_str()));
@@ -1064,8 +1063,7 @@ mod tests {
         for _ in 0..12 {
             arts.push(vec![("بوليفيا مارتينيز", PER), ("لاباز", LOC)]);
         }
-        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
-        let r = run(&refs);
+        let r = run_vecs(&arts);
         let full = id("زيكوني دا كوستا", PER);
         assert_eq!(r.entity(&id("زيكوني", LOC)), Some(full.as_str()));
         assert_eq!(r.entity(&id("زيكوني", PER)), Some(full.as_str()));
@@ -1084,8 +1082,7 @@ mod tests {
         for _ in 0..3 {
             arts.push(vec![("كترينا فولك", PER), ("لندن", LOC), ("حزب المحافظين", ORG)]);
         }
-        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
-        let r = run(&refs);
+        let r = run_vecs(&arts);
         assert_eq!(r.entity(&id("كترينا فولك", PER)), Some(id("كاتيرينا فولك", PER).as_str()));
         let w = |s: &str| word_keys(s);
         assert!(vowel_variant(&w("كاتيرينا فولك"), &w("كترينا فولك")));
@@ -1118,8 +1115,7 @@ mod tests {
         for _ in 0..11 {
             arts.push(vec![("جون كارلتون", PER), ("ماري كارلتون", PER), ("واشنطن", LOC)]);
         }
-        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
-        let r = run(&refs);
+        let r = run_vecs(&arts);
         let coach = id("جوسيف فيراندو", PER);
         assert_eq!(r.entity(&id("بيف فيراندو", PER)), Some(coach.as_str()));
         assert_eq!(r.entity(&id("فيراندو", LOC)), Some(coach.as_str()));
@@ -1146,8 +1142,7 @@ mod tests {
             arts.push(vec![("سعد الحريري", PER)]);
         }
         arts.push(vec![("الحريري", PER)]);
-        let refs: Vec<&[(&str, EntityType)]> = arts.iter().map(Vec::as_slice).collect();
-        let r = run(&refs);
+        let r = run_vecs(&arts);
         assert_eq!(r.entity(&id("الحريري", PER)), Some(id("الحريري", PER).as_str()));
         assert_ne!(r.entity(&id("رفيق الحريري", PER)), r.entity(&id("سعد الحريري", PER)));
     }
