@@ -17,6 +17,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use std::time::Duration;
 
+/// Worker defaults, shared by `worker`'s flags and the worker `ingest` runs in process.
+const LEASE_SECS: f64 = 30.0;
+const CLAIM_BATCH: i64 = 32;
+const MAX_ATTEMPTS: i32 = 5;
+const BACKOFF_SECS: f64 = 2.0;
+
 /// Kind of the job that extracts, analyzes and stores one document.
 const DOCUMENT_JOB: &str = "document";
 /// Documents queued per transaction by `ingest`.
@@ -78,16 +84,16 @@ pub struct WorkerArgs {
     pub until_idle: bool,
     /// Seconds a claimed job stays this worker's; a worker that dies loses its jobs to others
     /// when their lease ends.
-    #[arg(long, default_value_t = 30.0)]
+    #[arg(long, default_value_t = LEASE_SECS)]
     pub lease: f64,
     /// Jobs claimed at once (processed on all cores, written in one transaction).
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, default_value_t = CLAIM_BATCH)]
     pub batch: i64,
     /// Claims of a job before it is dead.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = MAX_ATTEMPTS)]
     pub max_attempts: i32,
     /// Seconds before the first retry of a failed job; doubles with every attempt.
-    #[arg(long, default_value_t = 2.0)]
+    #[arg(long, default_value_t = BACKOFF_SECS)]
     pub backoff: f64,
     /// This worker's name in the queue (default: host and process id).
     #[arg(long)]
@@ -297,10 +303,10 @@ pub fn ingest(
     let args = WorkerArgs {
         data: url.secret().to_string(),
         until_idle: true,
-        lease: 30.0,
-        batch: 32,
-        max_attempts: 5,
-        backoff: 2.0,
+        lease: LEASE_SECS,
+        batch: CLAIM_BATCH,
+        max_attempts: MAX_ATTEMPTS,
+        backoff: BACKOFF_SECS,
         id: None,
         no_analysis,
         stall_after_claim: None,

@@ -31,8 +31,20 @@ fn fresh_db(base: &str, name: &str) -> String {
     format!("{head}/{name}{query}")
 }
 
+/// The mirsad binary with `args`, deaf to a `MIRSAD_DATA` of the test's environment.
+fn command(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mirsad"));
+    c.args(args).env_remove("MIRSAD_DATA");
+    c
+}
+
 fn mirsad(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mirsad")).args(args).env_remove("MIRSAD_DATA").output().unwrap()
+    command(args).output().unwrap()
+}
+
+/// [`mirsad`] with its PostgreSQL replica in `replica`; must succeed.
+fn with_replica(replica: &std::path::Path, args: &[&str]) -> String {
+    ok(&command(args).env("MIRSAD_REPLICA", replica).output().unwrap())
 }
 
 fn ok(o: &Output) -> String {
@@ -70,13 +82,7 @@ fn ids(url: &str) -> Vec<String> {
 }
 
 fn embedded_ids(input: &std::path::Path, dir: &std::path::Path) -> Vec<String> {
-    let o = Command::new(env!("CARGO_BIN_EXE_mirsad"))
-        .args(["ingest", "--quiet", "--no-analysis", "--data"])
-        .arg(dir)
-        .arg(input)
-        .env_remove("MIRSAD_DATA")
-        .output()
-        .unwrap();
+    let o = mirsad(&["ingest", "--quiet", "--no-analysis", "--data", dir.to_str().unwrap(), input.to_str().unwrap()]);
     assert!(o.status.code() == Some(1), "the empty record is reported: {o:?}");
     let store = Store::open(dir).unwrap();
     let mut v: Vec<String> = store.latest(0, 100_000).unwrap().into_iter().map(|a| a.id).collect();
@@ -120,23 +126,21 @@ fn one_and_three_workers_store_what_the_embedded_store_does() {
         assert!(String::from_utf8_lossy(&again.stdout).contains("0 queued"), "{again:?}");
         let children: Vec<_> = (0..workers)
             .map(|w| {
-                Command::new(env!("CARGO_BIN_EXE_mirsad"))
-                    .args([
-                        "worker",
-                        "--until-idle",
-                        "--batch",
-                        "7",
-                        "--no-analysis",
-                        "--id",
-                        &format!("w{w}"),
-                        "--data",
-                        &url,
-                    ])
-                    .env_remove("MIRSAD_DATA")
-                    .stdout(Stdio::piped())
-                    .stderr(Stdio::piped())
-                    .spawn()
-                    .unwrap()
+                command(&[
+                    "worker",
+                    "--until-idle",
+                    "--batch",
+                    "7",
+                    "--no-analysis",
+                    "--id",
+                    &format!("w{w}"),
+                    "--data",
+                    &url,
+                ])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
             })
             .collect();
         for c in children {
@@ -150,29 +154,14 @@ fn one_and_three_workers_store_what_the_embedded_store_does() {
         // Search and stories read a local replica built from the feed: the embedded answers,
         // and two replicas of one database agree to the letter.
         let (ra, rb) = (tmp.path().join(format!("ra{workers}")), tmp.path().join(format!("rb{workers}")));
-        let search = |replica: &std::path::Path, data: &str| {
-            let o = Command::new(env!("CARGO_BIN_EXE_mirsad"))
-                .args(["search", "المستشفى", "--data", data])
-                .env("MIRSAD_REPLICA", replica)
-                .env_remove("MIRSAD_DATA")
-                .output()
-                .unwrap();
-            ok(&o)
-        };
+        let search =
+            |replica: &std::path::Path, data: &str| with_replica(replica, &["search", "المستشفى", "--data", data]);
         let first_line = |s: &str| s.lines().next().unwrap_or("").to_string();
         let embedded = search(&ra, tmp.path().join("embedded").to_str().unwrap());
         let on_pg = search(&ra, &url);
         assert_eq!(first_line(&on_pg), first_line(&embedded));
         assert!(first_line(&on_pg).starts_with("20 results"), "{on_pg}");
-        let stories = |replica: &std::path::Path| {
-            let o = Command::new(env!("CARGO_BIN_EXE_mirsad"))
-                .args(["stories", "--data", &url])
-                .env("MIRSAD_REPLICA", replica)
-                .env_remove("MIRSAD_DATA")
-                .output()
-                .unwrap();
-            ok(&o)
-        };
+        let stories = |replica: &std::path::Path| with_replica(replica, &["stories", "--data", &url]);
         let (a, b) = (stories(&ra), stories(&rb));
         assert_eq!(a, b, "two replicas of one database");
         if let Some(password) = password_of(&base) {
@@ -198,26 +187,24 @@ fn a_killed_worker_loses_nothing_and_duplicates_nothing() {
     ok(&mirsad(&["migrate", "--data", &url]));
     mirsad(&["ingest", "--quiet", "--enqueue", "--data", &url, input.to_str().unwrap()]);
     // A worker that claims a batch and then stalls; killed with its leases in hand.
-    let mut stalled = Command::new(env!("CARGO_BIN_EXE_mirsad"))
-        .args([
-            "worker",
-            "--no-analysis",
-            "--batch",
-            "20",
-            "--lease",
-            "2",
-            "--stall-after-claim",
-            "60000",
-            "--id",
-            "doomed",
-            "--data",
-            &url,
-        ])
-        .env_remove("MIRSAD_DATA")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut stalled = command(&[
+        "worker",
+        "--no-analysis",
+        "--batch",
+        "20",
+        "--lease",
+        "2",
+        "--stall-after-claim",
+        "60000",
+        "--id",
+        "doomed",
+        "--data",
+        &url,
+    ])
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
     let mut leased = 0;
     for _ in 0..200 {
         leased = count(&url, "SELECT count(*) FROM jobs WHERE state = 'leased'");
@@ -316,10 +303,8 @@ impl Drop for Server {
 
 fn serve(url: &str, replica: &std::path::Path) -> Server {
     use std::io::BufRead;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mirsad"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--sync-every", "0.2", "--data", url])
+    let mut child = command(&["serve", "--addr", "127.0.0.1:0", "--sync-every", "0.2", "--data", url])
         .env("MIRSAD_REPLICA", replica)
-        .env_remove("MIRSAD_DATA")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
