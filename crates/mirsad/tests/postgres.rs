@@ -21,14 +21,19 @@ fn server() -> Option<String> {
     }
 }
 
-/// A fresh database named `name` on the test server; returns its URL.
+/// A fresh database for one test on the test server; returns its URL. Its name starts with the
+/// name of `base`'s database, so roles testing on one server (a developer's, CI's) never meet
+/// each other's databases, which only their owner may drop.
 fn fresh_db(base: &str, name: &str) -> String {
     let mut admin = postgres::Client::connect(base, postgres::NoTls).expect("MIRSAD_TEST_PG must be reachable");
-    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).unwrap();
-    admin.batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
-    let (head, _) = base.rsplit_once('/').expect("a URL with a database");
     let query = base.find('?').map(|i| &base[i..]).unwrap_or("");
-    format!("{head}/{name}{query}")
+    let (head, base_db) = base[..base.len() - query.len()].rsplit_once('/').expect("a URL with a database");
+    let db = format!("{base_db}_{name}");
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)"))
+        .unwrap_or_else(|e| panic!("cannot drop the old test database {db}: {e}"));
+    admin.batch_execute(&format!("CREATE DATABASE \"{db}\"")).unwrap_or_else(|e| panic!("cannot create {db}: {e}"));
+    format!("{head}/{db}{query}")
 }
 
 /// The mirsad binary with `args`, deaf to a `MIRSAD_DATA` of the test's environment.
@@ -93,14 +98,14 @@ fn embedded_ids(input: &std::path::Path, dir: &std::path::Path) -> Vec<String> {
 #[test]
 fn migrate_is_versioned_and_idempotent() {
     let Some(base) = server() else { return };
-    let url = fresh_db(&base, "mirsad_t_migrate");
+    let url = fresh_db(&base, "t_migrate");
     let first = ok(&mirsad(&["migrate", "--data", &url]));
     assert!(first.contains("applied migration 1"), "{first}");
     let second = ok(&mirsad(&["migrate", "--data", &url]));
     assert!(second.contains("current"), "{second}");
     assert_eq!(count(&url, "SELECT count(*) FROM mirsad_migrations"), 1);
     // A database never migrated is refused with the command that fixes it.
-    let other = fresh_db(&base, "mirsad_t_unmigrated");
+    let other = fresh_db(&base, "t_unmigrated");
     let o = mirsad(&["jobs", "--data", &other]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("mirsad migrate"), "{o:?}");
@@ -114,7 +119,7 @@ fn one_and_three_workers_store_what_the_embedded_store_does() {
     corpus(&input, 120);
     let expected = embedded_ids(&input, &tmp.path().join("embedded"));
     assert_eq!(expected.len(), 120);
-    for (workers, name) in [(1, "mirsad_t_one"), (3, "mirsad_t_three")] {
+    for (workers, name) in [(1, "t_one"), (3, "t_three")] {
         let url = fresh_db(&base, name);
         ok(&mirsad(&["migrate", "--data", &url]));
         let inp = input.to_str().unwrap();
@@ -183,7 +188,7 @@ fn a_killed_worker_loses_nothing_and_duplicates_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let input = tmp.path().join("c.jsonl");
     corpus(&input, 60);
-    let url = fresh_db(&base, "mirsad_t_kill");
+    let url = fresh_db(&base, "t_kill");
     ok(&mirsad(&["migrate", "--data", &url]));
     mirsad(&["ingest", "--quiet", "--enqueue", "--data", &url, input.to_str().unwrap()]);
     // A worker that claims a batch and then stalls; killed with its leases in hand.
@@ -238,7 +243,7 @@ fn failing_documents_are_dead_letters_with_their_error() {
     let input = tmp.path().join("bad.html");
     // A page with no article text: extraction rejects it.
     std::fs::write(&input, "<html><body><nav>الرئيسية | اتصل بنا</nav></body></html>").unwrap();
-    let url = fresh_db(&base, "mirsad_t_dead");
+    let url = fresh_db(&base, "t_dead");
     ok(&mirsad(&["migrate", "--data", &url]));
     let o = mirsad(&["ingest", "--quiet", "--no-analysis", "--data", &url, input.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "a dead job makes the ingest exit 1: {o:?}");
@@ -322,7 +327,7 @@ fn two_servers_on_one_database_answer_the_same() {
     let tmp = tempfile::tempdir().unwrap();
     let (first, second) = (tmp.path().join("a.jsonl"), tmp.path().join("b.jsonl"));
     corpus(&first, 40);
-    let url = fresh_db(&base, "mirsad_t_serve");
+    let url = fresh_db(&base, "t_serve");
     ok(&mirsad(&["migrate", "--data", &url]));
     mirsad(&["ingest", "--quiet", "--no-analysis", "--data", &url, first.to_str().unwrap()]);
     let a = serve(&url, &tmp.path().join("ra"));
