@@ -65,8 +65,8 @@ fn report(engine: &str, kind: &str, mut times: Vec<f64>) {
 }
 
 pub fn run(args: BenchSearchArgs) -> anyhow::Result<u8> {
-    crate::pg::embedded_only(&args.data)?;
-    let store = Store::open(&args.data)?;
+    // A PostgreSQL collection is searched on its local replica, as `search` does.
+    let store = crate::collection::open_existing(&args.data)?;
     let n = store.count()?;
     println!("bench-search collection {} articles in {}", n, crate::shown(&args.data));
     let q = |text: &str| SearchQuery { text: text.into(), limit: 10, ..Default::default() };
@@ -89,7 +89,7 @@ pub fn run(args: BenchSearchArgs) -> anyhow::Result<u8> {
         }
         report("mirsad", kind, all);
     }
-    let fts = if args.fts5 { Some(fts5_table(&store, &args.data)?) } else { None };
+    let fts = if args.fts5 { Some(fts5_table(&store, store.dir())?) } else { None };
     if let Some(conn) = &fts {
         let count_sql = "SELECT COUNT(*) FROM fts WHERE fts MATCH ?1";
         let top_sql = "SELECT rowid FROM fts WHERE fts MATCH ?1 ORDER BY rank LIMIT 10";

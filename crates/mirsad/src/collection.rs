@@ -284,7 +284,7 @@ pub fn stories(args: StoriesArgs) -> anyhow::Result<u8> {
 
 /// Opens the collection in `dir`, or says how to make one.
 /// A PostgreSQL URL opens its local replica, brought up to date first ([`crate::pg::sync`]).
-fn open_existing(dir: &std::path::Path) -> anyhow::Result<Store> {
+pub(crate) fn open_existing(dir: &std::path::Path) -> anyhow::Result<Store> {
     if let Some(url) = crate::pg::url_of(dir) {
         let replica = crate::pg::replica_dir(&url);
         crate::pg::sync(&url, &replica, true)?;
