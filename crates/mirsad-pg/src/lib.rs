@@ -8,6 +8,7 @@
 //! pure functions, called by the binary's `worker`.
 
 pub mod articles;
+pub mod crawl;
 pub mod queue;
 
 use std::fmt;
@@ -150,7 +151,10 @@ fn webpki_roots() -> &'static [rustls::pki_types::TrustAnchor<'static>] {
 
 /// The versioned migrations, in order: (version, name, SQL). Each runs once, in its own
 /// transaction, recorded in `mirsad_migrations`.
-pub const MIGRATIONS: &[(i32, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (2, "crawl", include_str!("../migrations/0002_crawl.sql")),
+];
 
 /// Advisory lock key that serializes `migrate` across processes ("mirsad-m").
 const MIGRATE_LOCK: i64 = 0x6d69_7273_6164_2d6d;

@@ -49,19 +49,52 @@ pub fn enqueue(client: &mut Client, jobs: &[NewJob]) -> Result<u64> {
     Ok(added)
 }
 
-/// Claims up to `n` ready jobs for `worker` for `lease_secs` seconds, oldest first. Jobs locked
-/// by another claim in progress are skipped, never waited for.
-pub fn claim(client: &mut Client, worker: &str, lease_secs: f64, n: i64) -> Result<Vec<Job>> {
+/// Queues jobs that recur (a host's crawl): one not queued yet is added, one done before is
+/// queued again with fresh attempts; one queued, leased or dead stays as it is. Returns how
+/// many were queued.
+pub fn enqueue_again(client: &mut Client, jobs: &[NewJob]) -> Result<u64> {
+    let mut tx = client.transaction().map_err(q("queueing jobs"))?;
+    let stmt = tx
+        .prepare(
+            "INSERT INTO jobs (kind, key, payload, body) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (kind, key) DO UPDATE SET state = 'queued', attempts = 0, run_after = now(),
+                 payload = excluded.payload, body = excluded.body, error = NULL, updated_at = now()
+             WHERE jobs.state = 'done'",
+        )
+        .map_err(q("queueing jobs"))?;
+    let mut added = 0;
+    for j in jobs {
+        added += tx.execute(&stmt, &[&j.kind, &j.key, &j.payload, &j.body]).map_err(q("queueing a job"))?;
+    }
+    tx.commit().map_err(q("queueing jobs"))?;
+    Ok(added)
+}
+
+/// Which kinds of job a claim takes.
+#[derive(Debug, Clone, Copy)]
+pub enum Kinds<'a> {
+    Only(&'a [&'a str]),
+    Except(&'a [&'a str]),
+}
+
+/// Claims up to `n` ready jobs of `kinds` for `worker` for `lease_secs` seconds, oldest first.
+/// Jobs locked by another claim in progress are skipped, never waited for.
+pub fn claim(client: &mut Client, worker: &str, lease_secs: f64, n: i64, kinds: Kinds) -> Result<Vec<Job>> {
+    let (kinds, only) = match kinds {
+        Kinds::Only(k) => (k, true),
+        Kinds::Except(k) => (k, false),
+    };
     let rows = client
         .query(
             "UPDATE jobs SET state = 'leased', attempts = attempts + 1, worker = $1,
                     leased_until = now() + make_interval(secs => $2), updated_at = now()
              WHERE id IN (
                  SELECT id FROM jobs
-                 WHERE (state = 'queued' AND run_after <= now()) OR (state = 'leased' AND leased_until < now())
+                 WHERE ((state = 'queued' AND run_after <= now()) OR (state = 'leased' AND leased_until < now()))
+                   AND (kind = ANY($4)) = $5
                  ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
              RETURNING id, kind, key, payload, body, attempts",
-            &[&worker, &lease_secs, &n],
+            &[&worker, &lease_secs, &n, &kinds, &only],
         )
         .map_err(q("claiming jobs"))?;
     let mut jobs: Vec<Job> = rows
@@ -77,6 +110,19 @@ pub fn claim(client: &mut Client, worker: &str, lease_secs: f64, n: i64) -> Resu
         .collect();
     jobs.sort_by_key(|j| j.id);
     Ok(jobs)
+}
+
+/// Extends `worker`'s lease of a job by `lease_secs` from now (a long job's heartbeat); false
+/// when the lease was lost.
+pub fn extend(client: &mut Client, id: i64, worker: &str, lease_secs: f64) -> Result<bool> {
+    let n = client
+        .execute(
+            "UPDATE jobs SET leased_until = now() + make_interval(secs => $3), updated_at = now()
+             WHERE id = $1 AND worker = $2 AND state = 'leased'",
+            &[&id, &worker, &lease_secs],
+        )
+        .map_err(q("extending a lease"))?;
+    Ok(n == 1)
 }
 
 /// Marks a job done if `worker` still holds it; call inside the transaction that writes the

@@ -11,7 +11,7 @@ use crate::fetch::{FetchError, Fetcher, Limits, Reply};
 use crate::listing::{self, Item, Kind};
 use crate::urls;
 use mirsad_model::Article;
-use mirsad_store::{Endpoint, Store};
+use mirsad_store::{BatchSummary, Endpoint, Source, Store, StoreError};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
@@ -78,6 +78,103 @@ pub fn user_agent(contact: Option<&str>) -> String {
     format!("{AGENT_TOKEN}/{} (+{contact})", env!("CARGO_PKG_VERSION"))
 }
 
+/// Why a round stopped: its crawl state could not be read or written, or the WARC archive
+/// could not be written. Network failures are never errors of the round (they are counted).
+#[derive(Debug, thiserror::Error)]
+pub enum CrawlError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{path}: {source}")]
+    Warc { path: std::path::PathBuf, source: std::io::Error },
+    /// Another backend's crawl state (PostgreSQL), with what was being done.
+    #[error("{what}: {source}")]
+    State { what: &'static str, source: Box<dyn std::error::Error + Send + Sync> },
+}
+
+/// Where a crawler keeps what it knows across rounds and restarts: the sources and their
+/// endpoints' polling state, the keys of items already stored or settled, pages to fetch
+/// again, paused hosts; and where it stores the articles it fetched. The embedded store is one;
+/// a PostgreSQL collection (`mirsad worker`) is another, which hands a crawler only the
+/// endpoints and retries of the hosts it was given.
+pub trait CrawlState {
+    /// Every source with its endpoints (a state may leave out endpoints this crawler is not to
+    /// poll).
+    fn sources(&mut self) -> Result<Vec<Source>, CrawlError>;
+    fn save_endpoint(&mut self, ep: &Endpoint) -> Result<(), CrawlError>;
+    fn seen(&mut self) -> Result<HashSet<i64>, CrawlError>;
+    fn mark_seen(&mut self, keys: &[i64]) -> Result<(), CrawlError>;
+    /// Hosts paused until a time still to come (Unix seconds).
+    fn host_pauses(&mut self, now: i64) -> Result<Vec<(String, i64)>, CrawlError>;
+    fn pause_host(&mut self, host: &str, until: i64) -> Result<(), CrawlError>;
+    /// Pages to fetch again: (key, URL, failures so far).
+    fn retries(&mut self) -> Result<Vec<(i64, String, i64)>, CrawlError>;
+    /// Records a failed fetch; returns the failures of that page so far.
+    fn retry_failed(&mut self, key: i64, url: &str) -> Result<i64, CrawlError>;
+    fn retry_done(&mut self, keys: &[i64]) -> Result<(), CrawlError>;
+    /// Keeps a page for a later round without counting a failure.
+    fn retry_later(&mut self, key: i64, url: &str) -> Result<(), CrawlError>;
+    /// Stores articles and marks keys seen in one transaction (see [`Store::put_batch_seen`]).
+    fn store(&mut self, arts: &[Article], seen: &[i64]) -> Result<BatchSummary, CrawlError>;
+}
+
+impl CrawlState for Store {
+    fn sources(&mut self) -> Result<Vec<Source>, CrawlError> {
+        Ok(self.crawl_sources()?)
+    }
+    fn save_endpoint(&mut self, ep: &Endpoint) -> Result<(), CrawlError> {
+        Ok(self.crawl_save_endpoint(ep)?)
+    }
+    fn seen(&mut self) -> Result<HashSet<i64>, CrawlError> {
+        Ok(self.crawl_seen()?)
+    }
+    fn mark_seen(&mut self, keys: &[i64]) -> Result<(), CrawlError> {
+        Ok(self.crawl_mark_seen(keys)?)
+    }
+    fn host_pauses(&mut self, now: i64) -> Result<Vec<(String, i64)>, CrawlError> {
+        Ok(self.crawl_host_pauses(now)?)
+    }
+    fn pause_host(&mut self, host: &str, until: i64) -> Result<(), CrawlError> {
+        Ok(self.crawl_pause_host(host, until)?)
+    }
+    fn retries(&mut self) -> Result<Vec<(i64, String, i64)>, CrawlError> {
+        Ok(self.crawl_retries()?)
+    }
+    fn retry_failed(&mut self, key: i64, url: &str) -> Result<i64, CrawlError> {
+        Ok(self.crawl_retry_failed(key, url)?)
+    }
+    fn retry_done(&mut self, keys: &[i64]) -> Result<(), CrawlError> {
+        Ok(self.crawl_retry_done(keys)?)
+    }
+    fn retry_later(&mut self, key: i64, url: &str) -> Result<(), CrawlError> {
+        Ok(self.crawl_retry_later(key, url)?)
+    }
+    fn store(&mut self, arts: &[Article], seen: &[i64]) -> Result<BatchSummary, CrawlError> {
+        Ok(self.put_batch_seen(arts, seen)?)
+    }
+}
+
+/// Politeness across processes. Crawlers that share one collection from several processes
+/// (workers on PostgreSQL) take a host before asking it anything and give it back when their
+/// round ends, so that one request at a time per host holds across them all; the host's pace
+/// is handed on with it. A lone crawler (the embedded store's single writer) needs [`NoGate`].
+pub trait HostGate: Sync {
+    /// Takes `host` for this round. `None` when another crawler holds it; else the earliest
+    /// time (Unix milliseconds) the host may be asked again, when one is known.
+    fn take(&self, host: &str) -> Option<Option<i64>>;
+    /// Gives `host` back; it may be asked again from `next_ms` (Unix milliseconds).
+    fn give_back(&self, host: &str, next_ms: i64);
+}
+
+/// The gate of a crawler that is alone on its collection: every host is free.
+pub struct NoGate;
+
+impl HostGate for NoGate {
+    fn take(&self, _: &str) -> Option<Option<i64>> {
+        Some(None)
+    }
+    fn give_back(&self, _: &str, _: i64) {}
+}
+
 /// What a round did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Summary {
@@ -96,6 +193,24 @@ pub struct Summary {
     pub articles_new: usize,
     pub duplicates: usize,
     pub requests: usize,
+}
+
+impl std::ops::AddAssign<&Summary> for Summary {
+    fn add_assign(&mut self, o: &Summary) {
+        self.polled += o.polled;
+        self.not_modified += o.not_modified;
+        self.unchanged += o.unchanged;
+        self.poll_errors += o.poll_errors;
+        self.new_items += o.new_items;
+        self.pages_fetched += o.pages_fetched;
+        self.fetch_errors += o.fetch_errors;
+        self.skipped += o.skipped;
+        self.disallowed += o.disallowed;
+        self.deferred += o.deferred;
+        self.articles_new += o.articles_new;
+        self.duplicates += o.duplicates;
+        self.requests += o.requests;
+    }
 }
 
 /// Progress of a round, for a terminal.
@@ -158,6 +273,8 @@ struct Host {
     robots_fresh: bool,
     delay: Duration,
     pages: usize,
+    /// Another crawler holds this host ([`HostGate`]): its tasks are left for a later round.
+    elsewhere: bool,
 }
 
 struct Sched {
@@ -166,6 +283,54 @@ struct Sched {
     seen: HashSet<i64>,
     /// Pages left for a later round: (key, URL).
     later: Vec<(i64, Url)>,
+    /// Endpoints (indexes) with a poll left undone because another crawler held its host:
+    /// their state is not saved, so they stay due.
+    unsaved: HashSet<usize>,
+}
+
+/// The schedule's entry for `host`, made on first sight and taken through `gate`; a host the
+/// gate refuses is marked `elsewhere`. `next_at` is when a host taken now may first be asked.
+fn host_entry<'a>(
+    hosts: &'a mut HashMap<String, Host>,
+    host: &str,
+    gate: &dyn HostGate,
+    settings: &Settings,
+    next_at: impl FnOnce() -> Instant,
+) -> &'a mut Host {
+    hosts.entry(host.to_string()).or_insert_with(|| {
+        let taken = gate.take(host);
+        let mut at = next_at();
+        if let Some(Some(ms)) = taken {
+            // The pace another crawler left this host at.
+            let wait = ms.saturating_sub(chrono::Utc::now().timestamp_millis()).clamp(0, MAX_WAIT_HANDED_ON_MS);
+            at = at.max(Instant::now() + Duration::from_millis(wait as u64));
+        }
+        Host {
+            queue: VecDeque::new(),
+            next_at: at,
+            busy: false,
+            robots: None,
+            robots_fresh: false,
+            delay: settings.min_delay,
+            pages: 0,
+            elsewhere: taken.is_none(),
+        }
+    })
+}
+
+/// The longest wait a host's pace, handed on by another crawler, can ask for (a `Crawl-delay`
+/// at most; anything longer is a clock gone wrong).
+const MAX_WAIT_HANDED_ON_MS: i64 = 2 * MAX_CRAWL_DELAY.as_millis() as i64;
+
+/// Leaves a task of a host another crawler holds for a later round.
+fn leave(task: Task, later: &mut Vec<(i64, Url)>, unsaved: &mut HashSet<usize>) {
+    match task {
+        Task::Page { item, keys, .. } => later.push((keys[0], item.url)),
+        Task::Poll { idx, .. } => {
+            unsaved.insert(idx);
+        }
+        Task::Robots { .. } => {}
+    }
 }
 
 /// Moves a host's queued pages to `later` (its work waits for a later round; the listing that
@@ -232,20 +397,21 @@ fn now_secs() -> i64 {
 }
 
 impl Crawler {
-    /// Runs one round over the store's sources.
+    /// Runs one round over the sources of `store`, asking only hosts `gate` gives it.
     pub fn round(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn CrawlState,
+        gate: &dyn HostGate,
         settings: &Settings,
         stop: &AtomicBool,
         progress: &mut dyn FnMut(Event),
-    ) -> Result<Summary, mirsad_store::StoreError> {
+    ) -> Result<Summary, CrawlError> {
         let now = now_secs();
-        let mut endpoints: Vec<Endpoint> = store.crawl_sources()?.into_iter().flat_map(|s| s.endpoints).collect();
-        let seen = store.crawl_seen()?;
-        let pauses: HashMap<String, i64> = store.crawl_host_pauses(now)?.into_iter().collect();
+        let mut endpoints: Vec<Endpoint> = store.sources()?.into_iter().flat_map(|s| s.endpoints).collect();
+        let seen = store.seen()?;
+        let pauses: HashMap<String, i64> = store.host_pauses(now)?.into_iter().collect();
         let start = Instant::now();
-        let mut sched = Sched { hosts: HashMap::new(), busy: 0, seen, later: Vec::new() };
+        let mut sched = Sched { hosts: HashMap::new(), busy: 0, seen, later: Vec::new(), unsaved: HashSet::new() };
         let mut summary = Summary::default();
         for (idx, ep) in endpoints.iter().enumerate() {
             if !settings.force && ep.next_poll > now {
@@ -256,18 +422,19 @@ impl Crawler {
                 &mut sched,
                 &urls::host_of(&url),
                 Task::Poll { idx, url, hops: 0, child: false },
+                gate,
                 settings,
                 &pauses,
                 start,
             );
         }
         // Pages that failed in an earlier round, whatever their listings say now.
-        for (key, url, _) in store.crawl_retries()? {
+        for (key, url, _) in store.retries()? {
             let Some(url) = urls::parse(&url, None) else { continue };
             if sched.seen.insert(key) {
                 let item = Item { url: url.clone(), guid: None, document: None, full_text: false };
                 let task = Task::Page { item, keys: vec![key], hops: 0, guard: false };
-                self.push(&mut sched, &urls::host_of(&url), task, settings, &pauses, start);
+                self.push(&mut sched, &urls::host_of(&url), task, gate, settings, &pauses, start);
             }
         }
         let shared = (Mutex::new(sched), Condvar::new());
@@ -285,10 +452,9 @@ impl Crawler {
         let mut pending: Vec<Article> = Vec::new();
         let mut pending_keys: Vec<i64> = Vec::new();
         let mut warc = match &settings.warc {
-            Some(dir) => Some(
-                crate::warc::Writer::create(dir)
-                    .map_err(|e| mirsad_store::StoreError::Io { path: dir.clone(), source: e })?,
-            ),
+            Some(dir) => {
+                Some(crate::warc::Writer::create(dir).map_err(|e| CrawlError::Warc { path: dir.clone(), source: e })?)
+            }
             None => None,
         };
         let mut store_error = None;
@@ -301,6 +467,7 @@ impl Crawler {
                     shared: &shared,
                     fetcher: &fetcher,
                     endpoints: &snapshot,
+                    gate,
                     settings,
                     stop,
                     counts: &counts,
@@ -309,22 +476,23 @@ impl Crawler {
                 scope.spawn(move || w.run());
             }
             drop(tx);
-            let flush = |store: &mut Store, pending: &mut Vec<Article>, keys: &mut Vec<i64>, summary: &mut Summary| {
-                if pending.is_empty() && keys.is_empty() {
-                    return Ok(());
-                }
-                let b = store.put_batch_seen(pending, keys)?;
-                summary.articles_new += b.new + b.updated;
-                summary.duplicates += b.duplicates;
-                pending.clear();
-                keys.clear();
-                Ok::<_, mirsad_store::StoreError>(())
-            };
+            let flush =
+                |store: &mut dyn CrawlState, pending: &mut Vec<Article>, keys: &mut Vec<i64>, summary: &mut Summary| {
+                    if pending.is_empty() && keys.is_empty() {
+                        return Ok(());
+                    }
+                    let b = store.store(pending, keys)?;
+                    summary.articles_new += b.new + b.updated;
+                    summary.duplicates += b.duplicates;
+                    pending.clear();
+                    keys.clear();
+                    Ok::<_, CrawlError>(())
+                };
             for msg in rx {
                 if store_error.is_some() {
                     continue; // drain: workers stop on their own once the queues are empty
                 }
-                let r: Result<(), mirsad_store::StoreError> = (|| {
+                let r: Result<(), CrawlError> = (|| {
                     match msg {
                         Msg::Polled { idx, result } => {
                             summary.polled += 1;
@@ -333,7 +501,7 @@ impl Crawler {
                         }
                         Msg::Articles { arts, keys } => {
                             summary.pages_fetched += 1;
-                            store.crawl_retry_done(&keys)?;
+                            store.retry_done(&keys)?;
                             pending.extend(arts);
                             pending_keys.extend(keys);
                             if pending.len() >= settings.batch {
@@ -342,19 +510,19 @@ impl Crawler {
                             }
                         }
                         Msg::Seen(keys) => {
-                            store.crawl_mark_seen(&keys)?;
-                            store.crawl_retry_done(&keys)?;
+                            store.mark_seen(&keys)?;
+                            store.retry_done(&keys)?;
                         }
                         Msg::Failed { url, keys } => {
-                            if store.crawl_retry_failed(keys[0], url.as_str())? >= MAX_ATTEMPTS {
-                                store.crawl_mark_seen(&keys)?;
-                                store.crawl_retry_done(&keys)?;
+                            if store.retry_failed(keys[0], url.as_str())? >= MAX_ATTEMPTS {
+                                store.mark_seen(&keys)?;
+                                store.retry_done(&keys)?;
                             }
                         }
-                        Msg::Pause { host, until } => store.crawl_pause_host(&host, until)?,
+                        Msg::Pause { host, until } => store.pause_host(&host, until)?,
                         Msg::Warc { url, reply } => {
                             if let Some(w) = warc.as_mut() {
-                                w.write(&url, &reply).map_err(|e| mirsad_store::StoreError::Io {
+                                w.write(&url, &reply).map_err(|e| CrawlError::Warc {
                                     path: settings.warc.clone().unwrap_or_default(),
                                     source: e,
                                 })?;
@@ -378,19 +546,27 @@ impl Crawler {
                 }
             }
         });
+        let mut s = shared.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        // The hosts this round took go back, with the pace they were left at (whatever ends
+        // the round).
+        for (h, host) in &s.hosts {
+            if !host.elsewhere {
+                let wait = host.next_at.saturating_duration_since(Instant::now()).as_millis() as i64;
+                gate.give_back(h, chrono::Utc::now().timestamp_millis() + wait);
+            }
+        }
         // An endpoint's new state (its ETag, its body hash) says its items are all handled; it
         // is saved only when the round ran to its end. A crawler stopped or killed before then
         // polls the endpoint again and fetches what it had not stored.
         if store_error.is_none() && !stop.load(Ordering::SeqCst) {
-            for &idx in &polled {
-                store.crawl_save_endpoint(&endpoints[idx])?;
+            for &idx in polled.iter().filter(|i| !s.unsaved.contains(i)) {
+                store.save_endpoint(&endpoints[idx])?;
             }
         }
         if let Some(e) = store_error {
             return Err(e);
         }
-        let mut s = shared.0.into_inner().unwrap_or_else(|e| e.into_inner());
-        for (h, mut host) in s.hosts {
+        for (h, mut host) in s.hosts.into_iter().filter(|(_, host)| !host.elsewhere) {
             // Work not done (stopped, paused past the round, over the per-host bound).
             defer(&mut host.queue, &mut s.later);
             let when = host.next_at.checked_sub(settings.min_delay).unwrap_or(host.next_at);
@@ -401,7 +577,7 @@ impl Crawler {
         }
         summary.deferred = s.later.len();
         for (key, url) in &s.later {
-            store.crawl_retry_later(*key, url.as_str())?;
+            store.retry_later(*key, url.as_str())?;
         }
         let c = &counts;
         summary.disallowed += c.disallowed.load(Ordering::Relaxed);
@@ -415,6 +591,7 @@ impl Crawler {
         sched: &mut Sched,
         host: &str,
         task: Task,
+        gate: &dyn HostGate,
         settings: &Settings,
         pauses: &HashMap<String, i64>,
         start: Instant,
@@ -428,26 +605,21 @@ impl Crawler {
             }
             return;
         }
-        let h = sched.hosts.entry(host.to_string()).or_insert_with(|| {
+        let h = host_entry(&mut sched.hosts, host, gate, settings, || {
             // A host asked before (in this process) waits out its delay from then; one not
             // asked yet (a new process: nothing is known of the last one's pace) waits one
             // delay, so a restart never comes sooner than the pace allows.
-            let next_at = match self.last_request.get(host) {
+            match self.last_request.get(host) {
                 Some(&t) => t + settings.min_delay,
                 None => start + settings.min_delay,
             }
-            .max(start + Duration::from_secs(paused));
-            Host {
-                queue: VecDeque::new(),
-                next_at,
-                busy: false,
-                robots: None,
-                robots_fresh: false,
-                delay: settings.min_delay,
-                pages: 0,
-            }
+            .max(start + Duration::from_secs(paused))
         });
-        h.queue.push_back(task);
+        if h.elsewhere {
+            leave(task, &mut sched.later, &mut sched.unsaved);
+        } else {
+            h.queue.push_back(task);
+        }
     }
 }
 
@@ -608,6 +780,7 @@ struct Worker<'a> {
     shared: &'a (Mutex<Sched>, Condvar),
     fetcher: &'a Fetcher,
     endpoints: &'a [Endpoint],
+    gate: &'a dyn HostGate,
     settings: &'a Settings,
     stop: &'a AtomicBool,
     counts: &'a Counts,
@@ -896,17 +1069,12 @@ impl Worker<'_> {
                     continue;
                 }
             }
-            let start = Instant::now();
-            let entry = s.hosts.entry(h).or_insert_with(|| Host {
-                queue: VecDeque::new(),
-                next_at: start + settings.min_delay,
-                busy: false,
-                robots: None,
-                robots_fresh: false,
-                delay: settings.min_delay,
-                pages: 0,
-            });
-            entry.queue.push_back(task);
+            let entry = host_entry(&mut s.hosts, &h, self.gate, settings, || Instant::now() + settings.min_delay);
+            if entry.elsewhere {
+                leave(task, &mut s.later, &mut s.unsaved);
+            } else {
+                entry.queue.push_back(task);
+            }
         }
         let h = s.hosts.get_mut(host).expect("the task's host");
         if let Some((robots, delay)) = after.robots {

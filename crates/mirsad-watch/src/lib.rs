@@ -15,4 +15,4 @@ pub mod sources;
 pub mod urls;
 pub mod warc;
 
-pub use crawl::{Crawler, Event, Settings, Summary};
+pub use crawl::{CrawlError, CrawlState, Crawler, Event, HostGate, NoGate, Settings, Summary};

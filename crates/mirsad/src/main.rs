@@ -10,6 +10,7 @@ mod build_background;
 mod collection;
 mod eval;
 mod pg;
+mod pg_watch;
 mod serve;
 mod train_ner;
 mod watch;

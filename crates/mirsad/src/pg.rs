@@ -1,16 +1,18 @@
 //! The PostgreSQL backend from the command line: `migrate`, `ingest --data postgres://…`
-//! (`--enqueue` to queue only), `worker` and `jobs`.
+//! (`--enqueue` to queue only), `worker`, `jobs` and `sync`; `watch` is in [`crate::pg_watch`].
 //!
 //! A worker is stateless: it claims queued documents, runs the embedded path's own stages on
 //! them (extraction, the undated-article date, the per-article analysis) and writes the
-//! articles and the job's completion in one transaction. Stories, the entity resolution across
-//! the collection and search are not on PostgreSQL yet (issue 19): the other commands say so.
+//! articles and the job's completion in one transaction; it also takes crawl jobs. Stories,
+//! the entity resolution across the collection and search are built on each reader's local
+//! replica ([`sync`]), an embedded store filled from the database's ordered change feed.
 
 use crate::analyze::{date_undated, name_of, progress_bar, InputArgs};
 use anyhow::Context;
 use mirsad_ingest::document::{Document, Hints, Payload};
 use mirsad_ingest::read;
 use mirsad_pg::{articles, queue, Url};
+use mirsad_store::BatchSummary;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,6 +24,7 @@ const LEASE_SECS: f64 = 30.0;
 const CLAIM_BATCH: i64 = 32;
 const MAX_ATTEMPTS: i32 = 5;
 const BACKOFF_SECS: f64 = 2.0;
+const CRAWL_HOSTS: i64 = 8;
 
 /// Kind of the job that extracts, analyzes and stores one document.
 const DOCUMENT_JOB: &str = "document";
@@ -38,7 +41,7 @@ pub fn url_of(data: &Path) -> Option<Url> {
 pub fn embedded_only(data: &Path) -> anyhow::Result<()> {
     match url_of(data) {
         Some(url) => anyhow::bail!(
-            "{url}: this command does not run on PostgreSQL yet; there, `migrate`, `ingest`, `worker` and `jobs` do (stories, search and serving follow)"
+            "{url}: this command does not run on PostgreSQL yet; there, `migrate`, `ingest`, `worker`, `jobs`, `sync`, `search`, `stories`, `check`, `serve`, `sources` and `watch` do"
         ),
         None => Ok(()),
     }
@@ -101,10 +104,32 @@ pub struct WorkerArgs {
     /// Store articles only: no entities, quotes or dated events.
     #[arg(long)]
     pub no_analysis: bool,
+    /// Hosts crawled at once for `watch` (one crawl job each, in one round).
+    #[arg(long, default_value_t = CRAWL_HOSTS)]
+    pub crawl_hosts: i64,
     /// Tests: sleep this many milliseconds after each claim, before any work (to kill a worker
     /// that holds leases).
     #[arg(long, hide = true)]
     pub stall_after_claim: Option<u64>,
+}
+
+impl WorkerArgs {
+    /// The worker a command runs in its own process until the queue is idle (`ingest`,
+    /// `watch`), with the defaults of `mirsad worker`.
+    pub(crate) fn in_process(url: &Url) -> WorkerArgs {
+        WorkerArgs {
+            data: url.secret().to_string(),
+            until_idle: true,
+            lease: LEASE_SECS,
+            batch: CLAIM_BATCH,
+            max_attempts: MAX_ATTEMPTS,
+            backoff: BACKOFF_SECS,
+            id: None,
+            no_analysis: false,
+            crawl_hosts: CRAWL_HOSTS,
+            stall_after_claim: None,
+        }
+    }
 }
 
 /// `mirsad worker`.
@@ -115,23 +140,29 @@ pub fn worker(args: WorkerArgs) -> anyhow::Result<u8> {
     let done = run_worker(&url, &args, crate::watch::stop_on_signals())?;
     println!(
         "worker {}: {} jobs done, {} failed; articles {} new, {} updated, {} unchanged, {} duplicates",
-        done.worker, done.jobs, done.failed, done.new, done.updated, done.unchanged, done.duplicates
+        done.worker,
+        done.jobs,
+        done.failed,
+        done.written.new,
+        done.written.updated,
+        done.written.unchanged,
+        done.written.duplicates
     );
     Ok(0)
 }
 
 #[derive(Debug, Default)]
-struct WorkDone {
-    worker: String,
-    jobs: u64,
-    failed: u64,
-    new: u64,
-    updated: u64,
-    unchanged: u64,
-    duplicates: u64,
+pub(crate) struct WorkDone {
+    pub worker: String,
+    pub jobs: u64,
+    pub failed: u64,
+    /// Articles written.
+    pub written: BatchSummary,
+    /// What this worker's crawl rounds did, summed.
+    pub crawl: mirsad_watch::Summary,
 }
 
-fn run_worker(url: &Url, args: &WorkerArgs, stop: &AtomicBool) -> anyhow::Result<WorkDone> {
+pub(crate) fn run_worker(url: &Url, args: &WorkerArgs, stop: &AtomicBool) -> anyhow::Result<WorkDone> {
     if !(args.lease > 0.0 && args.lease.is_finite()) {
         anyhow::bail!("--lease {}: expected a positive number of seconds", args.lease);
     }
@@ -139,9 +170,20 @@ fn run_worker(url: &Url, args: &WorkerArgs, stop: &AtomicBool) -> anyhow::Result
     let mut client = mirsad_pg::open(url)?;
     let me = args.id.clone().unwrap_or_else(|| format!("{}-{}", hostname(), std::process::id()));
     let mut done = WorkDone { worker: me.clone(), ..Default::default() };
+    let mut crawler = mirsad_watch::Crawler::default();
+    let crawl = [crate::pg_watch::CRAWL_JOB];
     while !stop.load(Ordering::Relaxed) {
-        let jobs = queue::claim(&mut client, &me, args.lease, args.batch.max(1))?;
+        // Documents first (quick, on all cores); crawls (long, mostly waiting on hosts' pace)
+        // when none is queued.
+        let jobs = queue::claim(&mut client, &me, args.lease, args.batch.max(1), queue::Kinds::Except(&crawl))?;
         if jobs.is_empty() {
+            let crawls =
+                queue::claim(&mut client, &me, args.lease, args.crawl_hosts.max(1), queue::Kinds::Only(&crawl))?;
+            if !crawls.is_empty() {
+                let job = crate::pg_watch::CrawlJob { url, me: &me, args, tagger: tagger.as_ref(), stop };
+                job.run(&mut client, &crawls, &mut crawler, &mut done)?;
+                continue;
+            }
             let c = queue::counts(&mut client)?;
             if args.until_idle && c.idle() {
                 break;
@@ -172,47 +214,60 @@ fn run_worker(url: &Url, args: &WorkerArgs, stop: &AtomicBool) -> anyhow::Result
                 }
             }
         }
-        let months: std::collections::BTreeSet<i32> =
-            ok.iter().flat_map(|(_, arts)| arts.iter().map(|(a, _)| articles::month_of(a))).collect();
-        articles::ensure_partitions(&mut client, months)?;
-        let mut tx = client.transaction().context("starting a write")?;
-        articles::lock_feed_shared(&mut tx)?;
-        let mut counts = WorkDone::default();
-        let mut lost = false;
-        for (job, arts) in &ok {
-            for (a, an) in arts {
-                let row = articles::Row {
-                    article: a,
-                    analysis: an.as_ref(),
-                    hash: mirsad_store::content_hash(a)?,
-                    content_key: mirsad_store::content_key(a),
-                };
-                match articles::upsert(&mut tx, &row)? {
-                    articles::Written::New => counts.new += 1,
-                    articles::Written::Updated => counts.updated += 1,
-                    articles::Written::Unchanged => counts.unchanged += 1,
-                    articles::Written::Duplicate => counts.duplicates += 1,
+        let arts: Vec<&(mirsad_model::Article, Option<mirsad_model::ArticleAnalysis>)> =
+            ok.iter().flat_map(|(_, arts)| arts.iter()).collect();
+        let written = write_articles(&mut client, &arts, |tx| {
+            for (job, _) in &ok {
+                if !queue::complete(tx, job.id, &me)? {
+                    return Ok(false);
                 }
             }
-            if !queue::complete(&mut tx, job.id, &me)? {
-                lost = true;
-                break;
-            }
-        }
-        if lost {
+            Ok(true)
+        })?;
+        let Some(counts) = written else {
             // Another worker took a job of this batch after our lease ended: it writes them.
-            tx.rollback().context("rolling back a batch whose lease was lost")?;
             eprintln!("mirsad: worker {me}: a lease ended before the batch was written; another worker has it");
             continue;
-        }
-        tx.commit().context("writing a batch")?;
+        };
         done.jobs += ok.len() as u64;
-        done.new += counts.new;
-        done.updated += counts.updated;
-        done.unchanged += counts.unchanged;
-        done.duplicates += counts.duplicates;
+        done.written += counts;
     }
     Ok(done)
+}
+
+/// Writes articles with their analyses in one transaction, together with `finish` (the jobs'
+/// completion, a crawl's seen keys), which may ask for a rollback by returning false (a lease
+/// lost); `None` then. The monthly partitions the articles need are made first.
+pub(crate) fn write_articles(
+    client: &mut postgres::Client,
+    arts: &[&(mirsad_model::Article, Option<mirsad_model::ArticleAnalysis>)],
+    finish: impl FnOnce(&mut postgres::Transaction) -> mirsad_pg::Result<bool>,
+) -> anyhow::Result<Option<BatchSummary>> {
+    let months: std::collections::BTreeSet<i32> = arts.iter().map(|(a, _)| articles::month_of(a)).collect();
+    articles::ensure_partitions(client, months)?;
+    let mut tx = client.transaction().context("starting a write")?;
+    articles::lock_feed_shared(&mut tx)?;
+    let mut counts = BatchSummary::default();
+    for (a, an) in arts {
+        let row = articles::Row {
+            article: a,
+            analysis: an.as_ref(),
+            hash: mirsad_store::content_hash(a)?,
+            content_key: mirsad_store::content_key(a),
+        };
+        match articles::upsert(&mut tx, &row)? {
+            articles::Written::New => counts.new += 1,
+            articles::Written::Updated => counts.updated += 1,
+            articles::Written::Unchanged => counts.unchanged += 1,
+            articles::Written::Duplicate => counts.duplicates += 1,
+        }
+    }
+    if !finish(&mut tx)? {
+        tx.rollback().context("rolling back a write")?;
+        return Ok(None);
+    }
+    tx.commit().context("writing a batch")?;
+    Ok(Some(counts))
 }
 
 type Analyzed = Vec<(mirsad_model::Article, Option<mirsad_model::ArticleAnalysis>)>;
@@ -300,26 +355,16 @@ pub fn ingest(
         return Ok(if errors > 0 { 1 } else { 0 });
     }
     drop(client);
-    let args = WorkerArgs {
-        data: url.secret().to_string(),
-        until_idle: true,
-        lease: LEASE_SECS,
-        batch: CLAIM_BATCH,
-        max_attempts: MAX_ATTEMPTS,
-        backoff: BACKOFF_SECS,
-        id: None,
-        no_analysis,
-        stall_after_claim: None,
-    };
+    let args = WorkerArgs { no_analysis, ..WorkerArgs::in_process(&url) };
     let done = run_worker(&url, &args, crate::watch::stop_on_signals())?;
     let mut client = mirsad_pg::open(&url)?;
     let c = queue::counts(&mut client)?;
     println!(
         "{documents} documents: {} new, {} updated, {} unchanged, {} duplicates, {} errors, {} dead jobs; {} articles in {url}",
-        done.new,
-        done.updated,
-        done.unchanged,
-        done.duplicates,
+        done.written.new,
+        done.written.updated,
+        done.written.unchanged,
+        done.written.duplicates,
         errors,
         c.dead,
         articles::count(&mut client)?

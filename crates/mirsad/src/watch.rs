@@ -132,7 +132,7 @@ pub fn sources(cmd: SourcesCommand) -> anyhow::Result<u8> {
             if list.is_empty() {
                 anyhow::bail!("no URL given (mirsad sources add URL... or --file FILE)");
             }
-            let mut store = open_store(&data)?;
+            let mut intake = Intake::open(&data)?;
             let mut client = sources::Polite::new(&net.settings());
             let mut failed = 0;
             for raw in list {
@@ -143,7 +143,7 @@ pub fn sources(cmd: SourcesCommand) -> anyhow::Result<u8> {
                 };
                 match sources::resolve(&mut client, &u) {
                     Ok(eps) => {
-                        store.crawl_add_source(u.as_str(), chrono::Utc::now().timestamp(), &eps)?;
+                        intake.add(u.as_str(), chrono::Utc::now().timestamp(), &eps)?;
                         let kinds: Vec<String> = eps.iter().map(|e| format!("{} {}", e.kind, e.url)).collect();
                         println!("{u}: {}", kinds.join(", "));
                     }
@@ -156,8 +156,7 @@ pub fn sources(cmd: SourcesCommand) -> anyhow::Result<u8> {
             Ok(if failed > 0 { 1 } else { 0 })
         }
         SourcesCommand::List { data, json } => {
-            let store = open_store(&data)?;
-            let list = store.crawl_sources()?;
+            let list = Intake::open(&data)?.list()?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&list)?);
                 return Ok(0);
@@ -189,9 +188,9 @@ pub fn sources(cmd: SourcesCommand) -> anyhow::Result<u8> {
             Ok(0)
         }
         SourcesCommand::Remove { url, data } => {
-            let mut store = open_store(&data)?;
+            let mut intake = Intake::open(&data)?;
             let key = urls::parse(&url, None).map(|u| u.to_string()).unwrap_or(url.clone());
-            if store.crawl_remove_source(&key)? {
+            if intake.remove(&key)? {
                 println!("removed {key}");
                 Ok(0)
             } else {
@@ -199,6 +198,45 @@ pub fn sources(cmd: SourcesCommand) -> anyhow::Result<u8> {
                 Ok(1)
             }
         }
+    }
+}
+
+/// Where the sources live: the embedded store, or a PostgreSQL collection's crawl tables.
+enum Intake {
+    Embedded(mirsad_store::Store),
+    Postgres(postgres::Client),
+}
+
+impl Intake {
+    fn open(data: &std::path::Path) -> anyhow::Result<Intake> {
+        Ok(match crate::pg::url_of(data) {
+            Some(url) => Intake::Postgres(mirsad_pg::open(&url)?),
+            None => Intake::Embedded(open_store(data)?),
+        })
+    }
+
+    fn add(&mut self, url: &str, added: i64, endpoints: &[mirsad_store::Endpoint]) -> anyhow::Result<()> {
+        match self {
+            Intake::Embedded(s) => s.crawl_add_source(url, added, endpoints)?,
+            Intake::Postgres(c) => {
+                mirsad_pg::crawl::add_source(c, url, added, &crate::pg_watch::with_hosts(endpoints))?
+            }
+        }
+        Ok(())
+    }
+
+    fn list(&mut self) -> anyhow::Result<Vec<mirsad_store::Source>> {
+        Ok(match self {
+            Intake::Embedded(s) => s.crawl_sources()?,
+            Intake::Postgres(c) => mirsad_pg::crawl::sources(c, None)?,
+        })
+    }
+
+    fn remove(&mut self, url: &str) -> anyhow::Result<bool> {
+        Ok(match self {
+            Intake::Embedded(s) => s.crawl_remove_source(url)?,
+            Intake::Postgres(c) => mirsad_pg::crawl::remove_source(c, url)?,
+        })
     }
 }
 
@@ -219,6 +257,9 @@ pub(crate) fn stop_on_signals() -> &'static AtomicBool {
 }
 
 pub fn watch(args: WatchArgs) -> anyhow::Result<u8> {
+    if let Some(url) = crate::pg::url_of(&args.data) {
+        return crate::pg_watch::watch(url, &args);
+    }
     let analyzer = if args.no_analysis { None } else { Some(crate::analyze::store_analyzer()?) };
     let mut store = open_store(&args.data)?;
     lock_writer(&mut store, false)?;
@@ -289,7 +330,7 @@ pub(crate) fn run_loop(
             b
         });
         let (mut requests, mut stored) = (0usize, 0usize);
-        let summary = crawler.round(store, settings, stop, &mut |ev| match ev {
+        let summary = crawler.round(store, &mirsad_watch::NoGate, settings, stop, &mut |ev| match ev {
             mirsad_watch::Event::Request(u) => {
                 requests += 1;
                 if let Some(b) = &bar {

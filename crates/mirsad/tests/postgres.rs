@@ -5,9 +5,13 @@
 //! What they hold: migrations are versioned and idempotent; 1 and 3 workers store exactly the
 //! articles the embedded store does; a worker killed with leases in hand loses nothing and
 //! duplicates nothing; failing documents land in the dead-letter state with their error; a
-//! password is never printed.
+//! password is never printed; `watch` on two workers keeps one request at a time per host.
 
+mod common;
+
+use common::http::{self, Route};
 use mirsad_store::Store;
+use std::collections::HashMap;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -100,10 +104,11 @@ fn migrate_is_versioned_and_idempotent() {
     let Some(base) = server() else { return };
     let url = fresh_db(&base, "t_migrate");
     let first = ok(&mirsad(&["migrate", "--data", &url]));
-    assert!(first.contains("applied migration 1"), "{first}");
+    let newest = mirsad_pg::MIGRATIONS.last().unwrap().0;
+    assert!(first.contains("applied migration 1, 2") && first.contains(&format!("version {newest}")), "{first}");
     let second = ok(&mirsad(&["migrate", "--data", &url]));
     assert!(second.contains("current"), "{second}");
-    assert_eq!(count(&url, "SELECT count(*) FROM mirsad_migrations"), 1);
+    assert_eq!(count(&url, "SELECT count(*) FROM mirsad_migrations"), i64::from(newest));
     // A database never migrated is refused with the command that fixes it.
     let other = fresh_db(&base, "t_unmigrated");
     let o = mirsad(&["jobs", "--data", &other]);
@@ -363,4 +368,77 @@ fn two_servers_on_one_database_answer_the_same() {
     }
     assert_eq!((total(&a.1), total(&b.1)), (40, 40), "both servers show the new articles");
     pages.iter().for_each(|p| same(p));
+}
+
+/// Two workers crawl two hosts of one server (127.0.0.1 and localhost), one host's feed listing
+/// pages of the other: requests to a host never overlap and keep the delay, whichever worker
+/// makes them, and every page is fetched and stored once.
+#[test]
+fn watch_on_two_workers_keeps_one_request_at_a_time_per_host() {
+    let Some(base) = server() else { return };
+    let url = fresh_db(&base, "t_watch");
+    ok(&mirsad(&["migrate", "--data", &url]));
+    let srv = http::Server::start();
+    let port = srv.base.rsplit(':').next().unwrap().to_string();
+    let (a, b) = (format!("http://127.0.0.1:{port}"), format!("http://localhost:{port}"));
+    let mut r: HashMap<String, Route> = HashMap::new();
+    r.insert("/robots.txt".into(), Route::Fixed(200, "text/plain", vec![], b"User-agent: *\nAllow: /\n".to_vec()));
+    let feed = |items: Vec<String>| {
+        let items: String = items
+            .iter()
+            .enumerate()
+            .map(|(i, u)| format!("<item><title>t{i}</title><link>{u}</link><guid>{u}</guid></item>"))
+            .collect();
+        http::html(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>f</title>{items}</channel></rss>"))
+    };
+    let words = ["المكتبة", "الجسر", "القمح", "المستشفى", "المدرسة", "الميناء", "الحديقة", "المتحف", "السوق", "الملعب"];
+    let mut on_a = Vec::new();
+    let mut on_b = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let path = format!("/news/story-{i}");
+        r.insert(path.clone(), http::html(http::article(i, w)));
+        // A's feed lists its own pages and three of B's; B's feed lists the rest of B's.
+        match i {
+            0..=3 => on_a.push(format!("{a}{path}")),
+            4..=6 => on_a.push(format!("{b}{path}")),
+            _ => on_b.push(format!("{b}{path}")),
+        }
+    }
+    r.insert("/feed-a.xml".into(), feed(on_a));
+    r.insert("/feed-b.xml".into(), feed(on_b));
+    srv.set(r);
+    ok(&mirsad(&["sources", "add", &format!("{a}/feed-a.xml"), &format!("{b}/feed-b.xml"), "--data", &url]));
+    let listed = ok(&mirsad(&["sources", "list", "--data", &url]));
+    assert!(listed.contains("feed-a.xml") && listed.contains("feed-b.xml"), "{listed}");
+
+    // Two processes at once, each crawling one host at a time; then a round for what the
+    // first left (pages of a host the other held).
+    let watch = || {
+        command(&["watch", "--once", "--json", "--no-analysis", "--workers", "1", "--delay-ms", "300", "--data", &url])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (w1, w2) = (watch(), watch());
+    for w in [w1, w2] {
+        ok(&w.wait_with_output().unwrap());
+    }
+    ok(&watch().wait_with_output().unwrap());
+    assert_eq!(count(&url, "SELECT count(*) FROM articles"), words.len() as i64);
+
+    let log = srv.log();
+    for host in [&a[7..], &b[7..]] {
+        let mine: Vec<http::Logged> =
+            log.iter().filter(|l| l.headers.get("host").map(String::as_str) == Some(host)).cloned().collect();
+        assert!(mine.len() >= 3, "{host}: {mine:?}");
+        let gap = http::min_gap(&mine).unwrap();
+        assert!(gap >= std::time::Duration::from_millis(290), "{host}: requests {gap:?} apart: {mine:?}");
+    }
+    for i in 0..words.len() {
+        let path = format!("/news/story-{i}");
+        assert_eq!(log.iter().filter(|l| l.path == path).count(), 1, "{path} fetched once: {:?}", srv.paths());
+    }
+    let jobs = ok(&mirsad(&["jobs", "--data", &url]));
+    assert!(jobs.contains("0 queued, 0 leased") && jobs.contains("0 dead"), "{jobs}");
 }
