@@ -126,6 +126,46 @@ pub fn upsert(tx: &mut impl GenericClient, row: &Row) -> Result<Written> {
     })
 }
 
+/// The stored articles of `ids` (those still stored), for re-analysis.
+pub fn by_ids(client: &mut Client, ids: &[String]) -> Result<Vec<Article>> {
+    let rows = client
+        .query(
+            "SELECT a.id, a.doc FROM article_keys k JOIN articles a ON a.month = k.month AND a.id = k.id
+             WHERE k.id = ANY($1) ORDER BY a.id",
+            &[&ids],
+        )
+        .map_err(q("reading articles"))?;
+    rows.iter()
+        .map(|r| {
+            let id: String = r.get(0);
+            serde_json::from_value(r.get(1)).map_err(|e| crate::PgError::Record { id, reason: e.to_string() })
+        })
+        .collect()
+}
+
+/// Replaces an article's analysis and puts the article on the change feed again (a new feed
+/// number), so that replicas take the new analysis. False when the article is gone.
+pub fn set_analysis(tx: &mut impl GenericClient, id: &str, analysis: &ArticleAnalysis) -> Result<bool> {
+    let value =
+        serde_json::to_value(analysis).map_err(|e| crate::PgError::Record { id: id.into(), reason: e.to_string() })?;
+    let n = tx
+        .execute(
+            "UPDATE articles SET analysis = $2, seq = nextval('feed_seq')
+             WHERE month = (SELECT month FROM article_keys WHERE id = $1) AND id = $1",
+            &[&id, &value],
+        )
+        .map_err(q("writing an analysis"))?;
+    Ok(n == 1)
+}
+
+/// Up to `n` article ids after `after`, in id order (for walking the collection in chunks).
+pub fn ids_after(client: &mut Client, after: &str, n: i64) -> Result<Vec<String>> {
+    let rows = client
+        .query("SELECT id FROM article_keys WHERE id > $1 ORDER BY id LIMIT $2", &[&after, &n])
+        .map_err(q("listing articles"))?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
 /// Articles stored.
 pub fn count(client: &mut Client) -> Result<i64> {
     Ok(client.query_one("SELECT count(*) FROM articles", &[]).map_err(q("counting articles"))?.get(0))

@@ -221,18 +221,58 @@ impl Store {
                 return Ok(done);
             }
             let analyses = one_per_article(analyzer(&arts), arts.len())?;
-            let tx = self.conn.transaction().map_err(sql)?;
-            let mut w = stored::Writer::new(&tx);
-            for ((a, seq), an) in arts.iter().zip(&seqs).zip(&analyses) {
-                w.delete(*seq, &a.id)?;
-                w.insert(*seq, &a.id, &a.body, an)?;
-            }
-            let written = w.finish()?;
-            tx.commit().map_err(sql)?;
-            self.evidence.forget(written.iter().map(String::as_str));
+            self.write_analyses(&arts, &seqs, &analyses)?;
             done += arts.len();
             progress(done);
         }
+    }
+
+    /// Replaces the analysis rows of stored articles (`seqs` their row numbers) in one
+    /// transaction.
+    fn write_analyses(
+        &mut self,
+        arts: &[mirsad_model::Article],
+        seqs: &[i64],
+        analyses: &[ArticleAnalysis],
+    ) -> Result<()> {
+        let tx = self.conn.transaction().map_err(sql)?;
+        let mut w = stored::Writer::new(&tx);
+        for ((a, seq), an) in arts.iter().zip(seqs).zip(analyses) {
+            w.delete(*seq, &a.id)?;
+            w.insert(*seq, &a.id, &a.body, an)?;
+        }
+        let written = w.finish()?;
+        tx.commit().map_err(sql)?;
+        self.evidence.forget(written.iter().map(String::as_str));
+        Ok(())
+    }
+
+    /// Replaces the analysis of articles already stored with one made elsewhere (a
+    /// PostgreSQL worker's re-analysis, which a replica takes from the change feed without the
+    /// article changing). Ids not stored are skipped; returns how many were replaced. Run
+    /// [`Store::resolve_entities`] afterwards, as after `reanalyze`.
+    pub fn replace_analyses(&mut self, items: Vec<(String, ArticleAnalysis)>) -> Result<usize> {
+        self.lock_writer(crate::Wait::Yes, || {})?;
+        let (mut arts, mut seqs, mut analyses) = (Vec::new(), Vec::new(), Vec::new());
+        {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT seq, json FROM articles WHERE id = ?1")
+                .map_err(|e| self.sql_err(e))?;
+            for (id, an) in items {
+                let row = stmt
+                    .query_row([&id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+                    .optional()
+                    .map_err(|e| self.sql_err(e))?;
+                if let Some((seq, json)) = row {
+                    seqs.push(seq);
+                    arts.push(crate::parse_article(&id, &json)?);
+                    analyses.push(an);
+                }
+            }
+        }
+        self.write_analyses(&arts, &seqs, &analyses)?;
+        Ok(arts.len())
     }
 
     /// Each stored surface's type, most used spelling of its own key and mention count, from

@@ -111,9 +111,13 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<u8> {
 pub struct ReanalyzeArgs {
     #[arg(long, env = "MIRSAD_DATA", default_value = "./mirsad-data")]
     pub data: PathBuf,
-    /// Articles per transaction.
+    /// Articles per transaction (on PostgreSQL: per job, at most 50, so that a claim of jobs
+    /// is done well within its lease).
     #[arg(long, default_value_t = 1000)]
     pub batch: usize,
+    /// PostgreSQL only: queue the work for `mirsad worker`s instead of doing it here.
+    #[arg(long)]
+    pub enqueue: bool,
     /// Never show a progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -123,7 +127,12 @@ pub struct ReanalyzeArgs {
 }
 
 pub fn reanalyze(args: ReanalyzeArgs) -> anyhow::Result<u8> {
-    crate::pg::embedded_only(&args.data)?;
+    if let Some(url) = crate::pg::url_of(&args.data) {
+        return crate::pg::reanalyze(url, args.batch, args.enqueue);
+    }
+    if args.enqueue {
+        anyhow::bail!("--enqueue: only a PostgreSQL collection (--data postgres://…) has a queue");
+    }
     let analyzer = store_analyzer()?;
     let mut store = open_existing(&args.data)?;
     lock_writer(&mut store, args.no_wait)?;

@@ -28,6 +28,11 @@ const CRAWL_HOSTS: i64 = 8;
 
 /// Kind of the job that extracts, analyzes and stores one document.
 const DOCUMENT_JOB: &str = "document";
+/// Kind of the job that analyzes stored articles again (`reanalyze`); its payload names them.
+const REANALYZE_JOB: &str = "reanalyze";
+/// Most articles in one re-analysis job: a worker's claim of jobs (`--batch`) must be done
+/// within its lease.
+const REANALYZE_CHUNK: usize = 50;
 /// Documents queued per transaction by `ingest`.
 const ENQUEUE_BATCH: usize = 500;
 
@@ -158,6 +163,8 @@ pub(crate) struct WorkDone {
     pub failed: u64,
     /// Articles written.
     pub written: BatchSummary,
+    /// Stored articles analyzed again.
+    pub analysed: u64,
     /// What this worker's crawl rounds did, summed.
     pub crawl: mirsad_watch::Summary,
 }
@@ -196,6 +203,13 @@ pub(crate) fn run_worker(url: &Url, args: &WorkerArgs, stop: &AtomicBool) -> any
         if let Some(ms) = args.stall_after_claim {
             std::thread::sleep(Duration::from_millis(ms));
         }
+        let (again, jobs): (Vec<queue::Job>, Vec<queue::Job>) = jobs.into_iter().partition(|j| j.kind == REANALYZE_JOB);
+        if !again.is_empty() {
+            run_reanalysis(&mut client, &again, &me, args, tagger.as_ref(), &mut done)?;
+        }
+        if jobs.is_empty() {
+            continue;
+        }
         // Work on all cores; each job's result or its error.
         let results: Vec<Result<Analyzed, JobError>> =
             jobs.par_iter().map(|j| run_job(j, args.max_attempts, tagger.as_ref())).collect();
@@ -233,6 +247,114 @@ pub(crate) fn run_worker(url: &Url, args: &WorkerArgs, stop: &AtomicBool) -> any
         done.written += counts;
     }
     Ok(done)
+}
+
+/// Re-analysis jobs: the articles each names are analyzed again on all cores, and their
+/// analyses written with the jobs' completion in one transaction (each put on the change feed
+/// again, so replicas take it).
+fn run_reanalysis(
+    client: &mut postgres::Client,
+    jobs: &[queue::Job],
+    me: &str,
+    args: &WorkerArgs,
+    tagger: Option<&mirsad_analyze::Tagger>,
+    done: &mut WorkDone,
+) -> anyhow::Result<()> {
+    let mut work = Vec::new();
+    for j in jobs {
+        let ids: Result<Vec<String>, String> = serde_json::from_value(j.payload["ids"].clone())
+            .map_err(|e| format!("a damaged re-analysis job payload: {e}"));
+        let failed = match (ids, tagger) {
+            (Err(e), _) => Some((e, j.attempts)),
+            // Another worker, with the analysis on, may take it.
+            (Ok(_), None) => Some(("this worker runs with --no-analysis".to_string(), args.max_attempts)),
+            (Ok(ids), Some(_)) => {
+                work.push((j, articles::by_ids(client, &ids)?));
+                None
+            }
+        };
+        if let Some((reason, max)) = failed {
+            done.failed += 1;
+            queue::fail(client, j.id, me, &reason, max, args.backoff)?;
+        }
+    }
+    let Some(tagger) = tagger else { return Ok(()) };
+    let analysed: Vec<Option<Vec<mirsad_model::ArticleAnalysis>>> = work
+        .par_iter()
+        .map(|(_, arts)| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                arts.par_iter().map(|a| mirsad_analyze::analyze_article(tagger, a)).collect()
+            }))
+            .ok()
+        })
+        .collect();
+    let mut tx = client.transaction().context("starting a write")?;
+    articles::lock_feed_shared(&mut tx)?;
+    let (mut finished, mut n) = (Vec::new(), 0u64);
+    for ((job, arts), analyses) in work.iter().zip(analysed) {
+        let Some(analyses) = analyses else {
+            finished.push((job, false));
+            continue;
+        };
+        for (a, an) in arts.iter().zip(&analyses) {
+            n += u64::from(articles::set_analysis(&mut tx, &a.id, an)?);
+        }
+        if !queue::complete(&mut tx, job.id, me)? {
+            tx.rollback().context("rolling back a re-analysis whose lease was lost")?;
+            eprintln!("mirsad: worker {me}: a lease ended before the re-analysis was written; another worker has it");
+            return Ok(());
+        }
+        finished.push((job, true));
+    }
+    tx.commit().context("writing analyses")?;
+    done.analysed += n;
+    for (job, ok) in finished {
+        if ok {
+            done.jobs += 1;
+        } else {
+            done.failed += 1;
+            let reason = "the analysis panicked on an article of this job (a bug, please report it)";
+            queue::fail(client, job.id, me, reason, args.max_attempts, args.backoff)?;
+        }
+    }
+    Ok(())
+}
+
+/// `mirsad reanalyze --data postgres://…`: queues every stored article for analysis again, in
+/// jobs of `chunk` articles, then (without `enqueue_only`) works through the queue until it is
+/// idle. Replicas take the new analyses on their next sync.
+pub fn reanalyze(url: Url, chunk: usize, enqueue_only: bool) -> anyhow::Result<u8> {
+    let mut client = mirsad_pg::open(&url)?;
+    // A run of its own: jobs of an earlier run, done or not, are other jobs.
+    let run = format!("{}-{}", chrono::Utc::now().timestamp_millis(), std::process::id());
+    let (mut after, mut articles_n, mut jobs) = (String::new(), 0usize, Vec::new());
+    loop {
+        let ids = articles::ids_after(&mut client, &after, chunk.clamp(1, REANALYZE_CHUNK) as i64)?;
+        let Some(last) = ids.last().cloned() else { break };
+        articles_n += ids.len();
+        let key = format!("{run}:{}", jobs.len());
+        jobs.push(queue::NewJob {
+            kind: REANALYZE_JOB.into(),
+            key,
+            payload: serde_json::json!({ "ids": ids }),
+            body: None,
+        });
+        after = last;
+    }
+    for part in jobs.chunks(ENQUEUE_BATCH) {
+        queue::enqueue(&mut client, part)?;
+    }
+    if enqueue_only {
+        println!("{articles_n} articles queued for analysis in {} jobs; {url}", jobs.len());
+        return Ok(0);
+    }
+    drop(client);
+    let done = run_worker(&url, &WorkerArgs::in_process(&url), crate::watch::stop_on_signals())?;
+    println!(
+        "{} articles analyzed ({} jobs failed) in {url}; replicas take the new analyses on their next sync",
+        done.analysed, done.failed
+    );
+    Ok(if done.failed > 0 { 1 } else { 0 })
 }
 
 /// Writes articles with their analyses in one transaction, together with `finish` (the jobs'
@@ -530,6 +652,12 @@ pub fn sync(url: &Url, dir: &Path, quiet: bool) -> anyhow::Result<u64> {
         }
         let summary = store.put_batch(&batch)?;
         applied += (summary.new + summary.updated) as u64;
+        // Analyses left over belong to articles the store found unchanged: a re-analysis.
+        let again: Vec<(String, mirsad_model::ArticleAnalysis)> =
+            current.lock().unwrap_or_else(|p| p.into_inner()).drain().collect();
+        if !again.is_empty() {
+            applied += store.replace_analyses(again)? as u64;
+        }
         after = last;
         let tmp = pos_path.with_extension("json.tmp");
         std::fs::write(&tmp, serde_json::to_vec(&FeedPosition { database: database.clone(), seq: after })?)

@@ -442,3 +442,56 @@ fn watch_on_two_workers_keeps_one_request_at_a_time_per_host() {
     let jobs = ok(&mirsad(&["jobs", "--data", &url]));
     assert!(jobs.contains("0 queued, 0 leased") && jobs.contains("0 dead"), "{jobs}");
 }
+
+/// Entities of a store: (name, type, article count), sorted.
+fn entities_of(dir: &std::path::Path) -> Vec<(String, String, u64)> {
+    let store = Store::open(dir).unwrap();
+    let mut v: Vec<(String, String, u64)> = store
+        .entities(None, 0, 10_000)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.name, format!("{:?}", e.kind), e.article_count))
+        .collect();
+    v.sort();
+    v
+}
+
+/// `reanalyze` on PostgreSQL: articles stored without analysis get it from the workers, and a
+/// replica synced afterwards holds the entities an embedded ingest with the analysis finds.
+#[test]
+fn reanalyze_on_postgres_gives_the_embedded_entities() {
+    let Some(base) = server() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("names.jsonl");
+    {
+        let mut f = std::fs::File::create(&input).unwrap();
+        let people = ["إيمانويل ماكرون", "أنغيلا ميركل", "فلاديمير بوتين", "بوريس جونسون"];
+        let places = ["باريس", "برلين", "موسكو", "لندن"];
+        for i in 0..12 {
+            let (p, c) = (people[i % 4], places[(i + 1) % 4]);
+            let text = format!(
+                "قال الرئيس {p} خلال زيارته إلى {c} يوم الاثنين إن المحادثات كانت مثمرة رقم {i}.\nوأضاف {p} أن بلاده ستواصل التعاون مع الحكومة في {c} بحسب البيان.\nوكانت وكالة رويترز قد ذكرت أن الزيارة تستمر ثلاثة أيام."
+            );
+            let rec = serde_json::json!({"src": "pgtest", "url": format!("https://pg.test/n{i}"), "title": format!("زيارة {p} إلى {c} {i}"), "time_iso": "2024-05-02T10:00:00+03:00", "text": text});
+            writeln!(f, "{rec}").unwrap();
+        }
+    }
+    let inp = input.to_str().unwrap();
+    let embedded = tmp.path().join("embedded");
+    ok(&mirsad(&["ingest", "--quiet", "--data", embedded.to_str().unwrap(), inp]));
+    let expected = entities_of(&embedded);
+    assert!(expected.iter().any(|(n, ..)| n.contains("ماكرون")), "{expected:?}");
+
+    let url = fresh_db(&base, "t_reanalyze");
+    ok(&mirsad(&["migrate", "--data", &url]));
+    ok(&mirsad(&["ingest", "--quiet", "--no-analysis", "--data", &url, inp]));
+    let replica = tmp.path().join("replica");
+    let r = replica.to_str().unwrap();
+    ok(&mirsad(&["sync", "--quiet", "--data", &url, "--replica", r]));
+    assert!(entities_of(&replica).is_empty());
+    let out = ok(&mirsad(&["reanalyze", "--data", &url]));
+    assert!(out.contains("12 articles analyzed"), "{out}");
+    assert_eq!(count(&url, "SELECT count(*) FROM articles WHERE analysis IS NULL"), 0);
+    ok(&mirsad(&["sync", "--quiet", "--data", &url, "--replica", r]));
+    assert_eq!(entities_of(&replica), expected);
+}
