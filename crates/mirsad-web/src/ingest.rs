@@ -3,7 +3,9 @@
 //! The body is either JSON lines of the export article shape (`Content-Type:
 //! application/x-ndjson`, or any body whose first non-blank character is `{`) or raw text of one
 //! article page (`text/plain`), which goes through the same pipeline as `mirsad ingest`.
-//! The batch is one store transaction: the answer comes after it commits.
+//! The batch is one store transaction: the answer comes after it commits. On PostgreSQL it is
+//! one database transaction ([`crate::IngestSink`]), and the served replica shows the articles
+//! after its next sync.
 //!
 //! The token is checked before the body is read. The body is read whole within the request
 //! timeout (each chunk within the body read timeout) and up to [`crate::INGEST_BODY_LIMIT`].
@@ -101,21 +103,28 @@ pub(crate) async fn ingest(
         // As `mirsad ingest` does: an undated article gets the date its text allows.
         arts.iter_mut().for_each(mirsad_analyze::timex::date_if_undated);
         let ids: Vec<String> = arts.iter().map(|a| a.id.clone()).collect();
-        // The writer lock for this batch only, without waiting: a long `mirsad ingest` holds
-        // it, and a request must not hang behind it (503, try again).
-        let summary = state
-            .with_writer(move |s| {
-                s.lock_writer(mirsad_store::Wait::No, || {})?;
-                let r = s.put_batch(&arts).and_then(|summary| {
-                    if summary.new + summary.updated > 0 && s.has_analyzer() {
-                        s.resolve_entities()?;
-                    }
-                    Ok(summary)
-                });
-                s.unlock_writer();
-                Ok(r?)
-            })
-            .await?;
+        let summary = if let Some(sink) = state.ingest_sink() {
+            tokio::task::spawn_blocking(move || sink.put(&arts))
+                .await
+                .map_err(Error::internal)?
+                .map_err(|e| Error::new(StatusCode::SERVICE_UNAVAILABLE, e))?
+        } else {
+            // The writer lock for this batch only, without waiting: a long `mirsad ingest`
+            // holds it, and a request must not hang behind it (503, try again).
+            state
+                .with_writer(move |s| {
+                    s.lock_writer(mirsad_store::Wait::No, || {})?;
+                    let r = s.put_batch(&arts).and_then(|summary| {
+                        if summary.new + summary.updated > 0 && s.has_analyzer() {
+                            s.resolve_entities()?;
+                        }
+                        Ok(summary)
+                    });
+                    s.unlock_writer();
+                    Ok(r?)
+                })
+                .await?
+        };
         Ok(serde_json::json!({
             "new": summary.new,
             "updated": summary.updated,

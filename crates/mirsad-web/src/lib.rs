@@ -83,6 +83,16 @@ struct Inner {
     next: std::sync::atomic::AtomicUsize,
     token: Option<String>,
     cache: cache::PageCache,
+    sink: Option<Arc<dyn IngestSink>>,
+}
+
+/// Where `POST /api/ingest` writes when the collection's records are not in the served store:
+/// on PostgreSQL the server serves a local replica, and posted articles go to the database,
+/// from which the replica takes them on its next sync.
+pub trait IngestSink: Send + Sync {
+    /// Stores a batch (analysed as an ingest would); an error is the reason the client is
+    /// told, with 503.
+    fn put(&self, arts: &[mirsad_model::Article]) -> Result<mirsad_store::BatchSummary, String>;
 }
 
 impl AppState {
@@ -103,7 +113,7 @@ impl AppState {
         let token = token.filter(|t| !t.is_empty());
         let cache = cache::PageCache::new(store.dir().to_path_buf());
         let stores = std::iter::once(store).chain(readers).map(Mutex::new).collect();
-        AppState { inner: Arc::new(Inner { stores, next: Default::default(), token, cache }) }
+        AppState { inner: Arc::new(Inner { stores, next: Default::default(), token, cache, sink: None }) }
     }
 
     /// The same application computing every answer anew (no page cache). Call it before the
@@ -113,6 +123,19 @@ impl AppState {
             inner.cache.disable();
         }
         self
+    }
+
+    /// The same application writing posted articles to `sink` instead of its store. Call it
+    /// before the state is shared (cloned): a shared state is returned unchanged.
+    pub fn with_ingest_sink(mut self, sink: Arc<dyn IngestSink>) -> AppState {
+        if let Some(inner) = Arc::get_mut(&mut self.inner) {
+            inner.sink = Some(sink);
+        }
+        self
+    }
+
+    pub(crate) fn ingest_sink(&self) -> Option<Arc<dyn IngestSink>> {
+        self.inner.sink.clone()
     }
 
     pub(crate) fn cache(&self) -> &cache::PageCache {

@@ -357,6 +357,50 @@ pub fn reanalyze(url: Url, chunk: usize, enqueue_only: bool) -> anyhow::Result<u
     Ok(if done.failed > 0 { 1 } else { 0 })
 }
 
+/// Articles with their analysis (none without a tagger), analysed on all cores.
+pub(crate) fn analysed(
+    tagger: Option<&mirsad_analyze::Tagger>,
+    arts: &[mirsad_model::Article],
+) -> Vec<(mirsad_model::Article, Option<mirsad_model::ArticleAnalysis>)> {
+    arts.par_iter().map(|a| (a.clone(), tagger.map(|t| mirsad_analyze::analyze_article(t, a)))).collect()
+}
+
+/// `serve --token` on PostgreSQL: posted articles are analysed by the server and written to
+/// the database in one transaction; the served replica shows them after its next sync.
+pub(crate) struct PgSink {
+    url: Url,
+    /// Made again after an error (the server restarted, the connection dropped).
+    client: std::sync::Mutex<Option<postgres::Client>>,
+    tagger: mirsad_analyze::Tagger,
+}
+
+impl PgSink {
+    pub fn new(url: &Url) -> anyhow::Result<PgSink> {
+        let client = mirsad_pg::open(url)?;
+        let tagger = crate::analyze::load_tagger()?;
+        Ok(PgSink { url: url.clone(), client: std::sync::Mutex::new(Some(client)), tagger })
+    }
+}
+
+impl mirsad_web::IngestSink for PgSink {
+    fn put(&self, arts: &[mirsad_model::Article]) -> Result<BatchSummary, String> {
+        let items = analysed(Some(&self.tagger), arts);
+        let refs: Vec<_> = items.iter().collect();
+        let mut guard = self.client.lock().unwrap_or_else(|p| p.into_inner());
+        let client = match guard.as_mut() {
+            Some(c) => c,
+            None => guard.insert(mirsad_pg::open(&self.url).map_err(|e| e.to_string())?),
+        };
+        match write_articles(client, &refs, |_| Ok(true)) {
+            Ok(written) => Ok(written.unwrap_or_default()),
+            Err(e) => {
+                *guard = None;
+                Err(format!("{e:#}"))
+            }
+        }
+    }
+}
+
 /// Writes articles with their analyses in one transaction, together with `finish` (the jobs'
 /// completion, a crawl's seen keys), which may ask for a rollback by returning false (a lease
 /// lost); `None` then. The monthly partitions the articles need are made first.

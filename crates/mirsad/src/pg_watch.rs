@@ -18,7 +18,6 @@ use mirsad_model::{Article, ArticleAnalysis};
 use mirsad_pg::{crawl, queue, PgError, Url};
 use mirsad_store::{BatchSummary, Endpoint, Source};
 use mirsad_watch::{urls, CrawlError, CrawlState, Crawler, HostGate};
-use rayon::prelude::*;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -125,11 +124,7 @@ impl CrawlState for PgState<'_> {
         crawl::retry_later(self.client, key, url, &host_of(url)).map_err(state_err("keeping a page for later"))
     }
     fn store(&mut self, arts: &[Article], seen: &[i64]) -> Result<BatchSummary, CrawlError> {
-        let analyses: Vec<Option<ArticleAnalysis>> = match self.tagger {
-            Some(t) => arts.par_iter().map(|a| Some(mirsad_analyze::analyze_article(t, a))).collect(),
-            None => vec![None; arts.len()],
-        };
-        let items: Vec<(Article, Option<ArticleAnalysis>)> = arts.iter().cloned().zip(analyses).collect();
+        let items = crate::pg::analysed(self.tagger, arts);
         let refs: Vec<&(Article, Option<ArticleAnalysis>)> = items.iter().collect();
         let written = write_articles(self.client, &refs, |tx| {
             crawl::mark_seen(tx, seen)?;
@@ -255,7 +250,25 @@ pub fn watch(url: Url, args: &WatchArgs) -> anyhow::Result<u8> {
     if args.warc.is_some() {
         anyhow::bail!("--warc: not on PostgreSQL yet (run `watch --warc` on an embedded collection)");
     }
-    let stop = crate::watch::stop_on_signals();
+    watch_until(&url, args, crate::watch::stop_on_signals(), &mut |done| {
+        if args.json {
+            println!("{}", serde_json::to_string(&done.crawl).unwrap_or_default());
+        } else if args.once || !args.quiet {
+            println!("round: {}", crate::watch::describe(&done.crawl));
+        }
+    })?;
+    Ok(0)
+}
+
+/// The loop of [`watch`], until `stop` (or one round with `--once`); `report` gets what each
+/// round's work did.
+pub fn watch_until(
+    url: &Url,
+    args: &WatchArgs,
+    stop: &AtomicBool,
+    report: &mut dyn FnMut(&WorkDone),
+) -> anyhow::Result<()> {
+    let url = url.clone();
     let payload = serde_json::to_value(CrawlPayload::of(args))?;
     let worker =
         WorkerArgs { no_analysis: args.no_analysis, crawl_hosts: args.workers as i64, ..WorkerArgs::in_process(&url) };
@@ -268,20 +281,16 @@ pub fn watch(url: Url, args: &WatchArgs) -> anyhow::Result<u8> {
             .collect();
         queue::enqueue_again(&mut client, &jobs)?;
         let done = crate::pg::run_worker(&url, &worker, stop)?;
-        if args.json {
-            println!("{}", serde_json::to_string(&done.crawl)?);
-        } else if args.once || !args.quiet {
-            println!("round: {}", crate::watch::describe(&done.crawl));
-        }
+        report(&done);
         if args.once || stop.load(Ordering::SeqCst) {
-            return Ok(0);
+            return Ok(());
         }
         let next = crawl::next_poll(&mut client)?;
         drop(client);
         let wait = next.map_or(60, |t| (t - chrono::Utc::now().timestamp()).clamp(5, 60));
         for _ in 0..wait * 10 {
             if stop.load(Ordering::SeqCst) {
-                return Ok(0);
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
         }

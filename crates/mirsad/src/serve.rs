@@ -83,17 +83,12 @@ pub fn run(mut args: ServeArgs) -> anyhow::Result<u8> {
     // A PostgreSQL collection is served from its local replica, kept current by a thread.
     let pg = crate::pg::url_of(&args.data);
     if let Some(url) = &pg {
-        if args.token.is_some() || args.watch {
-            anyhow::bail!(
-                "{url}: --token and --watch do not run on PostgreSQL yet; queue documents with `mirsad ingest --enqueue` and run `mirsad worker`"
-            );
-        }
         let replica = crate::pg::replica_dir(url);
         crate::pg::sync(url, &replica, false)?;
         eprintln!("mirsad: {url}: serving its replica {}, synced every {} s", crate::shown(&replica), args.sync_every);
         args.data = replica;
     }
-    if args.token.is_none() && !args.data.join("mirsad.sqlite").exists() {
+    if pg.is_none() && args.token.is_none() && !args.data.join("mirsad.sqlite").exists() {
         anyhow::bail!(
             "{}: no collection here (run `mirsad ingest PATH --data {}` first, or pass --token to accept ingest)",
             args.data.display(),
@@ -115,6 +110,10 @@ pub fn run(mut args: ServeArgs) -> anyhow::Result<u8> {
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("opening {}", args.data.display()))?;
     let mut state = mirsad_web::AppState::with_readers(store, readers, args.token.clone());
+    if let (Some(url), Some(_)) = (&pg, &args.token) {
+        // Posted articles go to the database; the replica shows them after its next sync.
+        state = state.with_ingest_sink(std::sync::Arc::new(crate::pg::PgSink::new(url)?));
+    }
     if args.no_page_cache {
         state = state.without_page_cache();
     }
@@ -131,7 +130,7 @@ pub fn run(mut args: ServeArgs) -> anyhow::Result<u8> {
     }
     // The watcher has a store of its own and takes the writer lock only during its rounds.
     let stop = std::sync::atomic::AtomicBool::new(false);
-    let watcher = if args.watch {
+    let watcher = if args.watch && pg.is_none() {
         let mut ws = Store::open(&args.data).with_context(|| format!("opening {}", args.data.display()))?;
         ws.set_analyzer(crate::analyze::store_analyzer()?);
         Some((ws, mirsad_watch::Settings { ..args.net.settings() }))
@@ -153,6 +152,20 @@ pub fn run(mut args: ServeArgs) -> anyhow::Result<u8> {
                 }
             })
         });
+        // On PostgreSQL the server queues its sources' hosts and crawls them as a worker does.
+        let pg_watcher = pg.as_ref().filter(|_| args.watch).map(|url| {
+            let (stop, net) = (&stop, args.net.clone());
+            scope.spawn(move || {
+                let r = pg_watch_args(net).and_then(|wa| {
+                    crate::pg_watch::watch_until(url, &wa, stop, &mut |done| {
+                        eprintln!("mirsad: watch round: {}", crate::watch::describe(&done.crawl));
+                    })
+                });
+                if let Err(e) = r {
+                    eprintln!("mirsad: watch stopped: {e:#}");
+                }
+            })
+        });
         let handle = watcher.map(|(mut ws, settings)| {
             let stop = &stop;
             scope.spawn(move || {
@@ -166,12 +179,20 @@ pub fn run(mut args: ServeArgs) -> anyhow::Result<u8> {
         });
         let served = serve_until_stopped(state, &args, limits, articles);
         stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        for h in handle.into_iter().chain(syncer) {
+        for h in handle.into_iter().chain(syncer).chain(pg_watcher) {
             let _ = h.join();
         }
         served
     })?;
     Ok(0)
+}
+
+/// `watch`'s settings with their defaults and the server's network flags.
+fn pg_watch_args(net: crate::watch::NetArgs) -> anyhow::Result<crate::watch::WatchArgs> {
+    use clap::{Args, FromArgMatches};
+    let m = crate::watch::WatchArgs::augment_args(clap::Command::new("watch"))
+        .try_get_matches_from(["watch", "--quiet"])?;
+    Ok(crate::watch::WatchArgs { net, ..crate::watch::WatchArgs::from_arg_matches(&m)? })
 }
 
 fn serve_until_stopped(

@@ -312,13 +312,14 @@ impl Drop for Server {
 }
 
 fn serve(url: &str, replica: &std::path::Path) -> Server {
+    serve_with(url, replica, &[])
+}
+
+fn serve_with(url: &str, replica: &std::path::Path, more: &[&str]) -> Server {
     use std::io::BufRead;
-    let mut child = command(&["serve", "--addr", "127.0.0.1:0", "--sync-every", "0.2", "--data", url])
-        .env("MIRSAD_REPLICA", replica)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let args = [&["serve", "--addr", "127.0.0.1:0", "--sync-every", "0.2", "--data", url][..], more].concat();
+    let mut child =
+        command(&args).env("MIRSAD_REPLICA", replica).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let addr = line.trim().trim_start_matches("http://").trim_end_matches('/').to_string();
@@ -494,4 +495,46 @@ fn reanalyze_on_postgres_gives_the_embedded_entities() {
     assert_eq!(count(&url, "SELECT count(*) FROM articles WHERE analysis IS NULL"), 0);
     ok(&mirsad(&["sync", "--quiet", "--data", &url, "--replica", r]));
     assert_eq!(entities_of(&replica), expected);
+}
+
+/// `serve --token` on PostgreSQL: a posted article is written to the database (analysed), and
+/// the server's replica finds it after its next sync.
+#[test]
+fn serve_with_a_token_writes_posted_articles_to_the_database() {
+    use std::io::Read;
+    let Some(base) = server() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let url = fresh_db(&base, "t_post");
+    ok(&mirsad(&["migrate", "--data", &url]));
+    let srv = serve_with(&url, &tmp.path().join("replica"), &["--token", "t0ken-for-tests"]);
+    let body = "قال وزير الصحة إيمانويل ماكرون إن المستشفى الجديد في مدينة ليون سيفتح أبوابه الأسبوع المقبل.\n\
+                وأضاف أن العمل في المستشفى استمر ثلاث سنوات بحسب الخطة التي أعلنتها الحكومة.\n\
+                وأشار إلى أن المستشفى يضم أقساما للأطفال والطوارئ وعددا كبيرا من الأسرة.";
+    let post = |token: &str| {
+        let mut s = std::net::TcpStream::connect(&srv.1).unwrap();
+        write!(
+            s,
+            "POST /api/ingest HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out
+    };
+    assert!(post("wrong").starts_with("HTTP/1.1 401"));
+    assert_eq!(count(&url, "SELECT count(*) FROM articles"), 0);
+    let answer = post("t0ken-for-tests");
+    assert!(answer.starts_with("HTTP/1.1 200") && answer.contains("\"new\":1"), "{answer}");
+    assert_eq!(count(&url, "SELECT count(*) FROM articles WHERE analysis IS NOT NULL"), 1);
+    let total = || {
+        let v: serde_json::Value =
+            serde_json::from_str(&get_body(&srv.1, "/api/search?q=%D9%84%D9%8A%D9%88%D9%86")).unwrap();
+        v["total"].as_u64().unwrap_or(0)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while total() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert_eq!(total(), 1, "the replica shows the posted article");
 }
