@@ -117,25 +117,30 @@ const CONNECT_TIMEOUT_SECS: u64 = 10;
 const STATEMENT_TIMEOUT: &str = "5min";
 
 /// Connects. TLS is used when the URL asks for it (`sslmode=require`), with the server's
-/// certificate checked against the Web PKI roots; otherwise the connection is plain (what
-/// libpq's `prefer` gives against a server without TLS). Statements time out after
-/// [`STATEMENT_TIMEOUT`], so a stuck query cannot hold a worker or a page forever.
+/// certificate checked against the Web PKI roots, or against the certificates of a private CA
+/// named by `sslrootcert=PATH` in the URL (or `PGSSLROOTCERT`), as libpq reads them; otherwise
+/// the connection is plain (what libpq's `prefer` gives against a server without TLS).
+/// Statements time out after [`STATEMENT_TIMEOUT`], so a stuck query cannot hold a worker or a
+/// page forever.
 pub fn connect(url: &Url) -> Result<postgres::Client> {
     let shown = url.to_string();
-    let mut config: postgres::Config = url
-        .secret()
-        .parse()
-        .map_err(|e: postgres::Error| PgError::Url { url: shown.clone(), reason: e.to_string() })?;
+    let bad = |reason: String| PgError::Url { url: shown.clone(), reason };
+    let (conninfo, root_file) = split_root_cert(url.secret());
+    let root_file = root_file.or_else(|| std::env::var("PGSSLROOTCERT").ok().filter(|p| !p.is_empty()));
+    let mut config: postgres::Config = conninfo.parse().map_err(|e: postgres::Error| bad(e.to_string()))?;
     config.connect_timeout(std::time::Duration::from_secs(CONNECT_TIMEOUT_SECS));
     config.application_name("mirsad");
     config.options(&format!("-c statement_timeout={STATEMENT_TIMEOUT}"));
     let client = match config.get_ssl_mode() {
         postgres::config::SslMode::Require => {
-            let roots = rustls::RootCertStore { roots: webpki_roots().to_vec() };
+            let roots = match &root_file {
+                Some(path) => private_roots(path).map_err(|e| bad(format!("sslrootcert {path}: {e}")))?,
+                None => rustls::RootCertStore { roots: webpki_roots().to_vec() },
+            };
             let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
             let tls = rustls::ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()
-                .map_err(|e| PgError::Url { url: shown.clone(), reason: format!("TLS: {e}") })?
+                .map_err(|e| bad(format!("TLS: {e}")))?
                 .with_root_certificates(roots)
                 .with_no_client_auth();
             config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
@@ -143,6 +148,61 @@ pub fn connect(url: &Url) -> Result<postgres::Client> {
         _ => config.connect(postgres::NoTls),
     };
     client.map_err(|source| PgError::Connect { url: shown, source })
+}
+
+/// The URL without its `sslrootcert` parameter (the driver does not take it), and the file it
+/// names, percent-decoded.
+fn split_root_cert(url: &str) -> (String, Option<String>) {
+    let Some((head, query)) = url.split_once('?') else { return (url.to_string(), None) };
+    let mut file = None;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|kv| match kv.strip_prefix("sslrootcert=") {
+            Some(v) => {
+                file = Some(percent_decode(v));
+                false
+            }
+            None => true,
+        })
+        .collect();
+    if kept.is_empty() {
+        (head.to_string(), file)
+    } else {
+        (format!("{head}?{}", kept.join("&")), file)
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, ..) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The trust roots of a private CA: every certificate of a PEM file.
+fn private_roots(path: &str) -> std::result::Result<rustls::RootCertStore, String> {
+    use rustls::pki_types::{pem::PemObject, CertificateDer};
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_file_iter(path).map_err(|e| e.to_string())? {
+        roots.add(cert.map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    }
+    if roots.is_empty() {
+        return Err("no certificate in the file".into());
+    }
+    Ok(roots)
 }
 
 fn webpki_roots() -> &'static [rustls::pki_types::TrustAnchor<'static>] {
@@ -239,6 +299,24 @@ mod tests {
         assert_eq!(redacted("postgres://h/db@x"), "postgres://h/db@x");
         let u = Url::new("postgres://u:topsecret@h/db");
         assert!(!format!("{u} {u:?}").contains("topsecret"));
+    }
+
+    #[test]
+    fn sslrootcert_is_taken_out_of_the_url() {
+        let (rest, file) = split_root_cert("postgres://u@h/db?sslmode=require&sslrootcert=%2Fetc%2Fca%20x.pem");
+        assert_eq!(rest, "postgres://u@h/db?sslmode=require");
+        assert_eq!(file.as_deref(), Some("/etc/ca x.pem"));
+        assert_eq!(
+            split_root_cert("postgres://u@h/db?sslrootcert=ca.pem"),
+            ("postgres://u@h/db".into(), Some("ca.pem".into()))
+        );
+        assert_eq!(split_root_cert("postgres://u@h/db"), ("postgres://u@h/db".into(), None));
+        let Err(e) = connect(&Url::new("postgres://u:hidden@h/db?sslmode=require&sslrootcert=/nonexistent/ca.pem"))
+        else {
+            panic!("connected with a missing root file")
+        };
+        let e = e.to_string();
+        assert!(e.contains("/nonexistent/ca.pem") && !e.contains("hidden"), "{e}");
     }
 
     #[test]

@@ -126,11 +126,12 @@ pub fn extend(client: &mut Client, id: i64, worker: &str, lease_secs: f64) -> Re
 }
 
 /// Marks a job done if `worker` still holds it; call inside the transaction that writes the
-/// job's results and roll back on `false` (the lease was lost to another worker).
+/// job's results and roll back on `false` (the lease was lost to another worker). A done job
+/// keeps its key (queueing the same work again adds nothing) but not its bytes.
 pub fn complete(tx: &mut impl GenericClient, id: i64, worker: &str) -> Result<bool> {
     let n = tx
         .execute(
-            "UPDATE jobs SET state = 'done', leased_until = NULL, error = NULL, updated_at = now()
+            "UPDATE jobs SET state = 'done', leased_until = NULL, error = NULL, body = NULL, updated_at = now()
              WHERE id = $1 AND worker = $2 AND state = 'leased'",
             &[&id, &worker],
         )
@@ -244,4 +245,15 @@ pub fn retry_dead(client: &mut Client) -> Result<u64> {
             &[],
         )
         .map_err(q("queueing dead jobs again"))
+}
+
+/// Deletes the jobs done more than `older_than_secs` ago; returns how many. The same work
+/// queued again afterwards runs again, and writes nothing new (every write is an upsert).
+pub fn forget_done(client: &mut Client, older_than_secs: f64) -> Result<u64> {
+    client
+        .execute(
+            "DELETE FROM jobs WHERE state = 'done' AND updated_at < now() - make_interval(secs => $1)",
+            &[&older_than_secs],
+        )
+        .map_err(q("deleting done jobs"))
 }

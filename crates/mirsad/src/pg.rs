@@ -591,6 +591,10 @@ pub struct JobsArgs {
     /// Queue the dead jobs again, with fresh attempts.
     #[arg(long)]
     pub retry_dead: bool,
+    /// Delete the jobs done more than this many hours ago (0: all done jobs). The queue keeps
+    /// done jobs so that the same documents queued again are not worked again.
+    #[arg(long, value_name = "HOURS")]
+    pub forget_done: Option<f64>,
     /// JSON instead of lines.
     #[arg(long)]
     pub json: bool,
@@ -603,6 +607,13 @@ pub fn jobs(args: JobsArgs) -> anyhow::Result<u8> {
     if args.retry_dead {
         let n = queue::retry_dead(&mut client)?;
         println!("{n} dead jobs queued again");
+    }
+    if let Some(hours) = args.forget_done {
+        if !(hours.is_finite() && hours >= 0.0) {
+            anyhow::bail!("--forget-done {hours}: expected a number of hours, 0 or more");
+        }
+        let n = queue::forget_done(&mut client, hours * 3600.0)?;
+        println!("{n} done jobs deleted");
     }
     let c = queue::counts(&mut client)?;
     let dead = queue::dead(&mut client, args.dead.max(0))?;

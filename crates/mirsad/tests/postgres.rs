@@ -158,6 +158,8 @@ fn one_and_three_workers_store_what_the_embedded_store_does() {
         }
         assert_eq!(ids(&url), expected, "{workers} workers");
         assert_eq!(count(&url, "SELECT count(*) FROM jobs WHERE state <> 'done'"), 0);
+        // Done jobs keep their keys, not their bytes.
+        assert_eq!(count(&url, "SELECT count(*) FROM jobs WHERE body IS NOT NULL"), 0);
         // Articles sit in their months' partitions.
         assert_eq!(count(&url, "SELECT count(*) FROM articles_m202403"), 60);
         assert_eq!(count(&url, "SELECT count(*) FROM articles_m202404"), 60);
@@ -177,6 +179,8 @@ fn one_and_three_workers_store_what_the_embedded_store_does() {
         if let Some(password) = password_of(&base) {
             assert!(!format!("{on_pg}{a}").contains(&password), "a password was printed: {a}");
         }
+        let forgot = ok(&mirsad(&["jobs", "--forget-done", "0", "--data", &url]));
+        assert!(forgot.contains("120 done jobs deleted") && forgot.contains("0 done"), "{forgot}");
     }
 }
 
@@ -537,4 +541,32 @@ fn serve_with_a_token_writes_posted_articles_to_the_database() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     assert_eq!(total(), 1, "the replica shows the posted article");
+}
+
+/// TLS to the database with a private root: the server's certificate (Debian's self-signed
+/// one for localhost, which the packaged PostgreSQL serves) is trusted through `sslrootcert`,
+/// and refused without it (the Web PKI does not know it). Skips when the server has no TLS.
+#[test]
+fn tls_to_the_database_trusts_a_private_root_and_only_it() {
+    let Some(base) = server() else { return };
+    let cert = "/etc/ssl/certs/ssl-cert-snakeoil.pem";
+    let ssl: String =
+        postgres::Client::connect(&base, postgres::NoTls).unwrap().query_one("SHOW ssl", &[]).unwrap().get(0);
+    if ssl != "on" || !std::path::Path::new(cert).exists() || !base.contains("@127.0.0.1") {
+        eprintln!("skip: the test server has no TLS with Debian's localhost certificate");
+        return;
+    }
+    let url = fresh_db(&base, "t_tls");
+    ok(&mirsad(&["migrate", "--data", &url]));
+    let local = url.replacen("@127.0.0.1", "@localhost", 1);
+    let sep = if local.contains('?') { '&' } else { '?' };
+    let trusted = format!("{local}{sep}sslmode=require&sslrootcert={cert}");
+    let out = ok(&mirsad(&["jobs", "--data", &trusted]));
+    assert!(out.contains("0 articles"), "{out}");
+    let refused = mirsad(&["jobs", "--data", &format!("{local}{sep}sslmode=require")]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success() && err.contains("cannot connect"), "{err}");
+    if let Some(password) = password_of(&base) {
+        assert!(!format!("{out}{err}").contains(&password), "a password was printed: {err}");
+    }
 }
