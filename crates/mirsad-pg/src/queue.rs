@@ -139,6 +139,19 @@ pub fn complete(tx: &mut impl GenericClient, id: i64, worker: &str) -> Result<bo
     Ok(n == 1)
 }
 
+/// [`complete`] for several jobs in one statement: true only when `worker` still held them
+/// all (roll back otherwise).
+pub fn complete_all(tx: &mut impl GenericClient, ids: &[i64], worker: &str) -> Result<bool> {
+    let n = tx
+        .execute(
+            "UPDATE jobs SET state = 'done', leased_until = NULL, error = NULL, body = NULL, updated_at = now()
+             WHERE id = ANY($1) AND worker = $2 AND state = 'leased'",
+            &[&ids, &worker],
+        )
+        .map_err(q("finishing jobs"))?;
+    Ok(n as usize == ids.len())
+}
+
 /// Where a failed job went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Failed {

@@ -230,14 +230,8 @@ pub(crate) fn run_worker(url: &Url, args: &WorkerArgs, stop: &AtomicBool) -> any
         }
         let arts: Vec<&(mirsad_model::Article, Option<mirsad_model::ArticleAnalysis>)> =
             ok.iter().flat_map(|(_, arts)| arts.iter()).collect();
-        let written = write_articles(&mut client, &arts, |tx| {
-            for (job, _) in &ok {
-                if !queue::complete(tx, job.id, &me)? {
-                    return Ok(false);
-                }
-            }
-            Ok(true)
-        })?;
+        let ids: Vec<i64> = ok.iter().map(|(job, _)| job.id).collect();
+        let written = write_articles(&mut client, &arts, |tx| queue::complete_all(tx, &ids, &me))?;
         let Some(counts) = written else {
             // Another worker took a job of this batch after our lease ended: it writes them.
             eprintln!("mirsad: worker {me}: a lease ended before the batch was written; another worker has it");
@@ -413,15 +407,18 @@ pub(crate) fn write_articles(
     articles::ensure_partitions(client, months)?;
     let mut tx = client.transaction().context("starting a write")?;
     articles::lock_feed_shared(&mut tx)?;
-    let mut counts = BatchSummary::default();
+    let mut rows = Vec::with_capacity(arts.len());
     for (a, an) in arts {
-        let row = articles::Row {
+        rows.push(articles::Row {
             article: a,
             analysis: an.as_ref(),
             hash: mirsad_store::content_hash(a)?,
             content_key: mirsad_store::content_key(a),
-        };
-        match articles::upsert(&mut tx, &row)? {
+        });
+    }
+    let mut counts = BatchSummary::default();
+    for w in articles::upsert_batch(&mut tx, &rows)? {
+        match w {
             articles::Written::New => counts.new += 1,
             articles::Written::Updated => counts.updated += 1,
             articles::Written::Unchanged => counts.unchanged += 1,

@@ -570,3 +570,65 @@ fn tls_to_the_database_trusts_a_private_root_and_only_it() {
         assert!(!format!("{out}{err}").contains(&password), "a password was printed: {err}");
     }
 }
+
+/// The counts of an ingest's summary line: new, updated, unchanged, duplicates.
+fn counts_of(out: &str) -> Vec<u64> {
+    let line = out.lines().find(|l| l.contains(" documents: ")).unwrap_or_else(|| panic!("no summary: {out}"));
+    ["new", "updated", "unchanged", "duplicates"]
+        .iter()
+        .map(|w| {
+            let before = line.split(&format!(" {w}")).next().unwrap();
+            before.rsplit([' ', ':']).next().unwrap().parse().unwrap_or_else(|_| panic!("{w} in {line}"))
+        })
+        .collect()
+}
+
+/// Changed, unchanged, copied and re-dated articles written in batches (the re-dated one is a
+/// copy of the first to both stores) give the embedded store's outcome: the same counts of new, updated, unchanged and duplicate articles, and the
+/// same ids.
+#[test]
+fn batched_writes_count_as_the_embedded_store_does() {
+    let Some(base) = server() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let record = |i: usize, text: &str, month: &str| {
+        serde_json::json!({"src": "pgtest", "url": format!("https://pg.test/b{i}"), "title": format!("عنوان الخبر {i}"),
+            "time_iso": format!("2024-{month}-10T10:00:00+03:00"), "text": text})
+        .to_string()
+    };
+    let text = |i: usize, v: &str| {
+        format!("افتتحت البلدية مشروع الحديقة رقم {i} في المدينة صباح اليوم {v}.\nوقال مسؤول إن العمل سيستمر بحسب الخطة {i}.\nوأضاف أن السكان ينتظرون المشروع منذ سنوات طويلة.")
+    };
+    let first: Vec<String> = (0..10)
+        .map(|i| record(i, &text(i, ""), "03"))
+        // The text of 3 again under another address: a duplicate.
+        .chain([serde_json::json!({"src": "pgtest", "url": "https://pg.test/copy", "title": "عنوان الخبر 3",
+            "time_iso": "2024-03-10T10:00:00+03:00", "text": text(3, "")})
+        .to_string()])
+        .collect();
+    // 0–2 changed, 3 dated a month later, 5–9 as they were.
+    let second: Vec<String> = (0..10)
+        .filter(|&i| i != 4)
+        .map(|i| match i {
+            0..=2 => record(i, &text(i, "بعد التعديل"), "03"),
+            3 => record(i, &text(i, ""), "04"),
+            _ => record(i, &text(i, ""), "03"),
+        })
+        .collect();
+    let (f1, f2) = (tmp.path().join("one.jsonl"), tmp.path().join("two.jsonl"));
+    std::fs::write(&f1, first.join("\n")).unwrap();
+    std::fs::write(&f2, second.join("\n")).unwrap();
+    let url = fresh_db(&base, "t_batch");
+    ok(&mirsad(&["migrate", "--data", &url]));
+    let embedded = tmp.path().join("embedded");
+    let e = embedded.to_str().unwrap();
+    for f in [&f1, &f2] {
+        let f = f.to_str().unwrap();
+        let on_embedded = ok(&mirsad(&["ingest", "--quiet", "--no-analysis", "--data", e, f]));
+        let on_pg = ok(&mirsad(&["ingest", "--quiet", "--no-analysis", "--data", &url, f]));
+        assert_eq!(counts_of(&on_pg), counts_of(&on_embedded), "{f}\n{on_pg}\n{on_embedded}");
+    }
+    let store = Store::open(&embedded).unwrap();
+    let mut expected: Vec<String> = store.latest(0, 1000).unwrap().into_iter().map(|a| a.id).collect();
+    expected.sort();
+    assert_eq!(ids(&url), expected);
+}
