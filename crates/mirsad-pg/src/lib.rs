@@ -214,6 +214,7 @@ fn webpki_roots() -> &'static [rustls::pki_types::TrustAnchor<'static>] {
 pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "crawl", include_str!("../migrations/0002_crawl.sql")),
+    (3, "claim index", include_str!("../migrations/0003_claim_index.sql")),
 ];
 
 /// Advisory lock key that serializes `migrate` across processes ("mirsad-m").

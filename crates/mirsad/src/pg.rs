@@ -191,7 +191,7 @@ pub(crate) fn run_worker(url: &Url, args: &WorkerArgs, stop: &AtomicBool) -> any
                 job.run(&mut client, &crawls, &mut crawler, &mut done)?;
                 continue;
             }
-            let c = queue::counts(&mut client)?;
+            let c = queue::pending(&mut client)?;
             if args.until_idle && c.idle() {
                 break;
             }

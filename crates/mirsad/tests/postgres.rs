@@ -105,7 +105,7 @@ fn migrate_is_versioned_and_idempotent() {
     let url = fresh_db(&base, "t_migrate");
     let first = ok(&mirsad(&["migrate", "--data", &url]));
     let newest = mirsad_pg::MIGRATIONS.last().unwrap().0;
-    assert!(first.contains("applied migration 1, 2") && first.contains(&format!("version {newest}")), "{first}");
+    assert!(first.contains("applied migration 1, 2, 3") && first.contains(&format!("version {newest}")), "{first}");
     let second = ok(&mirsad(&["migrate", "--data", &url]));
     assert!(second.contains("current"), "{second}");
     assert_eq!(count(&url, "SELECT count(*) FROM mirsad_migrations"), i64::from(newest));
