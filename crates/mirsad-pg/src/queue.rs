@@ -34,33 +34,29 @@ pub struct Job {
 
 /// Adds jobs; returns how many were new.
 pub fn enqueue(client: &mut Client, jobs: &[NewJob]) -> Result<u64> {
-    let mut tx = client.transaction().map_err(q("queueing jobs"))?;
-    let stmt = tx
-        .prepare(
-            "INSERT INTO jobs (kind, key, payload, body) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (kind, key) DO NOTHING",
-        )
-        .map_err(q("queueing jobs"))?;
-    let mut added = 0;
-    for j in jobs {
-        added += tx.execute(&stmt, &[&j.kind, &j.key, &j.payload, &j.body]).map_err(q("queueing a job"))?;
-    }
-    tx.commit().map_err(q("queueing jobs"))?;
-    Ok(added)
+    insert(client, jobs, "DO NOTHING")
 }
 
 /// Queues jobs that recur (a host's crawl): one not queued yet is added, one done before is
 /// queued again with fresh attempts; one queued, leased or dead stays as it is. Returns how
 /// many were queued.
 pub fn enqueue_again(client: &mut Client, jobs: &[NewJob]) -> Result<u64> {
+    insert(
+        client,
+        jobs,
+        "DO UPDATE SET state = 'queued', attempts = 0, run_after = now(), payload = excluded.payload,
+             body = excluded.body, error = NULL, updated_at = now()
+         WHERE jobs.state = 'done'",
+    )
+}
+
+/// Inserts jobs in one transaction, `on_conflict` deciding what an existing (kind, key) gets.
+fn insert(client: &mut Client, jobs: &[NewJob], on_conflict: &str) -> Result<u64> {
     let mut tx = client.transaction().map_err(q("queueing jobs"))?;
     let stmt = tx
-        .prepare(
-            "INSERT INTO jobs (kind, key, payload, body) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (kind, key) DO UPDATE SET state = 'queued', attempts = 0, run_after = now(),
-                 payload = excluded.payload, body = excluded.body, error = NULL, updated_at = now()
-             WHERE jobs.state = 'done'",
-        )
+        .prepare(&format!(
+            "INSERT INTO jobs (kind, key, payload, body) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, key) {on_conflict}"
+        ))
         .map_err(q("queueing jobs"))?;
     let mut added = 0;
     for j in jobs {
