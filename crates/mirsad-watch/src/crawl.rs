@@ -286,6 +286,9 @@ struct Sched {
     /// Endpoints (indexes) with a poll left undone because another crawler held its host:
     /// their state is not saved, so they stay due.
     unsaved: HashSet<usize>,
+    /// This round's state could not be written: its fetchers stop (the caller's stop flag is
+    /// left alone, so a long-running worker goes on with its other work).
+    halted: bool,
 }
 
 /// The schedule's entry for `host`, made on first sight and taken through `gate`; a host the
@@ -411,7 +414,8 @@ impl Crawler {
         let seen = store.seen()?;
         let pauses: HashMap<String, i64> = store.host_pauses(now)?.into_iter().collect();
         let start = Instant::now();
-        let mut sched = Sched { hosts: HashMap::new(), busy: 0, seen, later: Vec::new(), unsaved: HashSet::new() };
+        let mut sched =
+            Sched { hosts: HashMap::new(), busy: 0, seen, later: Vec::new(), unsaved: HashSet::new(), halted: false };
         let mut summary = Summary::default();
         for (idx, ep) in endpoints.iter().enumerate() {
             if !settings.force && ep.next_poll > now {
@@ -537,7 +541,8 @@ impl Crawler {
                 })();
                 if let Err(e) = r {
                     store_error = Some(e);
-                    stop.store(true, Ordering::SeqCst);
+                    shared.0.lock().unwrap_or_else(|e| e.into_inner()).halted = true;
+                    shared.1.notify_all();
                 }
             }
             if store_error.is_none() {
@@ -671,7 +676,7 @@ fn next_task(shared: &(Mutex<Sched>, Condvar), settings: &Settings, stop: &Atomi
     let (lock, cv) = shared;
     let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
     loop {
-        if stop.load(Ordering::SeqCst) {
+        if stop.load(Ordering::SeqCst) || s.halted {
             cv.notify_all();
             return None;
         }

@@ -4,7 +4,7 @@
 //! application/x-ndjson`, or any body whose first non-blank character is `{`) or raw text of one
 //! article page (`text/plain`), which goes through the same pipeline as `mirsad ingest`.
 //! The batch is one store transaction: the answer comes after it commits. On PostgreSQL it is
-//! one database transaction ([`crate::IngestSink`]), and the served replica shows the articles
+//! one database transaction ([`crate::Primary`]), and the served replica shows the articles
 //! after its next sync.
 //!
 //! The token is checked before the body is read. The body is read whole within the request
@@ -103,8 +103,8 @@ pub(crate) async fn ingest(
         // As `mirsad ingest` does: an undated article gets the date its text allows.
         arts.iter_mut().for_each(mirsad_analyze::timex::date_if_undated);
         let ids: Vec<String> = arts.iter().map(|a| a.id.clone()).collect();
-        let summary = if let Some(sink) = state.ingest_sink() {
-            tokio::task::spawn_blocking(move || sink.put(&arts))
+        let summary = if let Some(primary) = state.primary() {
+            tokio::task::spawn_blocking(move || primary.put(&arts))
                 .await
                 .map_err(Error::internal)?
                 .map_err(|e| Error::new(StatusCode::SERVICE_UNAVAILABLE, e))?

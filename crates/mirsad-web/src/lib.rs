@@ -83,16 +83,18 @@ struct Inner {
     next: std::sync::atomic::AtomicUsize,
     token: Option<String>,
     cache: cache::PageCache,
-    sink: Option<Arc<dyn IngestSink>>,
+    primary: Option<Arc<dyn Primary>>,
 }
 
-/// Where `POST /api/ingest` writes when the collection's records are not in the served store:
-/// on PostgreSQL the server serves a local replica, and posted articles go to the database,
-/// from which the replica takes them on its next sync.
-pub trait IngestSink: Send + Sync {
+/// The collection's own store when the served store is a replica of it: on PostgreSQL the
+/// server searches a local replica, while posted articles and the crawl's sources live in the
+/// database (the replica takes the articles on its next sync; it has no sources of its own).
+pub trait Primary: Send + Sync {
     /// Stores a batch (analysed as an ingest would); an error is the reason the client is
     /// told, with 503.
     fn put(&self, arts: &[mirsad_model::Article]) -> Result<mirsad_store::BatchSummary, String>;
+    /// The sources `watch` follows, with their endpoints' state.
+    fn sources(&self) -> Result<Vec<mirsad_store::Source>, String>;
 }
 
 impl AppState {
@@ -113,7 +115,7 @@ impl AppState {
         let token = token.filter(|t| !t.is_empty());
         let cache = cache::PageCache::new(store.dir().to_path_buf());
         let stores = std::iter::once(store).chain(readers).map(Mutex::new).collect();
-        AppState { inner: Arc::new(Inner { stores, next: Default::default(), token, cache, sink: None }) }
+        AppState { inner: Arc::new(Inner { stores, next: Default::default(), token, cache, primary: None }) }
     }
 
     /// The same application computing every answer anew (no page cache). Call it before the
@@ -125,17 +127,18 @@ impl AppState {
         self
     }
 
-    /// The same application writing posted articles to `sink` instead of its store. Call it
-    /// before the state is shared (cloned): a shared state is returned unchanged.
-    pub fn with_ingest_sink(mut self, sink: Arc<dyn IngestSink>) -> AppState {
+    /// The same application serving a replica of `primary`: posted articles are written there
+    /// and the sources are read from there. Call it before the state is shared (cloned): a
+    /// shared state is returned unchanged.
+    pub fn with_primary(mut self, primary: Arc<dyn Primary>) -> AppState {
         if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.sink = Some(sink);
+            inner.primary = Some(primary);
         }
         self
     }
 
-    pub(crate) fn ingest_sink(&self) -> Option<Arc<dyn IngestSink>> {
-        self.inner.sink.clone()
+    pub(crate) fn primary(&self) -> Option<Arc<dyn Primary>> {
+        self.inner.primary.clone()
     }
 
     pub(crate) fn cache(&self) -> &cache::PageCache {

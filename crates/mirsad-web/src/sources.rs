@@ -11,7 +11,13 @@ use maud::html;
 use mirsad_store::Source;
 
 async fn list(state: &AppState) -> Result<Vec<Source>, Error> {
-    state.with_store(|s| Ok(s.crawl_sources()?)).await
+    match state.primary() {
+        Some(primary) => tokio::task::spawn_blocking(move || primary.sources())
+            .await
+            .map_err(Error::internal)?
+            .map_err(|e| Error::new(StatusCode::SERVICE_UNAVAILABLE, e)),
+        None => state.with_store(|s| Ok(s.crawl_sources()?)).await,
+    }
 }
 
 pub(crate) async fn api(State(state): State<AppState>) -> Response {

@@ -112,6 +112,10 @@ pub struct WorkerArgs {
     /// Hosts crawled at once for `watch` (one crawl job each, in one round).
     #[arg(long, default_value_t = CRAWL_HOSTS)]
     pub crawl_hosts: i64,
+    /// Archive the raw responses of this worker's crawl jobs as WARC files in DIR (each
+    /// worker keeps its own archive; `mirsad ingest DIR` reads them back).
+    #[arg(long, value_name = "DIR")]
+    pub warc: Option<std::path::PathBuf>,
     /// Tests: sleep this many milliseconds after each claim, before any work (to kill a worker
     /// that holds leases).
     #[arg(long, hide = true)]
@@ -132,6 +136,7 @@ impl WorkerArgs {
             id: None,
             no_analysis: false,
             crawl_hosts: CRAWL_HOSTS,
+            warc: None,
             stall_after_claim: None,
         }
     }
@@ -359,39 +364,48 @@ pub(crate) fn analysed(
     arts.par_iter().map(|a| (a.clone(), tagger.map(|t| mirsad_analyze::analyze_article(t, a)))).collect()
 }
 
-/// `serve --token` on PostgreSQL: posted articles are analysed by the server and written to
-/// the database in one transaction; the served replica shows them after its next sync.
-pub(crate) struct PgSink {
+/// `serve` on PostgreSQL: the server searches its replica, while posted articles (`--token`)
+/// are analysed here and written to the database in one transaction (the replica shows them
+/// after its next sync), and the sources page reads the crawl's tables.
+pub(crate) struct PgPrimary {
     url: Url,
     /// Made again after an error (the server restarted, the connection dropped).
     client: std::sync::Mutex<Option<postgres::Client>>,
-    tagger: mirsad_analyze::Tagger,
+    /// Loaded only when the server takes posted articles.
+    tagger: Option<mirsad_analyze::Tagger>,
 }
 
-impl PgSink {
-    pub fn new(url: &Url) -> anyhow::Result<PgSink> {
+impl PgPrimary {
+    pub fn new(url: &Url, writes: bool) -> anyhow::Result<PgPrimary> {
         let client = mirsad_pg::open(url)?;
-        let tagger = crate::analyze::load_tagger()?;
-        Ok(PgSink { url: url.clone(), client: std::sync::Mutex::new(Some(client)), tagger })
+        let tagger = if writes { Some(crate::analyze::load_tagger()?) } else { None };
+        Ok(PgPrimary { url: url.clone(), client: std::sync::Mutex::new(Some(client)), tagger })
     }
-}
 
-impl mirsad_web::IngestSink for PgSink {
-    fn put(&self, arts: &[mirsad_model::Article]) -> Result<BatchSummary, String> {
-        let items = analysed(Some(&self.tagger), arts);
-        let refs: Vec<_> = items.iter().collect();
+    /// Runs `f` on the connection, made again first when an earlier call dropped it; an error
+    /// drops it.
+    fn with_client<T>(&self, f: impl FnOnce(&mut postgres::Client) -> anyhow::Result<T>) -> Result<T, String> {
         let mut guard = self.client.lock().unwrap_or_else(|p| p.into_inner());
         let client = match guard.as_mut() {
             Some(c) => c,
             None => guard.insert(mirsad_pg::open(&self.url).map_err(|e| e.to_string())?),
         };
-        match write_articles(client, &refs, |_| Ok(true)) {
-            Ok(written) => Ok(written.unwrap_or_default()),
-            Err(e) => {
-                *guard = None;
-                Err(format!("{e:#}"))
-            }
-        }
+        f(client).map_err(|e| {
+            *guard = None;
+            format!("{e:#}")
+        })
+    }
+}
+
+impl mirsad_web::Primary for PgPrimary {
+    fn put(&self, arts: &[mirsad_model::Article]) -> Result<BatchSummary, String> {
+        let items = analysed(self.tagger.as_ref(), arts);
+        let refs: Vec<_> = items.iter().collect();
+        self.with_client(|client| Ok(write_articles(client, &refs, |_| Ok(true))?.unwrap_or_default()))
+    }
+
+    fn sources(&self) -> Result<Vec<mirsad_store::Source>, String> {
+        self.with_client(|client| Ok(mirsad_pg::crawl::sources(client, None)?))
     }
 }
 

@@ -11,6 +11,9 @@
 //!   the job's host is not enough. Before asking any host anything, a round takes it through a
 //!   [`PgGate`] (a session advisory lock per host, held until the round ends, and the host's pace
 //!   handed on in `crawl_hosts`). A host another worker holds is left for a later round.
+//! - `--warc DIR` is a worker's own: `watch --warc` archives what its in-process worker
+//!   fetched, `worker --warc` what that worker fetched; the archives together hold every
+//!   response once.
 
 use crate::pg::{write_articles, WorkDone, WorkerArgs};
 use crate::watch::WatchArgs;
@@ -192,7 +195,9 @@ impl CrawlJob<'_> {
                 }
             }
         }
-        let Some(settings) = settings else { return Ok(()) };
+        let Some(mut settings) = settings else { return Ok(()) };
+        // Where this worker keeps its archive, not the queuing `watch`'s path.
+        settings.warc = self.args.warc.clone();
         let hosts: Vec<String> = taken.iter().map(|j| j.key.clone()).collect();
         let ids: Vec<i64> = taken.iter().map(|j| j.id).collect();
         let gate = PgGate { client: Mutex::new(mirsad_pg::open(self.url)?) };
@@ -247,9 +252,6 @@ impl CrawlJob<'_> {
 /// `mirsad watch --data postgres://…`: queues the hosts with work, works through the queue
 /// until it is idle, reports the round; again when the next endpoint is due (or once).
 pub fn watch(url: Url, args: &WatchArgs) -> anyhow::Result<u8> {
-    if args.warc.is_some() {
-        anyhow::bail!("--warc: not on PostgreSQL yet (run `watch --warc` on an embedded collection)");
-    }
     watch_until(&url, args, crate::watch::stop_on_signals(), &mut |done| {
         if args.json {
             println!("{}", serde_json::to_string(&done.crawl).unwrap_or_default());
@@ -270,8 +272,12 @@ pub fn watch_until(
 ) -> anyhow::Result<()> {
     let url = url.clone();
     let payload = serde_json::to_value(CrawlPayload::of(args))?;
-    let worker =
-        WorkerArgs { no_analysis: args.no_analysis, crawl_hosts: args.workers as i64, ..WorkerArgs::in_process(&url) };
+    let worker = WorkerArgs {
+        no_analysis: args.no_analysis,
+        crawl_hosts: args.workers as i64,
+        warc: args.warc.clone(),
+        ..WorkerArgs::in_process(&url)
+    };
     loop {
         let mut client = mirsad_pg::open(&url)?;
         let hosts = crawl::due_hosts(&mut client, chrono::Utc::now().timestamp(), args.force)?;

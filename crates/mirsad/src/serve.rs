@@ -110,9 +110,10 @@ pub fn run(mut args: ServeArgs) -> anyhow::Result<u8> {
         .collect::<Result<Vec<_>, _>>()
         .with_context(|| format!("opening {}", args.data.display()))?;
     let mut state = mirsad_web::AppState::with_readers(store, readers, args.token.clone());
-    if let (Some(url), Some(_)) = (&pg, &args.token) {
-        // Posted articles go to the database; the replica shows them after its next sync.
-        state = state.with_ingest_sink(std::sync::Arc::new(crate::pg::PgSink::new(url)?));
+    if let Some(url) = &pg {
+        // Posted articles go to the database (the replica shows them after its next sync);
+        // the sources are the database's.
+        state = state.with_primary(std::sync::Arc::new(crate::pg::PgPrimary::new(url, args.token.is_some())?));
     }
     if args.no_page_cache {
         state = state.without_page_cache();

@@ -418,19 +418,43 @@ fn watch_on_two_workers_keeps_one_request_at_a_time_per_host() {
 
     // Two processes at once, each crawling one host at a time; then a round for what the
     // first left (pages of a host the other held).
-    let watch = || {
-        command(&["watch", "--once", "--json", "--no-analysis", "--workers", "1", "--delay-ms", "300", "--data", &url])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap()
+    // Each archives what it fetched in its own WARC folder.
+    let tmp = tempfile::tempdir().unwrap();
+    let warcs: Vec<String> = (1..=3).map(|i| tmp.path().join(format!("warc{i}")).display().to_string()).collect();
+    let watch = |warc: &str| {
+        command(&[
+            "watch",
+            "--once",
+            "--json",
+            "--no-analysis",
+            "--workers",
+            "1",
+            "--delay-ms",
+            "300",
+            "--warc",
+            warc,
+            "--data",
+            &url,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
     };
-    let (w1, w2) = (watch(), watch());
+    let (w1, w2) = (watch(&warcs[0]), watch(&warcs[1]));
     for w in [w1, w2] {
         ok(&w.wait_with_output().unwrap());
     }
-    ok(&watch().wait_with_output().unwrap());
+    ok(&watch(&warcs[2]).wait_with_output().unwrap());
     assert_eq!(count(&url, "SELECT count(*) FROM articles"), words.len() as i64);
+    // The archives together read back to the same articles.
+    let again = tmp.path().join("again");
+    let folders: Vec<&str> = warcs.iter().map(String::as_str).filter(|w| std::path::Path::new(w).exists()).collect();
+    ok(&mirsad(&[&["ingest", "--quiet", "--no-analysis", "--data", again.to_str().unwrap()][..], &folders].concat()));
+    let mut archived = Vec::new();
+    Store::open(&again).unwrap().scan(|x| archived.push(x.id)).unwrap();
+    archived.sort();
+    assert_eq!(archived, ids(&url));
 
     let log = srv.log();
     for host in [&a[7..], &b[7..]] {
@@ -446,6 +470,14 @@ fn watch_on_two_workers_keeps_one_request_at_a_time_per_host() {
     }
     let jobs = ok(&mirsad(&["jobs", "--data", &url]));
     assert!(jobs.contains("0 queued, 0 leased") && jobs.contains("0 dead"), "{jobs}");
+
+    // A server on the database shows its sources (its replica has none of its own), polled.
+    let web = serve(&url, &tmp.path().join("replica"));
+    let api: serde_json::Value = serde_json::from_str(&get_body(&web.1, "/api/sources")).unwrap();
+    let urls: Vec<&str> = api.as_array().unwrap().iter().filter_map(|s| s["url"].as_str()).collect();
+    assert_eq!(urls, [format!("{a}/feed-a.xml"), format!("{b}/feed-b.xml")], "{api}");
+    assert!(api[0]["endpoints"][0]["last_success"].as_i64().unwrap_or(0) > 0, "{api}");
+    assert!(get_body(&web.1, "/sources").contains("feed-b.xml"));
 }
 
 /// Entities of a store: (name, type, article count), sorted.

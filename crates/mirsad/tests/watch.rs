@@ -7,6 +7,7 @@
 mod common;
 
 use common::http::*;
+use mirsad_watch::{CrawlError as E, CrawlState as S};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -220,6 +221,68 @@ fn killed_and_restarted_it_loses_nothing_and_fetches_nothing_twice() {
     for u in &before {
         assert!(!again.contains(u), "{u} was stored before the kill and fetched again");
     }
+}
+
+/// A crawl state whose article writes fail (a full disk, a dropped database connection); the
+/// rest is the embedded store's.
+struct FailingWrites(mirsad_store::Store);
+
+impl mirsad_watch::CrawlState for FailingWrites {
+    fn sources(&mut self) -> Result<Vec<mirsad_store::Source>, E> {
+        S::sources(&mut self.0)
+    }
+    fn save_endpoint(&mut self, ep: &mirsad_store::Endpoint) -> Result<(), E> {
+        S::save_endpoint(&mut self.0, ep)
+    }
+    fn seen(&mut self) -> Result<std::collections::HashSet<i64>, E> {
+        S::seen(&mut self.0)
+    }
+    fn mark_seen(&mut self, keys: &[i64]) -> Result<(), E> {
+        S::mark_seen(&mut self.0, keys)
+    }
+    fn host_pauses(&mut self, now: i64) -> Result<Vec<(String, i64)>, E> {
+        S::host_pauses(&mut self.0, now)
+    }
+    fn pause_host(&mut self, host: &str, until: i64) -> Result<(), E> {
+        S::pause_host(&mut self.0, host, until)
+    }
+    fn retries(&mut self) -> Result<Vec<(i64, String, i64)>, E> {
+        S::retries(&mut self.0)
+    }
+    fn retry_failed(&mut self, key: i64, url: &str) -> Result<i64, E> {
+        S::retry_failed(&mut self.0, key, url)
+    }
+    fn retry_done(&mut self, keys: &[i64]) -> Result<(), E> {
+        S::retry_done(&mut self.0, keys)
+    }
+    fn retry_later(&mut self, key: i64, url: &str) -> Result<(), E> {
+        S::retry_later(&mut self.0, key, url)
+    }
+    fn store(&mut self, _: &[mirsad_model::Article], _: &[i64]) -> Result<mirsad_store::BatchSummary, E> {
+        Err(E::State { what: "storing articles", source: "the disk is full".into() })
+    }
+}
+
+/// A round whose writes fail ends with that error and stops fetching, without raising the
+/// caller's stop flag (a worker goes on with its other jobs); nothing is marked polled.
+#[test]
+fn a_failing_write_ends_the_round_not_the_process() {
+    let srv = Server::start();
+    sitemap_site(&srv, 20);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    ok(&mirsad(&["sources", "add", &srv.url("/sitemap.xml"), "--data", data.to_str().unwrap(), "--delay-ms", "50"]));
+    let mut state = FailingWrites(mirsad_store::Store::open(&data).unwrap());
+    let settings = mirsad_watch::Settings { min_delay: Duration::from_millis(50), batch: 1, ..Default::default() };
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let r = mirsad_watch::Crawler::default().round(&mut state, &mirsad_watch::NoGate, &settings, &stop, &mut |_| {});
+    let e = r.expect_err("the round reports the failed write");
+    assert!(e.to_string().contains("the disk is full"), "{e}");
+    assert!(!stop.load(std::sync::atomic::Ordering::SeqCst), "the caller's stop flag was raised");
+    let pages = srv.paths().iter().filter(|p| p.starts_with("/a/")).count();
+    assert!((1..=3).contains(&pages), "{pages} pages fetched after the first write failed");
+    let sources = mirsad_store::Store::open(&data).unwrap().crawl_sources().unwrap();
+    assert!(sources[0].endpoints.iter().all(|e| e.last_success.is_none()), "{sources:?}");
 }
 
 #[test]
