@@ -452,9 +452,12 @@ fn watch_on_two_workers_keeps_one_request_at_a_time_per_host() {
     let folders: Vec<&str> = warcs.iter().map(String::as_str).filter(|w| std::path::Path::new(w).exists()).collect();
     ok(&mirsad(&[&["ingest", "--quiet", "--no-analysis", "--data", again.to_str().unwrap()][..], &folders].concat()));
     let mut archived = Vec::new();
-    Store::open(&again).unwrap().scan(|x| archived.push(x.id)).unwrap();
+    Store::open(&again).unwrap().scan(|x| archived.push((x.url.unwrap_or_default(), x.body))).unwrap();
     archived.sort();
-    assert_eq!(archived, ids(&url));
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let rows = c.query("SELECT doc->>'url', doc->>'body' FROM articles ORDER BY 1, 2", &[]).unwrap();
+    let crawled: Vec<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(archived, crawled);
 
     let log = srv.log();
     for host in [&a[7..], &b[7..]] {
