@@ -47,6 +47,11 @@ fn command(args: &[&str]) -> Command {
     c
 }
 
+/// The mirsad binary started with `args`, its output piped.
+fn spawn(args: &[&str]) -> std::process::Child {
+    command(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+}
+
 fn mirsad(args: &[&str]) -> Output {
     command(args).output().unwrap()
 }
@@ -136,7 +141,7 @@ fn one_and_three_workers_store_what_the_embedded_store_does() {
         assert!(String::from_utf8_lossy(&again.stdout).contains("0 queued"), "{again:?}");
         let children: Vec<_> = (0..workers)
             .map(|w| {
-                command(&[
+                spawn(&[
                     "worker",
                     "--until-idle",
                     "--batch",
@@ -147,10 +152,6 @@ fn one_and_three_workers_store_what_the_embedded_store_does() {
                     "--data",
                     &url,
                 ])
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap()
             })
             .collect();
         for c in children {
@@ -422,7 +423,7 @@ fn watch_on_two_workers_keeps_one_request_at_a_time_per_host() {
     let tmp = tempfile::tempdir().unwrap();
     let warcs: Vec<String> = (1..=3).map(|i| tmp.path().join(format!("warc{i}")).display().to_string()).collect();
     let watch = |warc: &str| {
-        command(&[
+        spawn(&[
             "watch",
             "--once",
             "--json",
@@ -436,10 +437,6 @@ fn watch_on_two_workers_keeps_one_request_at_a_time_per_host() {
             "--data",
             &url,
         ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
     };
     let (w1, w2) = (watch(&warcs[0]), watch(&warcs[1]));
     for w in [w1, w2] {
