@@ -100,6 +100,8 @@ pub(crate) struct Fields {
     pub published: Field,
     pub outlet: Field,
     pub keyword: Field,
+    /// A fixed number per article (a hash of its id) that orders hits of equal score.
+    pub tie: Field,
 }
 
 /// The embedded store.
@@ -222,6 +224,14 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 ";
 
+/// The fast field of [`Fields::tie`].
+pub(crate) const TIE_FIELD: &str = "tie";
+
+/// The tie-break number of an article id (see [`Fields::tie`]).
+pub(crate) fn tie_key(id: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(id.as_bytes())
+}
+
 pub(crate) fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
@@ -236,6 +246,7 @@ pub(crate) fn schema() -> (Schema, Fields) {
         published: b.add_date_field("published", DateOptions::default().set_indexed().set_fast()),
         outlet: b.add_text_field("outlet", STRING),
         keyword: b.add_text_field("keyword", STRING),
+        tie: b.add_u64_field(TIE_FIELD, tantivy::schema::NumericOptions::default().set_fast()),
     };
     (b.build(), fields)
 }
@@ -483,6 +494,7 @@ impl Store {
             writer.delete_term(Term::from_field_text(f.id, &a.id));
             let mut doc = TantivyDocument::default();
             doc.add_text(f.id, &a.id);
+            doc.add_u64(f.tie, tie_key(&a.id));
             if let Some(t) = &a.title {
                 doc.add_text(f.title, t);
             }

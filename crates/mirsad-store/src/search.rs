@@ -204,9 +204,20 @@ impl Store {
         limit: usize,
     ) -> crate::Result<(Vec<(f32, tantivy::DocAddress)>, usize)> {
         match sort {
-            SearchSort::Relevance => searcher
-                .search(query, &(TopDocs::with_limit(limit).and_offset(offset).order_by_score(), Count))
-                .map_err(|e| self.damaged(e)),
+            SearchSort::Relevance => {
+                // Equal scores in a fixed order keyed by the article id: by itself the index
+                // orders them by their place in its segments, which differs between two stores
+                // holding the same articles (a replica's segments follow its sync batches), and
+                // two servers of one collection must answer alike.
+                let c = TopDocs::with_limit(limit).and_offset(offset).tweak_score(|seg: &tantivy::SegmentReader| {
+                    let tie = seg.fast_fields().u64(crate::TIE_FIELD).ok().map(|c| c.first_or_default_col(0));
+                    move |doc: tantivy::DocId, score: tantivy::Score| {
+                        (score, std::cmp::Reverse(tie.as_ref().map_or(0, |c| c.get_val(doc))))
+                    }
+                });
+                let (top, total) = searcher.search(query, &(c, Count)).map_err(|e| self.damaged(e))?;
+                Ok((top.into_iter().map(|((score, _), addr)| (score, addr)).collect(), total))
+            }
             SearchSort::Newest => self.top_by_date(searcher, query, offset, limit, true),
             SearchSort::Oldest => self.top_by_date(searcher, query, offset, limit, false),
         }
@@ -253,16 +264,17 @@ impl Store {
             let published: Option<String> =
                 stmt.query_row([id], |r| r.get(0)).optional().map_err(|e| self.sql_err(e))?.flatten();
             let at = published.and_then(|p| mirsad_model::DateValue::parse(&p).ok()).map(|d| d.timestamp());
-            timed.push((at, addr));
+            timed.push((at, crate::tie_key(id), addr));
         }
-        timed.sort_by(|(a, x), (b, y)| match (a, b) {
+        // Equal times in the fixed order of equal scores (see `ranked`).
+        timed.sort_by(|(a, x, _), (b, y, _)| match (a, b) {
             (Some(a), Some(b)) if newest => b.cmp(a).then(x.cmp(y)),
             (Some(a), Some(b)) => a.cmp(b).then(x.cmp(y)),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => x.cmp(y),
         });
-        Ok((timed.into_iter().skip(offset).take(limit).map(|(_, a)| (0.0, a)).collect(), total))
+        Ok((timed.into_iter().skip(offset).take(limit).map(|(_, _, a)| (0.0, a)).collect(), total))
     }
 
     /// The ids and scores of the hits of `q` from `q.offset`, at most `q.limit` (capped at

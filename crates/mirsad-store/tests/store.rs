@@ -680,3 +680,51 @@ fn chart_series_count_days_and_shared_articles() {
     assert_eq!(s.entity_neighbours("lib", 1, 10).unwrap()[0].1, 1);
     assert!(s.entity_neighbours("nobody", 100, 10).unwrap().is_empty());
 }
+
+/// Hits of equal score (or equal time) come in one fixed order, whatever order and batches
+/// the articles were stored in: two stores of the same articles (a replica and its source,
+/// two replicas synced at different moments) answer the same pages, and pages do not overlap.
+#[test]
+fn equal_scores_come_in_the_same_order_in_any_store() {
+    let arts: Vec<Article> = (0..24)
+        .map(|i| {
+            let id = format!("t{:02}", (i * 7) % 24);
+            art(
+                &id,
+                &format!("نشرة {}", 100 + i),
+                &format!("وصلت السفينة {} إلى الميناء", 1000 + i),
+                "2024-05-01",
+                "صحيفة",
+            )
+        })
+        .collect();
+    let one = tempfile::tempdir().unwrap();
+    let mut a = Store::open(one.path()).unwrap();
+    a.put_batch(&arts).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let mut b = Store::open(other.path()).unwrap();
+    let mut reversed = arts.clone();
+    reversed.reverse();
+    for chunk in reversed.chunks(5) {
+        b.put_batch(chunk).unwrap();
+    }
+    let page = |s: &Store, sort: mirsad_store::SearchSort, offset: usize| -> Vec<(String, f32)> {
+        let q = SearchQuery { text: "الميناء".into(), limit: 5, offset, sort, ..Default::default() };
+        s.search(&q).unwrap().hits.into_iter().map(|h| (h.id, h.score)).collect()
+    };
+    for sort in [mirsad_store::SearchSort::Relevance, mirsad_store::SearchSort::Newest] {
+        let mut whole = Vec::new();
+        for offset in [0, 5, 10, 15, 20] {
+            let (x, y) = (page(&a, sort, offset), page(&b, sort, offset));
+            assert_eq!(x, y, "{sort:?} from {offset}");
+            whole.extend(x);
+        }
+        let mut ids: Vec<&String> = whole.iter().map(|(id, _)| id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 24, "{sort:?}: {whole:?}");
+        // Ties there are: most hits share their score with another.
+        let tied = whole.iter().filter(|(id, s)| whole.iter().any(|(o, t)| o != id && t == s)).count();
+        assert!(tied >= 12, "{sort:?}: {whole:?}");
+    }
+}
