@@ -13,37 +13,24 @@
 set -euo pipefail
 data=${1:-../shared/data}
 target=${2:-}
-base=${MIRSAD_BENCH_PG:-${MIRSAD_TEST_PG:?set MIRSAD_BENCH_PG to a PostgreSQL URL whose role may create databases}}
-# MIRSAD_BIN: a built binary to measure (else this checkout's, built now), so that a long run
-# is not disturbed by later builds.
-if [ -n "${MIRSAD_BIN:-}" ]; then
-  m=$MIRSAD_BIN
-else
-  cargo build --release -q -p mirsad
-  m=./target/release/mirsad
-fi
+source "$(dirname "$0")/pg_common.sh"
 tmp=$(mktemp -d "${MIRSAD_BENCH_TMP:-${TMPDIR:-/tmp}}/mirsad-pg-bench.XXXXXX")
 dbs=()
 cleanup() {
   local j
   for j in $(jobs -p); do kill "$j" 2>/dev/null || true; done
-  for db in "${dbs[@]}"; do psql "$base" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; done
+  for db in "${dbs[@]}"; do drop_db "$db"; done
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 now() { date +%s.%N; }
 stage() { echo "# $(date +%T) $*" >&2; }
-head=${base%/*}
-query=""
-[[ "$base" == *\?* ]] && query="?${base#*\?}"
-
 # A fresh database named $1 (dropped on exit); sets url.
 fresh_db() {
   psql "$base" -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
   dbs+=("$1")
-  url="$head/$1$query"
+  url=$(db_url "$1")
 }
-drop_db() { psql "$base" -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)"; }
 
 # Queues the inputs into $1 and works the queue off with $2 workers; sets q, w, all (seconds).
 pg_ingest() {

@@ -11,29 +11,11 @@
 set -euo pipefail
 rows=${1:-1000000}
 months=${2:-120}
-base=${MIRSAD_BENCH_PG:-${MIRSAD_TEST_PG:?set MIRSAD_BENCH_PG to a PostgreSQL URL whose role may create databases}}
-if [ -n "${MIRSAD_BIN:-}" ]; then
-  m=$MIRSAD_BIN
-else
-  cargo build --release -q -p mirsad
-  m=./target/release/mirsad
-fi
-head=${base%/*}
-query=""
-[[ "$base" == *\?* ]] && query="?${base#*\?}"
+source "$(dirname "$0")/pg_common.sh"
 db=mirsad_bench_partitions
-url="$head/$db$query"
+url=$(db_url $db)
 psql "$base" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
-# An autovacuum worker on the new tables may refuse a non-superuser's FORCE for a moment.
-drop() {
-  local i
-  for i in 1 2 3 4 5; do
-    psql "$base" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" 2>/dev/null && return
-    sleep 2
-  done
-  echo "could not drop database $db" >&2
-}
-trap drop EXIT
+trap 'drop_db $db' EXIT
 $m migrate --data "$url" > /dev/null
 sql() { psql "$url" -X -q -v ON_ERROR_STOP=1 "$@"; }
 
